@@ -1,0 +1,80 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module imports run one way only:
+// Core <- Store, Ingest <- Jobs <- Web <- dailypapers (see README "Architecture").
+let package = Package(
+    name: "DailyPapers",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dailypapers", targets: ["dailypapers"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.30.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+    ],
+    targets: [
+        .target(name: "DailyPapersCore"),
+        .target(
+            name: "DailyPapersStore",
+            dependencies: [
+                "DailyPapersCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "DailyPapersIngest", dependencies: ["DailyPapersCore"]),
+        .target(
+            name: "DailyPapersJobs",
+            dependencies: ["DailyPapersCore", "DailyPapersStore", "DailyPapersIngest",
+                           .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("DemoData")]
+        ),
+        .target(
+            name: "DailyPapersWeb",
+            dependencies: [
+                "DailyPapersCore", "DailyPapersStore", "DailyPapersJobs",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.copy("Static")]
+        ),
+        .executableTarget(
+            name: "dailypapers",
+            dependencies: [
+                "DailyPapersCore", "DailyPapersStore", "DailyPapersJobs", "DailyPapersWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "DailyPapersTestSupport",
+            dependencies: ["DailyPapersCore", "DailyPapersStore", "DailyPapersJobs",
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Tests/DailyPapersTestSupport",
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "DailyPapersCoreTests", dependencies: ["DailyPapersCore"]),
+        .testTarget(name: "DailyPapersStoreTests", dependencies: ["DailyPapersStore", "DailyPapersCore", "DailyPapersTestSupport"]),
+        .testTarget(
+            name: "DailyPapersIngestTests",
+            dependencies: ["DailyPapersIngest", "DailyPapersCore", "DailyPapersJobs", "DailyPapersStore", "DailyPapersTestSupport",
+                           .product(name: "SQLKit", package: "sql-kit")]
+        ),
+        .testTarget(
+            name: "DailyPapersWebTests",
+            dependencies: [
+                "DailyPapersWeb", "DailyPapersStore", "DailyPapersJobs", "DailyPapersCore", "DailyPapersTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Finds a code repository and a project page among the URLs an author wrote into the abstract
+/// or the comment ("Code: https://github.com/...", "Project page: https://...").
+public enum LinkFinder {
+    static let codeHosts = ["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"]
+    // Hosts that are never a paper's project page: the paper itself, DOIs, licences, model hubs.
+    static let notProjectHosts = ["arxiv.org", "doi.org", "creativecommons.org", "openreview.net", "huggingface.co"]
+
+    public static func links(in texts: [String]) -> (code: String?, projectPage: String?) {
+        var code: String?
+        var project: String?
+        for text in texts {
+            for url in urls(in: text) {
+                guard let host = host(of: url) else { continue }
+                if codeHosts.contains(host) {
+                    // A repository is owner/name; a bare profile page is not code.
+                    if code == nil, pathSegments(of: url).count >= 2 { code = repositoryRoot(url) }
+                } else if project == nil, !notProjectHosts.contains(where: { host == $0 || host.hasSuffix("." + $0) }) {
+                    project = url
+                }
+            }
+        }
+        return (code, project)
+    }
+
+    /// `http(s)://...` runs, with trailing punctuation of the surrounding sentence removed.
+    public static func urls(in text: String) -> [String] {
+        var result: [String] = []
+        var rest = Substring(text)
+        while let r = rest.range(of: "http", options: .caseInsensitive) {
+            let tail = rest[r.lowerBound...]
+            guard tail.lowercased().hasPrefix("http://") || tail.lowercased().hasPrefix("https://") else {
+                rest = rest[r.upperBound...]
+                continue
+            }
+            let end = tail.firstIndex(where: { $0.isWhitespace || "<>\"'{}|\\^`".contains($0) }) ?? tail.endIndex
+            var url = String(tail[..<end])
+            while let last = url.last, ".,;:)]!?".contains(last) {
+                // Keep a closing parenthesis that closes one opened inside the URL.
+                if last == ")" && url.filter({ $0 == "(" }).count >= url.filter({ $0 == ")" }).count { break }
+                url.removeLast()
+            }
+            if url.count > "https://".count { result.append(url) }
+            rest = tail[end...]
+        }
+        return result
+    }
+
+    static func host(of url: String) -> String? {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        let afterScheme = url[schemeEnd.upperBound...]
+        let host = afterScheme.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" && $0 != ":" })
+        return host.isEmpty ? nil : host.lowercased().replacingOccurrences(of: "www.", with: "")
+    }
+
+    static func pathSegments(of url: String) -> [Substring] {
+        guard let schemeEnd = url.range(of: "://") else { return [] }
+        let afterScheme = url[schemeEnd.upperBound...]
+        guard let slash = afterScheme.firstIndex(of: "/") else { return [] }
+        return afterScheme[slash...].split(separator: "/").filter { !$0.isEmpty }
+    }
+
+    /// `https://github.com/owner/name/tree/main/x` -> `https://github.com/owner/name`
+    static func repositoryRoot(_ url: String) -> String {
+        let segments = pathSegments(of: url)
+        guard let schemeEnd = url.range(of: "://"), segments.count >= 2 else { return url }
+        let scheme = url[..<schemeEnd.lowerBound]
+        let host = url[schemeEnd.upperBound...].prefix(while: { $0 != "/" })
+        var name = String(segments[1])
+        if name.hasSuffix(".git") { name.removeLast(4) }
+        return "\(scheme)://\(host)/\(segments[0])/\(name)"
+    }
+}

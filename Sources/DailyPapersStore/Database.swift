@@ -1,0 +1,108 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import Synchronization
+
+/// The database handle every store shares. SQLite runs in WAL mode: one writer connection, serialised
+/// by an async lock, and several reader connections that never block on it.
+public final class Database: Sendable {
+    public let location: DatabaseLocation
+    let logger: Logger
+    private let writer: SQLiteConnection
+    private let readers: [SQLiteConnection]
+    private let nextReader = Atomic<Int>(0)
+    private let writeLock = AsyncLock()
+    /// Bumped by every committed write through this handle; pages cached in memory compare it.
+    private let localWrites = Atomic<Int>(0)
+
+    private init(location: DatabaseLocation, logger: Logger, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.location = location
+        self.logger = logger
+        self.writer = writer
+        self.readers = readers
+    }
+
+    public static func open(_ location: DatabaseLocation, readers readerCount: Int = 4, logger: Logger) async throws -> Database {
+        let storage: SQLiteConnection.Storage
+        switch location {
+        case .sqliteFile(let path):
+            let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+                throw ConfigurationError(setting: "--database", problem: "folder '\(dir)' does not exist")
+            }
+            storage = .file(path: path)
+        case .sqliteMemory:
+            // A shared in-memory database so that the reader connections see the writer's data.
+            storage = .file(path: "file:dailypapers-\(UUID().uuidString)?mode=memory&cache=shared")
+        }
+        let writer = try await SQLiteConnection.open(storage: storage, logger: logger)
+        do {
+            try await configure(writer, isWriter: true, location: location)
+            var readers: [SQLiteConnection] = []
+            for _ in 0..<max(1, readerCount) {
+                let r = try await SQLiteConnection.open(storage: storage, logger: logger)
+                try await configure(r, isWriter: false, location: location)
+                readers.append(r)
+            }
+            return Database(location: location, logger: logger, writer: writer, readers: readers)
+        } catch {
+            try? await writer.close()
+            throw error
+        }
+    }
+
+    private static func configure(_ c: SQLiteConnection, isWriter: Bool, location: DatabaseLocation) async throws {
+        // Another process (an import while `serve` runs) may hold the write lock: wait rather than fail.
+        _ = try await c.query("PRAGMA busy_timeout = 10000", [])
+        _ = try await c.query("PRAGMA foreign_keys = ON", [])
+        if isWriter, case .sqliteFile = location {
+            let rows = try await c.query("PRAGMA journal_mode = WAL", [])
+            let mode = rows.first?.column("journal_mode")?.string ?? "?"
+            guard mode.lowercased() == "wal" else {
+                throw ConfigurationError(setting: "--database", problem: "could not switch the file to WAL mode (got '\(mode)')")
+            }
+            // WAL makes NORMAL durable against application crashes; only power loss can drop the last commits.
+            _ = try await c.query("PRAGMA synchronous = NORMAL", [])
+        }
+    }
+
+    /// Runs `body` on a reader connection (a consistent snapshot per statement).
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let i = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+        return try await body(readers[abs(i) % readers.count].sql())
+    }
+
+    /// Runs `body` in one transaction on the writer connection: all of it is committed, or none of it.
+    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeLock.withLock {
+            let db = writer.sql()
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                localWrites.add(1, ordering: .relaxed)
+                return result
+            } catch {
+                do { try await db.raw("ROLLBACK").run() } catch {
+                    logger.error("rollback failed: \(error)")
+                }
+                throw error
+            }
+        }
+    }
+
+    /// Runs statements outside a transaction (VACUUM, checkpoints).
+    public func writeWithoutTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeLock.withLock { try await body(writer.sql()) }
+    }
+
+    public var writesThroughThisHandle: Int { localWrites.load(ordering: .relaxed) }
+
+    public func close() async {
+        for r in readers { try? await r.close() }
+        try? await writer.close()
+    }
+}

@@ -1,0 +1,90 @@
+/// The schema's history. Append only: a released migration is never edited, a later one changes it.
+/// Timestamps are BIGINT milliseconds since 1970 (UTC) and days are TEXT `YYYY-MM-DD`, both portable
+/// and both sorting correctly; booleans are INTEGER 0/1 for the same reason.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(number: 1, name: "create_users",
+                  why: "Accounts: submitters and claimed authors imported from Hugging Face, later local members.",
+                  statements: ["""
+                    CREATE TABLE users (
+                      id INTEGER PRIMARY KEY,
+                      username TEXT NOT NULL UNIQUE,
+                      fullname TEXT NOT NULL,
+                      hf_id TEXT,
+                      avatar_url TEXT,
+                      kind TEXT NOT NULL DEFAULT 'user',
+                      is_pro INTEGER NOT NULL DEFAULT 0,
+                      created_at BIGINT NOT NULL)
+                    """]),
+        Migration(number: 2, name: "create_papers",
+                  why: "Papers as arXiv knows them, keyed by the version-less arXiv id.",
+                  statements: ["""
+                    CREATE TABLE papers (
+                      arxiv_id TEXT PRIMARY KEY,
+                      version INTEGER,
+                      title TEXT NOT NULL,
+                      abstract TEXT NOT NULL,
+                      primary_category TEXT,
+                      first_version_at BIGINT,
+                      latest_version_at BIGINT,
+                      comment TEXT,
+                      journal_ref TEXT,
+                      doi TEXT,
+                      github_repo TEXT,
+                      project_page TEXT,
+                      thumbnail_url TEXT,
+                      ai_summary TEXT,
+                      ai_keywords TEXT NOT NULL DEFAULT '[]',
+                      discussion_id TEXT,
+                      created_at BIGINT NOT NULL)
+                    """]),
+        Migration(number: 3, name: "create_paper_authors",
+                  why: "Ordered authors, one row each, so author pages and author filters need no JSON parsing.",
+                  statements: ["""
+                    CREATE TABLE paper_authors (
+                      paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      position INTEGER NOT NULL,
+                      name TEXT NOT NULL,
+                      hf_id TEXT,
+                      hidden INTEGER NOT NULL DEFAULT 0,
+                      user_id INTEGER REFERENCES users(id),
+                      status TEXT,
+                      status_changed_at BIGINT,
+                      PRIMARY KEY (paper_id, position))
+                    """, "CREATE INDEX paper_authors_name ON paper_authors (name)"]),
+        Migration(number: 4, name: "create_paper_categories",
+                  why: "A cross-listed paper is one paper in several categories; position 0 is the primary one.",
+                  statements: ["""
+                    CREATE TABLE paper_categories (
+                      paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      position INTEGER NOT NULL,
+                      category TEXT NOT NULL,
+                      PRIMARY KEY (paper_id, category))
+                    """, "CREATE INDEX paper_categories_category ON paper_categories (category, paper_id)"]),
+        Migration(number: 5, name: "create_featured",
+                  why: "A paper's life on the daily feed: its day, submitter, votes and comments, and trending score.",
+                  statements: ["""
+                    CREATE TABLE featured (
+                      paper_id TEXT PRIMARY KEY REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      day TEXT NOT NULL,
+                      submitted_at BIGINT NOT NULL,
+                      submitted_by INTEGER REFERENCES users(id),
+                      upvotes INTEGER NOT NULL DEFAULT 0,
+                      imported_upvotes INTEGER NOT NULL DEFAULT 0,
+                      num_comments INTEGER NOT NULL DEFAULT 0,
+                      imported_comments INTEGER NOT NULL DEFAULT 0,
+                      is_author_participating INTEGER NOT NULL DEFAULT 0,
+                      trending_score DOUBLE PRECISION NOT NULL DEFAULT 0,
+                      hidden INTEGER NOT NULL DEFAULT 0)
+                    """,
+                    "CREATE INDEX featured_day_upvotes ON featured (day, upvotes DESC)",
+                    "CREATE INDEX featured_trending ON featured (trending_score DESC)",
+                    "CREATE INDEX featured_submitted_at ON featured (submitted_at DESC)",
+                    "CREATE INDEX featured_submitted_by ON featured (submitted_by)"]),
+        Migration(number: 6, name: "create_site_state",
+                  why: "A content version bumped by every write, so each web process knows when its cached pages are stale.",
+                  statements: [
+                    "CREATE TABLE site_state (key TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+                    "INSERT INTO site_state (key, value) VALUES ('content_version', 0)"]),
+    ]
+}

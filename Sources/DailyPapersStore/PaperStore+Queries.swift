@@ -1,0 +1,198 @@
+import DailyPapersCore
+import SQLKit
+
+/// What a feed page or API call asks for.
+public struct FeedQuery: Sendable, Hashable {
+    public var period: FeedPeriod?
+    public var sort: FeedSort
+    public var submitter: String?
+    public var offset: Int
+    public var limit: Int
+
+    public init(period: FeedPeriod? = nil, sort: FeedSort = .upvotes, submitter: String? = nil, offset: Int = 0, limit: Int = 50) {
+        self.period = period
+        self.sort = sort
+        self.submitter = submitter
+        self.offset = offset
+        self.limit = limit
+    }
+}
+
+extension PaperStore {
+    public func featured(_ query: FeedQuery) async throws -> [FeaturedPaper] {
+        try await database.read { db in
+            var sql = SQLQueryString("""
+                SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns)
+                FROM featured f JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
+                WHERE f.hidden = 0
+                """)
+            Self.appendFilters(query, to: &sql)
+            sql.appendInterpolation(unsafeRaw: " ORDER BY " + Self.orderBy(query.sort))
+            sql.appendLiteral(" LIMIT ")
+            sql.appendInterpolation(bind: query.limit)
+            sql.appendLiteral(" OFFSET ")
+            sql.appendInterpolation(bind: query.offset)
+            let rows = try await db.raw(sql).all()
+            let papers = try rows.map(RowDecoding.featured(from:))
+            return try await Self.attachAuthorsAndCategories(papers, on: db)
+        }
+    }
+
+    public func count(_ query: FeedQuery) async throws -> Int {
+        try await database.read { db in
+            var sql = SQLQueryString("""
+                SELECT COUNT(*) AS n FROM featured f LEFT JOIN users u ON u.id = f.submitted_by WHERE f.hidden = 0
+                """)
+            Self.appendFilters(query, to: &sql)
+            return try await db.raw(sql).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    /// The featured record of a paper, or the bare paper when it was never featured.
+    public func paper(_ id: ArxivID) async throws -> PaperRecord? {
+        try await database.read { db in
+            let row = try await db.raw("""
+                SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns), f.paper_id AS featured_id
+                FROM papers p LEFT JOIN featured f ON f.paper_id = p.arxiv_id AND f.hidden = 0
+                LEFT JOIN users u ON u.id = f.submitted_by
+                WHERE p.arxiv_id = \(bind: id.base)
+                """).first()
+            guard let row else { return nil }
+            if try row.decode(column: "featured_id", as: String?.self) != nil {
+                let f = try await Self.attachAuthorsAndCategories([RowDecoding.featured(from: row)], on: db)
+                return .featured(f[0])
+            }
+            let p = try await Self.attachAuthorsAndCategories(
+                [FeaturedPaper(paper: RowDecoding.paper(from: row), day: CalendarDay(daysSinceEpoch: 0),
+                               submittedAt: Timestamp(millisecondsSince1970: 0))], on: db)
+            return .unfeatured(p[0].paper)
+        }
+    }
+
+    /// The most recent day that has featured papers.
+    public func latestDay() async throws -> CalendarDay? {
+        try await day("SELECT MAX(day) AS d FROM featured WHERE hidden = 0")
+    }
+
+    /// The nearest day before `day` with featured papers, skipping empty days.
+    public func previousDay(before day: CalendarDay) async throws -> CalendarDay? {
+        try await self.day("SELECT MAX(day) AS d FROM featured WHERE hidden = 0 AND day < \(bind: day.iso)")
+    }
+
+    public func nextDay(after day: CalendarDay) async throws -> CalendarDay? {
+        try await self.day("SELECT MIN(day) AS d FROM featured WHERE hidden = 0 AND day > \(bind: day.iso)")
+    }
+
+    /// A plain title/abstract match, newest first. Ranked search replaces this.
+    public func search(_ text: String, limit: Int) async throws -> [FeaturedPaper] {
+        let words = text.split(whereSeparator: \.isWhitespace).prefix(8).map { Self.likePattern(String($0)) }
+        guard !words.isEmpty else { return [] }
+        return try await database.read { db in
+            var sql = SQLQueryString("""
+                SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns)
+                FROM featured f JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
+                WHERE f.hidden = 0
+                """)
+            for w in words {
+                sql.appendLiteral(" AND (p.title LIKE ")
+                sql.appendInterpolation(bind: w)
+                sql.appendLiteral(" ESCAPE '\\' OR p.abstract LIKE ")
+                sql.appendInterpolation(bind: w)
+                sql.appendLiteral(" ESCAPE '\\')")
+            }
+            sql.appendLiteral(" ORDER BY f.submitted_at DESC, f.paper_id LIMIT ")
+            sql.appendInterpolation(bind: limit)
+            let papers = try await db.raw(sql).all().map(RowDecoding.featured(from:))
+            return try await Self.attachAuthorsAndCategories(papers, on: db)
+        }
+    }
+
+    /// The store's content version: changes whenever any process commits a content change.
+    public func contentVersion() async throws -> Int64 {
+        try await database.read { db in
+            try await db.raw("SELECT value FROM site_state WHERE key = 'content_version'").first()?
+                .decode(column: "value", as: Int64.self) ?? 0
+        }
+    }
+
+    static func likePattern(_ word: String) -> String {
+        var escaped = ""
+        for ch in word {
+            if ch == "%" || ch == "_" || ch == "\\" { escaped.append("\\") }
+            escaped.append(ch)
+        }
+        return "%" + escaped + "%"
+    }
+
+    private func day(_ sql: SQLQueryString) async throws -> CalendarDay? {
+        try await database.read { db in
+            try await db.raw(sql).first()?.decode(column: "d", as: String?.self).flatMap { CalendarDay(iso: $0) }
+        }
+    }
+
+    static func appendFilters(_ query: FeedQuery, to sql: inout SQLQueryString) {
+        if let period = query.period {
+            sql.appendLiteral(" AND f.day BETWEEN ")
+            sql.appendInterpolation(bind: period.days.lowerBound.iso)
+            sql.appendLiteral(" AND ")
+            sql.appendInterpolation(bind: period.days.upperBound.iso)
+        }
+        if let submitter = query.submitter {
+            sql.appendLiteral(" AND u.username = ")
+            sql.appendInterpolation(bind: submitter)
+        }
+    }
+
+    static func orderBy(_ sort: FeedSort) -> String {
+        switch sort {
+        case .upvotes: return "f.upvotes DESC, f.submitted_at DESC, f.paper_id"
+        case .trending: return "f.trending_score DESC, f.paper_id"
+        case .newest: return "f.submitted_at DESC, f.paper_id DESC"
+        }
+    }
+
+    static func attachAuthorsAndCategories(_ papers: [FeaturedPaper], on db: any SQLDatabase) async throws -> [FeaturedPaper] {
+        guard !papers.isEmpty else { return papers }
+        let ids: [any Encodable & Sendable] = papers.map { $0.paper.id.base }
+        var authors: [String: [Author]] = [:]
+        for row in try await db.raw("""
+            SELECT a.paper_id, a.name, a.hf_id, a.hidden, a.status, a.status_changed_at,
+              u.username AS u_username, u.fullname AS u_fullname, u.hf_id AS u_hf_id, u.avatar_url AS u_avatar_url,
+              u.kind AS u_kind, u.is_pro AS u_is_pro
+            FROM paper_authors a LEFT JOIN users u ON u.id = a.user_id
+            WHERE a.paper_id IN (\(binds: ids)) ORDER BY a.paper_id, a.position
+            """).all() {
+            authors[try row.decode(column: "paper_id", as: String.self), default: []].append(try RowDecoding.author(from: row))
+        }
+        var categories: [String: [String]] = [:]
+        for row in try await db.raw("""
+            SELECT paper_id, category FROM paper_categories WHERE paper_id IN (\(binds: ids)) ORDER BY paper_id, position
+            """).all() {
+            categories[try row.decode(column: "paper_id", as: String.self), default: []]
+                .append(try row.decode(column: "category", as: String.self))
+        }
+        return papers.map { f in
+            var f = f
+            f.paper.authors = authors[f.paper.id.base] ?? []
+            f.paper.categories = categories[f.paper.id.base] ?? []
+            return f
+        }
+    }
+}
+
+/// A paper as the paper page sees it.
+public enum PaperRecord: Sendable, Hashable {
+    case featured(FeaturedPaper)
+    case unfeatured(Paper)
+
+    public var paper: Paper {
+        switch self {
+        case .featured(let f): return f.paper
+        case .unfeatured(let p): return p
+        }
+    }
+    public var featured: FeaturedPaper? {
+        if case .featured(let f) = self { return f }
+        return nil
+    }
+}

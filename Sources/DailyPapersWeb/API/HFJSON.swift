@@ -1,0 +1,125 @@
+import DailyPapersCore
+
+/// Hugging Face's `/api/daily_papers` item, field for field, so clients written for huggingface.co
+/// decode it unchanged. Optional fields are omitted when absent, as HF omits them.
+struct HFDailyItem: Encodable {
+    var paper: HFPaper
+    var publishedAt: String
+    var title: String
+    var summary: String
+    var thumbnail: String?
+    var numComments: Int
+    var submittedBy: HFSubmitter?
+    var isAuthorParticipating: Bool
+
+    init(_ f: FeaturedPaper) {
+        paper = HFPaper(f.paper, featured: f)
+        publishedAt = f.submittedAt.iso8601
+        title = f.paper.title
+        summary = f.paper.abstract
+        thumbnail = f.paper.thumbnailURL
+        numComments = f.numComments
+        submittedBy = f.submittedBy.map(HFSubmitter.init)
+        isAuthorParticipating = f.isAuthorParticipating
+    }
+}
+
+struct HFPaper: Encodable {
+    var id: String
+    var authors: [HFAuthor]
+    var publishedAt: String?
+    var submittedOnDailyAt: String?
+    var title: String
+    var summary: String
+    var upvotes: Int
+    var discussionId: String
+    var submittedOnDailyBy: HFUser?
+    var githubRepo: String?
+    var projectPage: String?
+    var ai_keywords: [String]?
+    var ai_summary: String?
+
+    init(_ p: Paper, featured f: FeaturedPaper?) {
+        id = p.id.base
+        authors = p.authors.map { HFAuthor($0, paperID: p.id.base) }
+        publishedAt = (p.firstVersionAt ?? f?.submittedAt)?.iso8601
+        submittedOnDailyAt = f?.submittedAt.iso8601
+        title = p.title
+        summary = p.abstract
+        upvotes = f?.upvotes ?? 0
+        discussionId = p.discussionID ?? StableID.hex24("discussion:" + p.id.base)
+        submittedOnDailyBy = f?.submittedBy.map(HFUser.init)
+        githubRepo = p.links.code
+        projectPage = p.links.projectPage
+        ai_keywords = p.aiKeywords.isEmpty ? nil : p.aiKeywords
+        ai_summary = p.aiSummary
+    }
+}
+
+struct HFAuthor: Encodable {
+    var _id: String
+    var name: String
+    var hidden: Bool
+    var user: HFUser?
+    var status: String?
+    var statusLastChangedAt: String?
+
+    init(_ a: Author, paperID: String) {
+        _id = a.hfID ?? StableID.hex24("author:\(paperID):\(a.name)")
+        name = a.name
+        hidden = a.hidden
+        user = a.user.map(HFUser.init)
+        status = a.status
+        statusLastChangedAt = a.statusChangedAt?.iso8601
+    }
+}
+
+/// A user as HF embeds it in `authors[].user` and `submittedOnDailyBy`.
+struct HFUser: Encodable {
+    var _id: String
+    var avatarUrl: String
+    var isPro: Bool
+    var fullname: String
+    var user: String
+    var type: String
+    var name: String
+
+    init(_ u: UserRef) {
+        _id = u.hfID ?? StableID.hex24("user:" + u.username)
+        avatarUrl = u.avatarURL ?? "/avatars/default.svg"
+        isPro = u.isPro
+        fullname = u.fullname
+        user = u.username
+        type = u.kind
+        name = u.username
+    }
+}
+
+/// The outer `submittedBy` shape.
+struct HFSubmitter: Encodable {
+    var _id: String
+    var avatarUrl: String
+    var fullname: String
+    var name: String
+    var type: String
+    var isPro: Bool
+    var isHf: Bool
+    var isMod: Bool
+    var followerCount: Int
+
+    init(_ u: UserRef) {
+        _id = u.hfID ?? StableID.hex24("user:" + u.username)
+        avatarUrl = u.avatarURL ?? "/avatars/default.svg"
+        fullname = u.fullname
+        name = u.username
+        type = u.kind
+        isPro = u.isPro
+        isHf = false
+        isMod = false
+        followerCount = 0
+    }
+}
+
+struct APIError: Encodable {
+    var error: String
+}

@@ -1,0 +1,51 @@
+import DailyPapersCore
+import DailyPapersStore
+import Hummingbird
+
+/// The JSON API, drop-in compatible with Hugging Face's papers API.
+struct APIRoutes: Sendable {
+    let store: PaperStore
+    let cache: ResponseCache
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/daily_papers") { req, _ in try await dailyPapers(req) }
+        router.get("/api/papers/search") { req, _ in try await search(req) }
+        router.get("/api/papers/:id") { req, ctx in try await paper(try ctx.parameters.require("id"), req) }
+        router.get("/api/papers/:id/:number") { req, ctx in
+            try await paper("\(try ctx.parameters.require("id"))/\(try ctx.parameters.require("number"))", req)
+        }
+    }
+
+    func dailyPapers(_ request: Request) async throws -> Response {
+        let params: DailyPapersParameters
+        do { params = try DailyPapersParameters.parse(request.query) } catch { throw BadRequest(error.message) }
+        let q = params.query
+        let key = "api|\(q.period?.key ?? "-")|\(q.sort.rawValue)|\(q.submitter ?? "")|\(q.offset)|\(q.limit)"
+        let entry = try await cache.entry(key, contentType: "application/json; charset=utf-8") {
+            try Responses.jsonString(try await store.featured(q).map(HFDailyItem.init))
+        }
+        return Responses.cached(entry, request: request)
+    }
+
+    func paper(_ rawID: String, _ request: Request) async throws -> Response {
+        guard let id = ArxivID(parsing: rawID) else {
+            throw BadRequest("'\(rawID)' is not an arXiv id; ids look like 2412.01981 or hep-th/9901001")
+        }
+        let entry = try await cache.entry("api-paper|\(id.base)", contentType: "application/json; charset=utf-8") {
+            guard let record = try await store.paper(id) else { throw NotFound("Paper \(id.base) not found") }
+            return try Responses.jsonString(HFPaper(record.paper, featured: record.featured))
+        }
+        return Responses.cached(entry, request: request)
+    }
+
+    /// A plain title/abstract match in HF's shape (a list of daily-papers items).
+    func search(_ request: Request) async throws -> Response {
+        let q = request.query
+        guard let text = q["q"], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw BadRequest("q: give the words to search for, e.g. /api/papers/search?q=diffusion")
+        }
+        guard text.count <= 500 else { throw BadRequest("q: longer than 500 characters") }
+        let limit = try DailyPapersParameters.integer(q, "limit", default: 20, range: 1...100)
+        return Responses.json(try await store.search(text, limit: limit).map(HFDailyItem.init))
+    }
+}

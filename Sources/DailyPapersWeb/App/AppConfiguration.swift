@@ -1,0 +1,39 @@
+import DailyPapersStore
+
+/// The settings `serve` runs with, read once at start-up by the executable.
+public struct AppConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var database: DatabaseLocation
+    /// Absolute base URL of the site as users reach it (for canonical links and the API).
+    public var publicURL: String
+    public var siteName: String
+    /// Load the bundled sample of real papers (also done automatically on an empty database).
+    public var demo: Bool
+    /// Seconds between checks for writes made by other processes (page cache freshness).
+    public var cacheCheckInterval: Double
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation = .sqliteFile(path: DatabaseLocation.defaultPath),
+                publicURL: String? = nil, siteName: String = "Daily Papers", demo: Bool = false, cacheCheckInterval: Double = 1) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.publicURL = publicURL ?? "http://\(host):\(port)"
+        self.siteName = siteName
+        self.demo = demo
+        self.cacheCheckInterval = cacheCheckInterval
+    }
+
+    /// Validates a public URL: absolute http(s), no query, no trailing slash kept.
+    public static func parsePublicURL(_ text: String) throws(ConfigurationError) -> String {
+        var s = text.trimmingCharacters(in: .whitespaces)
+        guard s.hasPrefix("http://") || s.hasPrefix("https://"), s.count > "https://".count,
+              !s.contains("?"), !s.contains("#"), !s.contains(" ") else {
+            throw ConfigurationError(setting: "--public-url", problem: "'\(text)' is not an absolute http:// or https:// URL")
+        }
+        while s.hasSuffix("/") { s.removeLast() }
+        return s
+    }
+}
+
+import Foundation

@@ -1,0 +1,64 @@
+import DailyPapersCore
+import DailyPapersJobs
+import DailyPapersStore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Builds the whole web application; `serve` and the tests call this same function.
+public func buildApplication(configuration: AppConfiguration, logger: Logger,
+                             loadDemoWhenEmpty: Bool = true) async throws -> some ApplicationProtocol {
+    let database = try await Database.open(configuration.database, logger: logger)
+    do {
+        try await Migrator.migrate(database, logger: logger)
+        let store = PaperStore(database: database)
+        if configuration.demo {
+            logger.info("loading the bundled demo papers (--demo)")
+            try await loadDemo(store, logger: logger)
+        } else if loadDemoWhenEmpty, try await store.latestDay() == nil {
+            logger.notice("the database has no papers yet: loading the bundled demo papers so the feed shows real content; import your own with `dailypapers import hf-daily PATH`")
+            try await loadDemo(store, logger: logger)
+        }
+        return try buildApplication(configuration: configuration, database: database, logger: logger)
+    } catch {
+        await database.close()
+        throw error
+    }
+}
+
+/// Builds the application over an open, migrated database; the application closes it on shutdown.
+public func buildApplication(configuration: AppConfiguration, database: Database, logger: Logger) throws -> some ApplicationProtocol {
+    let store = PaperStore(database: database)
+    let assets = try StaticAssets()
+    let site = SiteInfo(name: configuration.siteName, publicURL: configuration.publicURL, stylesheetVersion: assets.stylesheetVersion)
+    let cache = ResponseCache(database: database, store: store, checkInterval: configuration.cacheCheckInterval)
+
+    let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(SecurityHeadersMiddleware())
+    router.middlewares.add(ErrorMiddleware(site: site))
+    PageRoutes(store: store, site: site, cache: cache).register(on: router)
+    APIRoutes(store: store, cache: cache).register(on: router)
+    assets.register(on: router)
+    router.get("/healthz") { _, _ in "ok\n" }
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "dailypapers"),
+        services: [DatabaseCloser(database: database)],
+        logger: logger)
+}
+
+private func loadDemo(_ store: PaperStore, logger: Logger) async throws {
+    let summary = try await DemoData.load(into: store)
+    logger.info("demo data: \(summary.papers) papers from \(summary.importedFiles) files")
+    for failure in summary.failures { logger.error("demo data: \(failure)") }
+}
+
+/// Closes the database after the server has stopped taking requests.
+struct DatabaseCloser: Service {
+    let database: Database
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.close()
+    }
+}

@@ -1,0 +1,37 @@
+import Hummingbird
+import Logging
+
+/// Turns refusals into answers a person or a program can act on: JSON `{"error": ...}` under /api,
+/// an HTML page elsewhere. Unexpected errors are logged in full and answered without internals.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let site: SiteInfo
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as BadRequest {
+            return respond(.badRequest, error.message, request)
+        } catch let error as NotFound {
+            return respond(.notFound, error.message, request)
+        } catch let error as HTTPError where error.status == .notFound {
+            return respond(.notFound, "There is no page at \(request.uri.path).", request)
+        } catch let error as HTTPError {
+            return respond(error.status, error.body ?? error.status.reasonPhrase, request)
+        } catch {
+            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return respond(.internalServerError, "The server could not answer this request; the error was logged.", request)
+        }
+    }
+
+    func respond(_ status: HTTPResponse.Status, _ message: String, _ request: Request) -> Response {
+        if request.uri.path.hasPrefix("/api/") || request.uri.path == "/api" {
+            return Responses.json(APIError(error: message), status: status)
+        }
+        if request.uri.path.hasSuffix(".md") {
+            return Responses.text(message + "\n", contentType: "text/plain; charset=utf-8", status: status)
+        }
+        let html = ErrorPageView.render(status: Int(status.code), message: message, site: site, path: request.uri.path)
+        return Responses.text(html, contentType: "text/html; charset=utf-8", status: status)
+    }
+}

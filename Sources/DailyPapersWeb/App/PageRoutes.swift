@@ -1,0 +1,93 @@
+import DailyPapersCore
+import DailyPapersStore
+import Hummingbird
+
+/// The HTML pages and the Markdown paper page.
+struct PageRoutes: Sendable {
+    let store: PaperStore
+    let site: SiteInfo
+    let cache: ResponseCache
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/") { req, _ in try await feed(nil, req) }
+        router.get("/papers") { req, _ in try await feed(nil, req) }
+        router.get("/papers/date/:date") { req, ctx in try await feed(try period(ctx, "date", FeedPeriod.parseDay), req) }
+        router.get("/papers/week/:week") { req, ctx in try await feed(try period(ctx, "week", FeedPeriod.parseWeek), req) }
+        router.get("/papers/month/:month") { req, ctx in try await feed(try period(ctx, "month", FeedPeriod.parseMonth), req) }
+        router.get("/papers/:id") { req, ctx in try await paper(try ctx.parameters.require("id"), req) }
+        // Old-style ids contain a slash: /papers/hep-th/9901001
+        router.get("/papers/:id/:number") { req, ctx in
+            try await paper("\(try ctx.parameters.require("id"))/\(try ctx.parameters.require("number"))", req)
+        }
+        router.get("/search") { req, _ in try await search(req) }
+    }
+
+    private func period(_ ctx: AppRequestContext, _ name: String,
+                        _ parse: (String) throws(PeriodError) -> FeedPeriod) throws -> FeedPeriod {
+        let text = try ctx.parameters.require(name)
+        do { return try parse(text) } catch {
+            throw BadRequest(error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+        }
+    }
+
+    func feed(_ period: FeedPeriod?, _ request: Request) async throws -> Response {
+        let q = request.query
+        let sort: FeedSort
+        switch q["sort"] {
+        case nil, "", "upvotes": sort = .upvotes
+        case "trending": sort = .trending
+        case "newest", "publishedAt": sort = .newest
+        case let other?: throw BadRequest("Unknown sort '\(other)': use upvotes, trending or newest.")
+        }
+        let page = try DailyPapersParameters.integer(q, "p", default: 0, range: 0...10_000)
+        let key = "feed|\(period?.key ?? "latest")|\(sort.rawValue)|\(page)"
+        let entry = try await cache.entry(key, contentType: "text/html; charset=utf-8") {
+            let model = try await FeedPageQuery.load(period, sort: sort, page: page, store: store)
+            let canonical = period.map { SiteRoute.feed($0, sort: sort).path } ?? SiteRoute.latest(sort: sort).path
+            return FeedPageView.render(model, site: site, canonical: canonical)
+        }
+        return Responses.cached(entry, request: request)
+    }
+
+    func paper(_ rawID: String, _ request: Request) async throws -> Response {
+        let markdown = rawID.hasSuffix(".md")
+        let text = markdown ? String(rawID.dropLast(3)) : rawID
+        guard let id = ArxivID(parsing: text) else {
+            throw BadRequest("'\(text)' is not an arXiv id; ids look like 2412.01981, 2412.01981v2 or hep-th/9901001.")
+        }
+        let key = "paper|\(id.base)|\(markdown)"
+        let entry = try await cache.entry(key, contentType: markdown ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8") {
+            guard let record = try await store.paper(id) else {
+                throw NotFound("No paper \(id.base) on this site. It may not have been submitted or imported yet; "
+                    + "see https://arxiv.org/abs/\(id.base) on arXiv.")
+            }
+            return markdown ? PaperMarkdown.render(record, site: site) : PaperPageView.render(record, site: site)
+        }
+        return Responses.cached(entry, request: request)
+    }
+
+    func search(_ request: Request) async throws -> Response {
+        let text = String((request.query["q"] ?? "").prefix(500))
+        let results = text.trimmingCharacters(in: .whitespaces).isEmpty ? [] : try await store.search(text, limit: 50)
+        let html = Layout.page(site: site, title: text.isEmpty ? "Search" : "Search: \(text)",
+                               description: "Search papers", canonical: SiteRoute.search(query: text).path) { h in
+            h.raw("<h1>Search</h1><form class=\"bigsearch\" action=\"/search\" method=\"get\" role=\"search\">")
+            h.raw("<label for=\"sq\">Words in the title or abstract</label> ")
+            h.open("input", [("id", "sq"), ("name", "q"), ("type", "search"), ("value", text), ("maxlength", "500")])
+            h.raw(" <button>Search</button></form>")
+            if text.trimmingCharacters(in: .whitespaces).isEmpty {
+                h.raw("<p class=\"empty\">Type a few words to search titles and abstracts.</p>")
+            } else if results.isEmpty {
+                h.element("p", [("class", "empty")], text: "No papers match “\(text)”.")
+            } else {
+                h.element("p", text: results.count == 50 ? "The 50 newest matches:" : "\(results.count) matching papers:")
+                h.raw("<div class=\"cards\">")
+                for f in results { PaperCardView.render(f, thumbnailPath: nil, into: &h) }
+                h.raw("</div>")
+            }
+        }
+        return Responses.text(html, contentType: "text/html; charset=utf-8")
+    }
+}
+
+import Foundation

@@ -1,0 +1,76 @@
+import DailyPapersStore
+import Foundation
+import NIOCore
+import Synchronization
+
+/// Rendered responses kept in memory until the data they show changes. The feed page is read far
+/// more often than papers change, and serving stored bytes is what brings it near a static server.
+/// Freshness: writes through this process are seen at once; writes by other processes (an import
+/// running beside `serve`) within `checkInterval` seconds.
+final class ResponseCache: Sendable {
+    struct Entry: Sendable {
+        let body: ByteBuffer
+        let contentType: String
+        let etag: String
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var version: Int64 = -1
+        var localWrites = -1
+        var checkedAt: Double = 0
+    }
+
+    private let state = Mutex(State())
+    private let database: Database
+    private let store: PaperStore
+    private let checkInterval: Double
+    /// Bounded so that unusual URLs cannot grow memory without limit; a full cache starts over.
+    private let maxEntries = 4096
+
+    init(database: Database, store: PaperStore, checkInterval: Double) {
+        self.database = database
+        self.store = store
+        self.checkInterval = checkInterval
+    }
+
+    /// The cached entry for `key`, or renders one with `make` and keeps it.
+    func entry(_ key: String, contentType: String, make: () async throws -> String) async throws -> Entry {
+        let version = try await currentVersion()
+        if let hit = state.withLock({ $0.version == version ? $0.entries[key] : nil }) { return hit }
+        let text = try await make()
+        let entry = Entry(body: ByteBuffer(string: text), contentType: contentType,
+                          etag: "W/\"\(version)-\(StableHash.hex(text))\"")
+        state.withLock { s in
+            guard s.version == version else { return }
+            if s.entries.count >= maxEntries { s.entries.removeAll(keepingCapacity: true) }
+            s.entries[key] = entry
+        }
+        return entry
+    }
+
+    private func currentVersion() async throws -> Int64 {
+        let now = Date().timeIntervalSince1970
+        let local = database.writesThroughThisHandle
+        let cached = state.withLock { s -> Int64? in
+            (s.localWrites == local && now - s.checkedAt < checkInterval) ? s.version : nil
+        }
+        if let cached { return cached }
+        let version = try await store.contentVersion()
+        state.withLock { s in
+            if s.version != version { s.entries.removeAll(keepingCapacity: true) }
+            s.version = version
+            s.localWrites = local
+            s.checkedAt = now
+        }
+        return version
+    }
+}
+
+enum StableHash {
+    static func hex(_ s: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return String(h, radix: 16)
+    }
+}

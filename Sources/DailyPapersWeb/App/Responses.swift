@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+
+/// Response builders shared by pages, API and errors.
+enum Responses {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        // Sorted keys: the same bytes from every process, so ETags agree behind a load balancer.
+        e.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return e
+    }()
+
+    static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? encoder.encode(value)) ?? Data("{\"error\":\"encoding failed\"}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func jsonString(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// A cached entry, or 304 when the client already has it.
+    static func cached(_ entry: ResponseCache.Entry, request: Request, maxAge: Int = 60) -> Response {
+        var headers: HTTPFields = [.contentType: entry.contentType, .eTag: entry.etag, .cacheControl: "public, max-age=\(maxAge)"]
+        if let tags = request.headers[.ifNoneMatch], tags.split(separator: ",").contains(where: {
+            $0.trimmingCharacters(in: .whitespaces) == entry.etag || $0.trimmingCharacters(in: .whitespaces) == "*"
+        }) {
+            headers[.contentType] = nil
+            return Response(status: .notModified, headers: headers)
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: entry.body))
+    }
+}
+
+extension Request {
+    /// Query parameters as browsers send them (`application/x-www-form-urlencoded`: `+` is a space),
+    /// first value of each name. Undecodable escapes are kept as typed.
+    var query: [String: String] { FormDecoding.pairs(uri.query ?? "") }
+}
+
+enum FormDecoding {
+    static func pairs(_ query: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = decode(kv[0])
+            if out[key] == nil { out[key] = kv.count > 1 ? decode(kv[1]) : "" }
+        }
+        return out
+    }
+
+    static func decode(_ s: Substring) -> String {
+        let spaced = s.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+
+/// The stylesheet and icon, read once from the bundle and served from memory. Links carry a content
+/// hash (`?v=`), so browsers may keep them for a year and still see every change.
+struct StaticAssets: Sendable {
+    struct Asset: Sendable {
+        let body: ByteBuffer
+        let contentType: String
+        let etag: String
+    }
+    let assets: [String: Asset]
+    let stylesheetVersion: String
+
+    init() throws {
+        var assets: [String: Asset] = [:]
+        var cssVersion = "0"
+        for (name, type) in [("app.css", "text/css; charset=utf-8"), ("favicon.svg", "image/svg+xml")] {
+            guard let url = Bundle.module.url(forResource: "Static/\(name)", withExtension: nil) else {
+                throw StaticAssetError(name: name)
+            }
+            let text = try String(contentsOf: url, encoding: .utf8)
+            let hash = StableHash.hex(text)
+            if name == "app.css" { cssVersion = String(hash.prefix(10)) }
+            assets[name] = Asset(body: ByteBuffer(string: text), contentType: type, etag: "\"\(hash)\"")
+        }
+        self.assets = assets
+        stylesheetVersion = cssVersion
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/static/:name") { req, ctx in
+            let name = try ctx.parameters.require("name")
+            guard let asset = assets[name] else { throw NotFound("No static file '\(name)'.") }
+            var headers: HTTPFields = [.contentType: asset.contentType, .eTag: asset.etag,
+                                       .cacheControl: "public, max-age=31536000, immutable"]
+            if req.headers[.ifNoneMatch] == asset.etag {
+                headers[.contentType] = nil
+                return Response(status: .notModified, headers: headers)
+            }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: asset.body))
+        }
+    }
+}
+
+struct StaticAssetError: Error, CustomStringConvertible {
+    let name: String
+    var description: String { "static asset \(name) is missing from the build" }
+}

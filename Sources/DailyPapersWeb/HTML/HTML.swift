@@ -1,0 +1,69 @@
+/// Writes HTML into one growing buffer. Text is escaped by default; `raw` is the one reviewed
+/// exception and takes only markup written in this module, never user or imported data.
+struct HTML {
+    private(set) var output: String
+
+    init(capacity: Int = 16_384) {
+        output = ""
+        output.reserveCapacity(capacity)
+    }
+
+    /// Markup written by this module.
+    mutating func raw(_ markup: String) { output += markup }
+
+    /// Text content: `<`, `>`, `&` escaped (quotes too, so the same helper is safe in attributes).
+    mutating func text(_ text: String) { HTML.escape(text, into: &output) }
+
+    /// An attribute ` name="value"` with the value escaped.
+    mutating func attr(_ name: String, _ value: String) {
+        output += " "
+        output += name
+        output += "=\""
+        HTML.escape(value, into: &output)
+        output += "\""
+    }
+
+    /// `<tag attrs>text</tag>`
+    mutating func element(_ tag: String, _ attributes: [(String, String)] = [], text: String) {
+        open(tag, attributes)
+        self.text(text)
+        close(tag)
+    }
+
+    mutating func open(_ tag: String, _ attributes: [(String, String)] = []) {
+        output += "<"
+        output += tag
+        for (name, value) in attributes { attr(name, value) }
+        output += ">"
+    }
+
+    mutating func close(_ tag: String) {
+        output += "</"
+        output += tag
+        output += ">"
+    }
+
+    static func escape(_ text: String, into out: inout String) {
+        // Fast path: most text needs no escaping.
+        if !text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) {
+            out += text
+            return
+        }
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        escape(text, into: &out)
+        return out
+    }
+}

@@ -1,0 +1,43 @@
+/// What every page needs to know about the site it belongs to.
+struct SiteInfo: Sendable {
+    var name: String
+    /// Absolute base for canonical links and the API's absolute URLs, without trailing slash.
+    var publicURL: String
+    var stylesheetVersion: String
+}
+
+/// The page frame: head, header with the subscribe call, main landmark, footer.
+enum Layout {
+    static func page(site: SiteInfo, title: String, description: String, canonical: String,
+                     alternates: [(type: String, href: String)] = [], body: (inout HTML) -> Void) -> String {
+        var h = HTML()
+        h.raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+        h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        h.raw("<meta name=\"color-scheme\" content=\"light dark\">")
+        h.element("title", text: title == site.name ? title : "\(title) · \(site.name)")
+        h.open("meta", [("name", "description"), ("content", description)])
+        h.open("link", [("rel", "canonical"), ("href", site.publicURL + canonical)])
+        for alt in alternates {
+            h.open("link", [("rel", "alternate"), ("type", alt.type), ("href", alt.href)])
+        }
+        h.open("link", [("rel", "stylesheet"), ("href", SiteRoute.stylesheet(version: site.stylesheetVersion).path)])
+        h.raw("<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">")
+        h.raw("</head><body><a class=\"skip\" href=\"#main\">Skip to content</a>")
+        h.raw("<header class=\"site\"><div class=\"wrap bar\">")
+        h.open("a", [("class", "brand"), ("href", SiteRoute.home.path)])
+        h.raw("<span class=\"logo\" aria-hidden=\"true\">▤</span>")
+        h.text(site.name)
+        h.close("a")
+        h.raw("<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">")
+        h.raw("<label class=\"vh\" for=\"q\">Search papers</label>")
+        h.raw("<input id=\"q\" name=\"q\" type=\"search\" placeholder=\"Search papers\" maxlength=\"500\">")
+        h.raw("</form></div></header>")
+        h.raw("<main id=\"main\" class=\"wrap\">")
+        body(&h)
+        h.raw("</main><footer class=\"site\"><div class=\"wrap\">")
+        h.text(site.name)
+        h.raw(" · a self-hosted daily feed of research papers · <a href=\"/api/daily_papers\">API</a></div></footer>")
+        h.raw("</body></html>")
+        return h.output
+    }
+}

@@ -1,0 +1,62 @@
+import DailyPapersCore
+
+/// One paper in a list: thumbnail or cover, title, authors, excerpt, votes, comments, submitter, links.
+enum PaperCardView {
+    static func render(_ f: FeaturedPaper, thumbnailPath: String?, into h: inout HTML) {
+        let p = f.paper
+        let paperPath = SiteRoute.paper(p.id).path
+        h.raw("<article class=\"card\">")
+        h.open("a", [("class", "thumb"), ("href", paperPath), ("tabindex", "-1"), ("aria-hidden", "true")])
+        if let thumbnailPath {
+            h.open("img", [("src", thumbnailPath), ("alt", ""), ("loading", "lazy"), ("width", "240"), ("height", "135")])
+        } else {
+            // A cover drawn from the paper's own text, so no image is fetched from another host.
+            h.open("span", [("class", "cover"), ("style", "--h:\(hue(p.id.base))")])
+            h.text(p.primaryCategory ?? "arXiv " + p.id.base)
+            h.close("span")
+        }
+        h.raw("</a><div class=\"body\"><h3>")
+        h.open("a", [("href", paperPath)])
+        h.text(p.title)
+        h.raw("</a></h3>")
+        if !p.authors.isEmpty {
+            h.open("p", [("class", "authors")])
+            h.text(TextHelpers.shortAuthorList(p.authors.map(\.name)))
+            h.close("p")
+        }
+        h.open("p", [("class", "excerpt")])
+        h.text(TextHelpers.excerpt(p.abstract, limit: 280))
+        h.close("p")
+        h.raw("<p class=\"meta\">")
+        h.raw("<span class=\"votes\" title=\"upvotes\"><span aria-hidden=\"true\">▲</span> ")
+        h.text(String(f.upvotes))
+        h.raw("<span class=\"vh\"> upvotes</span></span>")
+        h.raw("<span class=\"comments\" title=\"comments\"><span aria-hidden=\"true\">💬</span> ")
+        h.text(String(f.numComments))
+        h.raw("<span class=\"vh\"> comments</span></span>")
+        if let by = f.submittedBy {
+            h.raw("<span class=\"by\">Submitted by ")
+            h.text(by.fullname)
+            h.raw("</span>")
+        }
+        h.raw("</p><p class=\"links\">")
+        link("arXiv", p.links.abstract, into: &h)
+        link("PDF", p.links.pdf, into: &h)
+        if let code = p.links.code { link("Code", code, into: &h) }
+        if let page = p.links.projectPage { link("Project page", page, into: &h) }
+        h.raw("</p></div></article>")
+    }
+
+    static func link(_ label: String, _ href: String, into h: inout HTML) {
+        h.open("a", [("href", href), ("rel", "noopener")])
+        h.text(label)
+        h.close("a")
+    }
+
+    /// A stable hue per paper so covers differ but never change between renders.
+    static func hue(_ key: String) -> Int {
+        var x: UInt32 = 2_166_136_261
+        for b in key.utf8 { x = (x ^ UInt32(b)) &* 16_777_619 }
+        return Int(x % 360)
+    }
+}

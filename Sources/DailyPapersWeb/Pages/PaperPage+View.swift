@@ -1,0 +1,87 @@
+import DailyPapersCore
+import DailyPapersStore
+
+enum PaperPageView {
+    static func render(_ record: PaperRecord, site: SiteInfo) -> String {
+        let p = record.paper
+        return Layout.page(site: site, title: p.title, description: TextHelpers.excerpt(p.abstract, limit: 200),
+                           canonical: SiteRoute.paper(p.id).path,
+                           alternates: [("text/markdown", SiteRoute.paperMarkdown(p.id).path),
+                                        ("application/json", SiteRoute.apiPaper(p.id).path)]) { h in
+            h.raw("<article class=\"paper\"><header>")
+            h.open("p", [("class", "crumbs")])
+            if let f = record.featured {
+                h.raw("Featured on ")
+                h.open("a", [("href", SiteRoute.feed(.day(f.day), sort: .upvotes).path)])
+                h.text(FeedPageModel.title(of: .day(f.day)))
+                h.close("a")
+            } else {
+                h.text("Not featured on the daily feed")
+            }
+            h.close("p")
+            h.element("h1", text: p.title)
+            authors(p.authors, into: &h)
+            h.raw("</header>")
+            if let f = record.featured {
+                h.raw("<p class=\"meta\"><span class=\"votes\"><span aria-hidden=\"true\">▲</span> ")
+                h.text("\(f.upvotes)")
+                h.raw("<span class=\"vh\"> upvotes</span></span> <span class=\"comments\"><span aria-hidden=\"true\">💬</span> ")
+                h.text("\(f.numComments)")
+                h.raw("<span class=\"vh\"> comments</span></span>")
+                if let by = f.submittedBy {
+                    h.raw(" <span class=\"by\">Submitted by ")
+                    h.text("\(by.fullname) (@\(by.username))")
+                    h.raw("</span>")
+                }
+                h.raw("</p>")
+            }
+            h.raw("<p class=\"links\">")
+            PaperCardView.link("arXiv page", p.links.abstract, into: &h)
+            PaperCardView.link("PDF", p.links.pdf, into: &h)
+            if let code = p.links.code { PaperCardView.link("Code", code, into: &h) }
+            if let page = p.links.projectPage { PaperCardView.link("Project page", page, into: &h) }
+            h.open("a", [("href", SiteRoute.paperMarkdown(p.id).path)])
+            h.text("Markdown")
+            h.close("a")
+            h.raw("</p><section aria-labelledby=\"abstract\"><h2 id=\"abstract\">Abstract</h2>")
+            h.element("p", [("class", "abstract")], text: p.abstract)
+            h.raw("</section>")
+            if let summary = p.aiSummary {
+                h.raw("<section aria-labelledby=\"summary\"><h2 id=\"summary\">Summary</h2>")
+                h.element("p", text: summary)
+                h.raw("</section>")
+            }
+            h.raw("<section aria-labelledby=\"details\"><h2 id=\"details\">Details</h2><dl class=\"details\">")
+            detail("arXiv id", p.id.versioned, into: &h)
+            if !p.categories.isEmpty { detail("Categories", p.categories.joined(separator: ", ") + " (primary: \(p.categories[0]))", into: &h) }
+            if let d = p.firstVersionAt { detail("First version", d.iso8601.prefix(10) + "", into: &h) }
+            if let d = p.latestVersionAt { detail("Latest version", d.iso8601.prefix(10) + "", into: &h) }
+            if let c = p.comment { detail("Comment", c, into: &h) }
+            if let j = p.journalRef { detail("Journal reference", j, into: &h) }
+            if let doi = p.doi { detail("DOI", doi, into: &h) }
+            if !p.aiKeywords.isEmpty { detail("Keywords", p.aiKeywords.joined(separator: ", "), into: &h) }
+            h.raw("</dl></section></article>")
+        }
+    }
+
+    static func authors(_ authors: [Author], into h: inout HTML) {
+        guard !authors.isEmpty else { return }
+        h.raw("<ul class=\"author-list\" aria-label=\"Authors\">")
+        for a in authors where !a.hidden {
+            h.open("li")
+            h.text(a.name)
+            if let user = a.user {
+                h.open("span", [("class", "claimed"), ("title", "claimed by @\(user.username)")])
+                h.text(" ✓")
+                h.close("span")
+            }
+            h.close("li")
+        }
+        h.raw("</ul>")
+    }
+
+    static func detail(_ term: String, _ value: String, into h: inout HTML) {
+        h.element("dt", text: term)
+        h.element("dd", text: value)
+    }
+}

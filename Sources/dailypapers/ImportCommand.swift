@@ -1,0 +1,83 @@
+import ArgumentParser
+import DailyPapersJobs
+import DailyPapersStore
+import Foundation
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import papers from files.", subcommands: [ImportHFDailyCommand.self])
+}
+
+struct ImportHFDailyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hf-daily",
+        abstract: "Import Hugging Face /api/daily_papers JSON files (files or folders).",
+        discussion: "Each file is imported in one transaction. Bad files are named with the reason; the rest are imported. Exit status 1 when any file failed.")
+
+    @OptionGroup var common: DatabaseOptions
+
+    @Argument(help: "JSON files or folders holding them.")
+    var paths: [String]
+
+    func run() async throws {
+        var problems: [String] = []
+        let logger = common.makeLogger("dailypapers.import", &problems)
+        let location = common.resolveDatabase(&problems)
+        if paths.isEmpty { problems.append("give at least one file or folder to import") }
+        try problems.throwIfAny()
+        let database = try await Database.open(location!, logger: logger)
+        try await Migrator.migrate(database, logger: logger)
+        let progress = Progress(interactive: isatty(STDERR_FILENO) == 1)
+        let summary: HFDailyImport.Summary
+        do {
+            summary = try await HFDailyImport(store: PaperStore(database: database)).run(paths: paths) { progress.handle($0) }
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+        progress.finish(summary)
+        if !summary.succeeded { throw ExitCode(1) }
+    }
+}
+
+/// Progress on a terminal (one line rewritten in place), plain lines when piped.
+final class Progress: @unchecked Sendable {
+    let interactive: Bool
+    let start = Date()
+    var total = 0
+    var done = 0
+    var papers = 0
+
+    init(interactive: Bool) { self.interactive = interactive }
+
+    func handle(_ event: HFDailyImport.Event) {
+        switch event {
+        case .started(let files):
+            total = files
+        case .imported(let file, let n):
+            done += 1
+            papers += n
+            if interactive {
+                let rate = Double(papers) / max(Date().timeIntervalSince(start), 0.001)
+                let eta = done > 0 ? Date().timeIntervalSince(start) / Double(done) * Double(total - done) : 0
+                write("\r\u{1B}[K[\(done)/\(total) files] \(papers) papers · \(Int(rate)) papers/s · ETA \(Int(eta))s")
+            } else {
+                print("imported \(file): \(n) papers")
+            }
+        case .failed(let file, let reason):
+            done += 1
+            write((interactive ? "\r\u{1B}[K" : "") + "error: \(file): \(reason)\n")
+        }
+    }
+
+    func finish(_ s: HFDailyImport.Summary) {
+        if interactive { write("\r\u{1B}[K") }
+        let seconds = Date().timeIntervalSince(start)
+        print("imported \(s.papers) papers from \(s.importedFiles) of \(s.files) files in \(String(format: "%.1f", seconds))s"
+              + (s.failures.isEmpty ? "" : "; \(s.failures.count) files failed:"))
+        for f in s.failures { print("  \(f.file): \(f.reason)") }
+    }
+
+    private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+}

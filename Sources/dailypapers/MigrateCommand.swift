@@ -1,0 +1,21 @@
+import ArgumentParser
+import DailyPapersStore
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply database migrations and exit.")
+
+    @OptionGroup var common: DatabaseOptions
+
+    func run() async throws {
+        var problems: [String] = []
+        let logger = common.makeLogger("dailypapers.migrate", &problems)
+        let location = common.resolveDatabase(&problems)
+        try problems.throwIfAny()
+        let database = try await Database.open(location!, logger: logger)
+        defer { Task { await database.close() } }
+        let applied = try await Migrator.migrate(database, logger: logger)
+        let all = try await Migrator.appliedNumbers(database)
+        print(applied.isEmpty ? "schema is current (\(all.count) migrations)" : "applied \(applied.count) migrations; schema at \(all.last ?? 0)")
+        await database.close()
+    }
+}

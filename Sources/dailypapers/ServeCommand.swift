@@ -1,0 +1,45 @@
+import ArgumentParser
+import DailyPapersStore
+import DailyPapersWeb
+import Hummingbird
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the web server (migrations are applied first).")
+
+    @OptionGroup var common: DatabaseOptions
+
+    @Option(help: "Address to listen on (env DAILYPAPERS_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (env DAILYPAPERS_PORT; default 8080).")
+    var port: String?
+
+    @Option(help: "The site's public base URL, for absolute links (env DAILYPAPERS_PUBLIC_URL; default http://HOST:PORT).")
+    var publicURL: String?
+
+    @Flag(help: "Load the bundled sample of real papers (it is also loaded when the database is empty).")
+    var demo = false
+
+    func run() async throws {
+        var problems: [String] = []
+        let logger = common.makeLogger("dailypapers", &problems)
+        let database = common.resolveDatabase(&problems)
+        let host = self.host ?? Environment.value("DAILYPAPERS_HOST") ?? "127.0.0.1"
+        if host.isEmpty || host.contains(" ") { problems.append("--host '\(host)' is not a host name or address") }
+        let portText = self.port ?? Environment.value("DAILYPAPERS_PORT") ?? "8080"
+        let port = Int(portText)
+        if port == nil || !(0...65535).contains(port!) {
+            problems.append("--port '\(portText)' is not a port number from 0 to 65535" + (self.port == nil ? " (from DAILYPAPERS_PORT)" : ""))
+        }
+        var publicURL: String?
+        if let text = self.publicURL ?? Environment.value("DAILYPAPERS_PUBLIC_URL") {
+            do { publicURL = try AppConfiguration.parsePublicURL(text) } catch { problems.append(error.description) }
+        }
+        try problems.throwIfAny()
+        let configuration = AppConfiguration(host: host, port: port!, database: database!, publicURL: publicURL, demo: demo)
+        logger.info("starting", metadata: ["database": "\(configuration.database)", "url": "\(configuration.publicURL)"])
+        let app = try await buildApplication(configuration: configuration, logger: logger)
+        try await app.runService()
+    }
+}

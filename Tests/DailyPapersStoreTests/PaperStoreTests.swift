@@ -1,0 +1,127 @@
+import DailyPapersCore
+import DailyPapersStore
+import DailyPapersTestSupport
+import Testing
+
+@Suite struct PaperStoreTests {
+    func featured(_ id: String, day: String, upvotes: Int = 0, comments: Int = 0, at time: String? = nil,
+                  by: String? = nil, title: String = "A paper") throws -> FeaturedPaper {
+        let d = try #require(CalendarDay(iso: day))
+        let paper = Paper(id: try #require(ArxivID(parsing: id)), title: title, abstract: "About \(id).",
+                          authors: [Author(name: "Ada Lovelace"), Author(name: "Alan Turing")], categories: ["cs.LG", "cs.AI"])
+        return FeaturedPaper(paper: paper, day: d, submittedAt: time.flatMap(Timestamp.init(iso8601:)) ?? d.startTimestamp,
+                             submittedBy: by.map { UserRef(username: $0, fullname: $0.capitalized) },
+                             upvotes: upvotes, numComments: comments)
+    }
+
+    @Test func roundTripsAPaperWithAuthorsAndCategoriesInOrder() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured([try featured("2412.01981v2", day: "2024-12-04", upvotes: 17, by: "lievan")])
+            let record = try #require(try await store.paper(ArxivID(parsing: "2412.01981")!))
+            let f = try #require(record.featured)
+            #expect(f.paper.id.versioned == "2412.01981v2")
+            #expect(f.paper.authors.map(\.name) == ["Ada Lovelace", "Alan Turing"])
+            #expect(f.paper.categories == ["cs.LG", "cs.AI"])
+            #expect(f.paper.primaryCategory == "cs.LG")
+            #expect(f.upvotes == 17)
+            #expect(f.submittedBy?.username == "lievan")
+            #expect(f.day.iso == "2024-12-04")
+        }
+    }
+
+    @Test func aPaperFeaturedTwiceKeepsTheEarlierDayAndTheHigherCount() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured([try featured("2412.01981", day: "2024-12-05", upvotes: 30)])
+            try await store.saveFeatured([try featured("2412.01981", day: "2024-12-04", upvotes: 17)])
+            let f = try #require(try await store.paper(ArxivID(parsing: "2412.01981")!)?.featured)
+            #expect(f.day.iso == "2024-12-04")
+            #expect(f.upvotes == 30)
+            #expect(try await store.count(FeedQuery()) == 1)
+        }
+    }
+
+    @Test func neighboursSkipEmptyDays() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured([try featured("2412.00001", day: "2024-12-02"),
+                                          try featured("2412.00002", day: "2024-12-06"),
+                                          try featured("2412.00003", day: "2024-12-09")])
+            let d = try #require(CalendarDay(iso: "2024-12-06"))
+            #expect(try await store.previousDay(before: d)?.iso == "2024-12-02")
+            #expect(try await store.nextDay(after: d)?.iso == "2024-12-09")
+            #expect(try await store.nextDay(after: try #require(CalendarDay(iso: "2024-12-09"))) == nil)
+            #expect(try await store.latestDay()?.iso == "2024-12-09")
+        }
+    }
+
+    @Test func sortsByUpvotesTrendingAndNewest() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured([
+                try featured("2412.00001", day: "2024-12-04", upvotes: 5, at: "2024-12-04T09:00:00Z"),
+                try featured("2412.00002", day: "2024-12-04", upvotes: 50, at: "2024-12-04T08:00:00Z"),
+                try featured("2412.00003", day: "2024-12-04", upvotes: 1, comments: 20, at: "2024-12-04T10:00:00Z"),
+            ])
+            let day = try FeedPeriod.parseDay("2024-12-04")
+            func ids(_ sort: FeedSort) async throws -> [String] {
+                try await store.featured(FeedQuery(period: day, sort: sort)).map(\.paper.id.base)
+            }
+            #expect(try await ids(.upvotes) == ["2412.00002", "2412.00001", "2412.00003"])
+            #expect(try await ids(.newest) == ["2412.00003", "2412.00001", "2412.00002"])
+            // 1 upvote + 2 x 20 comments = 41, two hours newer, beats 50 upvotes: two hours are worth
+            // a factor 10^(7200/45000) = 1.45 in engagement. 5 upvotes, one hour newer, come last.
+            #expect(try await ids(.trending) == ["2412.00003", "2412.00002", "2412.00001"])
+        }
+    }
+
+    @Test func periodsAndPagingAndSubmitterFilter() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured([
+                try featured("2412.00001", day: "2024-12-02", upvotes: 3, by: "ada"),
+                try featured("2412.00002", day: "2024-12-08", upvotes: 2, by: "alan"),
+                try featured("2412.00003", day: "2024-12-09", upvotes: 1, by: "ada"),
+            ])
+            #expect(try await store.count(FeedQuery(period: try FeedPeriod.parseWeek("2024-W49"))) == 2)
+            #expect(try await store.count(FeedQuery(period: try FeedPeriod.parseMonth("2024-12"))) == 3)
+            #expect(try await store.count(FeedQuery(submitter: "ada")) == 2)
+            let page2 = try await store.featured(FeedQuery(sort: .upvotes, offset: 1, limit: 1))
+            #expect(page2.map(\.paper.id.base) == ["2412.00002"])
+        }
+    }
+
+    @Test func searchTreatsWildcardsAndQuotesAsText() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured([try featured("2412.00001", day: "2024-12-02", title: "100% accuracy with O'Brien's method"),
+                                          try featured("2412.00002", day: "2024-12-02", title: "Nothing special")])
+            #expect(try await store.search("100%", limit: 10).map(\.paper.id.base) == ["2412.00001"])
+            #expect(try await store.search("O'Brien's", limit: 10).count == 1)
+            #expect(try await store.search("%", limit: 10).count == 1)
+            #expect(try await store.search("_", limit: 10).isEmpty)
+            #expect(try await store.search("'; DROP TABLE papers; --", limit: 10).isEmpty)
+            #expect(try await store.count(FeedQuery()) == 2)
+        }
+    }
+
+    @Test func migrationsAreRecordedAndIdempotent() async throws {
+        try await TestDatabase.with { t in
+            let again = try await Migrator.migrate(t.database, logger: .init(label: "test"))
+            #expect(again.isEmpty)
+            #expect(try await Migrator.appliedNumbers(t.database) == Array(1...6))
+        }
+    }
+
+    @Test func databaseLocationParsing() throws {
+        #expect(try DatabaseLocation(parsing: "./x.sqlite") == .sqliteFile(path: "./x.sqlite"))
+        #expect(try DatabaseLocation(parsing: "sqlite:///var/lib/dp.sqlite") == .sqliteFile(path: "/var/lib/dp.sqlite"))
+        #expect(throws: ConfigurationError.self) { try DatabaseLocation(parsing: "postgres://u@localhost/db") }
+        #expect(throws: ConfigurationError.self) { try DatabaseLocation(parsing: "mysql://x") }
+        #expect(throws: ConfigurationError.self) { try DatabaseLocation(parsing: "") }
+        do { _ = try DatabaseLocation(parsing: "postgres://u@h/db") } catch {
+            #expect(error.description.contains("PostgreSQL is not supported yet"))
+        }
+    }
+}

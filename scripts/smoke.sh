@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Starts `dailypapers serve` on an empty database, as a new user would, and checks that it shows
+# real papers (the bundled demo data) and answers the API. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+port=${SMOKE_PORT:-18080}
+swift build --product dailypapers >/dev/null
+bin=$(swift build --show-bin-path)/dailypapers
+"$bin" serve --database "$work/smoke.sqlite" --port "$port" >"$work/serve.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+fail() { echo "smoke: $1"; cat "$work/serve.log"; exit 1; }
+home=$(curl -fs "http://127.0.0.1:$port/") || fail "home page did not answer"
+grep -q "Daily Papers" <<<"$home" || fail "home page lacks the site name"
+grep -q 'class="card"' <<<"$home" || fail "home page shows no papers"
+api=$(curl -fs "http://127.0.0.1:$port/api/daily_papers?date=2025-09-12") || fail "API did not answer"
+grep -q '"id":"2412.01981"' <<<"$api" || fail "API lacks the seed paper 2412.01981"
+status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/papers/date/2025-13-01")
+[ "$status" = 400 ] || fail "malformed date answered $status, not 400"
+kill -TERM $pid
+wait $pid 2>/dev/null || true
+echo "smoke: ok (home page shows papers, API serves the seed paper, bad date is 400)"
