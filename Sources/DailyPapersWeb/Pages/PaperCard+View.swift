@@ -11,7 +11,8 @@ enum PaperCardView {
             h.open("img", [("src", thumbnailPath), ("alt", ""), ("loading", "lazy"), ("width", "240"), ("height", "135")])
         } else {
             // A cover drawn from the paper's own text, so no image is fetched from another host.
-            h.open("span", [("class", "cover"), ("style", "--h:\(hue(p.id.base))")])
+            // Twelve hue classes rather than an inline style, which the Content-Security-Policy forbids.
+            h.open("span", [("class", "cover hue\(hue(p.id.base) % 12)")])
             h.text(p.primaryCategory ?? "arXiv " + p.id.base)
             h.close("span")
         }
@@ -31,7 +32,9 @@ enum PaperCardView {
         h.raw("<span class=\"votes\" title=\"upvotes\"><span aria-hidden=\"true\">▲</span> ")
         h.text(String(f.upvotes))
         h.raw("<span class=\"vh\"> upvotes</span></span>")
-        h.raw("<span class=\"comments\" title=\"comments\"><span aria-hidden=\"true\">💬</span> ")
+        h.raw("<span class=\"comments\" title=\"comments\">")
+        h.raw(Icons.comment)
+        h.raw(" ")
         h.text(String(f.numComments))
         h.raw("<span class=\"vh\"> comments</span></span>")
         if let by = f.submittedBy {

@@ -25,7 +25,7 @@ enum PaperPageView {
             if let f = record.featured {
                 h.raw("<p class=\"meta\"><span class=\"votes\"><span aria-hidden=\"true\">▲</span> ")
                 h.text("\(f.upvotes)")
-                h.raw("<span class=\"vh\"> upvotes</span></span> <span class=\"comments\"><span aria-hidden=\"true\">💬</span> ")
+                h.raw("<span class=\"vh\"> upvotes</span></span> <span class=\"comments\">" + Icons.comment + " ")
                 h.text("\(f.numComments)")
                 h.raw("<span class=\"vh\"> comments</span></span>")
                 if let by = f.submittedBy {
