@@ -12,9 +12,15 @@ struct MigrateCommand: AsyncParsableCommand {
         let location = common.resolveDatabase(&problems)
         try problems.throwIfAny()
         let database = try await Database.open(location!, logger: logger)
-        defer { Task { await database.close() } }
-        let applied = try await Migrator.migrate(database, logger: logger)
-        let all = try await Migrator.appliedNumbers(database)
+        let applied: [Int]
+        let all: [Int]
+        do {
+            applied = try await Migrator.migrate(database, logger: logger)
+            all = try await Migrator.appliedNumbers(database)
+        } catch {
+            await database.close()
+            throw error
+        }
         print(applied.isEmpty ? "schema is current (\(all.count) migrations)" : "applied \(applied.count) migrations; schema at \(all.last ?? 0)")
         await database.close()
     }

@@ -8,11 +8,13 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     static let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         response.headers[.contentSecurityPolicy] = Self.csp
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "strict-origin-when-cross-origin"
+        response.headers[Self.referrerPolicy] = "strict-origin-when-cross-origin"
         if request.uri.path.hasPrefix("/api/") {
             // Tool authors call the API from browsers too, as they do huggingface.co's.
             response.headers[.accessControlAllowOrigin] = "*"
