@@ -60,10 +60,13 @@ public struct Author: Hashable, Sendable {
     /// HF's claim status (`claimed_verified`, `admin_assigned`, ...).
     public var status: String?
     public var statusChangedAt: Timestamp?
+    /// As arXiv lists them (the API and OAI-PMH `arXiv` format carry them).
+    public var affiliations: [String]
 
     public init(name: String, hfID: String? = nil, hidden: Bool = false, user: UserRef? = nil,
-                status: String? = nil, statusChangedAt: Timestamp? = nil) {
+                status: String? = nil, statusChangedAt: Timestamp? = nil, affiliations: [String] = []) {
         self.name = name
+        self.affiliations = affiliations
         self.hfID = hfID
         self.hidden = hidden
         self.user = user
