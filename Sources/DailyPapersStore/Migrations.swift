@@ -86,5 +86,23 @@ enum Migrations {
                   statements: [
                     "CREATE TABLE site_state (key TEXT PRIMARY KEY, value BIGINT NOT NULL)",
                     "INSERT INTO site_state (key, value) VALUES ('content_version', 0)"]),
+        Migration(number: 7, name: "add_author_affiliations",
+                  why: "arXiv's API and OAI-PMH give affiliations per author; kept as a JSON array.",
+                  statements: ["ALTER TABLE paper_authors ADD COLUMN affiliations TEXT NOT NULL DEFAULT '[]'"]),
+        Migration(number: 8, name: "create_harvest_state",
+                  why: "Incremental harvesting: where each source stopped, so a restart resumes there.",
+                  statements: ["""
+                    CREATE TABLE harvest_state (
+                      source TEXT PRIMARY KEY,
+                      last_datestamp TEXT,
+                      resumption_token TEXT,
+                      updated_at BIGINT NOT NULL)
+                    """]),
+        Migration(number: 9, name: "add_papers_withdrawn",
+                  why: "OAI-PMH reports deleted records; the paper is hidden rather than its history lost.",
+                  statements: ["ALTER TABLE papers ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0"]),
+        Migration(number: 10, name: "index_papers_created_at",
+                  why: "Automatic featuring looks at the papers ingested most recently.",
+                  statements: ["CREATE INDEX papers_created_at ON papers (created_at)"]),
     ]
 }

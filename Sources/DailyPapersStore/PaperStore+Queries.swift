@@ -156,7 +156,7 @@ extension PaperStore {
         let ids: [any Encodable & Sendable] = papers.map { $0.paper.id.base }
         var authors: [String: [Author]] = [:]
         for row in try await db.raw("""
-            SELECT a.paper_id, a.name, a.hf_id, a.hidden, a.status, a.status_changed_at,
+            SELECT a.paper_id, a.name, a.hf_id, a.hidden, a.status, a.status_changed_at, a.affiliations,
               u.username AS u_username, u.fullname AS u_fullname, u.hf_id AS u_hf_id, u.avatar_url AS u_avatar_url,
               u.kind AS u_kind, u.is_pro AS u_is_pro
             FROM paper_authors a LEFT JOIN users u ON u.id = a.user_id

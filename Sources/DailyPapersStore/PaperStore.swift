@@ -14,8 +14,8 @@ public struct PaperStore: Sendable {
         guard !items.isEmpty else { return }
         try await database.write { db in
             let now = Int64(Date().timeIntervalSince1970 * 1000)
+            try await Self.upsertPapers(items.map(\.paper), on: db, now: now)
             for item in items {
-                try await Self.upsertPaper(item.paper, on: db, now: now)
                 var submitter: Int?
                 if let by = item.submittedBy { submitter = try await UserStore.upsert(by, on: db, now: now) }
                 try await Self.upsertFeatured(item, submitterID: submitter, on: db, trending: trending)
@@ -28,62 +28,19 @@ public struct PaperStore: Sendable {
     public func savePapers(_ papers: [Paper]) async throws {
         guard !papers.isEmpty else { return }
         try await database.write { db in
-            let now = Int64(Date().timeIntervalSince1970 * 1000)
-            for paper in papers { try await Self.upsertPaper(paper, on: db, now: now) }
+            try await Self.upsertPapers(papers, on: db, now: Int64(Date().timeIntervalSince1970 * 1000))
             try await Self.bumpContentVersion(on: db)
         }
     }
 
-    static func upsertPaper(_ p: Paper, on db: any SQLDatabase, now: Int64) async throws {
-        let keywords = String(decoding: try JSONEncoder().encode(p.aiKeywords), as: UTF8.self)
-        // New metadata wins when present; the first-version date only ever moves earlier.
-        try await db.raw("""
-            INSERT INTO papers (arxiv_id, version, title, abstract, primary_category, first_version_at, latest_version_at,
-              comment, journal_ref, doi, github_repo, project_page, thumbnail_url, ai_summary, ai_keywords, discussion_id, created_at)
-            VALUES (\(bind: p.id.base), \(bind: p.id.version), \(bind: p.title), \(bind: p.abstract), \(bind: p.primaryCategory),
-              \(bind: p.firstVersionAt?.millisecondsSince1970), \(bind: p.latestVersionAt?.millisecondsSince1970),
-              \(bind: p.comment), \(bind: p.journalRef), \(bind: p.doi), \(bind: p.githubRepo), \(bind: p.projectPage),
-              \(bind: p.thumbnailURL), \(bind: p.aiSummary), \(bind: keywords), \(bind: p.discussionID), \(bind: now))
-            ON CONFLICT (arxiv_id) DO UPDATE SET
-              version = CASE WHEN papers.version IS NULL OR excluded.version > papers.version THEN excluded.version ELSE papers.version END,
-              title = excluded.title,
-              abstract = excluded.abstract,
-              primary_category = COALESCE(excluded.primary_category, papers.primary_category),
-              first_version_at = CASE WHEN papers.first_version_at IS NULL OR excluded.first_version_at < papers.first_version_at
-                                      THEN COALESCE(excluded.first_version_at, papers.first_version_at) ELSE papers.first_version_at END,
-              latest_version_at = CASE WHEN papers.latest_version_at IS NULL OR excluded.latest_version_at > papers.latest_version_at
-                                      THEN COALESCE(excluded.latest_version_at, papers.latest_version_at) ELSE papers.latest_version_at END,
-              comment = COALESCE(excluded.comment, papers.comment),
-              journal_ref = COALESCE(excluded.journal_ref, papers.journal_ref),
-              doi = COALESCE(excluded.doi, papers.doi),
-              github_repo = COALESCE(excluded.github_repo, papers.github_repo),
-              project_page = COALESCE(excluded.project_page, papers.project_page),
-              thumbnail_url = COALESCE(excluded.thumbnail_url, papers.thumbnail_url),
-              ai_summary = COALESCE(excluded.ai_summary, papers.ai_summary),
-              ai_keywords = CASE WHEN excluded.ai_keywords = '[]' THEN papers.ai_keywords ELSE excluded.ai_keywords END,
-              discussion_id = COALESCE(excluded.discussion_id, papers.discussion_id)
-            """).run()
-        if !p.authors.isEmpty {
-            try await db.raw("DELETE FROM paper_authors WHERE paper_id = \(bind: p.id.base)").run()
-            for (position, author) in p.authors.enumerated() {
-                var userID: Int?
-                if let user = author.user { userID = try await UserStore.upsert(user, on: db, now: now) }
-                try await db.raw("""
-                    INSERT INTO paper_authors (paper_id, position, name, hf_id, hidden, user_id, status, status_changed_at)
-                    VALUES (\(bind: p.id.base), \(bind: position), \(bind: author.name), \(bind: author.hfID),
-                      \(bind: author.hidden ? 1 : 0), \(bind: userID), \(bind: author.status),
-                      \(bind: author.statusChangedAt?.millisecondsSince1970))
-                    """).run()
-            }
-        }
-        if !p.categories.isEmpty {
-            try await db.raw("DELETE FROM paper_categories WHERE paper_id = \(bind: p.id.base)").run()
-            for (position, category) in p.categories.enumerated() {
-                try await db.raw("""
-                    INSERT INTO paper_categories (paper_id, position, category) VALUES (\(bind: p.id.base), \(bind: position), \(bind: category))
-                    ON CONFLICT (paper_id, category) DO NOTHING
-                    """).run()
-            }
+    /// OAI-PMH deleted records: the paper stays (votes and comments refer to it) but leaves the feed.
+    public func markWithdrawn(_ ids: [ArxivID]) async throws {
+        guard !ids.isEmpty else { return }
+        let binds: [any Encodable & Sendable] = ids.map(\.base)
+        try await database.write { db in
+            try await db.raw("UPDATE papers SET withdrawn = 1 WHERE arxiv_id IN (\(binds: binds))").run()
+            try await db.raw("UPDATE featured SET hidden = 1 WHERE paper_id IN (\(binds: binds))").run()
+            try await Self.bumpContentVersion(on: db)
         }
     }
 

@@ -72,6 +72,7 @@ enum RowDecoding {
             hidden: try row.decode(column: "hidden", as: Int.self) != 0,
             user: try user(from: row, prefix: "u_"),
             status: try row.decode(column: "status", as: String?.self),
-            statusChangedAt: try timestamp(row, "status_changed_at"))
+            statusChangedAt: try timestamp(row, "status_changed_at"),
+            affiliations: (try? JSONDecoder().decode([String].self, from: Data(try row.decode(column: "affiliations", as: String.self).utf8))) ?? [])
     }
 }

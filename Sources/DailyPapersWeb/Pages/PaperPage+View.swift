@@ -70,6 +70,11 @@ enum PaperPageView {
         for a in authors where !a.hidden {
             h.open("li")
             h.text(a.name)
+            if !a.affiliations.isEmpty {
+                h.open("span", [("class", "affiliation")])
+                h.text(" (" + a.affiliations.joined(separator: "; ") + ")")
+                h.close("span")
+            }
             if let user = a.user {
                 h.open("span", [("class", "claimed"), ("title", "claimed by @\(user.username)")])
                 h.text(" ✓")

@@ -1,0 +1,142 @@
+import DailyPapersCore
+import Foundation
+import SQLKit
+
+/// Batched upserts: one statement per table per chunk, so a bulk import of millions of papers is not
+/// bound by per-statement overhead. Semantics are those of `saveFeatured`: new metadata wins when
+/// present, the first-version date only moves earlier, claims and affiliations already known are kept.
+extension PaperStore {
+    /// Rows per multi-row statement; keeps binds far below SQLite's and PostgreSQL's limits.
+    static let chunk = 200
+
+    static func upsertPapers(_ papers: [Paper], on db: any SQLDatabase, now: Int64) async throws {
+        // The last record of a paper within one batch wins, as it would across batches.
+        var latest: [String: Paper] = [:]
+        var order: [String] = []
+        for p in papers {
+            if latest[p.id.base] == nil { order.append(p.id.base) }
+            latest[p.id.base] = p
+        }
+        let unique = order.map { latest[$0]! }
+        for start in stride(from: 0, to: unique.count, by: chunk) {
+            let slice = Array(unique[start..<min(start + chunk, unique.count)])
+            try await upsertPaperRows(slice, on: db, now: now)
+            try await upsertAuthorRows(slice.filter { !$0.authors.isEmpty }, on: db, now: now)
+            try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, on: db)
+        }
+    }
+
+    private static func upsertPaperRows(_ papers: [Paper], on db: any SQLDatabase, now: Int64) async throws {
+        var sql = SQLQueryString("""
+            INSERT INTO papers (arxiv_id, version, title, abstract, primary_category, first_version_at, latest_version_at,
+              comment, journal_ref, doi, github_repo, project_page, thumbnail_url, ai_summary, ai_keywords, discussion_id, created_at)
+            VALUES
+            """)
+        for (i, p) in papers.enumerated() {
+            let keywords = String(decoding: try JSONEncoder().encode(p.aiKeywords), as: UTF8.self)
+            sql.appendLiteral(i == 0 ? " (" : ", (")
+            let values: [any Encodable & Sendable] = [
+                p.id.base, p.id.version, p.title, p.abstract, p.primaryCategory, p.firstVersionAt?.millisecondsSince1970,
+                p.latestVersionAt?.millisecondsSince1970, p.comment, p.journalRef, p.doi, p.githubRepo, p.projectPage,
+                p.thumbnailURL, p.aiSummary, keywords, p.discussionID, now,
+            ]
+            sql.appendInterpolation(binds: values)
+            sql.appendLiteral(")")
+        }
+        sql.appendLiteral("""
+             ON CONFLICT (arxiv_id) DO UPDATE SET
+              version = CASE WHEN papers.version IS NULL OR excluded.version > papers.version THEN excluded.version ELSE papers.version END,
+              title = excluded.title,
+              abstract = CASE WHEN excluded.abstract = '' THEN papers.abstract ELSE excluded.abstract END,
+              primary_category = COALESCE(excluded.primary_category, papers.primary_category),
+              first_version_at = CASE WHEN papers.first_version_at IS NULL OR excluded.first_version_at < papers.first_version_at
+                                      THEN COALESCE(excluded.first_version_at, papers.first_version_at) ELSE papers.first_version_at END,
+              latest_version_at = CASE WHEN papers.latest_version_at IS NULL OR excluded.latest_version_at > papers.latest_version_at
+                                      THEN COALESCE(excluded.latest_version_at, papers.latest_version_at) ELSE papers.latest_version_at END,
+              comment = COALESCE(excluded.comment, papers.comment),
+              journal_ref = COALESCE(excluded.journal_ref, papers.journal_ref),
+              doi = COALESCE(excluded.doi, papers.doi),
+              github_repo = COALESCE(excluded.github_repo, papers.github_repo),
+              project_page = COALESCE(excluded.project_page, papers.project_page),
+              thumbnail_url = COALESCE(excluded.thumbnail_url, papers.thumbnail_url),
+              ai_summary = COALESCE(excluded.ai_summary, papers.ai_summary),
+              ai_keywords = CASE WHEN excluded.ai_keywords = '[]' THEN papers.ai_keywords ELSE excluded.ai_keywords END,
+              discussion_id = COALESCE(excluded.discussion_id, papers.discussion_id)
+            """)
+        try await db.raw(sql).run()
+    }
+
+    private static func upsertAuthorRows(_ papers: [Paper], on db: any SQLDatabase, now: Int64) async throws {
+        guard !papers.isEmpty else { return }
+        var rows: [[any Encodable & Sendable]] = []
+        for p in papers {
+            for (position, a) in p.authors.enumerated() {
+                var userID: Int?
+                if let user = a.user { userID = try await UserStore.upsert(user, on: db, now: now) }
+                let affiliations = String(decoding: try JSONEncoder().encode(a.affiliations), as: UTF8.self)
+                rows.append([p.id.base, position, a.name, a.hfID, a.hidden ? 1 : 0, userID, a.status,
+                             a.statusChangedAt?.millisecondsSince1970, affiliations])
+            }
+        }
+        for start in stride(from: 0, to: rows.count, by: chunk * 2) {
+            var sql = SQLQueryString("""
+                INSERT INTO paper_authors (paper_id, position, name, hf_id, hidden, user_id, status, status_changed_at, affiliations) VALUES
+                """)
+            for (i, row) in rows[start..<min(start + chunk * 2, rows.count)].enumerated() {
+                sql.appendLiteral(i == 0 ? " (" : ", (")
+                sql.appendInterpolation(binds: row)
+                sql.appendLiteral(")")
+            }
+            // The same person at the same place keeps what other sources said of them (claims, affiliations).
+            sql.appendLiteral("""
+                 ON CONFLICT (paper_id, position) DO UPDATE SET
+                  hf_id = CASE WHEN excluded.name = paper_authors.name THEN COALESCE(excluded.hf_id, paper_authors.hf_id) ELSE excluded.hf_id END,
+                  user_id = CASE WHEN excluded.name = paper_authors.name THEN COALESCE(excluded.user_id, paper_authors.user_id) ELSE excluded.user_id END,
+                  status = CASE WHEN excluded.name = paper_authors.name THEN COALESCE(excluded.status, paper_authors.status) ELSE excluded.status END,
+                  status_changed_at = CASE WHEN excluded.name = paper_authors.name
+                    THEN COALESCE(excluded.status_changed_at, paper_authors.status_changed_at) ELSE excluded.status_changed_at END,
+                  affiliations = CASE WHEN excluded.affiliations = '[]' AND excluded.name = paper_authors.name
+                    THEN paper_authors.affiliations ELSE excluded.affiliations END,
+                  hidden = excluded.hidden,
+                  name = excluded.name
+                """)
+            try await db.raw(sql).run()
+        }
+        // Drop positions past the new list's end (an author list that shrank).
+        var sql = SQLQueryString("WITH counts (pid, n) AS (VALUES")
+        for (i, p) in papers.enumerated() {
+            sql.appendLiteral(i == 0 ? " (" : ", (")
+            sql.appendInterpolation(binds: [p.id.base, p.authors.count])
+            sql.appendLiteral(")")
+        }
+        sql.appendLiteral(") DELETE FROM paper_authors WHERE EXISTS (SELECT 1 FROM counts WHERE counts.pid = paper_authors.paper_id AND paper_authors.position >= counts.n)")
+        try await db.raw(sql).run()
+    }
+
+    private static func upsertCategoryRows(_ papers: [Paper], on db: any SQLDatabase) async throws {
+        guard !papers.isEmpty else { return }
+        var pairs: [[any Encodable & Sendable]] = []
+        for p in papers {
+            var seen = Set<String>()
+            for c in p.categories where seen.insert(c).inserted { pairs.append([p.id.base, pairs.count, c]) }
+        }
+        var insert = SQLQueryString("INSERT INTO paper_categories (paper_id, position, category) VALUES")
+        var remove = SQLQueryString("WITH c (pid, cat) AS (VALUES")
+        var positions: [String: Int] = [:]
+        for (i, pair) in pairs.enumerated() {
+            let pid = pair[0] as! String
+            let position = positions[pid, default: 0]
+            positions[pid] = position + 1
+            insert.appendLiteral(i == 0 ? " (" : ", (")
+            insert.appendInterpolation(binds: [pid, position, pair[2]])
+            insert.appendLiteral(")")
+            remove.appendLiteral(i == 0 ? " (" : ", (")
+            remove.appendInterpolation(binds: [pid, pair[2]])
+            remove.appendLiteral(")")
+        }
+        insert.appendLiteral(" ON CONFLICT (paper_id, category) DO UPDATE SET position = excluded.position")
+        try await db.raw(insert).run()
+        remove.appendLiteral(") DELETE FROM paper_categories WHERE paper_id IN (SELECT pid FROM c) AND NOT EXISTS (SELECT 1 FROM c WHERE c.pid = paper_categories.paper_id AND c.cat = paper_categories.category)")
+        try await db.raw(remove).run()
+    }
+}
