@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
     ],
     targets: [
         .target(name: "DailyPapersCore"),
@@ -29,7 +30,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "DailyPapersIngest", dependencies: ["DailyPapersCore"]),
+        // zlib from the system: streaming reads of gzip (and plain) JSON-lines dumps of any size.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "DailyPapersIngest",
+            dependencies: ["DailyPapersCore", "CZlib",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "DailyPapersJobs",
             dependencies: ["DailyPapersCore", "DailyPapersStore", "DailyPapersIngest",
@@ -67,7 +75,9 @@ let package = Package(
         .testTarget(
             name: "DailyPapersIngestTests",
             dependencies: ["DailyPapersIngest", "DailyPapersCore", "DailyPapersJobs", "DailyPapersStore", "DailyPapersTestSupport",
-                           .product(name: "SQLKit", package: "sql-kit")]
+                           .product(name: "SQLKit", package: "sql-kit"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "DailyPapersWebTests",

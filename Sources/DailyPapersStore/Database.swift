@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import SQLKit
 import SQLiteKit
+import DailyPapersCore
 import Synchronization
 
 /// The database handle every store shares. SQLite runs in WAL mode: one writer connection, serialised

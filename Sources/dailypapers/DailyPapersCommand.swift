@@ -6,6 +6,6 @@ struct DailyPapersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dailypapers",
         abstract: "A self-hostable daily feed of trending research papers.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, ImportCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, ImportCommand.self, IngestCommand.self],
         defaultSubcommand: ServeCommand.self)
 }

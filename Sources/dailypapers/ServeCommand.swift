@@ -1,4 +1,5 @@
 import ArgumentParser
+import DailyPapersJobs
 import DailyPapersStore
 import DailyPapersWeb
 import Hummingbird
@@ -18,6 +19,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The site's public base URL, for absolute links (env DAILYPAPERS_PUBLIC_URL; default http://HOST:PORT).")
     var publicURL: String?
 
+    @OptionGroup var arxiv: ArxivOptions
+
+    @Option(help: "Fetch these arXiv categories every announcement evening (20:00 US Eastern, Sun-Thu), comma separated (env DAILYPAPERS_INGEST_CATEGORIES).")
+    var ingestCategories: String?
+
+    @Option(help: "How the schedule fetches: api, oai or listing (env DAILYPAPERS_INGEST_VIA; default oai).")
+    var ingestVia: String?
+
     @Flag(help: "Load the bundled sample of real papers (it is also loaded when the database is empty).")
     var demo = false
 
@@ -36,8 +45,17 @@ struct ServeCommand: AsyncParsableCommand {
         if let text = self.publicURL ?? Environment.value("DAILYPAPERS_PUBLIC_URL") {
             do { publicURL = try AppConfiguration.parsePublicURL(text) } catch { problems.append(error.description) }
         }
+        var ingest: ScheduledIngest?
+        let categories = ArxivOptions.categories(ingestCategories ?? Environment.value("DAILYPAPERS_INGEST_CATEGORIES") ?? "", &problems, flag: "--ingest-categories")
+        let viaText = ingestVia ?? Environment.value("DAILYPAPERS_INGEST_VIA") ?? "oai"
+        let via = ArxivIngest.Via(rawValue: viaText)
+        if via == nil { problems.append("--ingest-via '\(viaText)' is not one of api, oai, listing") }
+        let rules = arxiv.rules(&problems)
+        if !categories.isEmpty, let via {
+            ingest = ScheduledIngest(options: .init(categories: categories, via: via, autoFeature: rules), userAgent: arxiv.userAgent())
+        }
         try problems.throwIfAny()
-        let configuration = AppConfiguration(host: host, port: port!, database: database!, publicURL: publicURL, demo: demo)
+        let configuration = AppConfiguration(host: host, port: port!, database: database!, publicURL: publicURL, demo: demo, ingest: ingest)
         logger.info("starting", metadata: ["database": "\(configuration.database)", "url": "\(configuration.publicURL)"])
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()

@@ -12,9 +12,13 @@ public struct AppConfiguration: Sendable {
     public var demo: Bool
     /// Seconds between checks for writes made by other processes (page cache freshness).
     public var cacheCheckInterval: Double
+    /// Fetch papers from arXiv on a schedule (nil: no scheduled ingest).
+    public var ingest: ScheduledIngest?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation = .sqliteFile(path: DatabaseLocation.defaultPath),
-                publicURL: String? = nil, siteName: String = "Daily Papers", demo: Bool = false, cacheCheckInterval: Double = 1) {
+                publicURL: String? = nil, siteName: String = "Daily Papers", demo: Bool = false, cacheCheckInterval: Double = 1,
+                ingest: ScheduledIngest? = nil) {
+        self.ingest = ingest
         self.host = host
         self.port = port
         self.database = database

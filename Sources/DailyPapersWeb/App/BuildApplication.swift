@@ -41,10 +41,13 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     assets.register(on: router)
     router.get("/healthz") { _, _ in "ok\n" }
 
+    var services: [any Service] = []
+    if let plan = configuration.ingest { services.append(IngestScheduler(plan: plan, database: database, logger: logger)) }
+    services.append(DatabaseCloser(database: database))
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "dailypapers"),
-        services: [DatabaseCloser(database: database)],
+        services: services,
         logger: logger)
 }
 

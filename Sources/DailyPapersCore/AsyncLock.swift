@@ -2,14 +2,15 @@ import Synchronization
 
 /// A FIFO lock for async code: SQLite has one writer at a time, and queuing writers here is cheaper
 /// and fairer than letting them collide on SQLITE_BUSY.
-final class AsyncLock: Sendable {
+public final class AsyncLock: Sendable {
+    public init() {}
     private struct State {
         var locked = false
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
     private let state = Mutex(State())
 
-    func lock() async {
+    public func lock() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let resumeNow = state.withLock { s -> Bool in
                 if s.locked { s.waiters.append(c); return false }
@@ -20,7 +21,7 @@ final class AsyncLock: Sendable {
         }
     }
 
-    func unlock() {
+    public func unlock() {
         let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
             if s.waiters.isEmpty { s.locked = false; return nil }
             return s.waiters.removeFirst()
@@ -28,7 +29,7 @@ final class AsyncLock: Sendable {
         next?.resume()
     }
 
-    func withLock<T>(_ body: () async throws -> T) async rethrows -> T {
+    public func withLock<T>(_ body: () async throws -> T) async rethrows -> T {
         await lock()
         defer { unlock() }
         return try await body()

@@ -1,0 +1,26 @@
+/// What an import did: counts, and every record or file it refused with the reason.
+public struct ImportReport: Sendable, Equatable {
+    public var papers = 0
+    public var withdrawn = 0
+    public var problems: [Problem] = []
+    public var succeeded: Bool { problems.isEmpty }
+
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public let file: String
+        /// "line 12", "entry 3 (line 45)"; nil when the whole file was refused.
+        public let record: String?
+        public let reason: String
+        public var description: String { record.map { "\(file): \($0): \(reason)" } ?? "\(file): \(reason)" }
+    }
+
+    public init() {}
+}
+
+/// Progress of a long import, for a terminal line or a log line.
+public struct ImportProgress: Sendable {
+    public var papers: Int
+    public var problems: Int
+    /// 0...1 when the total is known (bytes of the file read so far).
+    public var fraction: Double?
+    public var file: String
+}

@@ -1,0 +1,46 @@
+import DailyPapersIngest
+import DailyPapersJobs
+import DailyPapersStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// What `serve` fetches on its schedule, when categories are configured.
+public struct ScheduledIngest: Sendable {
+    public var options: ArxivIngest.Options
+    public var schedule: IngestSchedule
+    public var userAgent: String
+    public init(options: ArxivIngest.Options, schedule: IngestSchedule = .arxivAnnouncements, userAgent: String) {
+        self.options = options
+        self.schedule = schedule
+        self.userAgent = userAgent
+    }
+}
+
+/// Runs the ingest at each scheduled time until the server shuts down. A failed run is logged and
+/// the next one happens as planned; OAI-PMH harvests resume where the failed one stopped.
+struct IngestScheduler: Service {
+    let plan: ScheduledIngest
+    let database: Database
+    let logger: Logger
+
+    func run() async throws {
+        let http = PoliteHTTPClient(userAgent: plan.userAgent, logger: logger)
+        let job = ArxivIngest(database: database, http: http, logger: logger)
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let next = plan.schedule.nextRun(after: Date())
+                logger.info("next arXiv ingest at \(next)", metadata: ["categories": "\(plan.options.categories)"])
+                try await Task.sleep(for: .seconds(max(0, next.timeIntervalSinceNow)))
+                do {
+                    let report = try await job.run(plan.options)
+                    logger.info("arXiv ingest: \(report.papers) papers, \(report.problems.count) refused")
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    logger.error("arXiv ingest failed: \(error)")
+                }
+            }
+        }
+    }
+}

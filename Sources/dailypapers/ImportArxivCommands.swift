@@ -1,0 +1,121 @@
+import ArgumentParser
+import DailyPapersJobs
+import DailyPapersStore
+import Foundation
+
+struct ImportArxivJSONLCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "arxiv-jsonl",
+        abstract: "Import an arXiv metadata dump in JSON lines (Kaggle's snapshot or the corpus format), plain or gzip.",
+        discussion: "Streams the file in batched transactions; bad lines are named and skipped. Running it again completes an interrupted import.")
+
+    @OptionGroup var common: DatabaseOptions
+    @Argument(help: "The .jsonl or .jsonl.gz file.") var file: String
+    @Option(help: "Stop after this many papers.") var limit: Int?
+    @Option(help: "Papers per transaction.") var batchSize = 1000
+
+    func run() async throws {
+        var problems: [String] = []
+        if let limit, limit < 1 { problems.append("--limit \(limit) must be at least 1") }
+        if batchSize < 1 || batchSize > 100_000 { problems.append("--batch-size \(batchSize) must be from 1 to 100000") }
+        let (database, _) = try await openDatabase(common, &problems)
+        let progress = TerminalProgress(interactive: isatty(STDERR_FILENO) == 1)
+        let report: ImportReport
+        do {
+            report = try await ArxivJSONLImport(store: PaperStore(database: database), batchSize: batchSize)
+                .run(path: file, limit: limit) { progress.show($0) }
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+        try progress.finish(report)
+    }
+}
+
+struct ImportArxivAtomCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "arxiv-atom", abstract: "Import saved arXiv API (Atom) responses.")
+    @OptionGroup var common: DatabaseOptions
+    @Argument(help: "Atom files (or recorded {url, status_code, body} JSON).") var files: [String]
+
+    func run() async throws { try await runFileImport(common, files, .atom) }
+}
+
+struct ImportOAICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "oai", abstract: "Import saved OAI-PMH ListRecords/GetRecord responses (arXiv, arXivRaw, oai_dc).")
+    @OptionGroup var common: DatabaseOptions
+    @Argument(help: "OAI-PMH XML files.") var files: [String]
+
+    func run() async throws { try await runFileImport(common, files, .oai) }
+}
+
+func runFileImport(_ common: DatabaseOptions, _ files: [String], _ format: ArxivFileImport.Format) async throws {
+    var problems: [String] = []
+    if files.isEmpty { problems.append("give at least one file") }
+    let (database, _) = try await openDatabase(common, &problems)
+    let start = Date()
+    let report: ImportReport
+    do { report = try await ArxivFileImport(store: PaperStore(database: database)).run(paths: files, format: format) } catch {
+        await database.close()
+        throw error
+    }
+    await database.close()
+    try TerminalProgress(interactive: false, start: start).finish(report)
+}
+
+/// Opens and migrates the database named by the options, after reporting every bad setting at once.
+func openDatabase(_ common: DatabaseOptions, _ problems: inout [String]) async throws -> (Database, Logger) {
+    let logger = common.makeLogger("dailypapers", &problems)
+    let location = common.resolveDatabase(&problems)
+    try problems.throwIfAny()
+    let database = try await Database.open(location!, logger: logger)
+    do { try await Migrator.migrate(database, logger: logger) } catch {
+        await database.close()
+        throw error
+    }
+    return (database, logger)
+}
+
+/// Count, rate and ETA on a terminal line; plain log lines when piped.
+final class TerminalProgress: @unchecked Sendable {
+    let interactive: Bool
+    let start: Date
+    private var lastPrint = Date.distantPast
+
+    init(interactive: Bool, start: Date = Date()) {
+        self.interactive = interactive
+        self.start = start
+    }
+
+    func show(_ p: ImportProgress) {
+        let now = Date()
+        guard now.timeIntervalSince(lastPrint) >= (interactive ? 0.2 : 5) else { return }
+        lastPrint = now
+        let elapsed = max(now.timeIntervalSince(start), 0.001)
+        let rate = Double(p.papers) / elapsed
+        var line = "\(p.papers) papers · \(Int(rate)) papers/s"
+        if let f = p.fraction, f > 0 {
+            line += " · \(Int(f * 100))% · ETA \(Int(elapsed / f - elapsed))s"
+        }
+        if p.problems > 0 { line += " · \(p.problems) bad records" }
+        if interactive {
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+        } else {
+            print(line)
+        }
+    }
+
+    func finish(_ report: ImportReport) throws {
+        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        for p in report.problems { FileHandle.standardError.write(Data("error: \(p)\n".utf8)) }
+        let seconds = Date().timeIntervalSince(start)
+        print("imported \(report.papers) papers in \(String(format: "%.1f", seconds))s"
+              + (report.withdrawn > 0 ? ", \(report.withdrawn) withdrawn" : "")
+              + (report.problems.isEmpty ? "" : "; \(report.problems.count) records or files refused (listed above)"))
+        if !report.succeeded { throw ExitCode(1) }
+    }
+}
+
+import Logging

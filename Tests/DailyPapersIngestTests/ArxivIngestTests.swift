@@ -1,0 +1,217 @@
+import DailyPapersCore
+import DailyPapersIngest
+import DailyPapersJobs
+import DailyPapersStore
+import DailyPapersTestSupport
+import Foundation
+import Logging
+import Testing
+
+@Suite struct ArxivClientTests {
+    func client(interval: Duration = .milliseconds(1), attempts: Int = 3) -> PoliteHTTPClient {
+        var policy = PoliteHTTPClient.Policy()
+        policy.minimumInterval = interval
+        policy.maxAttempts = attempts
+        policy.initialBackoff = .milliseconds(20)
+        policy.timeout = .seconds(5)
+        return PoliteHTTPClient(userAgent: "DailyPapers/test (mailto:test@example.org)", policy: policy, logger: Logger(label: "test"))
+    }
+
+    @Test func fetchesByIDsSpacingRequestsAndNamingItself() async throws {
+        let fake = FakeArxiv()
+        fake.answer("/api/query", [(200, try FakeArxiv.recordedBody("arxiv/api-id-1605.08386.json"))])
+        try await fake.run { base in
+            var endpoints = ArxivEndpoints()
+            endpoints.api = base + "/api/query"
+            let api = ArxivAPIClient(http: client(interval: .milliseconds(300)), endpoints: endpoints)
+            for _ in 0..<3 {
+                let papers = try await api.papers(ids: [ArxivID(parsing: "1605.08386")!])
+                #expect(papers.map(\.id.base) == ["1605.08386"])
+            }
+        }
+        let seen = fake.seen
+        #expect(seen.count == 3)
+        #expect(seen[0].query["id_list"] == "1605.08386")
+        #expect(seen.allSatisfy { $0.userAgent == "DailyPapers/test (mailto:test@example.org)" })
+        for (a, b) in zip(seen, seen.dropFirst()) {
+            #expect(a.at.duration(to: b.at) >= .milliseconds(290), "requests closer than the minimum interval")
+        }
+    }
+
+    @Test func retries5xxAndReportsTheAPIErrorFeed() async throws {
+        let fake = FakeArxiv()
+        fake.answer("/api/query", [(503, "busy"), (502, "bad gateway"), (400, try FakeArxiv.recordedBody("arxiv/api-error-id-abc.json"))])
+        try await fake.run { base in
+            var endpoints = ArxivEndpoints()
+            endpoints.api = base + "/api/query"
+            let api = ArxivAPIClient(http: client(), endpoints: endpoints)
+            await #expect {
+                try await api.search("abc")
+            } throws: { error in
+                ((error as? IngestError)?.message ?? "").contains("arXiv API error: incorrect id format for abc")
+            }
+        }
+        #expect(fake.seen.count == 3)
+    }
+
+    @Test func givesUpAfterTheLastAttempt() async throws {
+        let fake = FakeArxiv()
+        fake.answer("/api/query", [(500, "down")])
+        try await fake.run { base in
+            var endpoints = ArxivEndpoints()
+            endpoints.api = base + "/api/query"
+            await #expect { try await ArxivAPIClient(http: client(attempts: 2), endpoints: endpoints).search("x") } throws: {
+                "\($0)".contains("HTTP 500 after 2 attempts")
+            }
+        }
+        #expect(fake.seen.count == 2)
+    }
+
+    @Test func setSpecs() {
+        #expect(OAIPMHClient.setSpec(forCategory: "cs.LG") == "cs:cs:LG")
+        #expect(OAIPMHClient.setSpec(forCategory: "quant-ph") == "physics:quant-ph")
+        #expect(OAIPMHClient.setSpec(forCategory: "cs:cs:CL") == "cs:cs:CL")
+    }
+}
+
+@Suite struct ArxivIngestJobTests {
+    func http() -> PoliteHTTPClient {
+        var policy = PoliteHTTPClient.Policy()
+        policy.minimumInterval = .milliseconds(1)
+        policy.maxAttempts = 1
+        return PoliteHTTPClient(userAgent: "test", policy: policy, logger: Logger(label: "test"))
+    }
+
+    @Test func oaiHarvestFollowsTokensAndResumesAfterAFailure() async throws {
+        let page1 = try String(contentsOfFile: Fixtures.path("arxiv/oai-arXivRaw-excerpt.xml"), encoding: .utf8)
+            .replacingOccurrences(of: "496549|96001", with: "tok-2")
+        let page2 = try String(contentsOfFile: Fixtures.path("arxiv/oai-arXiv-getrecord.xml"), encoding: .utf8)
+        try await TestDatabase.with { t in
+            let fake = FakeArxiv()
+            fake.answer("/oai", [(200, page1), (500, "down")])
+            try await fake.run { base in
+                var endpoints = ArxivEndpoints()
+                endpoints.oai = base + "/oai"
+                let job = ArxivIngest(database: t.database, http: http(), endpoints: endpoints, logger: Logger(label: "test"))
+                await #expect(throws: (any Error).self) { try await job.run(.init(categories: ["cs.LG"], via: .oai)) }
+            }
+            // The first page is saved with the token that continues it.
+            let source = "oai:arXiv:cs:cs:LG"
+            #expect(try await HarvestStore(database: t.database).state(source).resumptionToken == "tok-2")
+            #expect(try await PaperStore(database: t.database).paper(ArxivID(parsing: "0811.36489")!) != nil)
+
+            let again = FakeArxiv()
+            again.answer("/oai", [(200, page2)])
+            try await again.run { base in
+                var endpoints = ArxivEndpoints()
+                endpoints.oai = base + "/oai"
+                let job = ArxivIngest(database: t.database, http: http(), endpoints: endpoints, logger: Logger(label: "test"))
+                let report = try await job.run(.init(categories: ["cs.LG"], via: .oai))
+                #expect(report.papers == 1)
+            }
+            #expect(again.seen.first?.query["resumptionToken"] == "tok-2")
+            #expect(again.seen.first?.query["metadataPrefix"] == nil)
+            let state = try await HarvestStore(database: t.database).state(source)
+            #expect(state.resumptionToken == nil)
+            #expect(state.lastDatestamp == "2018-01-25")
+            #expect(try await PaperStore(database: t.database).paper(ArxivID(parsing: "1401.2122")!) != nil)
+        }
+    }
+
+    @Test func listingIngestThenAutomaticFeaturingWithinTheDailyMaximum() async throws {
+        let rss = try String(contentsOfFile: Fixtures.path("arxiv/listing-rss-quant-ph.xml"), encoding: .utf8)
+        try await TestDatabase.with { t in
+            let fake = FakeArxiv()
+            fake.answer("/rss/quant-ph", [(200, rss)])
+            let now = try #require(Timestamp(iso8601: "2025-04-28T12:00:00Z"))
+            let rules = AutoFeatureRules(categories: ["quant-ph"], keywords: ["quantum"], dailyMaximum: 5)
+            try await fake.run { base in
+                var endpoints = ArxivEndpoints()
+                endpoints.listing = base
+                let job = ArxivIngest(database: t.database, http: http(), endpoints: endpoints, logger: Logger(label: "test"))
+                let report = try await job.run(.init(categories: ["quant-ph"], via: .listing, autoFeature: rules), now: now)
+                #expect(report.papers == 81)
+                #expect(report.succeeded)
+                _ = try await job.run(.init(categories: ["quant-ph"], via: .listing, autoFeature: rules), now: now)
+            }
+            let store = PaperStore(database: t.database)
+            let featured = try await store.featured(FeedQuery(period: .day(CalendarDay(iso: "2025-04-28")!)))
+            #expect(featured.count == 5)
+            #expect(featured.allSatisfy { $0.submittedBy?.username == "dailypapers-auto" })
+            #expect(featured.allSatisfy { ($0.paper.title + $0.paper.abstract).lowercased().contains("quantum") })
+            // Seen twice in the same day's listing: still one paper each.
+            let papers = try await t.database.read { try await $0.raw("SELECT COUNT(*) AS n FROM papers").first()!.decode(column: "n", as: Int.self) }
+            #expect(papers == 81)
+        }
+    }
+
+    @Test func scheduleFollowsArxivAnnouncementsInEasternTime() throws {
+        let s = IngestSchedule.arxivAnnouncements
+        let iso = ISO8601DateFormatter()
+        // Friday noon UTC -> Sunday 20:00 EST (UTC-5).
+        #expect(iso.string(from: s.nextRun(after: iso.date(from: "2026-11-27T12:00:00Z")!)) == "2026-11-30T01:00:00Z")
+        // Thursday 19:59 EDT -> the same evening, 20:00 EDT (UTC-4).
+        #expect(iso.string(from: s.nextRun(after: iso.date(from: "2026-07-23T23:59:00Z")!)) == "2026-07-24T00:00:00Z")
+        // Thursday 20:00 exactly has run -> Sunday.
+        #expect(iso.string(from: s.nextRun(after: iso.date(from: "2026-07-24T00:00:00Z")!)) == "2026-07-27T00:00:00Z")
+    }
+}
+
+@Suite struct ArxivFileImportTests {
+    @Test func jsonlStreamsGzipAndNamesBadLines() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            let gz = try await ArxivJSONLImport(store: store, batchSize: 7).run(path: Fixtures.path("arxiv/corpus-excerpt.jsonl.gz"))
+            #expect(gz.papers == 40)
+            #expect(gz.succeeded)
+            let kaggle = try await ArxivJSONLImport(store: store).run(path: Fixtures.path("arxiv/kaggle-snapshot-sample.jsonl"))
+            #expect(kaggle.papers == 3)
+            #expect(kaggle.problems.map(\.record) == ["line 4", "line 5", "line 6"])
+            // A paper seen again in a new version: new metadata, first-version date kept.
+            let p = try #require(try await store.paper(ArxivID(parsing: "1605.08386")!)?.paper)
+            #expect(p.id.version == 2)
+            #expect(p.categories == ["math.CO", "math.ST", "math.PR"])
+            #expect(p.firstVersionAt?.iso8601 == "2016-05-26T17:59:46.000Z")
+            #expect(p.latestVersionAt?.iso8601 == "2016-06-14T08:00:00.000Z")
+            #expect(p.comment == "20 pages, 3 figures; v2: revised")
+        }
+    }
+
+    @Test func anInterruptedImportCompletesWhenRunAgain() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            let first = try await ArxivJSONLImport(store: store, batchSize: 10).run(path: Fixtures.path("arxiv/corpus-excerpt.jsonl"), limit: 15)
+            #expect(first.papers == 15)
+            let again = try await ArxivJSONLImport(store: store, batchSize: 10).run(path: Fixtures.path("arxiv/corpus-excerpt.jsonl"))
+            #expect(again.papers == 40)
+            let n = try await t.database.read { try await $0.raw("SELECT COUNT(*) AS n FROM papers").first()!.decode(column: "n", as: Int.self) }
+            #expect(n == 40)
+        }
+    }
+
+    @Test func aTruncatedGzipIsReportedAndWholeBatchesKept() async throws {
+        try await TestDatabase.with { t in
+            let full = try Fixtures.data("arxiv/corpus-excerpt.jsonl.gz")
+            let cut = t.folder + "/cut.jsonl.gz"
+            try full.prefix(full.count / 2).write(to: URL(fileURLWithPath: cut))
+            let report = try await ArxivJSONLImport(store: PaperStore(database: t.database), batchSize: 5).run(path: cut)
+            #expect(report.problems.count == 1)
+            #expect(report.problems.first?.reason.contains("truncated") == true)
+            #expect(report.papers > 0 && report.papers < 40)
+        }
+    }
+
+    @Test func atomAndOAIFiles() async throws {
+        try await TestDatabase.with { t in
+            let job = ArxivFileImport(store: PaperStore(database: t.database))
+            let atom = try await job.run(paths: [Fixtures.path("arxiv/api-id-1605.08386.json"), Fixtures.path("arxiv/api-error-id-abc.json")], format: .atom)
+            #expect(atom.papers == 1)
+            #expect(atom.problems.map(\.reason) == ["arXiv API error: incorrect id format for abc"])
+            let oai = try await job.run(paths: [Fixtures.path("arxiv/oai-arXivRaw-excerpt.xml"), t.folder + "/missing.xml",
+                                                 Fixtures.path("arxiv/listing-rss-quant-ph.xml")], format: .oai)
+            #expect(oai.papers == 25)
+            #expect(oai.problems.count == 2)
+            #expect(oai.problems[1].reason.contains("expected an <OAI-PMH> document"))
+        }
+    }
+}
