@@ -109,7 +109,8 @@ extension PaperStore {
             sql.appendInterpolation(binds: [p.id.base, p.authors.count])
             sql.appendLiteral(")")
         }
-        sql.appendLiteral(") DELETE FROM paper_authors WHERE EXISTS (SELECT 1 FROM counts WHERE counts.pid = paper_authors.paper_id AND paper_authors.position >= counts.n)")
+        // `paper_id IN (...)` first, so the primary key index limits the delete to this chunk's papers.
+        sql.appendLiteral(") DELETE FROM paper_authors WHERE paper_id IN (SELECT pid FROM counts) AND position >= (SELECT n FROM counts WHERE counts.pid = paper_authors.paper_id)")
         try await db.raw(sql).run()
     }
 
