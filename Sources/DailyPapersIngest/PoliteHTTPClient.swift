@@ -6,7 +6,8 @@ import NIOCore
 import NIOHTTP1
 
 /// An HTTP GET client that keeps a source's terms of use: one request at a time, at least
-/// `minimumInterval` between the start of one and the next, a User-Agent naming the instance and a
+/// `minimumInterval` from the end of one to the start of the next (so the server, whatever the
+/// latency, never sees two closer than that), a User-Agent naming the instance and a
 /// contact, and retries with exponential backoff on 5xx, 429, timeouts and dropped connections
 /// (`Retry-After` honoured). Other answers go back to the caller, who knows what they mean.
 public final class PoliteHTTPClient: Sendable {
@@ -30,7 +31,7 @@ public final class PoliteHTTPClient: Sendable {
     let policy: Policy
     let logger: Logger
     private let lock = AsyncLock()
-    private let lastStart = LockedValue<ContinuousClock.Instant?>(nil)
+    private let lastEnd = LockedValue<ContinuousClock.Instant?>(nil)
 
     /// - Parameter userAgent: e.g. "DailyPapers/1.0 (https://papers.example.org; mailto:admin@example.org)".
     public init(userAgent: String, policy: Policy = Policy(), logger: Logger) {
@@ -46,7 +47,7 @@ public final class PoliteHTTPClient: Sendable {
             while true {
                 try await waitForTurn()
                 do {
-                    let response = try await send(url)
+                    let response = try await sendMarkingEnd(url)
                     if (500...599).contains(response.status) || response.status == 429 {
                         guard attempt < policy.maxAttempts else {
                             throw FetchError(url: url, reason: "HTTP \(response.status) after \(attempt) attempts")
@@ -76,11 +77,15 @@ public final class PoliteHTTPClient: Sendable {
 
     private func waitForTurn() async throws {
         let clock = ContinuousClock()
-        if let last = lastStart.value {
+        if let last = lastEnd.value {
             let next = last.advanced(by: policy.minimumInterval)
             if next > clock.now { try await Task.sleep(until: next, clock: clock) }
         }
-        lastStart.value = clock.now
+    }
+
+    private func sendMarkingEnd(_ url: String) async throws -> Raw {
+        defer { lastEnd.value = ContinuousClock.now }
+        return try await send(url)
     }
 
     private struct Raw {
