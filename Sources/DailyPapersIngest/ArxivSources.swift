@@ -77,6 +77,7 @@ public struct OAIPMHClient: Sendable {
     public func harvest(set: String?, metadataPrefix: String = "arXiv", from: String?, resumptionToken: String? = nil,
                         onPage: (OAIPMHReader.Page) async throws -> Void) async throws {
         var token = resumptionToken
+        var metadataPrefix = metadataPrefix
         repeat {
             var parameters = ["verb": "ListRecords"]
             if let token {
@@ -91,6 +92,11 @@ public struct OAIPMHClient: Sendable {
             let response = try await http.get(url)
             let page: OAIPMHReader.Page
             do { page = try OAIPMHReader.read(response.body) } catch {
+                // A server that does not offer arXiv's own formats still speaks Dublin Core.
+                if token == nil, metadataPrefix != "oai_dc", error.message.contains("cannotDisseminateFormat") {
+                    metadataPrefix = "oai_dc"
+                    continue
+                }
                 throw IngestError("\(url) (HTTP \(response.status)): \(error.message)")
             }
             try await onPage(page)

@@ -181,3 +181,36 @@ import Testing
         #expect(Timestamp(rfc2822: "yesterday") == nil)
     }
 }
+
+@Suite struct AtomListingTests {
+    @Test func readsTheAtomListingFormat() throws {
+        // The entry as arXiv's own specification of the Atom listing shows it (spec-docs/atom_specifications.md).
+        let xml = """
+            <feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/">
+            <id>http://rss.arxiv.org/atom/math.OC</id><title>math.OC updates on arXiv.org</title>
+            <entry><id>oai:arXiv.org:2203.01250v3</id>
+            <title>Mass concentration in rescaled first order integral functionals</title>
+            <link href="https://arxiv.org/abs/2203.01250" rel="alternate" type="text/html"/>
+            <summary>arXiv:2203.01250v3 Announce Type: replace-cross
+            Abstract: We consider first order local minimization problems.</summary>
+            <category term="math.AP"/><category term="math.OC"/>
+            <published>2024-08-23T00:00:00-04:00</published>
+            <arxiv:announce_type>replace-cross</arxiv:announce_type>
+            <arxiv:journal_reference>Journal de l'Ecole polytechnique 11 (2024)</arxiv:journal_reference>
+            <arxiv:DOI>10.5802/jep.257</arxiv:DOI>
+            <dc:creator>Antonin Monteil, Paul Pegon</dc:creator></entry>
+            <entry><title>No id</title></entry>
+            </feed>
+            """
+        let listing = try ArxivListingReader.read(Data(xml.utf8))
+        let item = try #require(listing.items.first)
+        #expect(item.paper.id.versioned == "2203.01250v3")
+        #expect(item.announceType == .replaceCross)
+        #expect(item.paper.categories == ["math.AP", "math.OC"])
+        #expect(item.paper.authors.map(\.name) == ["Antonin Monteil", "Paul Pegon"])
+        #expect(item.paper.abstract == "We consider first order local minimization problems.")
+        #expect(item.paper.doi == "10.5802/jep.257")
+        #expect(item.announcedAt?.iso8601 == "2024-08-23T04:00:00.000Z")
+        #expect(listing.problems.map(\.description) == ["item 2 (line 14): no id (<guid> or <id>)"])
+    }
+}
