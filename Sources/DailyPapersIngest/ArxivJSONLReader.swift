@@ -10,9 +10,9 @@ public enum ArxivJSONLReader {
         var title: String?
         var abstract: String?
         var summary: String?
-        var authors: AuthorsField?
+        var authors: StringOrList?
         var authors_parsed: [[String]]?
-        var categories: CategoriesField?
+        var categories: StringOrList?
         var comments: String?
         var comment: String?
         var journalRef: String?
@@ -31,23 +31,16 @@ public enum ArxivJSONLReader {
         var created: String?
     }
 
-    enum AuthorsField: Decodable {
+    /// Kaggle writes authors and categories as one string, the corpus as arrays.
+    enum StringOrList: Decodable {
         case text(String)
         case list([String])
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
             if let s = try? c.decode(String.self) { self = .text(s) } else { self = .list(try c.decode([String].self)) }
         }
-    }
-
-    enum CategoriesField: Decodable {
-        case text(String)
-        case list([String])
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.singleValueContainer()
-            if let s = try? c.decode(String.self) { self = .text(s) } else { self = .list(try c.decode([String].self)) }
-        }
-        var values: [String] {
+        /// Categories: space-separated in the string form.
+        var words: [String] {
             switch self {
             case .text(let s): return s.split(whereSeparator: \.isWhitespace).map(String.init)
             case .list(let l): return l
@@ -87,7 +80,7 @@ public enum ArxivJSONLReader {
             title: TextHelpers.unwrap(title),
             abstract: TextHelpers.unwrap(l.abstract ?? l.summary ?? ""),
             authors: authors(l).map { Author(name: $0) },
-            categories: l.categories?.values ?? [],
+            categories: l.categories?.words ?? [],
             firstVersionAt: dates.min(), latestVersionAt: updated,
             comment: (l.comments ?? l.comment).map(TextHelpers.unwrap),
             journalRef: l.journalRef.map(TextHelpers.unwrap), doi: l.doi)

@@ -50,13 +50,8 @@ extension PaperStore {
             if !rules.keywords.isEmpty {
                 sql.appendLiteral(" AND (")
                 for (i, k) in rules.keywords.enumerated() {
-                    let pattern = Self.likePattern(k.lowercased())
                     sql.appendLiteral(i == 0 ? "" : " OR ")
-                    sql.appendLiteral("LOWER(p.title) LIKE ")
-                    sql.appendInterpolation(bind: pattern)
-                    sql.appendLiteral(" ESCAPE '\\' OR LOWER(p.abstract) LIKE ")
-                    sql.appendInterpolation(bind: pattern)
-                    sql.appendLiteral(" ESCAPE '\\'")
+                    Self.appendMatch(Self.likePattern(k.lowercased()), columns: ["LOWER(p.title)", "LOWER(p.abstract)"], to: &sql)
                 }
                 sql.appendLiteral(")")
             }

@@ -94,11 +94,8 @@ extension PaperStore {
                 WHERE f.hidden = 0
                 """)
             for w in words {
-                sql.appendLiteral(" AND (p.title LIKE ")
-                sql.appendInterpolation(bind: w)
-                sql.appendLiteral(" ESCAPE '\\' OR p.abstract LIKE ")
-                sql.appendInterpolation(bind: w)
-                sql.appendLiteral(" ESCAPE '\\')")
+                sql.appendLiteral(" AND ")
+                Self.appendMatch(w, columns: ["p.title", "p.abstract"], to: &sql)
             }
             sql.appendLiteral(" ORDER BY f.submitted_at DESC, f.paper_id LIMIT ")
             sql.appendInterpolation(bind: limit)
@@ -113,6 +110,19 @@ extension PaperStore {
             try await db.raw("SELECT value FROM site_state WHERE key = 'content_version'").first()?
                 .decode(column: "value", as: Int64.self) ?? 0
         }
+    }
+
+    /// `(col1 LIKE pattern ESCAPE '\' OR col2 LIKE pattern ESCAPE '\')`
+    static func appendMatch(_ pattern: String, columns: [String], to sql: inout SQLQueryString) {
+        sql.appendLiteral("(")
+        for (i, column) in columns.enumerated() {
+            sql.appendLiteral(i == 0 ? "" : " OR ")
+            sql.appendInterpolation(unsafeRaw: column)
+            sql.appendLiteral(" LIKE ")
+            sql.appendInterpolation(bind: pattern)
+            sql.appendLiteral(" ESCAPE '\\'")
+        }
+        sql.appendLiteral(")")
     }
 
     static func likePattern(_ word: String) -> String {
