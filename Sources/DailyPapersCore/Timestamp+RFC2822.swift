@@ -30,3 +30,20 @@ extension Timestamp {
         self.init(millisecondsSince1970: ms)
     }
 }
+
+extension Timestamp {
+    private static let weekdayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// `Tue, 03 Dec 2024 23:10:21 GMT`: RSS 2.0 dates and HTTP `Last-Modified`.
+    public var rfc2822: String {
+        let day = CalendarDay(utcOf: self)
+        let c = day.components
+        let seconds = Int((millisecondsSince1970 - Int64(day.daysSinceEpoch) * 86_400_000) / 1000)
+        let clock = "\(CalendarDay.pad(seconds / 3600, 2)):\(CalendarDay.pad(seconds / 60 % 60, 2)):\(CalendarDay.pad(seconds % 60, 2))"
+        return "\(Self.weekdayNames[day.isoWeekday - 1]), \(CalendarDay.pad(c.day, 2)) \(Self.monthNames[c.month - 1]) \(c.year) \(clock) GMT"
+    }
+
+    /// Whole seconds, as HTTP dates carry them.
+    public var truncatedToSeconds: Timestamp { Timestamp(millisecondsSince1970: millisecondsSince1970 / 1000 * 1000) }
+}

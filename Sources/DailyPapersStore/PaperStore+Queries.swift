@@ -6,10 +6,14 @@ public struct FeedQuery: Sendable, Hashable {
     public var period: FeedPeriod?
     public var sort: FeedSort
     public var submitter: String?
+    /// Only papers listed in this arXiv category (primary or cross-listed).
+    public var category: String?
     public var offset: Int
     public var limit: Int
 
-    public init(period: FeedPeriod? = nil, sort: FeedSort = .upvotes, submitter: String? = nil, offset: Int = 0, limit: Int = 50) {
+    public init(period: FeedPeriod? = nil, sort: FeedSort = .upvotes, submitter: String? = nil, category: String? = nil,
+                offset: Int = 0, limit: Int = 50) {
+        self.category = category
         self.period = period
         self.sort = sort
         self.submitter = submitter
@@ -104,6 +108,13 @@ extension PaperStore {
         }
     }
 
+    /// Whether any paper (featured or not) is listed in the category.
+    public func categoryExists(_ category: String) async throws -> Bool {
+        try await database.read { db in
+            try await db.raw("SELECT 1 AS x FROM paper_categories WHERE category = \(bind: category) LIMIT 1").first() != nil
+        }
+    }
+
     /// The store's content version: changes whenever any process commits a content change.
     public func contentVersion() async throws -> Int64 {
         try await database.read { db in
@@ -150,6 +161,11 @@ extension PaperStore {
         if let submitter = query.submitter {
             sql.appendLiteral(" AND u.username = ")
             sql.appendInterpolation(bind: submitter)
+        }
+        if let category = query.category {
+            sql.appendLiteral(" AND EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper_id = f.paper_id AND c.category = ")
+            sql.appendInterpolation(bind: category)
+            sql.appendLiteral(")")
         }
     }
 

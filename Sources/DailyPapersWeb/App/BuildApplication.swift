@@ -38,6 +38,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     router.middlewares.add(ErrorMiddleware(site: site))
     PageRoutes(store: store, site: site, cache: cache).register(on: router)
     APIRoutes(store: store, cache: cache).register(on: router)
+    FeedRoutes(store: store, users: UserStore(database: database), site: site, cache: cache).register(on: router)
     assets.register(on: router)
     router.get("/healthz") { _, _ in "ok\n" }
 

@@ -70,7 +70,8 @@ struct PageRoutes: Sendable {
         let text = String((request.query["q"] ?? "").prefix(500))
         let results = text.trimmingCharacters(in: .whitespaces).isEmpty ? [] : try await store.search(text, limit: 50)
         let html = Layout.page(site: site, title: text.isEmpty ? "Search" : "Search: \(text)",
-                               description: "Search papers", canonical: SiteRoute.search(query: text).path) { h in
+                               description: "Search papers", canonical: SiteRoute.search(query: text).path,
+                               alternates: text.isEmpty ? [] : [("application/atom+xml", "/feeds/search.atom?q=" + SiteRoute.percentEncode(text))]) { h in
             h.raw("<h1>Search</h1><form class=\"bigsearch\" action=\"/search\" method=\"get\" role=\"search\">")
             h.raw("<label for=\"sq\">Words in the title or abstract</label> ")
             h.open("input", [("id", "sq"), ("name", "q"), ("type", "search"), ("value", text), ("maxlength", "500")])

@@ -1,3 +1,4 @@
+import DailyPapersCore
 import DailyPapersStore
 import Foundation
 import NIOCore
@@ -12,6 +13,8 @@ final class ResponseCache: Sendable {
         let body: ByteBuffer
         let contentType: String
         let etag: String
+        /// For feeds: the newest item's time, sent as Last-Modified.
+        let lastModified: Timestamp?
     }
 
     private struct State {
@@ -36,11 +39,16 @@ final class ResponseCache: Sendable {
 
     /// The cached entry for `key`, or renders one with `make` and keeps it.
     func entry(_ key: String, contentType: String, make: () async throws -> String) async throws -> Entry {
+        try await entry(key, contentType: contentType) { (try await make(), nil) }
+    }
+
+    func entry(_ key: String, contentType: String, make: () async throws -> (String, Timestamp?)) async throws -> Entry {
         let version = try await currentVersion()
         if let hit = state.withLock({ $0.version == version ? $0.entries[key] : nil }) { return hit }
-        let text = try await make()
+        let (text, lastModified) = try await make()
+        // The ETag hashes the bytes, so it is the same in every process serving the same content.
         let entry = Entry(body: ByteBuffer(string: text), contentType: contentType,
-                          etag: "W/\"\(version)-\(StableHash.hex(text))\"")
+                          etag: "\"\(StableHash.hex(text))\"", lastModified: lastModified?.truncatedToSeconds)
         state.withLock { s in
             guard s.version == version else { return }
             if s.entries.count >= maxEntries { s.entries.removeAll(keepingCapacity: true) }

@@ -1,3 +1,4 @@
+import DailyPapersCore
 import Foundation
 import Hummingbird
 
@@ -24,16 +25,30 @@ enum Responses {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// A cached entry, or 304 when the client already has it.
+    /// A cached entry, or 304 when the client already has it (If-None-Match first, then If-Modified-Since).
     static func cached(_ entry: ResponseCache.Entry, request: Request, maxAge: Int = 60) -> Response {
         var headers: HTTPFields = [.contentType: entry.contentType, .eTag: entry.etag, .cacheControl: "public, max-age=\(maxAge)"]
-        if let tags = request.headers[.ifNoneMatch], tags.split(separator: ",").contains(where: {
-            $0.trimmingCharacters(in: .whitespaces) == entry.etag || $0.trimmingCharacters(in: .whitespaces) == "*"
-        }) {
+        if let modified = entry.lastModified { headers[.lastModified] = modified.rfc2822 }
+        if isFresh(entry, request) {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: entry.body))
+    }
+
+    static func isFresh(_ entry: ResponseCache.Entry, _ request: Request) -> Bool {
+        if let tags = request.headers[.ifNoneMatch] {
+            return tags.split(separator: ",").contains { tag in
+                let t = tag.trimmingCharacters(in: .whitespaces)
+                // Weak comparison, as RFC 9110 asks for If-None-Match.
+                return t == "*" || t == entry.etag || t == "W/" + entry.etag
+            }
+        }
+        if let since = request.headers[.ifModifiedSince], let modified = entry.lastModified,
+           let sinceTime = Timestamp(rfc2822: since) {
+            return modified <= sinceTime
+        }
+        return false
     }
 }
 

@@ -17,6 +17,12 @@ enum Layout {
         h.element("title", text: title == site.name ? title : "\(title) · \(site.name)")
         h.open("meta", [("name", "description"), ("content", description)])
         h.open("link", [("rel", "canonical"), ("href", site.publicURL + canonical)])
+        for format in FeedFormat.allCases {
+            h.open("link", [("rel", "alternate"), ("type", format.linkType), ("title", "\(site.name): daily papers"),
+                            ("href", "/feeds/daily.\(format.rawValue)")])
+        }
+        h.open("link", [("rel", "alternate"), ("type", FeedFormat.atom.linkType), ("title", "\(site.name): trending"),
+                        ("href", "/feeds/trending.atom")])
         for alt in alternates {
             h.open("link", [("rel", "alternate"), ("type", alt.type), ("href", alt.href)])
         }
@@ -36,7 +42,8 @@ enum Layout {
         body(&h)
         h.raw("</main><footer class=\"site\"><div class=\"wrap\">")
         h.text(site.name)
-        h.raw(" · a self-hosted daily feed of research papers · <a href=\"/api/daily_papers\">API</a></div></footer>")
+        h.raw(" · a self-hosted daily feed of research papers · <a href=\"/feeds/daily.atom\">Atom</a> · ")
+        h.raw("<a href=\"/feeds/daily.rss\">RSS</a> · <a href=\"/feeds/daily.json\">JSON Feed</a> · <a href=\"/docs\">API</a></div></footer>")
         h.raw("</body></html>")
         return h.output
     }

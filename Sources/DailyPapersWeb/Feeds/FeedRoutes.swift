@@ -1,0 +1,90 @@
+import DailyPapersCore
+import DailyPapersStore
+import Hummingbird
+
+/// `/feeds/daily.atom`, `/feeds/trending.rss`, `/feeds/category/cs.LG.json`, `/feeds/search.atom?q=...`,
+/// `/feeds/user/lievan.atom`: each in Atom, RSS and JSON Feed.
+struct FeedRoutes: Sendable {
+    let store: PaperStore
+    let users: UserStore
+    let site: SiteInfo
+    let cache: ResponseCache
+    static let size = 50
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/feeds/:file") { req, ctx in
+            let (name, format) = try Self.split(try ctx.parameters.require("file"))
+            switch name {
+            case "daily": return try await serve("daily", format, req) { try await daily() }
+            case "trending": return try await serve("trending", format, req) { try await trending() }
+            case "search":
+                let q = (req.query["q"] ?? "").trimmingCharacters(in: .whitespaces)
+                guard !q.isEmpty else { throw BadRequest("Give the words to search for: /feeds/search.\(format.rawValue)?q=diffusion") }
+                guard q.count <= 500 else { throw BadRequest("The search query is longer than 500 characters.") }
+                return try await serve("search|\(q)", format, req) { try await search(q) }
+            default:
+                throw NotFound("No feed '\(name)'. Feeds: daily, trending, search, category/CATEGORY, user/USERNAME.")
+            }
+        }
+        router.get("/feeds/category/:file") { req, ctx in
+            let (category, format) = try Self.split(try ctx.parameters.require("file"))
+            guard category.count <= 40, category.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }) else {
+                throw BadRequest("'\(category)' is not an arXiv category such as cs.LG.")
+            }
+            return try await serve("category|\(category)", format, req) {
+                guard try await store.categoryExists(category) else { throw NotFound("No papers in category '\(category)' here.") }
+                return FeedDocument(title: "\(site.name): \(category)", subtitle: "Papers in \(category) featured on \(site.name).",
+                                    basePath: "/feeds/category/\(category)", htmlPath: "/papers",
+                                    items: try await store.featured(FeedQuery(sort: .newest, category: category, limit: Self.size)), site: site)
+            }
+        }
+        router.get("/feeds/user/:file") { req, ctx in
+            let (username, format) = try Self.split(try ctx.parameters.require("file"))
+            guard username.count <= 100 else { throw BadRequest("The username is longer than 100 characters.") }
+            return try await serve("user|\(username)", format, req) {
+                guard try await users.user(username: username) != nil else {
+                    throw NotFound("No user '\(username)' here.")
+                }
+                return FeedDocument(title: "\(site.name): submitted by \(username)", subtitle: "Papers \(username) submitted to \(site.name).",
+                                    basePath: "/feeds/user/\(username)", htmlPath: "/papers",
+                                    items: try await store.featured(FeedQuery(sort: .newest, submitter: username, limit: Self.size)), site: site)
+            }
+        }
+    }
+
+    func daily() async throws -> FeedDocument {
+        FeedDocument(title: "\(site.name): daily papers", subtitle: "The papers featured each day, newest first.",
+                     basePath: "/feeds/daily", htmlPath: "/papers",
+                     items: try await store.featured(FeedQuery(sort: .newest, limit: Self.size)), site: site)
+    }
+
+    func trending() async throws -> FeedDocument {
+        FeedDocument(title: "\(site.name): trending", subtitle: "The papers trending now.",
+                     basePath: "/feeds/trending", htmlPath: "/papers?sort=trending",
+                     items: try await store.featured(FeedQuery(sort: .trending, limit: 30)), site: site)
+    }
+
+    func search(_ q: String) async throws -> FeedDocument {
+        FeedDocument(title: "\(site.name): “\(q)”", subtitle: "Featured papers matching “\(q)”.",
+                     basePath: "/feeds/search", htmlPath: SiteRoute.search(query: q).path, query: q,
+                     items: try await store.search(q, limit: Self.size), site: site)
+    }
+
+    private func serve(_ key: String, _ format: FeedFormat, _ request: Request,
+                       _ make: @escaping () async throws -> FeedDocument) async throws -> Response {
+        let entry = try await cache.entry("feed|\(key)|\(format.rawValue)", contentType: format.contentType) {
+            let feed = try await make()
+            return (try format.render(feed), feed.items.isEmpty ? nil : feed.updated)
+        }
+        return Responses.cached(entry, request: request, maxAge: 300)
+    }
+
+    /// "cs.LG.atom" -> ("cs.LG", .atom)
+    static func split(_ file: String) throws -> (String, FeedFormat) {
+        guard let dot = file.lastIndex(of: "."), let format = FeedFormat(rawValue: String(file[file.index(after: dot)...])),
+              dot != file.startIndex else {
+            throw NotFound("Feeds end in .atom, .rss or .json, e.g. /feeds/daily.atom.")
+        }
+        return (String(file[..<dot]), format)
+    }
+}
