@@ -40,6 +40,8 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     APIRoutes(store: store, cache: cache).register(on: router)
     FeedRoutes(store: store, users: UserStore(database: database), site: site, cache: cache).register(on: router)
     assets.register(on: router)
+    let docs = DocsPageView.render(openAPI: assets.openAPI, site: site)
+    router.get("/docs") { _, _ in Responses.text(docs, contentType: "text/html; charset=utf-8") }
     router.get("/healthz") { _, _ in "ok\n" }
 
     var services: [any Service] = []

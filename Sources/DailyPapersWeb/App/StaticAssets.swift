@@ -15,7 +15,8 @@ struct StaticAssets: Sendable {
     init() throws {
         var assets: [String: Asset] = [:]
         var cssVersion = "0"
-        for (name, type) in [("app.css", "text/css; charset=utf-8"), ("favicon.svg", "image/svg+xml")] {
+        for (name, type) in [("app.css", "text/css; charset=utf-8"), ("favicon.svg", "image/svg+xml"),
+                             ("openapi.json", "application/json; charset=utf-8")] {
             guard let url = Bundle.module.url(forResource: "Static/\(name)", withExtension: nil) else {
                 throw StaticAssetError(name: name)
             }
@@ -29,17 +30,32 @@ struct StaticAssets: Sendable {
     }
 
     func register(on router: Router<AppRequestContext>) {
+        router.get("/openapi.json") { req, _ in serve("openapi.json", req, maxAge: 300) }
         router.get("/static/:name") { req, ctx in
             let name = try ctx.parameters.require("name")
-            guard let asset = assets[name] else { throw NotFound("No static file '\(name)'.") }
+            guard assets[name] != nil else { throw NotFound("No static file '\(name)'.") }
+            return serve(name, req, maxAge: 31_536_000)
+        }
+    }
+
+    func serve(_ name: String, _ req: Request, maxAge: Int) -> Response {
+        do {
+            let asset = assets[name]!
             var headers: HTTPFields = [.contentType: asset.contentType, .eTag: asset.etag,
-                                       .cacheControl: "public, max-age=31536000, immutable"]
+                                       .cacheControl: "public, max-age=\(maxAge)" + (maxAge > 86_400 ? ", immutable" : "")]
             if req.headers[.ifNoneMatch] == asset.etag {
                 headers[.contentType] = nil
                 return Response(status: .notModified, headers: headers)
             }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: asset.body))
         }
+    }
+
+    /// The OpenAPI document as parsed JSON, for the docs page.
+    var openAPI: [String: Any] {
+        guard let asset = assets["openapi.json"],
+              let object = try? JSONSerialization.jsonObject(with: Data(asset.body.readableBytesView)) as? [String: Any] else { return [:] }
+        return object
     }
 }
 
