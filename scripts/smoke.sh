@@ -35,3 +35,16 @@ for word in "--port 'nope'" "PostgreSQL is not supported yet" "--public-url 'ftp
   grep -qF -- "$word" <<<"$out" || { echo "smoke: start-up error does not name: $word"; echo "$out"; exit 1; }
 done
 echo "smoke: ok (bad settings are named)"
+
+# JSON logs: every line on standard error is one JSON object.
+"$bin" serve --database "$work/json.sqlite" --port "$port" --log-format json >"$work/json.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+kill -TERM $pid; wait $pid 2>/dev/null || true
+python3 -c "
+import json, sys
+lines = [l for l in open(sys.argv[1]) if l.strip()]
+assert lines, 'no log lines'
+for l in lines: json.loads(l)
+" "$work/json.log" || { echo "smoke: --log-format json wrote a line that is not JSON"; cat "$work/json.log"; exit 1; }
+echo "smoke: ok (--log-format json writes JSON lines)"

@@ -30,6 +30,7 @@ public struct ArxivFileImport: Sendable {
                 report.problems.append(.init(file: path, record: nil, reason: error.message))
             }
         }
+        ImportMetrics.record(source: "\(format)", papers: report.papers, problems: report.problems.count)
         return report
     }
 

@@ -76,6 +76,7 @@ public struct ArxivIngest: Sendable {
                 report.problems += listing.problems.map { .init(file: "listing \(category)", record: $0.record, reason: $0.reason) }
             }
         }
+        ImportMetrics.record(source: "arxiv-\(options.via.rawValue)", papers: report.papers, problems: report.problems.count)
         let featured = try await store.autoFeature(options.autoFeature, day: today, since: now.adding(seconds: -86_400), now: now)
         if !featured.isEmpty { logger.info("featured \(featured.count) papers automatically") }
         return report

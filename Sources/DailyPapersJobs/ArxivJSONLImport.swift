@@ -49,6 +49,7 @@ public struct ArxivJSONLImport: Sendable {
             report.problems.append(.init(file: path, record: nil, reason: error.message))
         }
         try await flush()
+        ImportMetrics.record(source: "arxiv-jsonl", papers: report.papers, problems: report.problems.count)
         return report
     }
 }

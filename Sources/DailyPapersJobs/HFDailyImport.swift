@@ -56,6 +56,7 @@ public struct HFDailyImport: Sendable {
             }
             // Store errors (disk full, database locked for too long) are not the file's fault: they stop the run.
         }
+        ImportMetrics.record(source: "hf-daily", papers: summary.papers, problems: summary.failures.count)
         return summary
     }
 

@@ -1,3 +1,13 @@
+import Metrics
+
+/// Papers stored by imports and ingests, by source (hf-daily, arxiv-jsonl, arxiv-atom, oai, arxiv-api ...).
+enum ImportMetrics {
+    static func record(source: String, papers: Int, problems: Int) {
+        Counter(label: "dailypapers_imported_papers_total", dimensions: [("source", source)]).increment(by: papers)
+        if problems > 0 { Counter(label: "dailypapers_import_problems_total", dimensions: [("source", source)]).increment(by: problems) }
+    }
+}
+
 /// What an import did: counts, and every record or file it refused with the reason.
 public struct ImportReport: Sendable, Equatable {
     public var papers = 0

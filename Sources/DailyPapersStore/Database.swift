@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import SQLKit
@@ -70,15 +71,33 @@ public final class Database: Sendable {
         }
     }
 
+    static let readTimer = Timer(label: "dailypapers_db_seconds", dimensions: [("kind", "read")])
+    static let writeTimer = Timer(label: "dailypapers_db_seconds", dimensions: [("kind", "write")])
+    static let writeWaitTimer = Timer(label: "dailypapers_db_write_wait_seconds")
+
     /// Runs `body` on a reader connection (a consistent snapshot per statement).
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let i = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+        let start = ContinuousClock.now
+        defer { Self.readTimer.record(duration: ContinuousClock.now - start) }
         return try await body(readers[abs(i) % readers.count].sql())
+    }
+
+    /// A consistent copy of the whole database, taken while it is in use (`VACUUM INTO`).
+    public func backup(to path: String) async throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw ConfigurationError(setting: "--to", problem: "'\(path)' exists already; choose a new file")
+        }
+        try await read { db in try await db.raw("VACUUM INTO \(bind: path)").run() }
     }
 
     /// Runs `body` in one transaction on the writer connection: all of it is committed, or none of it.
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writeLock.withLock {
+        let queued = ContinuousClock.now
+        return try await writeLock.withLock {
+            let start = ContinuousClock.now
+            Self.writeWaitTimer.record(duration: start - queued)
+            defer { Self.writeTimer.record(duration: ContinuousClock.now - start) }
             let db = writer.sql()
             try await db.raw("BEGIN IMMEDIATE").run()
             do {

@@ -6,6 +6,20 @@ struct DailyPapersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dailypapers",
         abstract: "A self-hostable daily feed of trending research papers.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, ImportCommand.self, IngestCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, ImportCommand.self, IngestCommand.self, BackupCommand.self],
         defaultSubcommand: ServeCommand.self)
+
+    static func main() async {
+        LogFormat.bootstrap(CommandLine.arguments)
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? any AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

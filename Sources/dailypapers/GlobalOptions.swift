@@ -11,6 +11,9 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error (env LOG_LEVEL; default info).")
     var logLevel: String?
 
+    @Option(name: .long, help: "Log format: text or json, one object per line (env LOG_FORMAT; default text).")
+    var logFormat: String?
+
     func resolveDatabase(_ problems: inout [String]) -> DatabaseLocation? {
         let text = database ?? Environment.value("DATABASE_URL") ?? DatabaseLocation.defaultPath
         do { return try DatabaseLocation(parsing: text) } catch {
@@ -20,6 +23,9 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     func makeLogger(_ label: String, _ problems: inout [String]) -> Logger {
+        if let format = logFormat ?? Environment.value("LOG_FORMAT"), format != "json", format != "text" {
+            problems.append("--log-format '\(format)' is not one of text, json")
+        }
         var logger = Logger(label: label)
         let text = logLevel ?? Environment.value("LOG_LEVEL") ?? "info"
         if let level = Logger.Level(rawValue: text.lowercased()) {

@@ -125,3 +125,20 @@ import Testing
         }
     }
 }
+
+@Suite struct BackupTests {
+    @Test func backupIsAConsistentCopyAndRefusesToOverwrite() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            let paper = Paper(id: ArxivID(parsing: "2412.01981")!, title: "T", abstract: "A")
+            try await store.saveFeatured([FeaturedPaper(paper: paper, day: CalendarDay(iso: "2024-12-04")!,
+                                                        submittedAt: Timestamp(millisecondsSince1970: 0), upvotes: 3)])
+            let copy = t.folder + "/copy.sqlite"
+            try await t.database.backup(to: copy)
+            let restored = try await Database.open(.sqliteFile(path: copy), logger: .init(label: "test"))
+            #expect(try await PaperStore(database: restored).paper(ArxivID(parsing: "2412.01981")!)?.featured?.upvotes == 3)
+            await restored.close()
+            await #expect(throws: ConfigurationError.self) { try await t.database.backup(to: copy) }
+        }
+    }
+}

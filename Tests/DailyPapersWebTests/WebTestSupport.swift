@@ -9,6 +9,7 @@ import Logging
 /// An application over a real SQLite file holding the Hugging Face fixtures.
 func withApp(importing paths: [String] = [Fixtures.path("hf-daily")],
              _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    _ = Observability.registry  // metrics recorded by the import below must reach /metrics
     let t = try await TestDatabase.make()
     do {
         _ = try await HFDailyImport(store: PaperStore(database: t.database)).run(paths: paths)

@@ -8,6 +8,7 @@ import ServiceLifecycle
 /// Builds the whole web application; `serve` and the tests call this same function.
 public func buildApplication(configuration: AppConfiguration, logger: Logger,
                              loadDemoWhenEmpty: Bool = true) async throws -> some ApplicationProtocol {
+    _ = Observability.registry  // before anything records a metric
     let database = try await Database.open(configuration.database, logger: logger)
     do {
         try await Migrator.migrate(database, logger: logger)
@@ -33,7 +34,10 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     let site = SiteInfo(name: configuration.siteName, publicURL: configuration.publicURL, stylesheetVersion: assets.stylesheetVersion)
     let cache = ResponseCache(database: database, store: store, checkInterval: configuration.cacheCheckInterval)
 
+    let registry = Observability.registry
     let router = Router(context: AppRequestContext.self)
+    // Requests by route and status, and their latency (hb_requests, hb_request_duration).
+    router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ErrorMiddleware(site: site))
     PageRoutes(store: store, site: site, cache: cache).register(on: router)
@@ -43,6 +47,19 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     let docs = DocsPageView.render(openAPI: assets.openAPI, site: site)
     router.get("/docs") { _, _ in Responses.text(docs, contentType: "text/html; charset=utf-8") }
     router.get("/healthz") { _, _ in "ok\n" }
+    router.get("/readyz") { _, context -> Response in
+        do {
+            _ = try await store.contentVersion()
+            return Responses.text("ready\n", contentType: "text/plain; charset=utf-8")
+        } catch {
+            context.logger.error("readiness check failed: \(error)")
+            return Responses.text("database unreachable\n", contentType: "text/plain; charset=utf-8", status: .serviceUnavailable)
+        }
+    }
+    router.get("/metrics") { _, _ -> Response in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+    }
 
     var services: [any Service] = []
     if let plan = configuration.ingest { services.append(IngestScheduler(plan: plan, database: database, logger: logger)) }

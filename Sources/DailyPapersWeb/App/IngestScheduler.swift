@@ -27,19 +27,17 @@ struct IngestScheduler: Service {
     func run() async throws {
         let http = PoliteHTTPClient(userAgent: plan.userAgent, logger: logger)
         let job = ArxivIngest(database: database, http: http, logger: logger)
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let next = plan.schedule.nextRun(after: Date())
-                logger.info("next arXiv ingest at \(next)", metadata: ["categories": "\(plan.options.categories)"])
-                try await Task.sleep(for: .seconds(max(0, next.timeIntervalSinceNow)))
-                do {
-                    let report = try await job.run(plan.options)
-                    logger.info("arXiv ingest: \(report.papers) papers, \(report.problems.count) refused")
-                } catch is CancellationError {
-                    throw CancellationError()
-                } catch {
-                    logger.error("arXiv ingest failed: \(error)")
-                }
+        while true {
+            let next = plan.schedule.nextRun(after: Date())
+            logger.info("next arXiv ingest at \(next)", metadata: ["categories": "\(plan.options.categories)"])
+            // Only the wait is cut short by a shutdown; a run in progress is allowed to finish.
+            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(max(0, next.timeIntervalSinceNow))) }
+            if Task.isShuttingDownGracefully || Task.isCancelled { return }
+            do {
+                let report = try await job.run(plan.options)
+                logger.info("arXiv ingest: \(report.papers) papers, \(report.problems.count) refused")
+            } catch {
+                logger.error("arXiv ingest failed: \(error)")
             }
         }
     }
