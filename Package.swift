@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "DailyPapersWeb",
             dependencies: [
-                "DailyPapersCore", "DailyPapersStore", "DailyPapersJobs",
+                "DailyPapersCore", "DailyPapersStore", "DailyPapersJobs", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -39,3 +39,35 @@ import Testing
         }
     }
 }
+
+@Suite struct CompressionTests {
+    @Test func cachedPagesAreGzippedForClientsThatAcceptIt() async throws {
+        try await withApp { client in
+            let plain = try await client.execute(uri: "/papers/date/2024-12-04", method: .get) { $0 }
+            #expect(plain.headers[.contentEncoding] == nil)
+            #expect(plain.headers[.vary] == "Accept-Encoding")
+            try await client.execute(uri: "/papers/date/2024-12-04", method: .get, headers: [.acceptEncoding: "br, gzip;q=0.8"]) { response in
+                #expect(response.headers[.contentEncoding] == "gzip")
+                #expect(response.body.readableBytes < plain.body.readableBytes / 2)
+                #expect(response.headers[.eTag] != plain.headers[.eTag])
+                // gunzip with the system's gzip: the bytes are the plain page.
+                let folder = NSTemporaryDirectory() + "gz-" + UUID().uuidString
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(atPath: folder) }
+                try Data(response.body.readableBytesView).write(to: URL(fileURLWithPath: folder + "/page.gz"))
+                let gunzip = Process()
+                gunzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                gunzip.arguments = ["gzip", "-d", folder + "/page.gz"]
+                try gunzip.run()
+                gunzip.waitUntilExit()
+                #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/page")) == Data(plain.body.readableBytesView))
+                let etag = try #require(response.headers[.eTag])
+                try await client.execute(uri: "/papers/date/2024-12-04", method: .get,
+                                         headers: [.acceptEncoding: "gzip", .ifNoneMatch: etag]) { #expect($0.status == .notModified) }
+            }
+            try await client.execute(uri: "/papers/date/2024-12-04", method: .get, headers: [.acceptEncoding: "gzip;q=0"]) { response in
+                #expect(response.headers[.contentEncoding] == nil)
+            }
+        }
+    }
+}

@@ -15,6 +15,8 @@ final class ResponseCache: Sendable {
         let etag: String
         /// For feeds: the newest item's time, sent as Last-Modified.
         let lastModified: Timestamp?
+        /// The body gzip-compressed, for clients that accept it (nil for small bodies).
+        let gzipped: ByteBuffer?
     }
 
     private struct State {
@@ -47,8 +49,10 @@ final class ResponseCache: Sendable {
         if let hit = state.withLock({ $0.version == version ? $0.entries[key] : nil }) { return hit }
         let (text, lastModified) = try await make()
         // The ETag hashes the bytes, so it is the same in every process serving the same content.
-        let entry = Entry(body: ByteBuffer(string: text), contentType: contentType,
-                          etag: "\"\(StableHash.hex(text))\"", lastModified: lastModified?.truncatedToSeconds)
+        let body = ByteBuffer(string: text)
+        let entry = Entry(body: body, contentType: contentType, etag: "\"\(StableHash.hex(text))\"",
+                          lastModified: lastModified?.truncatedToSeconds,
+                          gzipped: body.readableBytes >= 1024 ? Gzip.compress(body) : nil)
         state.withLock { s in
             guard s.version == version else { return }
             if s.entries.count >= maxEntries { s.entries.removeAll(keepingCapacity: true) }

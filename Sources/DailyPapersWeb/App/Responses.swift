@@ -27,21 +27,29 @@ enum Responses {
 
     /// A cached entry, or 304 when the client already has it (If-None-Match first, then If-Modified-Since).
     static func cached(_ entry: ResponseCache.Entry, request: Request, maxAge: Int = 60) -> Response {
-        var headers: HTTPFields = [.contentType: entry.contentType, .eTag: entry.etag, .cacheControl: "public, max-age=\(maxAge)"]
+        let gzip = entry.gzipped != nil && Gzip.accepted(by: HTTPFieldsAcceptEncoding(acceptEncoding: request.headers[.acceptEncoding]))
+        // Each encoding is its own representation, with its own ETag (RFC 9110 8.8.3).
+        let etag = gzip ? String(entry.etag.dropLast()) + "-gz\"" : entry.etag
+        var headers: HTTPFields = [.contentType: entry.contentType, .eTag: etag, .cacheControl: "public, max-age=\(maxAge)"]
+        if entry.gzipped != nil { headers[.vary] = "Accept-Encoding" }
         if let modified = entry.lastModified { headers[.lastModified] = modified.rfc2822 }
-        if isFresh(entry, request) {
+        if isFresh(entry, etag: etag, request) {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
+        }
+        if gzip, let body = entry.gzipped {
+            headers[.contentEncoding] = "gzip"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: entry.body))
     }
 
-    static func isFresh(_ entry: ResponseCache.Entry, _ request: Request) -> Bool {
+    static func isFresh(_ entry: ResponseCache.Entry, etag: String, _ request: Request) -> Bool {
         if let tags = request.headers[.ifNoneMatch] {
             return tags.split(separator: ",").contains { tag in
                 let t = tag.trimmingCharacters(in: .whitespaces)
                 // Weak comparison, as RFC 9110 asks for If-None-Match.
-                return t == "*" || t == entry.etag || t == "W/" + entry.etag
+                return t == "*" || t == etag || t == "W/" + etag
             }
         }
         if let since = request.headers[.ifModifiedSince], let modified = entry.lastModified,
