@@ -100,7 +100,7 @@ CONTRAST_JS = """
 """
 
 
-@pytest.mark.parametrize("path", ["/", "/papers/2412.01981", "/search?q=process", "/docs", "/no/such/page"])
+@pytest.mark.parametrize("path", ["/", "/papers/2412.01981", "/search?q=process", "/docs", "/stats", "/no/such/page"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_accessibility_of_the_main_pages(browser, server, path, scheme):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)

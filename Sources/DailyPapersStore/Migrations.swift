@@ -104,5 +104,14 @@ enum Migrations {
         Migration(number: 10, name: "index_papers_created_at",
                   why: "Automatic featuring looks at the papers ingested most recently.",
                   statements: ["CREATE INDEX papers_created_at ON papers (created_at)"]),
+        Migration(number: 11, name: "create_upvote_history",
+                  why: "A point each time a paper's upvote count is seen to change, for the sparkline on its page.",
+                  statements: ["""
+                    CREATE TABLE upvote_history (
+                      paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      at BIGINT NOT NULL,
+                      upvotes INTEGER NOT NULL,
+                      PRIMARY KEY (paper_id, at))
+                    """]),
     ]
 }

@@ -68,6 +68,7 @@ public struct PaperStore: Sendable {
             RETURNING upvotes, num_comments, submitted_at, trending_score
             """).first()
         guard let row else { throw StoreError("featured upsert returned no row for \(f.paper.id.base)") }
+        try await recordUpvotes(f.paper.id.base, upvotes: try row.decode(column: "upvotes", as: Int.self), on: db)
         let score = trending.score(
             upvotes: try row.decode(column: "upvotes", as: Int.self),
             comments: try row.decode(column: "num_comments", as: Int.self),
@@ -75,6 +76,17 @@ public struct PaperStore: Sendable {
         if try row.decode(column: "trending_score", as: Double.self) != score {
             try await db.raw("UPDATE featured SET trending_score = \(bind: score) WHERE paper_id = \(bind: f.paper.id.base)").run()
         }
+    }
+
+    /// Adds a history point when the count differs from the last one recorded.
+    static func recordUpvotes(_ paperID: String, upvotes: Int, on db: any SQLDatabase) async throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        try await db.raw("""
+            INSERT INTO upvote_history (paper_id, at, upvotes)
+            SELECT \(bind: paperID), \(bind: now), \(bind: upvotes)
+            WHERE COALESCE((SELECT upvotes FROM upvote_history WHERE paper_id = \(bind: paperID) ORDER BY at DESC LIMIT 1), -1) <> \(bind: upvotes)
+            ON CONFLICT (paper_id, at) DO UPDATE SET upvotes = excluded.upvotes
+            """).run()
     }
 
     static func bumpContentVersion(on db: any SQLDatabase) async throws {

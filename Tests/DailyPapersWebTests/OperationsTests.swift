@@ -71,3 +71,22 @@ import Testing
         }
     }
 }
+
+@Suite struct PicturesTests {
+    @Test func statsPageAndSparklineAreServerRenderedSVG() async throws {
+        try await withApp { client in
+            try await client.execute(uri: "/stats", method: .get) { response in
+                #expect(response.status == .ok)
+                let html = response.body.text
+                #expect(html.contains("<svg class=\"chart\" role=\"img\" aria-label=\"Papers featured per day, 2024-03-29 to 2024-12-04\""))
+                #expect(html.contains("<title>Mar 29 2024: 5</title>"))
+                #expect(html.contains("<td>2024-W49</td><td>15</td>"))
+                #expect(!html.contains("<script"))
+            }
+            try await client.execute(uri: "/papers/2412.01981", method: .get) { response in
+                let html = response.body.text
+                #expect(html.contains("<svg class=\"spark\" role=\"img\" aria-label=\"Upvotes over time: 0 on 2024-12-03, 17 on "))
+            }
+        }
+    }
+}

@@ -40,7 +40,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ErrorMiddleware(site: site))
-    PageRoutes(store: store, site: site, cache: cache).register(on: router)
+    PageRoutes(store: store, stats: StatsStore(database: database), site: site, cache: cache).register(on: router)
     APIRoutes(store: store, cache: cache).register(on: router)
     FeedRoutes(store: store, users: UserStore(database: database), site: site, cache: cache).register(on: router)
     assets.register(on: router)

@@ -5,6 +5,7 @@ import Hummingbird
 /// The HTML pages and the Markdown paper page.
 struct PageRoutes: Sendable {
     let store: PaperStore
+    let stats: StatsStore
     let site: SiteInfo
     let cache: ResponseCache
 
@@ -20,6 +21,12 @@ struct PageRoutes: Sendable {
             try await paper("\(try ctx.parameters.require("id"))/\(try ctx.parameters.require("number"))", req)
         }
         router.get("/search") { req, _ in try await search(req) }
+        router.get("/stats") { req, _ in
+            let entry = try await cache.entry("stats", contentType: "text/html; charset=utf-8") {
+                try await StatsPage.render(stats: stats, site: site)
+            }
+            return Responses.cached(entry, request: req)
+        }
     }
 
     private func period(_ ctx: AppRequestContext, _ name: String,
@@ -61,7 +68,8 @@ struct PageRoutes: Sendable {
                 throw NotFound("No paper \(id.base) on this site. It may not have been submitted or imported yet; "
                     + "see https://arxiv.org/abs/\(id.base) on arXiv.")
             }
-            return markdown ? PaperMarkdown.render(record, site: site) : PaperPageView.render(record, site: site)
+            if markdown { return PaperMarkdown.render(record, site: site) }
+            return PaperPageView.render(record, history: try await stats.upvoteHistory(id), site: site)
         }
         return Responses.cached(entry, request: request)
     }

@@ -43,7 +43,7 @@ enum Layout {
         h.raw("</main><footer class=\"site\"><div class=\"wrap\">")
         h.text(site.name)
         h.raw(" · a self-hosted daily feed of research papers · <a href=\"/feeds/daily.atom\">Atom</a> · ")
-        h.raw("<a href=\"/feeds/daily.rss\">RSS</a> · <a href=\"/feeds/daily.json\">JSON Feed</a> · <a href=\"/docs\">API</a></div></footer>")
+        h.raw("<a href=\"/feeds/daily.rss\">RSS</a> · <a href=\"/feeds/daily.json\">JSON Feed</a> · <a href=\"/stats\">Statistics</a> · <a href=\"/docs\">API</a></div></footer>")
         h.raw("</body></html>")
         return h.output
     }

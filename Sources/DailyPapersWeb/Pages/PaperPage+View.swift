@@ -2,7 +2,7 @@ import DailyPapersCore
 import DailyPapersStore
 
 enum PaperPageView {
-    static func render(_ record: PaperRecord, site: SiteInfo) -> String {
+    static func render(_ record: PaperRecord, history: [(Timestamp, Int)] = [], site: SiteInfo) -> String {
         let p = record.paper
         return Layout.page(site: site, title: p.title, description: TextHelpers.excerpt(p.abstract, limit: 200),
                            canonical: SiteRoute.paper(p.id).path,
@@ -34,6 +34,7 @@ enum PaperPageView {
                     h.raw("</span>")
                 }
                 h.raw("</p>")
+                sparkline(f, history, into: &h)
             }
             h.raw("<p class=\"links\">")
             PaperCardView.link("arXiv page", p.links.abstract, into: &h)
@@ -83,6 +84,15 @@ enum PaperPageView {
             h.close("li")
         }
         h.raw("</ul>")
+    }
+
+    /// Upvotes from submission (0) through every recorded change.
+    static func sparkline(_ f: FeaturedPaper, _ history: [(Timestamp, Int)], into h: inout HTML) {
+        var points = [(f.submittedAt.secondsSince1970, 0.0)]
+        points += history.filter { $0.0 > f.submittedAt }.map { ($0.0.secondsSince1970, Double($0.1)) }
+        guard points.count > 1 else { return }
+        let label = "Upvotes over time: 0 on \(f.submittedAt.iso8601.prefix(10)), \(Int(points.last!.1)) on \(Timestamp(secondsSince1970: points.last!.0).iso8601.prefix(10))"
+        h.raw(SVGChart.sparkline(points, label: label))
     }
 
     static func detail(_ term: String, _ value: String, into h: inout HTML) {
