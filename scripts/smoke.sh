@@ -23,8 +23,11 @@ grep -q '"id":"2412.01981"' <<<"$api" || fail "API lacks the seed paper 2412.019
 status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/papers/date/2025-13-01")
 [ "$status" = 400 ] || fail "malformed date answered $status, not 400"
 kill -TERM $pid
-wait $pid 2>/dev/null || true
-echo "smoke: ok (home page shows papers, API serves the seed paper, bad date is 400)"
+status=0
+wait $pid 2>/dev/null || status=$?
+[ "$status" = 0 ] || fail "serve exited with status $status after SIGTERM, not 0"
+grep -q "Server started" "$work/serve.log" || fail "no start-up line in the log"
+echo "smoke: ok (home page shows papers, API serves the seed paper, bad date is 400, SIGTERM exits cleanly)"
 trap 'rm -rf "$work"' EXIT
 
 # Bad settings stop start-up naming each of them, before anything is opened or served.
