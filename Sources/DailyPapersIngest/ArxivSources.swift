@@ -51,8 +51,7 @@ public struct ArxivAPIClient: Sendable {
     }
 
     func page(_ parameters: [String: String]) async throws -> ArxivAtomReader.Page {
-        let url = endpoints.api + "?" + parameters.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\(QueryEncoding.encode($0.value))" }.joined(separator: "&")
+        let url = endpoints.api + "?" + QueryEncoding.query(parameters)
         let response = try await http.get(url)
         do {
             // The API answers errors with HTTP 400 and an error feed; the reader turns that into its message.
@@ -87,8 +86,7 @@ public struct OAIPMHClient: Sendable {
                 if let set { parameters["set"] = set }
                 if let from { parameters["from"] = from }
             }
-            let url = endpoints.oai + "?" + parameters.sorted { $0.key < $1.key }
-                .map { "\($0.key)=\(QueryEncoding.encode($0.value))" }.joined(separator: "&")
+            let url = endpoints.oai + "?" + QueryEncoding.query(parameters)
             let response = try await http.get(url)
             let page: OAIPMHReader.Page
             do { page = try OAIPMHReader.read(response.body) } catch {
@@ -140,4 +138,9 @@ enum QueryEncoding {
     // ASCII only: CharacterSet.alphanumerics would let non-ASCII letters through unencoded.
     static let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:,")
     static func encode(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s }
+
+    /// `a=1&b=x%20y`, names sorted so the same request is always the same URL (logs, caches, tests).
+    static func query(_ parameters: [String: String]) -> String {
+        parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\(encode($0.value))" }.joined(separator: "&")
+    }
 }
