@@ -113,5 +113,18 @@ enum Migrations {
                       upvotes INTEGER NOT NULL,
                       PRIMARY KEY (paper_id, at))
                     """]),
+        Migration(number: 12, name: "create_papers_fts",
+                  why: "Ranked full-text search (SQLite FTS5, bm25) over titles, abstracts and authors; filled from existing papers.",
+                  statements: [
+                    """
+                    CREATE VIRTUAL TABLE papers_fts USING fts5(
+                      arxiv_id UNINDEXED, title, abstract, authors, tokenize = 'porter unicode61 remove_diacritics 2')
+                    """,
+                    """
+                    INSERT INTO papers_fts (arxiv_id, title, abstract, authors)
+                    SELECT p.arxiv_id, p.title, p.abstract,
+                      COALESCE((SELECT group_concat(a.name, ', ') FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '')
+                    FROM papers p
+                    """]),
     ]
 }

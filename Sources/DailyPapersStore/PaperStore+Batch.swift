@@ -23,7 +23,20 @@ extension PaperStore {
             try await upsertPaperRows(slice, on: db, now: now)
             try await upsertAuthorRows(slice.filter { !$0.authors.isEmpty }, on: db, now: now)
             try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, on: db)
+            try await reindex(slice.map(\.id.base), on: db)
         }
+    }
+
+    /// Rewrites the search index rows of these papers from what is stored now.
+    static func reindex(_ ids: [String], on db: any SQLDatabase) async throws {
+        let binds: [any Encodable & Sendable] = ids
+        try await db.raw("DELETE FROM papers_fts WHERE arxiv_id IN (\(binds: binds))").run()
+        try await db.raw("""
+            INSERT INTO papers_fts (arxiv_id, title, abstract, authors)
+            SELECT p.arxiv_id, p.title, p.abstract,
+              COALESCE((SELECT group_concat(a.name, ', ') FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '')
+            FROM papers p WHERE p.arxiv_id IN (\(binds: binds))
+            """).run()
     }
 
     private static func upsertPaperRows(_ papers: [Paper], on db: any SQLDatabase, now: Int64) async throws {

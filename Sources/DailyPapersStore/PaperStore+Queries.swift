@@ -87,24 +87,28 @@ extension PaperStore {
         try await self.day("SELECT MIN(day) AS d FROM featured WHERE hidden = 0 AND day > \(bind: day.iso)")
     }
 
-    /// A plain title/abstract match, newest first. Ranked search replaces this.
+    /// Featured papers matching every term, best first (bm25; a title match weighs ten abstract matches,
+    /// an author match three).
     public func search(_ text: String, limit: Int) async throws -> [FeaturedPaper] {
-        let words = text.split(whereSeparator: \.isWhitespace).prefix(8).map { Self.likePattern(String($0)) }
-        guard !words.isEmpty else { return [] }
+        try await searchHits(text, limit: limit).map(\.paper)
+    }
+
+    /// Like `search`, with a snippet of the abstract around the matches. In `snippet`, U+E000 and U+E001
+    /// mark where a match starts and ends, so the caller can escape the text and then highlight.
+    public func searchHits(_ text: String, limit: Int) async throws -> [SearchHit] {
+        guard let query = SearchQuery(text) else { return [] }
         return try await database.read { db in
-            var sql = SQLQueryString("""
-                SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns)
-                FROM featured f JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
-                WHERE f.hidden = 0
-                """)
-            for w in words {
-                sql.appendLiteral(" AND ")
-                Self.appendMatch(w, columns: ["p.title", "p.abstract"], to: &sql)
-            }
-            sql.appendLiteral(" ORDER BY f.submitted_at DESC, f.paper_id LIMIT ")
-            sql.appendInterpolation(bind: limit)
-            let papers = try await db.raw(sql).all().map(RowDecoding.featured(from:))
-            return try await Self.attachAuthorsAndCategories(papers, on: db)
+            let rows = try await db.raw("""
+                SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns),
+                  snippet(papers_fts, 2, char(57344), char(57345), '…', 28) AS snip
+                FROM papers_fts JOIN featured f ON f.paper_id = papers_fts.arxiv_id
+                JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
+                WHERE papers_fts MATCH \(bind: query.match) AND f.hidden = 0
+                ORDER BY bm25(papers_fts, 0.0, 10.0, 1.0, 3.0), f.submitted_at DESC
+                LIMIT \(bind: limit)
+                """).all()
+            let papers = try await Self.attachAuthorsAndCategories(try rows.map(RowDecoding.featured(from:)), on: db)
+            return try zip(papers, rows).map { SearchHit(paper: $0, snippet: try $1.decode(column: "snip", as: String.self)) }
         }
     }
 
@@ -204,6 +208,11 @@ extension PaperStore {
             return f
         }
     }
+}
+
+public struct SearchHit: Sendable {
+    public let paper: FeaturedPaper
+    public let snippet: String
 }
 
 /// A paper as the paper page sees it.

@@ -92,17 +92,43 @@ import Testing
         }
     }
 
-    @Test func searchTreatsWildcardsAndQuotesAsText() async throws {
+    @Test func searchTreatsOperatorsAndQuotesAsText() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
             try await store.saveFeatured([try featured("2412.00001", day: "2024-12-02", title: "100% accuracy with O'Brien's method"),
                                           try featured("2412.00002", day: "2024-12-02", title: "Nothing special")])
             #expect(try await store.search("100%", limit: 10).map(\.paper.id.base) == ["2412.00001"])
             #expect(try await store.search("O'Brien's", limit: 10).count == 1)
-            #expect(try await store.search("%", limit: 10).count == 1)
-            #expect(try await store.search("_", limit: 10).isEmpty)
+            for hostile in ["%", "_", "'; DROP TABLE papers; --", "\"unbalanced", "(((", "NEAR(a b)", "title:x OR",
+                            "AND", "*", "^x", "-x", String(repeating: "lorem ", count: 2000), "", "   ", "数学 ∑ émigré"] {
+                _ = try await store.search(hostile, limit: 10)
+            }
             #expect(try await store.search("'; DROP TABLE papers; --", limit: 10).isEmpty)
             #expect(try await store.count(FeedQuery()) == 2)
+        }
+    }
+
+    @Test func rankedSearchWeighsTitlesAndKnowsPhrasesPrefixesAndAuthors() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            var inAbstract = try featured("2412.00001", day: "2024-12-02", title: "A study of transformers")
+            inAbstract.paper.abstract = "We apply diffusion to language models. Diffusion helps."
+            let inTitle = try featured("2412.00002", day: "2024-12-01", title: "Diffusion language models")
+            var byAuthor = try featured("2412.00003", day: "2024-12-03", title: "Something else")
+            byAuthor.paper.authors = [Author(name: "Grace Hopper")]
+            try await store.saveFeatured([inAbstract, inTitle, byAuthor])
+            #expect(try await store.search("diffusion", limit: 10).map(\.paper.id.base) == ["2412.00002", "2412.00001"])
+            #expect(try await store.search("diffus*", limit: 10).count == 2)
+            #expect(try await store.search("\"language models\"", limit: 10).count == 2)
+            #expect(try await store.search("\"models language\"", limit: 10).isEmpty)
+            #expect(try await store.search("hopper", limit: 10).map(\.paper.id.base) == ["2412.00003"])
+            let hit = try #require(try await store.searchHits("helps", limit: 1).first)
+            #expect(hit.snippet.contains("\u{E000}helps\u{E001}"))
+            // Re-saving a paper re-indexes it: the old title no longer matches.
+            var renamed = inTitle
+            renamed.paper.title = "Flow matching models"
+            try await store.saveFeatured([renamed])
+            #expect(try await store.search("diffusion", limit: 10).map(\.paper.id.base) == ["2412.00001"])
         }
     }
 
@@ -110,7 +136,7 @@ import Testing
         try await TestDatabase.with { t in
             let again = try await Migrator.migrate(t.database, logger: .init(label: "test"))
             #expect(again.isEmpty)
-            #expect(try await Migrator.appliedNumbers(t.database) == Array(1...11))
+            #expect(try await Migrator.appliedNumbers(t.database) == Array(1...12))
         }
     }
 

@@ -119,6 +119,11 @@ import Testing
                     #expect(html.contains("&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &amp; more"))
                 }
             }
+            try await client.execute(uri: "/search?q=bold", method: .get) { response in
+                // The snippet is escaped before the match is highlighted.
+                #expect(response.body.text.contains("&lt;b&gt;<mark>bold</mark>&lt;/b&gt;"))
+                #expect(!response.body.text.contains("<b>bold"))
+            }
             try await client.execute(uri: "/papers/2412.00001.md", method: .get) { response in
                 #expect(response.body.text.hasPrefix(#"# \<script\>alert('t')\</script\> & more"#))
             }

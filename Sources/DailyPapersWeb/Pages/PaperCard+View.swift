@@ -1,8 +1,10 @@
 import DailyPapersCore
+import Foundation
 
 /// One paper in a list: thumbnail or cover, title, authors, excerpt, votes, comments, submitter, links.
 enum PaperCardView {
-    static func render(_ f: FeaturedPaper, thumbnailPath: String?, into h: inout HTML) {
+    /// - Parameter snippet: search context with U+E000/U+E001 around matches; replaces the excerpt.
+    static func render(_ f: FeaturedPaper, thumbnailPath: String?, snippet: String? = nil, into h: inout HTML) {
         let p = f.paper
         let paperPath = SiteRoute.paper(p.id).path
         h.raw("<article class=\"card\">")
@@ -26,7 +28,12 @@ enum PaperCardView {
             h.close("p")
         }
         h.open("p", [("class", "excerpt")])
-        h.text(TextHelpers.excerpt(p.abstract, limit: 280))
+        if let snippet, snippet.contains("\u{E000}") {
+            // Escape first, then turn the markers into <mark>: the text never becomes markup.
+            h.raw(HTML.escaped(snippet).replacingOccurrences(of: "\u{E000}", with: "<mark>").replacingOccurrences(of: "\u{E001}", with: "</mark>"))
+        } else {
+            h.text(TextHelpers.excerpt(p.abstract, limit: 280))
+        }
         h.close("p")
         h.raw("<p class=\"meta\">")
         h.raw("<span class=\"votes\" title=\"upvotes\"><span aria-hidden=\"true\">▲</span> ")
