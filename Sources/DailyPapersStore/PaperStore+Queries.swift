@@ -90,23 +90,45 @@ extension PaperStore {
     /// Featured papers matching every term, best first (bm25; a title match weighs ten abstract matches,
     /// an author match three).
     public func search(_ text: String, limit: Int) async throws -> [FeaturedPaper] {
-        try await searchHits(text, limit: limit).map(\.paper)
+        try await searchHits(text, filters: SearchFilters(limit: limit)).map(\.paper)
     }
 
-    /// Like `search`, with a snippet of the abstract around the matches. In `snippet`, U+E000 and U+E001
-    /// mark where a match starts and ends, so the caller can escape the text and then highlight.
-    public func searchHits(_ text: String, limit: Int) async throws -> [SearchHit] {
+    /// Like `search`, with filters, sorts, paging and a snippet of the abstract around the matches. In
+    /// `snippet`, U+E000 and U+E001 mark where a match starts and ends, so the caller can escape the text
+    /// and then highlight.
+    public func searchHits(_ text: String, filters: SearchFilters) async throws -> [SearchHit] {
         guard let query = SearchQuery(text) else { return [] }
         return try await database.read { db in
-            let rows = try await db.raw("""
+            var sql = SQLQueryString("""
                 SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns),
                   snippet(papers_fts, 2, char(57344), char(57345), '…', 28) AS snip
                 FROM papers_fts JOIN featured f ON f.paper_id = papers_fts.arxiv_id
                 JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
                 WHERE papers_fts MATCH \(bind: query.match) AND f.hidden = 0
-                ORDER BY bm25(papers_fts, 0.0, 10.0, 1.0, 3.0), f.submitted_at DESC
-                LIMIT \(bind: limit)
-                """).all()
+                """)
+            Self.appendFilters(FeedQuery(category: filters.category), to: &sql)
+            if let from = filters.from { sql.appendLiteral(" AND f.day >= "); sql.appendInterpolation(bind: from.iso) }
+            if let to = filters.to { sql.appendLiteral(" AND f.day <= "); sql.appendInterpolation(bind: to.iso) }
+            if let author = filters.author {
+                sql.appendLiteral(" AND EXISTS (SELECT 1 FROM paper_authors a WHERE a.paper_id = f.paper_id AND ")
+                Self.appendMatch(Self.likePattern(author), columns: ["a.name"], to: &sql)
+                sql.appendLiteral(")")
+            }
+            if filters.hasCode {
+                sql.appendLiteral(" AND (p.github_repo IS NOT NULL OR ")
+                Self.appendMatch("%github.com/%", columns: ["p.abstract", "p.comment"], to: &sql)
+                sql.appendLiteral(")")
+            }
+            switch filters.sort {
+            case .relevance: sql.appendLiteral(" ORDER BY bm25(papers_fts, 0.0, 10.0, 1.0, 3.0), f.submitted_at DESC")
+            case .newest: sql.appendLiteral(" ORDER BY f.submitted_at DESC, f.paper_id")
+            case .upvotes: sql.appendLiteral(" ORDER BY f.upvotes DESC, f.submitted_at DESC")
+            }
+            sql.appendLiteral(" LIMIT ")
+            sql.appendInterpolation(bind: filters.limit)
+            sql.appendLiteral(" OFFSET ")
+            sql.appendInterpolation(bind: filters.offset)
+            let rows = try await db.raw(sql).all()
             let papers = try await Self.attachAuthorsAndCategories(try rows.map(RowDecoding.featured(from:)), on: db)
             return try zip(papers, rows).map { SearchHit(paper: $0, snippet: try $1.decode(column: "snip", as: String.self)) }
         }
@@ -207,6 +229,33 @@ extension PaperStore {
             f.paper.categories = categories[f.paper.id.base] ?? []
             return f
         }
+    }
+}
+
+/// What narrows and orders a search.
+public struct SearchFilters: Sendable, Equatable {
+    public enum Sort: String, Sendable, CaseIterable { case relevance, newest, upvotes }
+    public var category: String?
+    public var from: CalendarDay?
+    public var to: CalendarDay?
+    /// Part of an author's name.
+    public var author: String?
+    /// Only papers with a code repository (recorded, or a GitHub link in the abstract or comment).
+    public var hasCode = false
+    public var sort = Sort.relevance
+    public var offset = 0
+    public var limit = 20
+
+    public init(category: String? = nil, from: CalendarDay? = nil, to: CalendarDay? = nil, author: String? = nil,
+                hasCode: Bool = false, sort: Sort = .relevance, offset: Int = 0, limit: Int = 20) {
+        self.category = category
+        self.from = from
+        self.to = to
+        self.author = author
+        self.hasCode = hasCode
+        self.sort = sort
+        self.offset = offset
+        self.limit = limit
     }
 }
 

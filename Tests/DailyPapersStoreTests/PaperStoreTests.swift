@@ -122,7 +122,7 @@ import Testing
             #expect(try await store.search("\"language models\"", limit: 10).count == 2)
             #expect(try await store.search("\"models language\"", limit: 10).isEmpty)
             #expect(try await store.search("hopper", limit: 10).map(\.paper.id.base) == ["2412.00003"])
-            let hit = try #require(try await store.searchHits("helps", limit: 1).first)
+            let hit = try #require(try await store.searchHits("helps", filters: SearchFilters(limit: 1)).first)
             #expect(hit.snippet.contains("\u{E000}helps\u{E001}"))
             // Re-saving a paper re-indexes it: the old title no longer matches.
             var renamed = inTitle

@@ -14,3 +14,32 @@ import Testing
         #expect(try #require(SearchQuery(String(repeating: "w ", count: 100))).terms.count == 16)
     }
 }
+
+import DailyPapersCore
+import DailyPapersTestSupport
+
+@Suite struct SearchFiltersTests {
+    @Test func filtersSortsAndPages() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            func paper(_ id: String, _ day: String, upvotes: Int, category: String, author: String, repo: String?) -> FeaturedPaper {
+                let p = Paper(id: ArxivID(parsing: id)!, title: "Diffusion paper \(id)", abstract: "About diffusion.",
+                              authors: [Author(name: author)], categories: [category], githubRepo: repo)
+                return FeaturedPaper(paper: p, day: CalendarDay(iso: day)!, submittedAt: CalendarDay(iso: day)!.startTimestamp, upvotes: upvotes)
+            }
+            try await store.saveFeatured([
+                paper("2412.00001", "2024-12-01", upvotes: 5, category: "cs.LG", author: "Ada Lovelace", repo: "https://github.com/a/b"),
+                paper("2412.00002", "2024-12-02", upvotes: 50, category: "cs.CV", author: "Alan Turing", repo: nil),
+                paper("2412.00003", "2024-12-03", upvotes: 1, category: "cs.LG", author: "Grace Hopper", repo: nil),
+            ])
+            func ids(_ f: SearchFilters) async throws -> [String] { try await store.searchHits("diffusion", filters: f).map(\.paper.paper.id.base) }
+            #expect(try await ids(SearchFilters(category: "cs.LG", sort: .newest)) == ["2412.00003", "2412.00001"])
+            #expect(try await ids(SearchFilters(from: CalendarDay(iso: "2024-12-02"), to: CalendarDay(iso: "2024-12-02"))) == ["2412.00002"])
+            #expect(try await ids(SearchFilters(author: "turing")) == ["2412.00002"])
+            #expect(try await ids(SearchFilters(author: "%")) == [])
+            #expect(try await ids(SearchFilters(hasCode: true)) == ["2412.00001"])
+            #expect(try await ids(SearchFilters(sort: .upvotes)) == ["2412.00002", "2412.00001", "2412.00003"])
+            #expect(try await ids(SearchFilters(sort: .newest, offset: 1, limit: 1)) == ["2412.00002"])
+        }
+    }
+}

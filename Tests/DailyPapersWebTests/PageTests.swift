@@ -55,6 +55,10 @@ import Testing
         ("/papers/month/2024-00", "is not a month as YYYY-MM"),
         ("/papers/<script>", "is not an arXiv id"),
         ("/papers/date/2024-12-04?sort=best", "Unknown sort"),
+        ("/search?q=x&from=yesterday", "from: &#39;yesterday&#39; is not a date as YYYY-MM-DD."),
+        ("/search?q=x&from=2024-12-05&to=2024-12-01", "is after to"),
+        ("/search?q=x&category=%3Cscript%3E", "is not an arXiv category"),
+        ("/search?q=x&sort=random", "sort: use relevance, newest or upvotes."),
     ])
     func malformedAddressesAnswer400WithReason(uri: String, reason: String) async throws {
         try await withApp { client in
@@ -118,6 +122,10 @@ import Testing
                     #expect(!html.contains("<img src=x"))
                     #expect(html.contains("&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &amp; more"))
                 }
+            }
+            try await client.execute(uri: "/search?q=process&sort=newest&author=Lifan&code=1", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.text.contains("selected>newest"))
             }
             try await client.execute(uri: "/search?q=bold", method: .get) { response in
                 // The snippet is escaped before the match is highlighted.

@@ -38,14 +38,15 @@ struct APIRoutes: Sendable {
         return Responses.cached(entry, request: request)
     }
 
-    /// A plain title/abstract match in HF's shape (a list of daily-papers items).
+    /// Ranked search in HF's shape (a list of daily-papers items); the search page's filters work here too.
     func search(_ request: Request) async throws -> Response {
         let q = request.query
         guard let text = q["q"], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw BadRequest("q: give the words to search for, e.g. /api/papers/search?q=diffusion")
         }
         guard text.count <= 500 else { throw BadRequest("q: longer than 500 characters") }
-        let limit = try DailyPapersParameters.integer(q, "limit", default: 20, range: 1...100)
-        return Responses.json(try await store.search(text, limit: limit).map(HFDailyItem.init))
+        let parameters: SearchParameters
+        do { parameters = try SearchParameters.parse(q) } catch { throw BadRequest(error.message) }
+        return Responses.json(try await store.searchHits(text, filters: parameters.filters).map { HFDailyItem($0.paper) })
     }
 }

@@ -75,27 +75,10 @@ struct PageRoutes: Sendable {
     }
 
     func search(_ request: Request) async throws -> Response {
-        let text = String((request.query["q"] ?? "").prefix(500))
-        let results = text.trimmingCharacters(in: .whitespaces).isEmpty ? [] : try await store.searchHits(text, limit: 50)
-        let html = Layout.page(site: site, title: text.isEmpty ? "Search" : "Search: \(text)",
-                               description: "Search papers", canonical: SiteRoute.search(query: text).path,
-                               alternates: text.isEmpty ? [] : [("application/atom+xml", "/feeds/search.atom?q=" + SiteRoute.percentEncode(text))]) { h in
-            h.raw("<h1>Search</h1><form class=\"bigsearch\" action=\"/search\" method=\"get\" role=\"search\">")
-            h.raw("<label for=\"sq\">Words in the title, abstract or authors</label> ")
-            h.open("input", [("id", "sq"), ("name", "q"), ("type", "search"), ("value", text), ("maxlength", "500")])
-            h.raw(" <button>Search</button></form>")
-            if text.trimmingCharacters(in: .whitespaces).isEmpty {
-                h.raw("<p class=\"empty\">Type a few words to search titles, abstracts and authors. Use \"quotes\" for a phrase and * for a prefix (diffus*).</p>")
-            } else if results.isEmpty {
-                h.element("p", [("class", "empty")], text: "No papers match “\(text)”.")
-            } else {
-                h.element("p", text: results.count == 50 ? "The 50 best matches:" : "\(results.count) matching papers, best first:")
-                h.raw("<div class=\"cards\">")
-                for hit in results { PaperCardView.render(hit.paper, thumbnailPath: nil, snippet: hit.snippet, into: &h) }
-                h.raw("</div>")
-            }
-        }
-        return Responses.text(html, contentType: "text/html; charset=utf-8")
+        let parameters: SearchParameters
+        do { parameters = try SearchParameters.parse(request.query) } catch { throw BadRequest(error.message) }
+        let hits = try await store.searchHits(parameters.text, filters: parameters.filters)
+        return Responses.text(SearchPageView.render(parameters, hits: hits, site: site), contentType: "text/html; charset=utf-8")
     }
 }
 

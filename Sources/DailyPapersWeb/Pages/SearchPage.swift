@@ -1,0 +1,100 @@
+import DailyPapersCore
+import DailyPapersStore
+
+/// `/search?q=&category=&from=&to=&author=&code=1&sort=&p=`: parameters, read and checked.
+struct SearchParameters {
+    var text: String
+    var filters: SearchFilters
+    var page: Int
+
+    static let pageSize = 20
+
+    static func parse(_ q: [String: String], pageSize: Int = SearchParameters.pageSize) throws(BadRequest) -> SearchParameters {
+        let text = q["q"] ?? ""
+        guard text.count <= 500 else { throw BadRequest("The search is longer than 500 characters.") }
+        func day(_ name: String) throws(BadRequest) -> CalendarDay? {
+            guard let v = q[name], !v.isEmpty else { return nil }
+            guard let d = CalendarDay(iso: v) else { throw BadRequest("\(name): '\(v)' is not a date as YYYY-MM-DD.") }
+            return d
+        }
+        let category = q["category"].flatMap { $0.isEmpty ? nil : $0 }
+        if let c = category, c.count > 40 || !c.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }) {
+            throw BadRequest("category: '\(c)' is not an arXiv category such as cs.LG.")
+        }
+        let author = q["author"].flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
+        guard let sort = SearchFilters.Sort(rawValue: q["sort"].flatMap { $0.isEmpty ? nil : $0 } ?? "relevance") else {
+            throw BadRequest("sort: use relevance, newest or upvotes.")
+        }
+        let page = try DailyPapersParameters.integer(q, "p", default: 0, range: 0...500)
+        let limit = try DailyPapersParameters.integer(q, "limit", default: pageSize, range: 1...100)
+        let from = try day("from"), to = try day("to")
+        if let from, let to, from > to { throw BadRequest("from (\(from)) is after to (\(to)).") }
+        return SearchParameters(
+            text: text,
+            filters: SearchFilters(category: category, from: from, to: to, author: author,
+                                   hasCode: q["code"] == "1" || q["code"] == "true" || q["code"] == "on",
+                                   sort: sort, offset: page * limit, limit: limit),
+            page: page)
+    }
+
+    /// This search with another page number, for pagination links.
+    func link(page: Int) -> String {
+        var parts = ["q=" + SiteRoute.percentEncode(text)]
+        if let c = filters.category { parts.append("category=" + SiteRoute.percentEncode(c)) }
+        if let f = filters.from { parts.append("from=\(f.iso)") }
+        if let t = filters.to { parts.append("to=\(t.iso)") }
+        if let a = filters.author { parts.append("author=" + SiteRoute.percentEncode(a)) }
+        if filters.hasCode { parts.append("code=1") }
+        if filters.sort != .relevance { parts.append("sort=\(filters.sort.rawValue)") }
+        if page > 0 { parts.append("p=\(page)") }
+        return "/search?" + parts.joined(separator: "&")
+    }
+}
+
+enum SearchPageView {
+    static func render(_ s: SearchParameters, hits: [SearchHit], site: SiteInfo) -> String {
+        let text = s.text
+        let blank = text.trimmingCharacters(in: .whitespaces).isEmpty
+        return Layout.page(site: site, title: blank ? "Search" : "Search: \(text)", description: "Search papers",
+                           canonical: s.link(page: s.page),
+                           alternates: blank ? [] : [("application/atom+xml", "/feeds/search.atom?q=" + SiteRoute.percentEncode(text))]) { h in
+            h.raw("<h1>Search</h1><form class=\"bigsearch\" action=\"/search\" method=\"get\" role=\"search\">")
+            h.raw("<label for=\"sq\">Words in the title, abstract or authors</label> ")
+            h.open("input", [("id", "sq"), ("name", "q"), ("type", "search"), ("value", text), ("maxlength", "500")])
+            h.raw("<fieldset class=\"filters\"><legend>Filters</legend>")
+            field("category", "Category", s.filters.category ?? "", type: "text", placeholder: "cs.LG", into: &h)
+            field("author", "Author", s.filters.author ?? "", type: "text", placeholder: "", into: &h)
+            field("from", "From", s.filters.from?.iso ?? "", type: "date", placeholder: "", into: &h)
+            field("to", "To", s.filters.to?.iso ?? "", type: "date", placeholder: "", into: &h)
+            h.raw("<label><input type=\"checkbox\" name=\"code\" value=\"1\"" + (s.filters.hasCode ? " checked" : "") + "> With code</label>")
+            h.raw("<label>Sort <select name=\"sort\">")
+            for sort in SearchFilters.Sort.allCases {
+                h.raw("<option value=\"\(sort.rawValue)\"" + (sort == s.filters.sort ? " selected" : "") + ">\(sort.rawValue)</option>")
+            }
+            h.raw("</select></label></fieldset> <button>Search</button></form>")
+            if blank {
+                h.raw("<p class=\"empty\">Type a few words to search titles, abstracts and authors. Use \"quotes\" for a phrase and * for a prefix (diffus*).</p>")
+            } else if hits.isEmpty {
+                h.element("p", [("class", "empty")], text: s.page > 0 ? "No more matches." : "No papers match “\(text)” with these filters.")
+            } else {
+                h.raw("<div class=\"cards\">")
+                for hit in hits { PaperCardView.render(hit.paper, thumbnailPath: nil, snippet: hit.snippet, into: &h) }
+                h.raw("</div><nav class=\"pages\" aria-label=\"Pages\">")
+                if s.page > 0 { h.open("a", [("href", s.link(page: s.page - 1)), ("rel", "prev")]); h.text("← Previous page"); h.close("a") }
+                h.element("span", text: "Page \(s.page + 1)")
+                if hits.count == s.filters.limit { h.open("a", [("href", s.link(page: s.page + 1)), ("rel", "next")]); h.text("Next page →"); h.close("a") }
+                h.raw("</nav>")
+            }
+        }
+    }
+
+    static func field(_ name: String, _ label: String, _ value: String, type: String, placeholder: String, into h: inout HTML) {
+        h.raw("<label>")
+        h.text(label)
+        h.raw(" ")
+        var attrs = [("name", name), ("type", type), ("value", value), ("maxlength", "100")]
+        if !placeholder.isEmpty { attrs.append(("placeholder", placeholder)) }
+        h.open("input", attrs)
+        h.raw("</label>")
+    }
+}
