@@ -21,13 +21,9 @@ struct ImportHFDailyCommand: AsyncParsableCommand {
 
     func run() async throws {
         var problems: [String] = []
-        let logger = common.makeLogger("dailypapers.import", &problems)
-        let location = common.resolveDatabase(&problems)
         if paths.isEmpty { problems.append("give at least one file or folder to import") }
-        try problems.throwIfAny()
-        let database = try await Database.open(location!, logger: logger)
-        try await Migrator.migrate(database, logger: logger)
-        let progress = Progress(interactive: isatty(STDERR_FILENO) == 1)
+        let (database, _) = try await openDatabase(common, &problems)
+        let progress = HFImportProgress(interactive: isatty(STDERR_FILENO) == 1)
         let summary: HFDailyImport.Summary
         do {
             summary = try await HFDailyImport(store: PaperStore(database: database)).run(paths: paths) { progress.handle($0) }
@@ -41,8 +37,9 @@ struct ImportHFDailyCommand: AsyncParsableCommand {
     }
 }
 
-/// Progress on a terminal (one line rewritten in place), plain lines when piped.
-final class Progress: @unchecked Sendable {
+/// Progress of a Hugging Face import, counted in files: one line rewritten in place on a terminal,
+/// a line per file when piped. (Record-level imports use `TerminalProgress`.)
+final class HFImportProgress: @unchecked Sendable {
     let interactive: Bool
     let start = Date()
     var total = 0

@@ -36,8 +36,7 @@ struct IngestArxivCommand: AsyncParsableCommand {
             sinceDay = CalendarDay(iso: since)
             if sinceDay == nil { problems.append("--since '\(since)' is not a date as YYYY-MM-DD") }
         }
-        let method = ArxivIngest.Via(rawValue: via)
-        if method == nil { problems.append("--via '\(via)' is not one of api, oai, listing") }
+        let method = ArxivOptions.via(via, &problems, flag: "--via")
         let rules = arxiv.rules(&problems)
         let (database, logger) = try await openDatabase(common, &problems)
         let http = PoliteHTTPClient(userAgent: arxiv.userAgent(), logger: logger)
@@ -84,6 +83,12 @@ struct ArxivOptions: ParsableArguments {
             return AutoFeatureRules(dailyMaximum: 0)
         }
         return AutoFeatureRules(categories: cats, keywords: words, dailyMaximum: max)
+    }
+
+    static func via(_ text: String, _ problems: inout [String], flag: String) -> ArxivIngest.Via? {
+        let via = ArxivIngest.Via(rawValue: text)
+        if via == nil { problems.append("\(flag) '\(text)' is not one of api, oai, listing") }
+        return via
     }
 
     /// "cs.LG, cs.CL" -> ["cs.LG", "cs.CL"], refusing what cannot be an arXiv category or set.

@@ -48,8 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         var ingest: ScheduledIngest?
         let categories = ArxivOptions.categories(ingestCategories ?? Environment.value("DAILYPAPERS_INGEST_CATEGORIES") ?? "", &problems, flag: "--ingest-categories")
         let viaText = ingestVia ?? Environment.value("DAILYPAPERS_INGEST_VIA") ?? "oai"
-        let via = ArxivIngest.Via(rawValue: viaText)
-        if via == nil { problems.append("--ingest-via '\(viaText)' is not one of api, oai, listing") }
+        let via = ArxivOptions.via(viaText, &problems, flag: "--ingest-via")
         let rules = arxiv.rules(&problems)
         if !categories.isEmpty, let via {
             ingest = ScheduledIngest(options: .init(categories: categories, via: via, autoFeature: rules), userAgent: arxiv.userAgent())
