@@ -1,0 +1,147 @@
+import Foundation
+
+/// Writes a `MailMessage` in the wire form of RFC 5322 and MIME (RFC 2045-2047): CRLF line ends,
+/// header lines folded under 78 characters, non-ASCII header text as encoded words, bodies in
+/// quoted-printable so every line stays within limits whatever the text holds.
+public struct MIMEWriter: Sendable {
+    /// The domain used in Message-IDs (the sender's, so ids are unique to this site).
+    public var messageIDDomain: String
+
+    public init(messageIDDomain: String) { self.messageIDDomain = messageIDDomain }
+
+    public func render(_ message: MailMessage, date: Date = Date(), messageID: String? = nil,
+                       boundary: String = "=_dp_" + UUID().uuidString.replacingOccurrences(of: "-", with: "")) throws(MailFormatError) -> String {
+        var out = ""
+        func header(_ name: String, _ value: String) throws(MailFormatError) {
+            try MIMEWriter.checkHeader(name: name, value: value)
+            out += MIMEWriter.fold(name + ": " + value) + "\r\n"
+        }
+        try header("From", MIMEWriter.mailbox(message.from))
+        try header("To", MIMEWriter.mailbox(message.to))
+        guard !message.subject.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw MailFormatError("the subject contains a line break or another control character")
+        }
+        try header("Subject", MIMEWriter.encodedWords(message.subject))
+        try header("Date", MIMEWriter.rfc5322Date(date))
+        try header("Message-ID", messageID ?? "<\(UUID().uuidString.lowercased())@\(messageIDDomain)>")
+        try header("MIME-Version", "1.0")
+        for h in message.headers { try header(h.name, h.value) }
+        if let html = message.html {
+            try header("Content-Type", "multipart/alternative; boundary=\"\(boundary)\"")
+            out += "\r\n"
+            out += "--\(boundary)\r\n" + MIMEWriter.part("text/plain", message.text)
+            out += "--\(boundary)\r\n" + MIMEWriter.part("text/html", html)
+            out += "--\(boundary)--\r\n"
+        } else {
+            out += MIMEWriter.part("text/plain", message.text)
+        }
+        return out
+    }
+
+    static func part(_ type: String, _ body: String) -> String {
+        "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+            + QuotedPrintable.encode(body) + "\r\n"
+    }
+
+    /// Header names are printable ASCII without colons; values never carry CR or LF (header injection).
+    static func checkHeader(name: String, value: String) throws(MailFormatError) {
+        guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != ":" }) else {
+            throw MailFormatError("header name '\(name)' is not printable ASCII without ':'")
+        }
+        guard !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+            throw MailFormatError("header \(name) contains a line break")
+        }
+    }
+
+    static func mailbox(_ a: MailAddress) -> String {
+        guard let name = a.name else { return a.address }
+        let simple = name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0 == " " || ("0"..."9").contains($0)) }
+        if simple { return "\(name) <\(a.address)>" }
+        if name.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 }) {
+            let quoted = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(quoted)\" <\(a.address)>"
+        }
+        return "\(encodedWords(name)) <\(a.address)>"
+    }
+
+    /// RFC 2047 `=?utf-8?B?...?=` words for text that is not plain ASCII; each word at most 75
+    /// characters, split on character boundaries so no UTF-8 sequence is cut.
+    public static func encodedWords(_ text: String) -> String {
+        if text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }) { return text }
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for ch in text {
+            let bytes = Array(String(ch).utf8)
+            // 45 bytes encode to 60 base64 characters; with "=?utf-8?B?" and "?=" a word stays under 75.
+            if chunk.count + bytes.count > 45 {
+                words.append("=?utf-8?B?" + Data(chunk).base64EncodedString() + "?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?utf-8?B?" + Data(chunk).base64EncodedString() + "?=") }
+        return words.joined(separator: " ")
+    }
+
+    /// Folds a header line at spaces so each physical line stays within 78 characters where possible.
+    static func fold(_ line: String) -> String {
+        guard line.utf8.count > 78 else { return line }
+        var out = ""
+        var current = ""
+        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+            if !current.isEmpty, current.utf8.count + 1 + word.utf8.count > 78 {
+                out += current + "\r\n"
+                current = " " + word
+            } else {
+                current += current.isEmpty ? String(word) : " " + word
+            }
+        }
+        return out + current
+    }
+
+    static func rfc5322Date(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return f.string(from: date)
+    }
+}
+
+public struct MailFormatError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Quoted-printable (RFC 2045 6.7) over UTF-8: lines of at most 76 characters with soft breaks,
+/// CRLF line ends, trailing white space protected, and a leading dot encoded so dot-stuffing never matters.
+public enum QuotedPrintable {
+    public static func encode(_ text: String) -> String {
+        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        var out = ""
+        let hex = Array("0123456789ABCDEF".utf8)
+        for (index, line) in normalized.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { out += "\r\n" }
+            var current = ""
+            let bytes = Array(line.utf8)
+            for (i, b) in bytes.enumerated() {
+                let isLast = i == bytes.count - 1
+                var piece: String
+                if (b >= 33 && b <= 126 && b != 61) || (b == 32 && !isLast) {
+                    piece = String(UnicodeScalar(b))
+                } else {
+                    piece = "=" + String(UnicodeScalar(hex[Int(b >> 4)])) + String(UnicodeScalar(hex[Int(b & 15)]))
+                }
+                if current.isEmpty && piece == "." { piece = "=2E" }
+                if current.utf8.count + piece.utf8.count > 75 {
+                    out += current + "=\r\n"
+                    current = ""
+                    if piece == "." { piece = "=2E" }
+                }
+                current += piece
+            }
+            out += current
+        }
+        return out
+    }
+}
