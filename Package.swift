@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module imports run one way only:
-// Core <- Store, Ingest <- Jobs <- Web <- dailypapers (see README "Architecture").
+// Core <- Store, Ingest, Mail <- Jobs <- Web <- dailypapers (see README "Architecture").
 let package = Package(
     name: "DailyPapers",
     platforms: [.macOS(.v14)],
@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         .target(name: "DailyPapersCore"),
@@ -48,10 +50,14 @@ let package = Package(
                            .product(name: "Metrics", package: "swift-metrics")],
             resources: [.copy("DemoData")]
         ),
+        // Mail as a protocol, knowing nothing of papers: messages, MIME, transports.
+        .target(name: "DailyPapersMail", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(
             name: "DailyPapersWeb",
             dependencies: [
-                "DailyPapersCore", "DailyPapersStore", "DailyPapersJobs", "CZlib",
+                "DailyPapersCore", "DailyPapersStore", "DailyPapersIngest", "DailyPapersJobs", "DailyPapersMail", "CZlib",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -64,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "dailypapers",
             dependencies: [
-                "DailyPapersCore", "DailyPapersStore", "DailyPapersJobs", "DailyPapersWeb",
+                "DailyPapersCore", "DailyPapersStore", "DailyPapersJobs", "DailyPapersWeb", "DailyPapersMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -77,6 +83,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "DailyPapersCoreTests", dependencies: ["DailyPapersCore"]),
+        .testTarget(name: "DailyPapersMailTests", dependencies: ["DailyPapersMail"]),
         .testTarget(name: "DailyPapersStoreTests", dependencies: ["DailyPapersStore", "DailyPapersCore", "DailyPapersTestSupport"]),
         .testTarget(
             name: "DailyPapersIngestTests",
@@ -88,8 +95,9 @@ let package = Package(
         .testTarget(
             name: "DailyPapersWebTests",
             dependencies: [
-                "DailyPapersWeb", "DailyPapersStore", "DailyPapersJobs", "DailyPapersCore", "DailyPapersTestSupport",
+                "DailyPapersWeb", "DailyPapersStore", "DailyPapersJobs", "DailyPapersCore", "DailyPapersMail", "DailyPapersTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
     ]

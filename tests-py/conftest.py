@@ -11,6 +11,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -33,7 +34,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server():
+def live():
+    """The running server: its base URL and its work folder (database, mail folder, log)."""
     bin_path = binary()
     work = tempfile.mkdtemp(prefix="dailypapers-live-")
     db = os.path.join(work, "live.sqlite")
@@ -48,8 +50,10 @@ def server():
     subprocess.run([bin_path, "import", "arxiv-jsonl", "--database", db, extra], **quiet)
     port = free_port()
     log = open(os.path.join(work, "serve.log"), "w")
+    # Mail goes to a folder the tests read; no arXiv lookups; the cheapest bcrypt cost allowed.
     proc = subprocess.Popen([bin_path, "serve", "--database", db, "--port", str(port),
-                             "--public-url", f"http://127.0.0.1:{port}"], stdout=log, stderr=log)
+                             "--public-url", f"http://127.0.0.1:{port}", "--mail-folder", os.path.join(work, "mail"),
+                             "--arxiv-api", "off", "--bcrypt-cost", "10"], stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -60,6 +64,11 @@ def server():
     else:
         proc.kill()
         raise RuntimeError("dailypapers did not start: " + open(log.name).read())
-    yield base
+    yield SimpleNamespace(base=base, work=work, mail=os.path.join(work, "mail"))
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(live):
+    return live.base

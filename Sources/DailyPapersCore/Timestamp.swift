@@ -1,3 +1,5 @@
+import Foundation
+
 /// An instant with millisecond precision, the precision Hugging Face's API uses.
 /// Formatting and parsing are hand-written because they sit on the API's hot path and
 /// Foundation's ISO 8601 formatters are slow and not Sendable on every platform.
@@ -64,4 +66,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         }
         self.init(millisecondsSince1970: ms)
     }
+}
+
+extension Timestamp {
+    /// The current time, to the millisecond.
+    public static var now: Timestamp { Timestamp(secondsSince1970: Date().timeIntervalSince1970) }
 }

@@ -126,5 +126,87 @@ enum Migrations {
                       COALESCE((SELECT group_concat(a.name, ', ') FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '')
                     FROM papers p
                     """]),
+        Migration(number: 13, name: "add_user_accounts",
+                  why: "Local members: email, password hash (bcrypt), role, verification and bans on the users imported ones share.",
+                  statements: [
+                    "ALTER TABLE users ADD COLUMN email TEXT",
+                    "ALTER TABLE users ADD COLUMN email_verified_at BIGINT",
+                    "ALTER TABLE users ADD COLUMN password_hash TEXT",
+                    "ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'member'",
+                    "ALTER TABLE users ADD COLUMN banned_at BIGINT",
+                    "ALTER TABLE users ADD COLUMN ban_reason TEXT",
+                    "CREATE UNIQUE INDEX users_email ON users (email)"]),
+        Migration(number: 14, name: "create_sessions",
+                  why: "Sign-in sessions in the database, so every web process knows them; only a hash of the cookie is kept.",
+                  statements: ["""
+                    CREATE TABLE sessions (
+                      token_hash TEXT PRIMARY KEY,
+                      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                      csrf_token TEXT NOT NULL,
+                      created_at BIGINT NOT NULL,
+                      last_seen_at BIGINT NOT NULL,
+                      expires_at BIGINT NOT NULL)
+                    """, "CREATE INDEX sessions_user ON sessions (user_id)"]),
+        Migration(number: 15, name: "create_account_tokens",
+                  why: "One-time links by mail (email verification, password reset), kept as hashes with an expiry.",
+                  statements: ["""
+                    CREATE TABLE account_tokens (
+                      token_hash TEXT PRIMARY KEY,
+                      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                      purpose TEXT NOT NULL,
+                      created_at BIGINT NOT NULL,
+                      expires_at BIGINT NOT NULL,
+                      used_at BIGINT)
+                    """, "CREATE INDEX account_tokens_user ON account_tokens (user_id, purpose)"]),
+        Migration(number: 16, name: "create_votes",
+                  why: "One upvote per account per paper; the featured row's count is recomputed from these in the same transaction.",
+                  statements: ["""
+                    CREATE TABLE votes (
+                      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                      paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      created_at BIGINT NOT NULL,
+                      PRIMARY KEY (user_id, paper_id))
+                    """, "CREATE INDEX votes_paper ON votes (paper_id)", "CREATE INDEX votes_user ON votes (user_id, created_at)"]),
+        Migration(number: 17, name: "create_comments",
+                  why: "Threaded discussion under each paper; deletions and moderation keep the row so replies keep their place.",
+                  statements: ["""
+                    CREATE TABLE comments (
+                      id INTEGER PRIMARY KEY,
+                      paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      parent_id INTEGER REFERENCES comments(id),
+                      user_id INTEGER NOT NULL REFERENCES users(id),
+                      body TEXT NOT NULL,
+                      created_at BIGINT NOT NULL,
+                      edited_at BIGINT,
+                      deleted_at BIGINT,
+                      hidden_reason TEXT)
+                    """, "CREATE INDEX comments_paper ON comments (paper_id, created_at)",
+                    "CREATE INDEX comments_user ON comments (user_id, created_at)"]),
+        Migration(number: 18, name: "create_moderation",
+                  why: "Why a paper was hidden, and a log of every moderator action for the moderation page.",
+                  statements: [
+                    "ALTER TABLE featured ADD COLUMN hidden_reason TEXT",
+                    """
+                    CREATE TABLE moderation_log (
+                      id INTEGER PRIMARY KEY,
+                      at BIGINT NOT NULL,
+                      moderator_id INTEGER NOT NULL REFERENCES users(id),
+                      action TEXT NOT NULL,
+                      target TEXT NOT NULL,
+                      reason TEXT NOT NULL)
+                    """, "CREATE INDEX moderation_log_at ON moderation_log (at)"]),
+        Migration(number: 19, name: "create_author_claims",
+                  why: "A member says they wrote a paper; an admin confirms, and the paper page and API show it.",
+                  statements: ["""
+                    CREATE TABLE author_claims (
+                      paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                      author_position INTEGER NOT NULL,
+                      status TEXT NOT NULL,
+                      created_at BIGINT NOT NULL,
+                      decided_at BIGINT,
+                      decided_by INTEGER REFERENCES users(id),
+                      PRIMARY KEY (paper_id, user_id))
+                    """, "CREATE INDEX author_claims_status ON author_claims (status, created_at)"]),
     ]
 }

@@ -8,12 +8,19 @@ public struct FeedQuery: Sendable, Hashable {
     public var submitter: String?
     /// Only papers listed in this arXiv category (primary or cross-listed).
     public var category: String?
+    /// Only papers this user has upvoted.
+    public var upvotedBy: String?
+    /// With the trending sort and no period: only papers submitted within this many days of the newest one.
+    public var trendingWindowDays: Int
     public var offset: Int
     public var limit: Int
 
     public init(period: FeedPeriod? = nil, sort: FeedSort = .upvotes, submitter: String? = nil, category: String? = nil,
+                upvotedBy: String? = nil, trendingWindowDays: Int = Trending.standard.windowDays,
                 offset: Int = 0, limit: Int = 50) {
         self.category = category
+        self.upvotedBy = upvotedBy
+        self.trendingWindowDays = trendingWindowDays
         self.period = period
         self.sort = sort
         self.submitter = submitter
@@ -192,6 +199,15 @@ extension PaperStore {
             sql.appendLiteral(" AND EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper_id = f.paper_id AND c.category = ")
             sql.appendInterpolation(bind: category)
             sql.appendLiteral(")")
+        }
+        if let voter = query.upvotedBy {
+            sql.appendLiteral(" AND EXISTS (SELECT 1 FROM votes v JOIN users vu ON vu.id = v.user_id WHERE v.paper_id = f.paper_id AND lower(vu.username) = lower(")
+            sql.appendInterpolation(bind: voter)
+            sql.appendLiteral("))")
+        }
+        if query.sort == .trending, query.period == nil {
+            sql.appendLiteral(" AND f.submitted_at >= (SELECT MAX(submitted_at) FROM featured WHERE hidden = 0) - ")
+            sql.appendInterpolation(bind: Int64(query.trendingWindowDays) * 86_400_000)
         }
     }
 

@@ -28,7 +28,7 @@ public struct UserStore: Sendable {
     public func user(username: String) async throws -> UserRef? {
         try await database.read { db in
             try await db.raw("""
-                SELECT username, fullname, hf_id, avatar_url, kind, is_pro FROM users WHERE username = \(bind: username)
+                SELECT username, fullname, hf_id, avatar_url, kind, is_pro FROM users WHERE lower(username) = lower(\(bind: username))
                 """).first().flatMap { try RowDecoding.user(from: $0, prefix: "") }
         }
     }

@@ -21,6 +21,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var arxiv: ArxivOptions
 
+    @OptionGroup var community: CommunityOptions
+
     @Option(help: "Fetch these arXiv categories every announcement evening (20:00 US Eastern, Sun-Thu), comma separated (env DAILYPAPERS_INGEST_CATEGORIES).")
     var ingestCategories: String?
 
@@ -53,8 +55,11 @@ struct ServeCommand: AsyncParsableCommand {
         if !categories.isEmpty, let via {
             ingest = ScheduledIngest(options: .init(categories: categories, via: via, autoFeature: rules), userAgent: arxiv.userAgent())
         }
+        let resolvedURL = publicURL ?? "http://\(host):\(port ?? 8080)"
+        let communitySettings = community.settings(publicURL: resolvedURL, contact: arxiv.contact ?? Environment.value("DAILYPAPERS_CONTACT"), &problems)
         try problems.throwIfAny()
-        let configuration = AppConfiguration(host: host, port: port!, database: database!, publicURL: publicURL, demo: demo, ingest: ingest)
+        let configuration = AppConfiguration(host: host, port: port!, database: database!, publicURL: publicURL, demo: demo, ingest: ingest,
+                                             community: communitySettings)
         logger.info("starting", metadata: ["database": "\(configuration.database)", "url": "\(configuration.publicURL)"])
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()

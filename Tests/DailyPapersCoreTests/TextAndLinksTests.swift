@@ -66,4 +66,14 @@ import Testing
         let new = Trending.standard.score(upvotes: 10, comments: 0, submittedAt: later)
         #expect(abs(old - new) < 1e-9)
     }
+
+    @Test func configuredGravityAndCommentWeight() {
+        let steep = Trending(commentWeight: 3, gravitySeconds: 3600, windowDays: 2)
+        // log10(5 + 3*2) + 7200 / 3600
+        #expect(abs(steep.score(upvotes: 5, comments: 2, submittedAt: Trending.epoch.adding(seconds: 7200)) - 3.041392685158225) < 1e-12)
+        // No engagement counts as one: the time term alone.
+        #expect(steep.score(upvotes: 0, comments: 0, submittedAt: Trending.epoch.adding(seconds: 3600)) == 1)
+        // A comment outweighs an upvote by the configured factor.
+        #expect(steep.score(upvotes: 0, comments: 1, submittedAt: Trending.epoch) == steep.score(upvotes: 3, comments: 0, submittedAt: Trending.epoch))
+    }
 }

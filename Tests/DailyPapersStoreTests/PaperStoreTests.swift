@@ -76,6 +76,22 @@ import Testing
         }
     }
 
+    @Test func trendingListsLookOnlyAtTheWindowBeforeTheNewestPaper() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured([
+                try featured("2412.00001", day: "2024-11-20", upvotes: 5000, at: "2024-11-20T09:00:00Z"),
+                try featured("2412.00002", day: "2024-12-01", upvotes: 2, at: "2024-12-01T09:00:00Z"),
+                try featured("2412.00003", day: "2024-12-04", upvotes: 1, at: "2024-12-04T09:00:00Z"),
+            ])
+            let week = try await store.featured(FeedQuery(sort: .trending)).map(\.paper.id.base)
+            #expect(week == ["2412.00003", "2412.00002"])
+            let month = try await store.featured(FeedQuery(sort: .trending, trendingWindowDays: 30)).map(\.paper.id.base)
+            // 5000 upvotes two weeks older: 10^(14 days / 12.5 h) is far more than 5000, so it still comes last.
+            #expect(month == ["2412.00003", "2412.00002", "2412.00001"])
+        }
+    }
+
     @Test func periodsAndPagingAndSubmitterFilter() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
@@ -136,7 +152,7 @@ import Testing
         try await TestDatabase.with { t in
             let again = try await Migrator.migrate(t.database, logger: .init(label: "test"))
             #expect(again.isEmpty)
-            #expect(try await Migrator.appliedNumbers(t.database) == Array(1...12))
+            #expect(try await Migrator.appliedNumbers(t.database) == Array(1...19))
         }
     }
 

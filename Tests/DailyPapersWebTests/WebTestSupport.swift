@@ -9,16 +9,33 @@ import Logging
 /// An application over a real SQLite file holding the Hugging Face fixtures.
 func withApp(importing paths: [String] = [Fixtures.path("hf-daily")],
              _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    try await withAppEnvironment(importing: paths) { client, _ in try await body(client) }
+}
+
+/// What a test may need beside the client: the database behind the app and the folder mail lands in.
+struct AppEnvironment: Sendable {
+    let database: Database
+    let folder: String
+    var mailFolder: String { folder + "/mail" }
+}
+
+func withAppEnvironment(importing paths: [String] = [Fixtures.path("hf-daily")],
+                        configure: @Sendable (inout CommunitySettings) -> Void = { _ in },
+                        _ body: @Sendable (any TestClientProtocol, AppEnvironment) async throws -> Void) async throws {
     _ = Observability.registry  // metrics recorded by the import below must reach /metrics
     let t = try await TestDatabase.make()
     do {
         _ = try await HFDailyImport(store: PaperStore(database: t.database)).run(paths: paths)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
+        var settings = testCommunitySettings(folder: t.folder)
+        configure(&settings)
         let app = try buildApplication(
-            configuration: AppConfiguration(database: .sqliteFile(path: t.path), publicURL: "https://papers.example.org"),
+            configuration: AppConfiguration(database: .sqliteFile(path: t.path), publicURL: "https://papers.example.org",
+                                            community: settings),
             database: t.database, logger: logger)
-        try await app.test(.router, body)
+        let environment = AppEnvironment(database: t.database, folder: t.folder)
+        try await app.test(.router) { client in try await body(client, environment) }
         await t.close()
     } catch {
         await t.database.close()
@@ -32,3 +49,16 @@ extension ByteBuffer {
 }
 
 import Foundation
+
+/// Community settings for tests: the cheapest bcrypt cost allowed, mail into the test's folder, no arXiv.
+func testCommunitySettings(folder: String) -> CommunitySettings {
+    CommunitySettings(bcryptCost: 10, mailFolder: folder + "/mail", arxivAPI: nil)
+}
+
+/// True when a page has a <script> without `src`: the CSP forbids inline script, so pages must not rely on one.
+func hasInlineScript(_ html: String) -> Bool {
+    html.ranges(of: "<script").contains { range in
+        let tagEnd = html[range.upperBound...].firstIndex(of: ">") ?? html.endIndex
+        return !html[range.upperBound..<tagEnd].contains(" src=")
+    }
+}

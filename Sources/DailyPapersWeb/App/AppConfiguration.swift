@@ -14,11 +14,14 @@ public struct AppConfiguration: Sendable {
     public var cacheCheckInterval: Double
     /// Fetch papers from arXiv on a schedule (nil: no scheduled ingest).
     public var ingest: ScheduledIngest?
+    /// Accounts, submissions, votes, comments, moderation.
+    public var community: CommunitySettings
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation = .sqliteFile(path: DatabaseLocation.defaultPath),
                 publicURL: String? = nil, siteName: String = "Daily Papers", demo: Bool = false, cacheCheckInterval: Double = 1,
-                ingest: ScheduledIngest? = nil) {
+                ingest: ScheduledIngest? = nil, community: CommunitySettings = CommunitySettings()) {
         self.ingest = ingest
+        self.community = community
         self.host = host
         self.port = port
         self.database = database

@@ -1,7 +1,19 @@
+import DailyPapersStore
 import Hummingbird
+import NIOCore
 
-/// The per-request context. Sessions and the signed-in user will live here.
-public struct AppRequestContext: RequestContext {
+/// The per-request context: the signed-in session (set by `SessionMiddleware`) and the client's address.
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
-    public init(source: Source) { coreContext = .init(source: source) }
+    /// The live session when the request carries a valid session cookie.
+    public var session: SessionStore.Session?
+    /// The peer's address; behind a trusted proxy, SessionMiddleware replaces it with X-Forwarded-For's last hop.
+    public var remoteAddress: SocketAddress?
+    var clientIP: String?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+        clientIP = source.channel.remoteAddress?.ipAddress
+    }
 }

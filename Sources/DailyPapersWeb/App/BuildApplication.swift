@@ -31,8 +31,11 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger,
 public func buildApplication(configuration: AppConfiguration, database: Database, logger: Logger) throws -> some ApplicationProtocol {
     let store = PaperStore(database: database)
     let assets = try StaticAssets()
-    let site = SiteInfo(name: configuration.siteName, publicURL: configuration.publicURL, stylesheetVersion: assets.stylesheetVersion)
+    let site = SiteInfo(name: configuration.siteName, publicURL: configuration.publicURL,
+                        stylesheetVersion: assets.stylesheetVersion, scriptVersion: assets.scriptVersion)
     let cache = ResponseCache(database: database, store: store, checkInterval: configuration.cacheCheckInterval)
+    let community = try Community(settings: configuration.community, site: site, database: database, mail: nil, logger: logger)
+    let users = UserStore(database: database)
 
     let registry = Observability.registry
     let router = Router(context: AppRequestContext.self)
@@ -40,9 +43,15 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ErrorMiddleware(site: site))
-    PageRoutes(store: store, stats: StatsStore(database: database), site: site, cache: cache).register(on: router)
+    router.middlewares.add(SessionMiddleware(sessions: community.sessions, lifetimeSeconds: configuration.community.sessionLifetimeDays * 86_400,
+                                             trustProxy: configuration.community.trustProxy))
+    PageRoutes(store: store, stats: StatsStore(database: database), site: site, cache: cache, community: community).register(on: router)
+    AccountRoutes(community: community).register(on: router)
+    CommunityRoutes(community: community).register(on: router)
+    ModerationRoutes(community: community).register(on: router)
+    UserRoutes(store: store, users: users, community: community).register(on: router)
     APIRoutes(store: store, cache: cache).register(on: router)
-    FeedRoutes(store: store, users: UserStore(database: database), site: site, cache: cache).register(on: router)
+    FeedRoutes(store: store, users: users, site: site, cache: cache).register(on: router)
     assets.register(on: router)
     let docs = DocsPageView.render(openAPI: assets.openAPI, site: site)
     router.get("/docs") { _, _ in Responses.text(docs, contentType: "text/html; charset=utf-8") }

@@ -14,6 +14,20 @@ struct ErrorMiddleware: RouterMiddleware {
             return respond(.badRequest, error.message, request)
         } catch let error as NotFound {
             return respond(.notFound, error.message, request)
+        } catch let error as SignInRequired {
+            if wantsJSON(request) { return Responses.json(APIError(error: "Log in to do this."), status: .unauthorized) }
+            let next = PageResponses.localPath(error.returnTo).map { "?next=" + SiteRoute.percentEncode($0) } ?? ""
+            return PageResponses.redirect("/login" + next)
+        } catch let error as Forbidden {
+            return respond(.forbidden, error.message, request)
+        } catch let error as PayloadTooLarge {
+            return respond(.contentTooLarge, error.message, request)
+        } catch let error as TooManyRequests {
+            // A plain answer: whoever is hammering gets no page to render, and scripts read it easily.
+            var response = wantsJSON(request) ? Responses.json(APIError(error: error.message), status: .tooManyRequests)
+                : Responses.text(error.message + "\n", contentType: "text/plain; charset=utf-8", status: .tooManyRequests)
+            response.headers[.retryAfter] = String(error.retryAfter)
+            return response
         } catch let error as HTTPError where error.status == .notFound {
             return respond(.notFound, "There is no page at \(request.uri.path).", request)
         } catch let error as HTTPError {
@@ -24,8 +38,13 @@ struct ErrorMiddleware: RouterMiddleware {
         }
     }
 
+    /// The upvote script asks for JSON; its errors come back as JSON too.
+    func wantsJSON(_ request: Request) -> Bool {
+        request.headers[.accept]?.hasPrefix("application/json") == true
+    }
+
     func respond(_ status: HTTPResponse.Status, _ message: String, _ request: Request) -> Response {
-        if request.uri.path.hasPrefix("/api/") || request.uri.path == "/api" {
+        if request.uri.path.hasPrefix("/api/") || request.uri.path == "/api" || wantsJSON(request) {
             return Responses.json(APIError(error: message), status: status)
         }
         if request.uri.path.hasSuffix(".md") {

@@ -8,19 +8,20 @@ struct PageRoutes: Sendable {
     let stats: StatsStore
     let site: SiteInfo
     let cache: ResponseCache
+    let community: Community
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/") { req, _ in try await feed(nil, req) }
-        router.get("/papers") { req, _ in try await feed(nil, req) }
-        router.get("/papers/date/:date") { req, ctx in try await feed(try period(ctx, "date", FeedPeriod.parseDay), req) }
-        router.get("/papers/week/:week") { req, ctx in try await feed(try period(ctx, "week", FeedPeriod.parseWeek), req) }
-        router.get("/papers/month/:month") { req, ctx in try await feed(try period(ctx, "month", FeedPeriod.parseMonth), req) }
-        router.get("/papers/:id") { req, ctx in try await paper(try ctx.parameters.require("id"), req) }
+        router.get("/") { req, ctx in try await feed(nil, req, ctx) }
+        router.get("/papers") { req, ctx in try await feed(nil, req, ctx) }
+        router.get("/papers/date/:date") { req, ctx in try await feed(try period(ctx, "date", FeedPeriod.parseDay), req, ctx) }
+        router.get("/papers/week/:week") { req, ctx in try await feed(try period(ctx, "week", FeedPeriod.parseWeek), req, ctx) }
+        router.get("/papers/month/:month") { req, ctx in try await feed(try period(ctx, "month", FeedPeriod.parseMonth), req, ctx) }
+        router.get("/papers/:id") { req, ctx in try await paper(try ctx.parameters.require("id"), req, ctx) }
         // Old-style ids contain a slash: /papers/hep-th/9901001
         router.get("/papers/:id/:number") { req, ctx in
-            try await paper("\(try ctx.parameters.require("id"))/\(try ctx.parameters.require("number"))", req)
+            try await paper("\(try ctx.parameters.require("id"))/\(try ctx.parameters.require("number"))", req, ctx)
         }
-        router.get("/search") { req, _ in try await search(req) }
+        router.get("/search") { req, ctx in try await search(req, ctx) }
         router.get("/stats") { req, _ in
             let entry = try await cache.entry("stats", contentType: "text/html; charset=utf-8") {
                 try await StatsPage.render(stats: stats, site: site)
@@ -37,7 +38,14 @@ struct PageRoutes: Sendable {
         }
     }
 
-    func feed(_ period: FeedPeriod?, _ request: Request) async throws -> Response {
+    /// The viewer with their upvotes among `papers`, or nil for anonymous readers (who get cached pages).
+    func viewer(_ ctx: AppRequestContext, papers: [ArxivID]) async throws -> Viewer? {
+        guard var v = Viewer(ctx) else { return nil }
+        v.voted = try await community.votes.votedPapers(userID: v.account.id, among: papers)
+        return v
+    }
+
+    func feed(_ period: FeedPeriod?, _ request: Request, _ ctx: AppRequestContext) async throws -> Response {
         let q = request.query
         let sort: FeedSort
         switch q["sort"] {
@@ -47,38 +55,60 @@ struct PageRoutes: Sendable {
         case let other?: throw BadRequest("Unknown sort '\(other)': use upvotes, trending or newest.")
         }
         let page = try DailyPapersParameters.integer(q, "p", default: 0, range: 0...10_000)
+        let canonical = period.map { SiteRoute.feed($0, sort: sort).path } ?? SiteRoute.latest(sort: sort).path
+        if ctx.session != nil {
+            let model = try await FeedPageQuery.load(period, sort: sort, page: page, store: store)
+            let v = try await viewer(ctx, papers: model.papers.map(\.paper.id))
+            let notice = request.query["msg"].flatMap { Notices.text[$0] }
+            return PageResponses.html(FeedPageView.render(model, site: site, canonical: canonical, viewer: v, notice: notice))
+        }
         let key = "feed|\(period?.key ?? "latest")|\(sort.rawValue)|\(page)"
         let entry = try await cache.entry(key, contentType: "text/html; charset=utf-8") {
             let model = try await FeedPageQuery.load(period, sort: sort, page: page, store: store)
-            let canonical = period.map { SiteRoute.feed($0, sort: sort).path } ?? SiteRoute.latest(sort: sort).path
             return FeedPageView.render(model, site: site, canonical: canonical)
         }
         return Responses.cached(entry, request: request)
     }
 
-    func paper(_ rawID: String, _ request: Request) async throws -> Response {
+    func paper(_ rawID: String, _ request: Request, _ ctx: AppRequestContext) async throws -> Response {
         let markdown = rawID.hasSuffix(".md")
         let text = markdown ? String(rawID.dropLast(3)) : rawID
         guard let id = ArxivID(parsing: text) else {
             throw BadRequest("'\(text)' is not an arXiv id; ids look like 2412.01981, 2412.01981v2 or hep-th/9901001.")
         }
+        if !markdown, ctx.session != nil {
+            guard let record = try await store.paper(id) else { throw notFound(id) }
+            async let history = stats.upvoteHistory(id)
+            async let comments = community.comments.comments(paper: id)
+            var personal = PaperPageView.Personal(viewer: try await viewer(ctx, papers: [id]),
+                                                  notice: request.query["msg"].flatMap { Notices.text[$0] },
+                                                  editWindow: community.settings.commentEditWindow)
+            if personal.viewer?.account.canModerate == true { personal.hiddenReason = try await community.moderation.hiddenReason(paper: id) }
+            return PageResponses.html(PaperPageView.render(record, history: try await history, comments: try await comments,
+                                                           personal: personal, site: site))
+        }
         let key = "paper|\(id.base)|\(markdown)"
         let entry = try await cache.entry(key, contentType: markdown ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8") {
-            guard let record = try await store.paper(id) else {
-                throw NotFound("No paper \(id.base) on this site. It may not have been submitted or imported yet; "
-                    + "see https://arxiv.org/abs/\(id.base) on arXiv.")
-            }
+            guard let record = try await store.paper(id) else { throw notFound(id) }
             if markdown { return PaperMarkdown.render(record, site: site) }
-            return PaperPageView.render(record, history: try await stats.upvoteHistory(id), site: site)
+            return PaperPageView.render(record, history: try await stats.upvoteHistory(id),
+                                        comments: try await community.comments.comments(paper: id), site: site)
         }
         return Responses.cached(entry, request: request)
     }
 
-    func search(_ request: Request) async throws -> Response {
+    func notFound(_ id: ArxivID) -> NotFound {
+        NotFound("No paper \(id.base) on this site. It may not have been submitted or imported yet; "
+            + "see https://arxiv.org/abs/\(id.base) on arXiv.")
+    }
+
+    func search(_ request: Request, _ ctx: AppRequestContext) async throws -> Response {
         let parameters: SearchParameters
         do { parameters = try SearchParameters.parse(request.query) } catch { throw BadRequest(error.message) }
         let hits = try await store.searchHits(parameters.text, filters: parameters.filters)
-        return Responses.text(SearchPageView.render(parameters, hits: hits, site: site), contentType: "text/html; charset=utf-8")
+        let v = try await viewer(ctx, papers: hits.map(\.paper.paper.id))
+        let html = SearchPageView.render(parameters, hits: hits, site: site, viewer: v)
+        return v == nil ? Responses.text(html, contentType: "text/html; charset=utf-8") : PageResponses.html(html)
     }
 }
 

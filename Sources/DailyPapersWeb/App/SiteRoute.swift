@@ -9,6 +9,8 @@ enum SiteRoute: Hashable {
     case paperMarkdown(ArxivID)
     case search(query: String)
     case stylesheet(version: String)
+    case script(version: String)
+    case user(String)
     case apiDailyPapers
     case apiPaper(ArxivID)
 
@@ -28,6 +30,8 @@ enum SiteRoute: Hashable {
         case .paperMarkdown(let id): return "/papers/\(id.base).md"
         case .search(let q): return "/search?q=" + Self.percentEncode(q)
         case .stylesheet(let v): return "/static/app.css?v=\(v)"
+        case .script(let v): return "/static/app.js?v=\(v)"
+        case .user(let name): return "/users/" + Self.percentEncode(name)
         case .apiDailyPapers: return "/api/daily_papers"
         case .apiPaper(let id): return "/api/papers/\(id.base)"
         }

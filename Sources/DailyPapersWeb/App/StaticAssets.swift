@@ -11,11 +11,13 @@ struct StaticAssets: Sendable {
     }
     let assets: [String: Asset]
     let stylesheetVersion: String
+    let scriptVersion: String
 
     init() throws {
         var assets: [String: Asset] = [:]
-        var cssVersion = "0"
-        for (name, type) in [("app.css", "text/css; charset=utf-8"), ("favicon.svg", "image/svg+xml"),
+        var cssVersion = "0", jsVersion = "0"
+        for (name, type) in [("app.css", "text/css; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8"),
+                             ("favicon.svg", "image/svg+xml"),
                              ("openapi.json", "application/json; charset=utf-8")] {
             guard let url = Bundle.module.url(forResource: "Static/\(name)", withExtension: nil) else {
                 throw StaticAssetError(name: name)
@@ -23,10 +25,12 @@ struct StaticAssets: Sendable {
             let text = try String(contentsOf: url, encoding: .utf8)
             let hash = StableHash.hex(text)
             if name == "app.css" { cssVersion = String(hash.prefix(10)) }
+            if name == "app.js" { jsVersion = String(hash.prefix(10)) }
             assets[name] = Asset(body: ByteBuffer(string: text), contentType: type, etag: "\"\(hash)\"")
         }
         self.assets = assets
         stylesheetVersion = cssVersion
+        scriptVersion = jsVersion
     }
 
     func register(on router: Router<AppRequestContext>) {

@@ -1,11 +1,12 @@
 import DailyPapersCore
 
 enum FeedPageView {
-    static func render(_ m: FeedPageModel, site: SiteInfo, canonical: String) -> String {
+    static func render(_ m: FeedPageModel, site: SiteInfo, canonical: String, viewer: Viewer? = nil, notice: String? = nil) -> String {
         let title = m.period.map(FeedPageModel.title(of:)) ?? "No papers yet"
         return Layout.page(site: site, title: m.period == nil ? site.name : "\(site.name): \(title)",
                            description: "Trending research papers, submitted and upvoted by the community.",
-                           canonical: canonical) { h in
+                           canonical: canonical, viewer: viewer) { h in
+            h.notice(notice)
             hero(site: site, into: &h)
             guard let period = m.period else {
                 h.raw("<section class=\"empty\"><h2>No papers yet</h2><p>This instance has no featured papers. Import some with ")
@@ -23,7 +24,7 @@ enum FeedPageView {
                 h.raw("<p class=\"empty\">No papers were featured in this period.</p>")
             } else {
                 h.raw("<div class=\"cards\">")
-                for f in m.papers { PaperCardView.render(f, thumbnailPath: nil, into: &h) }
+                for f in m.papers { PaperCardView.render(f, thumbnailPath: nil, viewer: viewer, into: &h) }
                 h.raw("</div>")
             }
             pagination(m, period: period, into: &h)

@@ -4,12 +4,14 @@ struct SiteInfo: Sendable {
     /// Absolute base for canonical links and the API's absolute URLs, without trailing slash.
     var publicURL: String
     var stylesheetVersion: String
+    var scriptVersion: String = "0"
 }
 
 /// The page frame: head, header with the subscribe call, main landmark, footer.
 enum Layout {
     static func page(site: SiteInfo, title: String, description: String, canonical: String,
-                     alternates: [(type: String, href: String)] = [], body: (inout HTML) -> Void) -> String {
+                     alternates: [(type: String, href: String)] = [], viewer: Viewer? = nil,
+                     body: (inout HTML) -> Void) -> String {
         var h = HTML()
         h.raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
         h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -28,6 +30,8 @@ enum Layout {
         }
         h.open("link", [("rel", "stylesheet"), ("href", SiteRoute.stylesheet(version: site.stylesheetVersion).path)])
         h.raw("<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">")
+        h.open("script", [("src", SiteRoute.script(version: site.scriptVersion).path), ("defer", "defer")])
+        h.close("script")
         h.raw("</head><body><a class=\"skip\" href=\"#main\">Skip to content</a>")
         h.raw("<header class=\"site\"><div class=\"wrap bar\">")
         h.open("a", [("class", "brand"), ("href", SiteRoute.home.path)])
@@ -37,7 +41,9 @@ enum Layout {
         h.raw("<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">")
         h.raw("<label class=\"vh\" for=\"q\">Search papers</label>")
         h.raw("<input id=\"q\" name=\"q\" type=\"search\" placeholder=\"Search papers\" maxlength=\"500\">")
-        h.raw("</form></div></header>")
+        h.raw("</form>")
+        accountNav(viewer, into: &h)
+        h.raw("</div></header>")
         h.raw("<main id=\"main\" class=\"wrap\">")
         body(&h)
         h.raw("</main><footer class=\"site\"><div class=\"wrap\">")
@@ -46,5 +52,22 @@ enum Layout {
         h.raw("<a href=\"/feeds/daily.rss\">RSS</a> · <a href=\"/feeds/daily.json\">JSON Feed</a> · <a href=\"/stats\">Statistics</a> · <a href=\"/docs\">API</a></div></footer>")
         h.raw("</body></html>")
         return h.output
+    }
+
+    /// Log in / sign up for readers; submit, profile, moderation and log out for members.
+    static func accountNav(_ viewer: Viewer?, into h: inout HTML) {
+        h.raw("<nav class=\"account\" aria-label=\"Account\">")
+        guard let v = viewer else {
+            h.raw("<a href=\"/login\">Log in</a> <a class=\"button\" href=\"/signup\">Sign up</a></nav>")
+            return
+        }
+        h.raw("<a href=\"/submit\">Submit</a> ")
+        if v.account.canModerate { h.raw("<a href=\"/moderation\">Moderation</a> ") }
+        h.open("a", [("href", SiteRoute.user(v.account.username).path)])
+        h.text("@" + v.account.username)
+        h.close("a")
+        h.raw(" <a href=\"/settings\">Settings</a> <form class=\"inline\" method=\"post\" action=\"/logout\">")
+        h.csrf(v.csrf)
+        h.raw("<button class=\"link\" type=\"submit\">Log out</button></form></nav>")
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 /// One paper in a list: thumbnail or cover, title, authors, excerpt, votes, comments, submitter, links.
 enum PaperCardView {
     /// - Parameter snippet: search context with U+E000/U+E001 around matches; replaces the excerpt.
-    static func render(_ f: FeaturedPaper, thumbnailPath: String?, snippet: String? = nil, into h: inout HTML) {
+    static func render(_ f: FeaturedPaper, thumbnailPath: String?, snippet: String? = nil, viewer: Viewer? = nil,
+                       into h: inout HTML) {
         let p = f.paper
         let paperPath = SiteRoute.paper(p.id).path
         h.raw("<article class=\"card\">")
@@ -35,10 +36,8 @@ enum PaperCardView {
             h.text(TextHelpers.excerpt(p.abstract, limit: 280))
         }
         h.close("p")
-        h.raw("<p class=\"meta\">")
-        h.raw("<span class=\"votes\" title=\"upvotes\"><span aria-hidden=\"true\">▲</span> ")
-        h.text(String(f.upvotes))
-        h.raw("<span class=\"vh\"> upvotes</span></span>")
+        h.raw("<div class=\"meta\">")
+        VoteButtonView.render(f, viewer: viewer, into: &h)
         h.raw("<span class=\"comments\" title=\"comments\">")
         h.raw(Icons.comment)
         h.raw(" ")
@@ -49,7 +48,7 @@ enum PaperCardView {
             h.text(by.fullname)
             h.raw("</span>")
         }
-        h.raw("</p><p class=\"links\">")
+        h.raw("</div><p class=\"links\">")
         link("arXiv", p.links.abstract, into: &h)
         link("PDF", p.links.pdf, into: &h)
         if let code = p.links.code { link("Code", code, into: &h) }

@@ -2,12 +2,26 @@ import DailyPapersCore
 import DailyPapersStore
 
 enum PaperPageView {
-    static func render(_ record: PaperRecord, history: [(Timestamp, Int)] = [], site: SiteInfo) -> String {
+    /// What a signed-in viewer adds to the page: their votes, forms, and moderators' notes.
+    struct Personal {
+        var viewer: Viewer?
+        var notice: String?
+        var hiddenReason: String?
+        var editWindow: Double = 900
+    }
+
+    static func render(_ record: PaperRecord, history: [(Timestamp, Int)] = [], comments: [Comment] = [],
+                       personal: Personal = Personal(), site: SiteInfo) -> String {
         let p = record.paper
+        let viewer = personal.viewer
         return Layout.page(site: site, title: p.title, description: TextHelpers.excerpt(p.abstract, limit: 200),
                            canonical: SiteRoute.paper(p.id).path,
                            alternates: [("text/markdown", SiteRoute.paperMarkdown(p.id).path),
-                                        ("application/json", SiteRoute.apiPaper(p.id).path)]) { h in
+                                        ("application/json", SiteRoute.apiPaper(p.id).path)], viewer: viewer) { h in
+            h.notice(personal.notice)
+            if let reason = personal.hiddenReason, viewer?.account.canModerate == true {
+                h.notice("Hidden from the feed by the moderators: " + reason, error: true)
+            }
             h.raw("<article class=\"paper\"><header>")
             h.open("p", [("class", "crumbs")])
             if let f = record.featured {
@@ -23,9 +37,9 @@ enum PaperPageView {
             authors(p.authors, into: &h)
             h.raw("</header>")
             if let f = record.featured {
-                h.raw("<p class=\"meta\"><span class=\"votes\"><span aria-hidden=\"true\">▲</span> ")
-                h.text("\(f.upvotes)")
-                h.raw("<span class=\"vh\"> upvotes</span></span> <span class=\"comments\">" + Icons.comment + " ")
+                h.raw("<div class=\"meta\">")
+                VoteButtonView.render(f, viewer: viewer, into: &h)
+                h.raw(" <span class=\"comments\">" + Icons.comment + " ")
                 h.text("\(f.numComments)")
                 h.raw("<span class=\"vh\"> comments</span></span>")
                 if let by = f.submittedBy {
@@ -33,7 +47,7 @@ enum PaperPageView {
                     h.text("\(by.fullname) (@\(by.username))")
                     h.raw("</span>")
                 }
-                h.raw("</p>")
+                h.raw("</div>")
                 sparkline(f, history, into: &h)
             }
             h.raw("<p class=\"links\">")
@@ -61,7 +75,40 @@ enum PaperPageView {
             if let j = p.journalRef { detail("Journal reference", j, into: &h) }
             if let doi = p.doi { detail("DOI", doi, into: &h) }
             if !p.aiKeywords.isEmpty { detail("Keywords", p.aiKeywords.joined(separator: ", "), into: &h) }
-            h.raw("</dl></section></article>")
+            h.raw("</dl></section>")
+            if let v = viewer { memberTools(p, featured: record.featured != nil, viewer: v, into: &h) }
+            CommentThreadView.render(comments, paper: p.id, open: record.featured != nil,
+                                     options: .init(viewer: viewer, editWindow: personal.editWindow), into: &h)
+            h.raw("</article>")
+        }
+    }
+
+    /// Claiming authorship, and the moderators' hide form.
+    static func memberTools(_ p: Paper, featured: Bool, viewer v: Viewer, into h: inout HTML) {
+        let unclaimed = p.authors.enumerated().filter { !$0.element.hidden && $0.element.user == nil }
+        if !unclaimed.isEmpty {
+            CommentThreadView.details("Are you an author of this paper?", into: &h) { h in
+                h.raw("<form class=\"stack\" method=\"post\" action=\"/claims\">")
+                h.csrf(v.csrf)
+                h.hidden("paper", p.id.base)
+                h.raw("<p class=\"field\"><label for=\"claim-author\">I am</label><select id=\"claim-author\" name=\"author\">")
+                for (i, a) in unclaimed {
+                    h.open("option", [("value", String(i))])
+                    h.text(a.name)
+                    h.close("option")
+                }
+                h.raw("</select></p><p><button type=\"submit\">Claim authorship</button></p></form>")
+            }
+        }
+        if featured, v.account.canModerate {
+            CommentThreadView.details("Hide this paper from the feed", into: &h) { h in
+                h.raw("<form class=\"stack\" method=\"post\" action=\"/moderation/hide-paper\">")
+                h.csrf(v.csrf)
+                h.hidden("paper", p.id.base)
+                h.raw("<p class=\"field\"><label for=\"hide-reason\">Reason (shown to moderators)</label>")
+                h.raw("<input id=\"hide-reason\" name=\"reason\" required maxlength=\"500\"></p>")
+                h.raw("<p><button type=\"submit\">Hide paper</button></p></form>")
+            }
         }
     }
 

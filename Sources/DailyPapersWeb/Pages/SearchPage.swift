@@ -52,12 +52,13 @@ struct SearchParameters {
 }
 
 enum SearchPageView {
-    static func render(_ s: SearchParameters, hits: [SearchHit], site: SiteInfo) -> String {
+    static func render(_ s: SearchParameters, hits: [SearchHit], site: SiteInfo, viewer: Viewer? = nil) -> String {
         let text = s.text
         let blank = text.trimmingCharacters(in: .whitespaces).isEmpty
         return Layout.page(site: site, title: blank ? "Search" : "Search: \(text)", description: "Search papers",
                            canonical: s.link(page: s.page),
-                           alternates: blank ? [] : [("application/atom+xml", "/feeds/search.atom?q=" + SiteRoute.percentEncode(text))]) { h in
+                           alternates: blank ? [] : [("application/atom+xml", "/feeds/search.atom?q=" + SiteRoute.percentEncode(text))],
+                           viewer: viewer) { h in
             h.raw("<h1>Search</h1><form class=\"bigsearch\" action=\"/search\" method=\"get\" role=\"search\">")
             h.raw("<label for=\"sq\">Words in the title, abstract or authors</label> ")
             h.open("input", [("id", "sq"), ("name", "q"), ("type", "search"), ("value", text), ("maxlength", "500")])
@@ -78,7 +79,7 @@ enum SearchPageView {
                 h.element("p", [("class", "empty")], text: s.page > 0 ? "No more matches." : "No papers match “\(text)” with these filters.")
             } else {
                 h.raw("<div class=\"cards\">")
-                for hit in hits { PaperCardView.render(hit.paper, thumbnailPath: nil, snippet: hit.snippet, into: &h) }
+                for hit in hits { PaperCardView.render(hit.paper, thumbnailPath: nil, snippet: hit.snippet, viewer: viewer, into: &h) }
                 h.raw("</div><nav class=\"pages\" aria-label=\"Pages\">")
                 if s.page > 0 { h.open("a", [("href", s.link(page: s.page - 1)), ("rel", "prev")]); h.text("← Previous page"); h.close("a") }
                 h.element("span", text: "Page \(s.page + 1)")

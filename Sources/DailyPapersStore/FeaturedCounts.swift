@@ -1,0 +1,28 @@
+import DailyPapersCore
+import SQLKit
+
+/// Keeps a featured paper's counts and trending score true to the votes and comments tables. Called in
+/// the same transaction as the change, so a count can never drift from its rows however many clients
+/// vote at once: it is recomputed from them, not incremented.
+enum FeaturedCounts {
+    struct Counts: Sendable { var upvotes: Int; var comments: Int }
+
+    static func recompute(_ paperID: String, trending: Trending, on db: any SQLDatabase) async throws -> Counts? {
+        guard let row = try await db.raw("""
+            UPDATE featured SET
+              upvotes = imported_upvotes + (SELECT COUNT(*) FROM votes v WHERE v.paper_id = featured.paper_id),
+              num_comments = imported_comments + (SELECT COUNT(*) FROM comments c
+                  WHERE c.paper_id = featured.paper_id AND c.deleted_at IS NULL AND c.hidden_reason IS NULL)
+            WHERE paper_id = \(bind: paperID)
+            RETURNING upvotes, num_comments, submitted_at
+            """).first() else { return nil }
+        let counts = Counts(upvotes: try row.decode(column: "upvotes", as: Int.self),
+                            comments: try row.decode(column: "num_comments", as: Int.self))
+        let submitted = Timestamp(millisecondsSince1970: try row.decode(column: "submitted_at", as: Int64.self))
+        let score = trending.score(upvotes: counts.upvotes, comments: counts.comments, submittedAt: submitted)
+        try await db.raw("UPDATE featured SET trending_score = \(bind: score) WHERE paper_id = \(bind: paperID)").run()
+        try await PaperStore.recordUpvotes(paperID, upvotes: counts.upvotes, on: db)
+        try await PaperStore.bumpContentVersion(on: db)
+        return counts
+    }
+}

@@ -1,0 +1,225 @@
+import DailyPapersCore
+import DailyPapersMail
+import DailyPapersStore
+import Hummingbird
+
+/// Sign up, email confirmation, log in and out, password change and reset. Answers never tell a
+/// stranger whether an email address has an account.
+struct AccountRoutes: Sendable {
+    let community: Community
+    var site: SiteInfo { community.site }
+    var secure: Bool { community.secureCookies }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/signup") { req, ctx in
+            if ctx.session != nil { return PageResponses.redirect("/") }
+            let (token, cookie) = PageResponses.formToken(req, secure: secure)
+            return PageResponses.html(AccountPagesView.signup(site: site, formToken: token), cookies: cookie)
+        }
+        router.post("/signup") { req, ctx in try await signup(req, ctx) }
+        router.get("/login") { req, ctx in
+            let (token, cookie) = PageResponses.formToken(req, secure: secure)
+            let notice = req.query["msg"].flatMap { Notices.text[$0] }
+            return PageResponses.html(AccountPagesView.login(site: site, formToken: token, notice: notice,
+                                                             next: PageResponses.localPath(req.query["next"])), cookies: cookie)
+        }
+        router.post("/login") { req, ctx in try await login(req, ctx) }
+        router.post("/logout") { req, ctx in
+            _ = try await FormInput.read(req, context: ctx)
+            if let s = ctx.session { try await community.sessions.delete(tokenHash: s.tokenHash) }
+            return PageResponses.redirect("/", cookies: [Cookies.clear(Cookies.session, secure: secure)])
+        }
+        router.get("/verify-email") { req, ctx in try await verifyEmail(req, ctx) }
+        router.get("/settings") { req, ctx in
+            guard let viewer = Viewer(ctx) else { return PageResponses.redirect("/login?next=/settings") }
+            return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, notice: req.query["msg"].flatMap { Notices.text[$0] }))
+        }
+        router.post("/settings/verify") { req, ctx in
+            _ = try await FormInput.read(req, context: ctx)
+            guard let viewer = Viewer(ctx), let email = viewer.account.email else { return PageResponses.redirect("/login") }
+            try community.limiter.check(.mail, account: email, ip: ctx.clientIP)
+            try await sendVerification(viewer.account)
+            return PageResponses.redirect("/settings?msg=verify-sent")
+        }
+        router.post("/settings/password") { req, ctx in try await changePassword(req, ctx) }
+        router.get("/password-reset") { req, _ in
+            let (token, cookie) = PageResponses.formToken(req, secure: secure)
+            return PageResponses.html(AccountPagesView.resetRequest(site: site, formToken: token), cookies: cookie)
+        }
+        router.post("/password-reset") { req, ctx in try await requestReset(req, ctx) }
+        router.get("/password-reset/:token") { req, ctx in
+            let link = try ctx.parameters.require("token")
+            guard try await community.tokens.isLive(tokenHash: Secrets.hash(link), purpose: .resetPassword, now: .now) else {
+                return PageResponses.html(AccountPagesView.message(site: site, title: "Link expired",
+                    message: "This reset link has expired or was used already. Ask for a new one on the password reset page."), status: .badRequest)
+            }
+            let (token, cookie) = PageResponses.formToken(req, secure: secure)
+            return PageResponses.html(AccountPagesView.resetForm(site: site, formToken: token, token: link), cookies: cookie)
+        }
+        router.post("/password-reset/:token") { req, ctx in try await reset(req, ctx) }
+    }
+
+    func signup(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
+        try community.limiter.check(.signup, account: nil, ip: ctx.clientIP)
+        let form = try await FormInput.read(req, context: ctx)
+        let token = Cookies.value(Cookies.formToken, in: req) ?? ""
+        let username = form.fields["username"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let emailText = form.fields["email"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let fullnameText = form.fields["fullname"] ?? ""
+        func refuse(_ message: String) -> Response {
+            PageResponses.html(AccountPagesView.signup(site: site, formToken: token, error: message,
+                                                       username: String(username.prefix(32)), fullname: String(fullnameText.prefix(80)),
+                                                       email: String(emailText.prefix(254))), status: .badRequest)
+        }
+        if let problem = AccountRules.checkUsername(username) { return refuse(problem) }
+        let fullname: String
+        do { fullname = try form.text("fullname", label: "Full name", maxLength: 80) ?? username } catch { return refuse(error.message) }
+        if let problem = AccountRules.checkFullname(fullname) { return refuse(problem) }
+        let address: MailAddress
+        do { address = try MailAddress(emailText) } catch { return refuse("Email: \(error.description).") }
+        let password = form.password("password")
+        if let problem = AccountRules.checkPassword(password, username: username) { return refuse(problem) }
+        let hash = try await community.hasher.hash(password)
+        do {
+            let account = try await community.accounts.create(username: username, fullname: fullname,
+                                                              email: address.address, passwordHash: hash)
+            try await sendVerification(account)
+        } catch AccountStore.CreateError.usernameTaken {
+            return refuse("The username '\(username)' is taken; choose another.")
+        } catch AccountStore.CreateError.emailTaken {
+            // Same answer as a new account; the owner of the address learns of it by mail.
+            if let existing = try await community.accounts.account(email: address.address) {
+                try await community.mail.send(AccountMail.alreadyRegistered(
+                    to: address, from: community.mailFrom, username: existing.username,
+                    resetLink: site.publicURL + "/password-reset", site: site.name))
+            }
+        }
+        return PageResponses.html(AccountPagesView.message(site: site, title: "Check your inbox",
+            message: "We sent a confirmation link to \(address.address). Follow it to activate your account; until then you can log in and read, but not post or vote."))
+    }
+
+    func sendVerification(_ account: Account) async throws {
+        guard let email = account.email, let to = try? MailAddress(email) else { return }
+        let link = Secrets.token()
+        let now = Timestamp.now
+        try await community.tokens.issue(tokenHash: Secrets.hash(link), userID: account.id, purpose: .verifyEmail,
+                                         now: now, expiresAt: now.adding(seconds: 48 * 3600))
+        try await community.mail.send(AccountMail.verify(to: to, from: community.mailFrom, username: account.username,
+                                                         link: site.publicURL + "/verify-email?token=" + link, site: site.name))
+    }
+
+    func verifyEmail(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
+        guard let link = req.query["token"], link.utf8.count <= 100,
+              let userID = try await community.tokens.consume(tokenHash: Secrets.hash(link), purpose: .verifyEmail, now: .now) else {
+            return PageResponses.html(AccountPagesView.message(site: site, title: "Link expired",
+                message: "This confirmation link has expired or was used already. Log in and ask for a new one in Settings."),
+                status: .badRequest)
+        }
+        try await community.accounts.markEmailVerified(userID: userID)
+        // Following the link proves the mailbox is theirs: they are signed in as well.
+        return PageResponses.redirect("/?msg=verified", cookies: [try await startSession(userID: userID)])
+    }
+
+    func login(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
+        let form = try await FormInput.read(req, context: ctx)
+        let name = String((form.fields["login"] ?? "").trimmingCharacters(in: .whitespaces).prefix(254))
+        try community.limiter.check(.login, account: name, ip: ctx.clientIP)
+        let password = form.password("password")
+        let next = PageResponses.localPath(form.fields["next"])
+        let found = name.isEmpty ? nil : try await community.accounts.credentials(login: name)
+        let ok = try await community.hasher.verify(password, hash: found?.passwordHash ?? community.hasher.decoyHash)
+        guard ok, let account = found?.account, found?.passwordHash != nil else {
+            let token = Cookies.value(Cookies.formToken, in: req) ?? ""
+            return PageResponses.html(AccountPagesView.login(site: site, formToken: token, error: "Wrong username, email or password.",
+                                                             login: name, next: next), status: .badRequest)
+        }
+        guard !account.isBanned else {
+            throw Forbidden("This account is banned" + (account.banReason.map { ": \($0)" } ?? "."))
+        }
+        return PageResponses.redirect(next ?? "/", cookies: [try await startSession(userID: account.id)])
+    }
+
+    /// A new session and its cookie. A fresh token on every sign-in (no fixation of an older one).
+    func startSession(userID: Int) async throws -> String {
+        let token = Secrets.token()
+        let now = Timestamp.now
+        let lifetime = community.settings.sessionLifetimeDays * 86_400
+        try await community.sessions.create(tokenHash: Secrets.hash(token), userID: userID, csrfToken: Secrets.token(),
+                                            now: now, expiresAt: now.adding(seconds: lifetime))
+        return Cookies.set(Cookies.session, token, maxAge: Int(lifetime), secure: secure)
+    }
+
+    func changePassword(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
+        let form = try await FormInput.read(req, context: ctx)
+        guard let viewer = Viewer(ctx), let session = ctx.session else { return PageResponses.redirect("/login?next=/settings") }
+        try community.limiter.check(.login, account: viewer.account.username, ip: ctx.clientIP)
+        guard let stored = try await community.accounts.credentials(login: viewer.account.username)?.passwordHash,
+              try await community.hasher.verify(form.password("current"), hash: stored) else {
+            return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, error: "The current password is wrong."),
+                                      status: .badRequest)
+        }
+        let password = form.password("password")
+        if let problem = AccountRules.checkPassword(password, username: viewer.account.username) {
+            return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, error: problem), status: .badRequest)
+        }
+        try await community.accounts.setPassword(userID: viewer.account.id, hash: try await community.hasher.hash(password),
+                                                 keepingSession: session.tokenHash)
+        return PageResponses.redirect("/settings?msg=password-changed")
+    }
+
+    func requestReset(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
+        let form = try await FormInput.read(req, context: ctx)
+        let token = Cookies.value(Cookies.formToken, in: req) ?? ""
+        let emailText = (form.fields["email"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard let address = try? MailAddress(emailText) else {
+            return PageResponses.html(AccountPagesView.resetRequest(site: site, formToken: token,
+                error: "That is not an email address."), status: .badRequest)
+        }
+        try community.limiter.check(.mail, account: address.address, ip: ctx.clientIP)
+        if let account = try await community.accounts.account(email: address.address), !account.isBanned {
+            let link = Secrets.token()
+            let now = Timestamp.now
+            try await community.tokens.issue(tokenHash: Secrets.hash(link), userID: account.id, purpose: .resetPassword,
+                                             now: now, expiresAt: now.adding(seconds: 3600))
+            try await community.mail.send(AccountMail.reset(to: address, from: community.mailFrom, username: account.username,
+                                                            link: site.publicURL + "/password-reset/" + link, site: site.name))
+        }
+        return PageResponses.html(AccountPagesView.resetRequest(site: site, formToken: token,
+            notice: "If an account uses \(address.address), a reset link is on its way. It works for one hour."))
+    }
+
+    func reset(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
+        let link = try ctx.parameters.require("token")
+        let form = try await FormInput.read(req, context: ctx)
+        let password = form.password("password")
+        // Usernames are not known before the token is used; the username rule is checked after.
+        if let problem = AccountRules.checkPassword(password, username: "") {
+            let token = Cookies.value(Cookies.formToken, in: req) ?? ""
+            return PageResponses.html(AccountPagesView.resetForm(site: site, formToken: token, token: link, error: problem), status: .badRequest)
+        }
+        guard let userID = try await community.tokens.consume(tokenHash: Secrets.hash(link), purpose: .resetPassword, now: .now) else {
+            return PageResponses.html(AccountPagesView.message(site: site, title: "Link expired",
+                message: "This reset link has expired or was used already. Ask for a new one on the password reset page."), status: .badRequest)
+        }
+        try await community.accounts.setPassword(userID: userID, hash: try await community.hasher.hash(password))
+        return PageResponses.redirect("/login?msg=password-reset")
+    }
+}
+
+/// Fixed messages shown after a redirect (`?msg=code`), so a link cannot put arbitrary text on a page.
+enum Notices {
+    static let text: [String: String] = [
+        "verified": "Your email is confirmed. Welcome!",
+        "verify-sent": "A new confirmation link is on its way.",
+        "password-changed": "Your password was changed; your other sessions were signed out.",
+        "password-reset": "Your password was changed. Log in with the new one.",
+        "submitted": "Thanks! The paper is on today's feed.",
+        "already-featured": "That paper was on the feed already; your submission counted as an upvote.",
+        "already-upvoted": "That paper was on the feed already, and you had upvoted it.",
+        "commented": "Your comment is posted.",
+        "comment-edited": "Your comment was updated.",
+        "comment-deleted": "Your comment was deleted.",
+        "claimed": "Your claim was sent; an admin will confirm it.",
+        "moderated": "Done. The action is in the moderation log.",
+    ]
+}

@@ -1,0 +1,32 @@
+import HTTPTypes
+import Hummingbird
+
+/// Responses for personal pages and form posts: never cached by anyone, redirects as 303 (post, then get).
+enum PageResponses {
+    static func html(_ text: String, status: HTTPResponse.Status = .ok, cookies: [String] = []) -> Response {
+        var response = Responses.text(text, contentType: "text/html; charset=utf-8", status: status)
+        response.headers[.cacheControl] = "private, no-store"
+        for c in cookies { response.headers.append(HTTPField(name: .setCookie, value: c)) }
+        return response
+    }
+
+    static func redirect(_ location: String, cookies: [String] = []) -> Response {
+        var response = Response(status: .seeOther, headers: [.location: location, .cacheControl: "private, no-store"])
+        for c in cookies { response.headers.append(HTTPField(name: .setCookie, value: c)) }
+        return response
+    }
+
+    /// Only paths on this site: `/x`, never `//host` or `https://...`, so `next=` cannot send readers elsewhere.
+    static func localPath(_ candidate: String?) -> String? {
+        guard let c = candidate, c.hasPrefix("/"), !c.hasPrefix("//"), !c.hasPrefix("/\\"), c.count <= 500,
+              !c.contains(where: { $0.isWhitespace || $0 == "\\" }) else { return nil }
+        return c
+    }
+
+    /// The pre-sign-in form token: the reader's `dp_form` cookie, or a new one to set with this response.
+    static func formToken(_ request: Request, secure: Bool) -> (token: String, cookie: [String]) {
+        if let existing = Cookies.value(Cookies.formToken, in: request), existing.utf8.count == 43 { return (existing, []) }
+        let token = Secrets.token()
+        return (token, [Cookies.set(Cookies.formToken, token, maxAge: nil, secure: secure)])
+    }
+}

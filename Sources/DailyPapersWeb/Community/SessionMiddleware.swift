@@ -1,0 +1,35 @@
+import DailyPapersCore
+import DailyPapersStore
+import Hummingbird
+
+/// Finds the request's session from its cookie and puts it in the context. Expiry slides: a session
+/// seen again after `touchInterval` is extended, so active members stay signed in and the table is
+/// written at most once per session per interval, not on every request.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let sessions: SessionStore
+    let lifetimeSeconds: Double
+    let trustProxy: Bool
+    let touchInterval: Double = 600
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if trustProxy, let forwarded = request.headers[.init("X-Forwarded-For")!] {
+            // The proxy appends the address it saw; earlier entries are whatever the client claimed.
+            if let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+                context.clientIP = last
+            }
+        }
+        if let token = Cookies.value(Cookies.session, in: request), token.utf8.count <= 100 {
+            let now = Timestamp.now
+            let hash = Secrets.hash(token)
+            if let session = try await sessions.session(tokenHash: hash, now: now) {
+                context.session = session
+                if now.secondsSince1970 - session.lastSeenAt.secondsSince1970 > touchInterval {
+                    try await sessions.touch(tokenHash: hash, now: now, expiresAt: now.adding(seconds: lifetimeSeconds))
+                }
+            }
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,88 @@
+import DailyPapersCore
+import DailyPapersStore
+import Hummingbird
+
+/// `/users/{name}`: a member's submissions, upvoted papers and comments.
+struct UserPageModel {
+    var user: UserRef
+    var account: Account?
+    var submitted: [FeaturedPaper]
+    var upvoted: [FeaturedPaper]
+    var comments: [Comment]
+}
+
+enum UserPageQuery {
+    static func load(_ name: String, store: PaperStore, users: UserStore, community: Community) async throws -> UserPageModel? {
+        guard let user = try await users.user(username: name) else { return nil }
+        async let account = community.accounts.account(username: user.username)
+        async let submitted = store.featured(FeedQuery(sort: .newest, submitter: user.username, limit: 30))
+        async let upvoted = store.featured(FeedQuery(sort: .newest, upvotedBy: user.username, limit: 30))
+        async let comments = community.comments.comments(byUsername: user.username, limit: 30)
+        return try await UserPageModel(user: user, account: account, submitted: submitted, upvoted: upvoted, comments: comments)
+    }
+}
+
+enum UserPageView {
+    static func render(_ m: UserPageModel, site: SiteInfo, viewer: Viewer?) -> String {
+        Layout.page(site: site, title: "\(m.user.fullname) (@\(m.user.username))", description: "Papers submitted and upvoted by @\(m.user.username)",
+                    canonical: SiteRoute.user(m.user.username).path,
+                    alternates: [("application/atom+xml", "/feeds/user/\(SiteRoute.percentEncode(m.user.username)).atom")],
+                    viewer: viewer) { h in
+            h.raw("<section class=\"profile\">")
+            h.element("h1", text: m.user.fullname)
+            h.open("p", [("class", "muted")])
+            h.text("@" + m.user.username)
+            if let a = m.account {
+                if a.role != .member { h.text(" · " + a.role.rawValue) }
+                if a.isBanned { h.text(" · banned") }
+            }
+            h.close("p")
+            list("Submitted papers", id: "submitted", m.submitted, empty: "No submissions yet.", viewer: viewer, into: &h)
+            list("Upvoted papers", id: "upvoted", m.upvoted, empty: "No upvotes yet.", viewer: viewer, into: &h)
+            h.raw("<section aria-labelledby=\"comments\"><h2 id=\"comments\">Comments</h2>")
+            if m.comments.isEmpty { h.raw("<p class=\"muted\">No comments yet.</p>") }
+            h.raw("<ol class=\"comments\">")
+            for c in m.comments {
+                h.raw("<li class=\"comment\"><article><header class=\"muted\">On ")
+                h.open("a", [("href", SiteRoute.paper(c.paperID).path + "#c\(c.id)")])
+                h.text(c.paperID.base)
+                h.close("a")
+                h.text(" · " + String(c.createdAt.iso8601.prefix(10)))
+                h.raw("</header><div class=\"body\">")
+                h.raw(CommentMarkdown.render(c.body))
+                h.raw("</div></article></li>")
+            }
+            h.raw("</ol></section></section>")
+        }
+    }
+
+    static func list(_ title: String, id: String, _ papers: [FeaturedPaper], empty: String, viewer: Viewer?, into h: inout HTML) {
+        h.open("section", [("aria-labelledby", id)])
+        h.element("h2", [("id", id)], text: title)
+        if papers.isEmpty { h.element("p", [("class", "muted")], text: empty) }
+        h.raw("<div class=\"cards\">")
+        for f in papers { PaperCardView.render(f, thumbnailPath: nil, viewer: viewer, into: &h) }
+        h.raw("</div></section>")
+    }
+}
+
+struct UserRoutes: Sendable {
+    let store: PaperStore
+    let users: UserStore
+    let community: Community
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/users/:name") { _, ctx in
+            let name = try ctx.parameters.require("name")
+            guard name.count <= 100, let model = try await UserPageQuery.load(name, store: store, users: users, community: community) else {
+                throw NotFound("There is no user '\(String(name.prefix(100)))' on this site.")
+            }
+            var viewer = Viewer(ctx)
+            if let v = viewer {
+                viewer?.voted = try await community.votes.votedPapers(userID: v.account.id,
+                                                                      among: (model.submitted + model.upvoted).map(\.paper.id))
+            }
+            return PageResponses.html(UserPageView.render(model, site: community.site, viewer: viewer))
+        }
+    }
+}

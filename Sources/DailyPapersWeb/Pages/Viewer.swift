@@ -1,0 +1,62 @@
+import DailyPapersCore
+
+/// Who is looking at a page: a signed-in account with its form token and the papers it has upvoted.
+/// Pages for anonymous readers are rendered once and cached; pages for a viewer are rendered per request.
+struct Viewer: Sendable {
+    var account: Account
+    var csrf: String
+    var voted: Set<String> = []
+
+    init(account: Account, csrf: String, voted: Set<String> = []) {
+        self.account = account
+        self.csrf = csrf
+        self.voted = voted
+    }
+
+    init?(_ context: AppRequestContext) {
+        guard let s = context.session else { return nil }
+        self.init(account: s.account, csrf: s.csrfToken)
+    }
+}
+
+extension HTML {
+    /// The hidden token every state-changing form carries.
+    mutating func csrf(_ token: String?) {
+        guard let token else { return }
+        raw("<input type=\"hidden\" name=\"csrf\"")
+        attr("value", token)
+        raw(">")
+    }
+
+    mutating func hidden(_ name: String, _ value: String) {
+        raw("<input type=\"hidden\"")
+        attr("name", name)
+        attr("value", value)
+        raw(">")
+    }
+
+    /// A labelled input; `value` is what the reader typed before (never a password).
+    mutating func field(_ name: String, label: String, type: String = "text", value: String? = nil,
+                        maxLength: Int, required: Bool = true, autocomplete: String? = nil, hint: String? = nil) {
+        raw("<p class=\"field\">")
+        open("label", [("for", "f-" + name)])
+        text(label)
+        close("label")
+        var attrs = [("id", "f-" + name), ("name", name), ("type", type), ("maxlength", String(maxLength))]
+        if let value { attrs.append(("value", value)) }
+        if let autocomplete { attrs.append(("autocomplete", autocomplete)) }
+        if let hint { attrs.append(("aria-describedby", "h-" + name)) }
+        if required { attrs.append(("required", "required")) }
+        open("input", attrs)
+        if let hint { element("small", [("id", "h-" + name)], text: hint) }
+        raw("</p>")
+    }
+
+    /// A notice (role=status) or an error (role=alert) above a form.
+    mutating func notice(_ message: String?, error: Bool = false) {
+        guard let message else { return }
+        open("p", [("class", error ? "notice error-note" : "notice"), ("role", error ? "alert" : "status")])
+        text(message)
+        close("p")
+    }
+}
