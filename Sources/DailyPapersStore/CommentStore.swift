@@ -53,7 +53,7 @@ public struct CommentStore: Sendable {
             try await db.raw("""
                 UPDATE comments SET body = \(bind: body), edited_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: commentID)
                 """).run()
-            try await PaperStore.bumpContentVersion(on: db)
+            try await PaperStore.bumpCountsVersion(on: db)
         }
     }
 

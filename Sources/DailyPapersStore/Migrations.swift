@@ -208,5 +208,8 @@ enum Migrations {
                       decided_by INTEGER REFERENCES users(id),
                       PRIMARY KEY (paper_id, user_id))
                     """, "CREATE INDEX author_claims_status ON author_claims (status, created_at)"]),
+        Migration(number: 20, name: "add_counts_version",
+                  why: "Votes and comments bump their own version, so cached pages can show counts a moment old instead of re-rendering on every vote.",
+                  statements: ["INSERT INTO site_state (key, value) VALUES ('counts_version', 0)"]),
     ]
 }

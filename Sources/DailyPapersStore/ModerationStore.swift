@@ -49,6 +49,8 @@ public struct ModerationStore: Sendable {
             let paper = try row.decode(column: "paper_id", as: String.self)
             try await Self.log(moderatorID, "hide comment", "comment \(commentID) on \(paper)", reason, now, on: db)
             _ = try await FeaturedCounts.recompute(paper, trending: trending, on: db)
+            // Hidden text must leave cached pages at once, not after the counts' grace period.
+            try await PaperStore.bumpContentVersion(on: db)
         }
     }
 

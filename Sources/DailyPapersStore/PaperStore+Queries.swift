@@ -149,6 +149,18 @@ extension PaperStore {
     }
 
     /// The store's content version: changes whenever any process commits a content change.
+    /// Both versions in one read: `content` changes with papers and moderation, `counts` with votes and comments.
+    public func siteVersions() async throws -> (content: Int64, counts: Int64) {
+        try await database.read { db in
+            var content: Int64 = 0, counts: Int64 = 0
+            for row in try await db.raw("SELECT key, value FROM site_state WHERE key IN ('content_version', 'counts_version')").all() {
+                let value = try row.decode(column: "value", as: Int64.self)
+                if try row.decode(column: "key", as: String.self) == "content_version" { content = value } else { counts = value }
+            }
+            return (content, counts)
+        }
+    }
+
     public func contentVersion() async throws -> Int64 {
         try await database.read { db in
             try await db.raw("SELECT value FROM site_state WHERE key = 'content_version'").first()?

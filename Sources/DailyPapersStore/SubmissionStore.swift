@@ -66,6 +66,7 @@ public struct SubmissionStore: Sendable {
                     """).run()
             }
             _ = try await FeaturedCounts.recompute(id, trending: trending, on: db)
+            try await PaperStore.bumpContentVersion(on: db)
             return .featured(today)
         }
     }

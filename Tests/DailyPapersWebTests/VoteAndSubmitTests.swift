@@ -74,6 +74,22 @@ func featuredCounts(_ env: AppEnvironment, _ id: String) async throws -> (upvote
         }
     }
 
+    /// Cached anonymous pages may show counts up to the grace period old; with no grace they are exact at once.
+    @Test(arguments: [(1000.0, 17), (0.0, 18)])
+    func anonymousPagesShowCountsWithinTheGracePeriod(grace: Double, shown: Int) async throws {
+        try await withAppEnvironment(countsGrace: grace) { client, env in
+            func anonymousCount() async throws -> Int? {
+                let html = String(buffer: try await client.execute(uri: "/papers/\(paper)", method: .get).body)
+                return html.range(of: "<span class=\"count\">").flatMap { Int(html[$0.upperBound...].prefix { $0.isNumber }) }
+            }
+            #expect(try await anonymousCount() == 17)
+            let crowd = try await Crowd.make(env, count: 1)
+            _ = try await Crowd.post(client, "/vote", cookie: crowd[0].cookie, "csrf=\(crowd[0].csrf)&paper=\(paper)&vote=1")
+            #expect(try await anonymousCount() == shown)
+            #expect(try await featuredCounts(env, paper).upvotes == 18)
+        }
+    }
+
     @Test func refusalsChangeNothing() async throws {
         try await withAppEnvironment { client, env in
             // Signed out: sent to log in.

@@ -21,6 +21,7 @@ struct AppEnvironment: Sendable {
 
 func withAppEnvironment(importing paths: [String] = [Fixtures.path("hf-daily")],
                         configure: @Sendable (inout CommunitySettings) -> Void = { _ in },
+                        countsGrace: Double = 1,
                         _ body: @Sendable (any TestClientProtocol, AppEnvironment) async throws -> Void) async throws {
     _ = Observability.registry  // metrics recorded by the import below must reach /metrics
     let t = try await TestDatabase.make()
@@ -32,7 +33,7 @@ func withAppEnvironment(importing paths: [String] = [Fixtures.path("hf-daily")],
         configure(&settings)
         let app = try buildApplication(
             configuration: AppConfiguration(database: .sqliteFile(path: t.path), publicURL: "https://papers.example.org",
-                                            community: settings),
+                                            community: settings, countsGrace: countsGrace),
             database: t.database, logger: logger)
         let environment = AppEnvironment(database: t.database, folder: t.folder)
         try await app.test(.router) { client in try await body(client, environment) }

@@ -12,6 +12,8 @@ public struct AppConfiguration: Sendable {
     public var demo: Bool
     /// Seconds between checks for writes made by other processes (page cache freshness).
     public var cacheCheckInterval: Double
+    /// Seconds a cached anonymous page may show vote and comment counts that are behind.
+    public var countsGrace: Double
     /// Fetch papers from arXiv on a schedule (nil: no scheduled ingest).
     public var ingest: ScheduledIngest?
     /// Accounts, submissions, votes, comments, moderation.
@@ -19,7 +21,8 @@ public struct AppConfiguration: Sendable {
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation = .sqliteFile(path: DatabaseLocation.defaultPath),
                 publicURL: String? = nil, siteName: String = "Daily Papers", demo: Bool = false, cacheCheckInterval: Double = 1,
-                ingest: ScheduledIngest? = nil, community: CommunitySettings = CommunitySettings()) {
+                ingest: ScheduledIngest? = nil, community: CommunitySettings = CommunitySettings(), countsGrace: Double = 1) {
+        self.countsGrace = countsGrace
         self.ingest = ingest
         self.community = community
         self.host = host

@@ -33,7 +33,8 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     let assets = try StaticAssets()
     let site = SiteInfo(name: configuration.siteName, publicURL: configuration.publicURL,
                         stylesheetVersion: assets.stylesheetVersion, scriptVersion: assets.scriptVersion)
-    let cache = ResponseCache(database: database, store: store, checkInterval: configuration.cacheCheckInterval)
+    let cache = ResponseCache(database: database, store: store, checkInterval: configuration.cacheCheckInterval,
+                              countsGrace: configuration.countsGrace)
     let community = try Community(settings: configuration.community, site: site, database: database, mail: nil, logger: logger)
     let users = UserStore(database: database)
 
