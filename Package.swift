@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
     ],
     targets: [
         .target(name: "DailyPapersCore"),
@@ -51,7 +53,14 @@ let package = Package(
             resources: [.copy("DemoData")]
         ),
         // Mail as a protocol, knowing nothing of papers: messages, MIME, transports.
-        .target(name: "DailyPapersMail", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "DailyPapersMail", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
         .target(
             name: "DailyPapersWeb",
             dependencies: [
@@ -78,7 +87,9 @@ let package = Package(
         .target(
             name: "DailyPapersTestSupport",
             dependencies: ["DailyPapersCore", "DailyPapersStore", "DailyPapersJobs",
-                           .product(name: "Logging", package: "swift-log")],
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/DailyPapersTestSupport",
             resources: [.copy("Fixtures")]
         ),

@@ -78,8 +78,8 @@ import Testing
     @Test func folderTransportWritesWholeFiles() async throws {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory() + "mail-" + UUID().uuidString)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let transport = try FolderMailTransport(folder: folder, messageIDDomain: "example.org")
-        try await transport.send(MailMessage(from: try MailAddress("d@example.org"), to: try MailAddress("a@example.org"), subject: "S", text: "T"))
+        let mailer = Mailer(transport: try FolderMailTransport(folder: folder), messageIDDomain: "example.org")
+        try await mailer.send(MailMessage(from: try MailAddress("d@example.org"), to: try MailAddress("a@example.org"), subject: "S", text: "T"))
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(names.count == 1 && names[0].hasSuffix(".eml") && !names[0].hasPrefix("."))
         let text = try String(contentsOf: folder.appendingPathComponent(names[0]), encoding: .utf8)

@@ -1,5 +1,6 @@
 import DailyPapersCore
 import DailyPapersStore
+import DailyPapersTestSupport
 @testable import DailyPapersWeb
 import Foundation
 import HTTPTypes
@@ -215,6 +216,61 @@ func featuredCounts(_ env: AppEnvironment, _ id: String) async throws -> (upvote
             #expect(capped.0 == .tooManyRequests && capped.1.contains("You have submitted 2 papers today"))
             #expect(try await store.paper(ArxivID(parsing: "2611.00014")!)?.featured == nil)
             #expect(try await store.paper(ArxivID(parsing: "2611.00011")!)?.featured == nil)
+        }
+    }
+}
+
+@Suite struct SubmitFromArxivTests {
+    /// A paper the database does not know comes from the arXiv API client (a recorded answer on loopback).
+    @Test func anUnknownIDIsLookedUpOnArxiv() async throws {
+        let arxiv = FakeArxiv()
+        arxiv.answer("/api/query", [(200, try FakeArxiv.recordedBody("arxiv/api-id-1605.08386.json"))])
+        try await arxiv.run { base in
+            try await withAppEnvironment(configure: {
+                $0.arxivAPI = base + "/api/query"
+                $0.submissionRules.maximumAgeDays = 100_000  // the recorded paper is from 2016
+            }) { client, env in
+                _ = try await TestAccounts.create(env, "grace")
+                let grace = try await TestAccounts.signIn(client, "grace")
+                let token = try await grace.token(from: "/submit")
+                let response = try await grace.post("/submit", ["csrf": token, "paper": "arXiv:1605.08386v1"])
+                #expect(response.headers[.location] == "/papers/1605.08386?msg=submitted")
+                #expect(arxiv.seen.map(\.query["id_list"]) == ["1605.08386v1"])
+                let page = String(buffer: try await client.execute(uri: "/papers/1605.08386", method: .get).body)
+                #expect(page.contains("Heat-bath random walks with Markov bases"))
+            }
+        }
+    }
+
+    @Test func arxivFailingIsAPlainMessage() async throws {
+        let arxiv = FakeArxiv()
+        arxiv.answer("/api/query", [(200, "<html>not a feed</html>")])
+        try await arxiv.run { base in
+            try await withAppEnvironment(configure: { $0.arxivAPI = base + "/api/query" }) { client, env in
+                _ = try await TestAccounts.create(env, "grace")
+                let grace = try await TestAccounts.signIn(client, "grace")
+                let token = try await grace.token(from: "/submit")
+                let response = try await grace.post("/submit", ["csrf": token, "paper": "2611.04242"])
+                #expect(response.status == .badGateway)
+                #expect(String(buffer: response.body).contains("arXiv did not answer for 2611.04242 just now"))
+            }
+        }
+    }
+}
+
+@Suite struct RateLimitTests {
+    @Test func commentsArePacedPerAccount() async throws {
+        try await withAppEnvironment { client, env in
+            _ = try await TestAccounts.create(env, "chatty")
+            let chatty = try await TestAccounts.signIn(client, "chatty")
+            let t = try await chatty.token(from: "/papers/2412.01981")
+            var statuses: [HTTPResponse.Status] = []
+            for i in 0..<7 {
+                statuses.append(try await chatty.post("/comments", ["csrf": t, "paper": "2412.01981", "body": "comment \(i)"]).status)
+            }
+            #expect(statuses.prefix(6).allSatisfy { $0 == .seeOther })
+            #expect(statuses.last == .tooManyRequests)
+            #expect(try await featuredCounts(env, "2412.01981").comments == 1 + 6)
         }
     }
 }

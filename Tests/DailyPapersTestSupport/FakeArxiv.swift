@@ -1,4 +1,3 @@
-import DailyPapersTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -7,23 +6,24 @@ import Synchronization
 
 /// A real HTTP server on loopback that answers like arXiv's API, OAI-PMH and listing endpoints from
 /// recorded responses, and remembers what it was asked and when.
-final class FakeArxiv: Sendable {
-    struct Seen: Sendable {
-        let path: String
-        let query: [String: String]
-        let userAgent: String?
-        let at: ContinuousClock.Instant
+public final class FakeArxiv: Sendable {
+    public init() {}
+    public struct Seen: Sendable {
+        public let path: String
+        public let query: [String: String]
+        public let userAgent: String?
+        public let at: ContinuousClock.Instant
     }
 
     let requests = Mutex<[Seen]>([])
     /// Answers by path; each call pops the first answer, the last one repeats.
     let answers = Mutex<[String: [(status: Int, body: String)]]>([:])
 
-    func answer(_ path: String, _ list: [(status: Int, body: String)]) { answers.withLock { $0[path] = list } }
+    public func answer(_ path: String, _ list: [(status: Int, body: String)]) { answers.withLock { $0[path] = list } }
 
-    var seen: [Seen] { requests.withLock { $0 } }
+    public var seen: [Seen] { requests.withLock { $0 } }
 
-    func run(_ body: @Sendable (_ baseURL: String) async throws -> Void) async throws {
+    public func run(_ body: @Sendable (_ baseURL: String) async throws -> Void) async throws {
         let router = Router()
         router.get("**") { request, _ -> Response in
             let path = request.uri.path
@@ -51,7 +51,7 @@ final class FakeArxiv: Sendable {
     }
 
     /// The Atom body of a recorded `{url, status_code, body}` fixture.
-    static func recordedBody(_ fixture: String) throws -> String {
+    public static func recordedBody(_ fixture: String) throws -> String {
         let object = try JSONSerialization.jsonObject(with: try Fixtures.data(fixture)) as! [String: Any]
         return object["body"] as! String
     }
