@@ -35,7 +35,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
                         stylesheetVersion: assets.stylesheetVersion, scriptVersion: assets.scriptVersion)
     let cache = ResponseCache(database: database, store: store, checkInterval: configuration.cacheCheckInterval,
                               countsGrace: configuration.countsGrace)
-    let community = try Community(settings: configuration.community, site: site, database: database, mail: nil, logger: logger)
+    let community = try Community(settings: configuration.community, site: site, database: database, mailer: nil, logger: logger)
     let users = UserStore(database: database)
 
     let registry = Observability.registry

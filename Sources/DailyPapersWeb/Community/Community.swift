@@ -20,12 +20,12 @@ struct Community: Sendable {
     let submissions: SubmissionStore
     let hasher: PasswordHasher
     let limiter: RateLimiter
-    let mail: any MailTransport
+    let mail: Mailer
     let mailFrom: MailAddress
     /// Looks a submitted id up where the database does not know it (the arXiv API); nil: database only.
     let fetchPaper: (@Sendable (ArxivID) async throws -> Paper?)?
 
-    init(settings: CommunitySettings, site: SiteInfo, database: Database, mail: (any MailTransport)?, logger: Logger) throws {
+    init(settings: CommunitySettings, site: SiteInfo, database: Database, mailer: Mailer?, logger: Logger) throws {
         self.settings = settings
         self.site = site
         papers = PaperStore(database: database)
@@ -43,7 +43,7 @@ struct Community: Sendable {
             throw ConfigurationError(setting: "--mail-from", problem: "'\(settings.mailFrom)' is \(error)")
         }
         let host = URL(string: site.publicURL)?.host ?? "localhost"
-        self.mail = try mail ?? FolderMailTransport(folder: URL(fileURLWithPath: settings.mailFolder), messageIDDomain: host)
+        self.mail = try mailer ?? Mailer(transport: FolderMailTransport(folder: URL(fileURLWithPath: settings.mailFolder)), messageIDDomain: host)
         if let api = settings.arxivAPI {
             var policy = PoliteHTTPClient.Policy()
             // Someone is waiting on the page: fail fast rather than retry for minutes.

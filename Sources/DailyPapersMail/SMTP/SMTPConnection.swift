@@ -1,0 +1,175 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// One SMTP session (RFC 5321) on SwiftNIO: greeting, EHLO (HELO when refused), STARTTLS or implicit TLS
+/// with certificates verified, AUTH PLAIN or LOGIN, then any number of messages on the same connection,
+/// pipelining MAIL/RCPT/DATA when the server offers PIPELINING. Every step has a deadline.
+public final class SMTPConnection: @unchecked Sendable {
+    let channel: any Channel
+    let replies: SMTPReplyQueue
+    let configuration: SMTPConfiguration
+    private(set) var extensions: [String: String] = [:]
+    private(set) var isTLS: Bool
+
+    private init(channel: any Channel, replies: SMTPReplyQueue, configuration: SMTPConfiguration, isTLS: Bool) {
+        self.channel = channel
+        self.replies = replies
+        self.configuration = configuration
+        self.isTLS = isTLS
+    }
+
+    var timeout: TimeAmount { .milliseconds(Int64(configuration.stepTimeout * 1000)) }
+
+    static func tlsHandler(_ configuration: SMTPConfiguration) throws -> NIOSSLClientHandler {
+        var tls = TLSConfiguration.makeClientConfiguration()  // verifies the chain and the host name
+        if let ca = configuration.trustedCertificatePath {
+            tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMFile(ca))]
+        }
+        return try NIOSSLClientHandler(context: try NIOSSLContext(configuration: tls), serverHostname: configuration.host)
+    }
+
+    public static func connect(_ configuration: SMTPConfiguration,
+                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> SMTPConnection {
+        let implicitTLS = configuration.security == .implicitTLS
+        let eventLoop = group.next()
+        let replies = SMTPReplyQueue(eventLoop: eventLoop)
+        let channel = try await ClientBootstrap(group: eventLoop)
+            .connectTimeout(.milliseconds(Int64(configuration.stepTimeout * 1000)))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if implicitTLS { try channel.pipeline.syncOperations.addHandler(try tlsHandler(configuration)) }
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()), name: "decoder")
+                    try channel.pipeline.syncOperations.addHandler(replies)
+                }
+            }
+            .connect(host: configuration.host, port: configuration.port).get()
+        let connection = SMTPConnection(channel: channel, replies: replies, configuration: configuration, isTLS: implicitTLS)
+        do {
+            try await connection.expect(220, after: nil, stage: "greeting")
+            try await connection.hello()
+            if !connection.isTLS, configuration.security == .startTLSRequired || configuration.security == .startTLSIfOffered {
+                if connection.extensions["STARTTLS"] != nil {
+                    try await connection.expect(220, after: "STARTTLS", stage: "STARTTLS")
+                    try await channel.pipeline.addHandler(try tlsHandler(configuration), position: .first).get()
+                    connection.isTLS = true
+                    try await connection.hello()  // RFC 3207: forget what was learnt before TLS
+                } else if configuration.security == .startTLSRequired {
+                    throw SMTPError.tlsUnavailable
+                }
+            }
+            if let user = configuration.username, let password = configuration.password {
+                try await connection.authenticate(user: user, password: password)
+            }
+            return connection
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+    }
+
+    private func hello() async throws {
+        let reply = try await command("EHLO \(configuration.heloName)", stage: "EHLO")
+        if reply.code == 250 {
+            extensions = [:]
+            for line in reply.lines.dropFirst() {
+                let parts = line.split(separator: " ", maxSplits: 1)
+                guard let keyword = parts.first else { continue }
+                extensions[keyword.uppercased()] = parts.count > 1 ? String(parts[1]) : ""
+            }
+        } else if (500...504).contains(reply.code) || reply.code == 550 {
+            extensions = [:]  // an old server: HELO, and no extensions
+            try await expect(250, after: "HELO \(configuration.heloName)", stage: "HELO")
+        } else {
+            throw SMTPError.rejected(stage: "EHLO", reply: reply)
+        }
+    }
+
+    private func authenticate(user: String, password: String) async throws {
+        let mechanisms = Set((extensions["AUTH"] ?? "").uppercased().split(separator: " ").map(String.init))
+        if mechanisms.contains("PLAIN") {
+            let token = Data(("\0" + user + "\0" + password).utf8).base64EncodedString()
+            try await expect(235, after: "AUTH PLAIN " + token, stage: "AUTH PLAIN", redacted: "AUTH PLAIN ***")
+        } else if mechanisms.contains("LOGIN") {
+            try await expect(334, after: "AUTH LOGIN", stage: "AUTH LOGIN")
+            try await expect(334, after: Data(user.utf8).base64EncodedString(), stage: "AUTH LOGIN user")
+            try await expect(235, after: Data(password.utf8).base64EncodedString(), stage: "AUTH LOGIN password")
+        } else {
+            throw SMTPError.authenticationUnsupported
+        }
+    }
+
+    /// Sends one message to one recipient. `beforeCommit` runs after the whole content has been
+    /// transmitted and before the final dot that makes the server take it: the caller records
+    /// "sending" there, so a crash can never make the same message go out twice.
+    public func send(from: String, to: String, message: String, beforeCommit: @Sendable () async throws -> Void = {}) async throws {
+        let body = Self.dotStuffed(message)
+        var mail = "MAIL FROM:<\(from)>"
+        if let limit = extensions["SIZE"].flatMap({ Int($0) }), limit > 0 {
+            guard body.utf8.count <= limit else {
+                throw SMTPError.rejected(stage: "SIZE", reply: SMTPReply(code: 552, lines: ["message of \(body.utf8.count) bytes exceeds the server's \(limit)"]))
+            }
+            mail += " SIZE=\(body.utf8.count)"
+        }
+        let rcpt = "RCPT TO:<\(to)>"
+        if extensions["PIPELINING"] != nil {
+            try await write(mail + "\r\n" + rcpt + "\r\nDATA\r\n")
+            let m = try await replies.next(timeout: timeout, stage: "MAIL FROM")
+            let r = try await replies.next(timeout: timeout, stage: "RCPT TO")
+            let d = try await replies.next(timeout: timeout, stage: "DATA")
+            guard m.code == 250 else { try await abandon(d); throw SMTPError.rejected(stage: "MAIL FROM", reply: m) }
+            guard (250...251).contains(r.code) else { try await abandon(d); throw SMTPError.rejected(stage: "RCPT TO", reply: r) }
+            guard d.code == 354 else { throw SMTPError.rejected(stage: "DATA", reply: d) }
+        } else {
+            try await expect(250, after: mail, stage: "MAIL FROM")
+            let r = try await command(rcpt, stage: "RCPT TO")
+            guard (250...251).contains(r.code) else { try await reset(); throw SMTPError.rejected(stage: "RCPT TO", reply: r) }
+            try await expect(354, after: "DATA", stage: "DATA")
+        }
+        try await write(body.hasSuffix("\r\n") ? body : body + "\r\n")
+        try await beforeCommit()
+        try await write(".\r\n")
+        let done = try await replies.next(timeout: timeout * 10, stage: "end of DATA")
+        guard done.code == 250 else { throw SMTPError.rejected(stage: "end of DATA", reply: done) }
+    }
+
+    /// After a refused MAIL or RCPT under pipelining the server may still have said 354 to DATA: end
+    /// that empty message with a lone dot (it is refused for lack of recipients), then RSET.
+    private func abandon(_ dataReply: SMTPReply) async throws {
+        if dataReply.code == 354 { _ = try? await command(".", stage: "empty DATA") }
+        try await reset()
+    }
+
+    public func reset() async throws { try await expect(250, after: "RSET", stage: "RSET") }
+
+    public func quit() async {
+        _ = try? await command("QUIT", stage: "QUIT")
+        try? await channel.close()
+    }
+
+    public var isActive: Bool { channel.isActive }
+
+    /// RFC 5321 4.5.2: a line starting with "." gets another "."; line ends become CRLF.
+    static func dotStuffed(_ message: String) -> String {
+        let normalized = message.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        return normalized.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix(".") ? "." + $0 : String($0) }
+            .joined(separator: "\r\n")
+    }
+
+    private func write(_ text: String) async throws {
+        try await channel.writeAndFlush(ByteBuffer(string: text)).get()
+    }
+
+    private func command(_ line: String, stage: String) async throws -> SMTPReply {
+        try await write(line + "\r\n")
+        return try await replies.next(timeout: timeout, stage: stage)
+    }
+
+    private func expect(_ code: Int, after line: String?, stage: String, redacted: String? = nil) async throws {
+        let reply: SMTPReply
+        if let line { reply = try await command(line, stage: stage) } else { reply = try await replies.next(timeout: timeout, stage: stage) }
+        guard reply.code == code else { throw SMTPError.rejected(stage: redacted ?? stage, reply: reply) }
+    }
+}

@@ -1,0 +1,126 @@
+import NIOCore
+
+/// One SMTP reply (RFC 5321 4.2): a three-digit code and its text lines, multi-line replies joined.
+public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
+    public let code: Int
+    public let lines: [String]
+
+    public var isPositive: Bool { (200..<400).contains(code) }
+    public var isTransient: Bool { (400..<500).contains(code) }
+    public var description: String { "\(code) " + lines.joined(separator: " / ") }
+}
+
+/// Splits the byte stream into replies: lines `250-...` continue a reply, `250 ...` ends it.
+/// A line that is not a reply (no code, over-long) closes the connection with a clear error.
+struct SMTPReplyDecoder: ByteToMessageDecoder {
+    typealias InboundOut = SMTPReply
+    private var pending: [String] = []
+    /// RFC 5321 4.5.3.1.5: reply lines are at most 512 octets; allow some slack for odd servers.
+    static let maximumLine = 4096
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
+            if buffer.readableBytes > Self.maximumLine { throw SMTPError.protocolViolation("reply line longer than \(Self.maximumLine) bytes") }
+            return .needMoreData
+        }
+        let length = newline - buffer.readerIndex + 1
+        var line = buffer.readString(length: length) ?? ""
+        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        let bytes = Array(line.utf8)
+        guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)), (200...599).contains(code) else {
+            throw SMTPError.protocolViolation("not an SMTP reply: '\(line.prefix(80))'")
+        }
+        let text = bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : ""
+        pending.append(text)
+        if bytes.count > 3, bytes[3] == UInt8(ascii: "-") { return .continue }
+        context.fireChannelRead(wrapInboundOut(SMTPReply(code: code, lines: pending)))
+        pending = []
+        return .continue
+    }
+}
+
+/// Hands decoded replies to whoever awaits the next one, with a deadline on every wait.
+final class SMTPReplyQueue: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = SMTPReply
+    // Touched only on the channel's event loop.
+    private var buffered: [Result<SMTPReply, any Error>] = []
+    private var waiter: CheckedContinuation<SMTPReply, any Error>?
+    private var timeoutTask: Scheduled<Void>?
+    private var closedError: (any Error)?
+    let eventLoop: any EventLoop
+
+    init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        deliver(.success(unwrapInboundIn(data)))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        deliver(.failure(error))
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closedError = closedError ?? SMTPError.connectionClosed
+        deliver(.failure(closedError!))
+    }
+
+    private func deliver(_ result: Result<SMTPReply, any Error>) {
+        eventLoop.preconditionInEventLoop()
+        if let waiter {
+            self.waiter = nil
+            timeoutTask?.cancel()
+            waiter.resume(with: result)
+        } else {
+            buffered.append(result)
+        }
+    }
+
+    func next(timeout: TimeAmount, stage: String) async throws -> SMTPReply {
+        try await withCheckedThrowingContinuation { continuation in
+            eventLoop.execute {
+                if !self.buffered.isEmpty { return continuation.resume(with: self.buffered.removeFirst()) }
+                if let closed = self.closedError { return continuation.resume(throwing: closed) }
+                self.waiter = continuation
+                self.timeoutTask = self.eventLoop.scheduleTask(in: timeout) {
+                    guard let w = self.waiter else { return }
+                    self.waiter = nil
+                    w.resume(throwing: SMTPError.timeout(stage))
+                }
+            }
+        }
+    }
+}
+
+public enum SMTPError: Error, CustomStringConvertible, Equatable {
+    /// The server answered with a code we did not expect at this stage.
+    case rejected(stage: String, reply: SMTPReply)
+    case timeout(String)
+    case connectionClosed
+    case protocolViolation(String)
+    case tlsUnavailable
+    case authenticationUnsupported
+    /// The connection failed after the final dot was sent: the server may or may not have the message.
+    case outcomeUnknown(String)
+
+    /// Worth trying again later: 4xx replies, timeouts and dropped connections.
+    public var isTransient: Bool {
+        switch self {
+        case .rejected(_, let reply): return reply.isTransient
+        case .timeout, .connectionClosed: return true
+        case .protocolViolation, .tlsUnavailable, .authenticationUnsupported, .outcomeUnknown: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .rejected(let stage, let reply): return "the server answered \(reply) to \(stage)"
+        case .timeout(let stage): return "no answer to \(stage) in time"
+        case .connectionClosed: return "the server closed the connection"
+        case .protocolViolation(let what): return "the server broke the protocol: \(what)"
+        case .tlsUnavailable: return "the server does not offer STARTTLS, and TLS is required"
+        case .authenticationUnsupported: return "the server offers neither AUTH PLAIN nor AUTH LOGIN"
+        case .outcomeUnknown(let why): return "the connection failed after the message was handed over (\(why)); it is not sent again"
+        }
+    }
+}

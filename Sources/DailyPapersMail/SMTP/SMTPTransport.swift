@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Delivery over SMTP: one connection reused for many messages, opened again when it drops;
+/// 4xx replies, timeouts and dropped connections retried with backoff; 5xx refused at once.
+public actor SMTPTransport: MailTransport {
+    let configuration: SMTPConfiguration
+    let logger: Logger
+    let attempts: Int
+    let initialBackoff: Duration
+    private var connection: SMTPConnection?
+
+    public init(_ configuration: SMTPConfiguration, attempts: Int = 4, initialBackoff: Duration = .seconds(2), logger: Logger) {
+        self.configuration = configuration
+        self.attempts = max(1, attempts)
+        self.initialBackoff = initialBackoff
+        self.logger = logger
+    }
+
+    public func deliver(_ mail: PreparedMail, beforeCommit: @Sendable () async throws -> Void) async throws {
+        var backoff = initialBackoff
+        let committed = CommitFlag()
+        for attempt in 1...attempts {
+            do {
+                let c = try await openConnection()
+                try await c.send(from: mail.envelopeFrom, to: mail.recipient, message: mail.data) {
+                    try await beforeCommit()
+                    committed.set()
+                }
+                return
+            } catch where committed.isSet {
+                // The final dot may have reached the server: sending again could deliver a second copy.
+                await drop()
+                throw SMTPError.outcomeUnknown("\(error)")
+            } catch let error as SMTPError where error.isTransient && attempt < attempts {
+                logger.warning("SMTP: \(error); retrying \(mail.recipient) in \(backoff)")
+                await drop()
+                try await Task.sleep(for: backoff)
+                backoff *= 2
+            } catch let error as SMTPError {
+                if case .rejected = error, let c = connection, c.isActive { try? await c.reset() } else { await drop() }
+                throw error
+            } catch {
+                // Connection refused, TLS failures and the like: a new connection next time.
+                await drop()
+                if attempt < attempts, !(error is CancellationError) {
+                    logger.warning("SMTP: \(error); retrying \(mail.recipient) in \(backoff)")
+                    try await Task.sleep(for: backoff)
+                    backoff *= 2
+                    continue
+                }
+                throw error
+            }
+        }
+    }
+
+    private func openConnection() async throws -> SMTPConnection {
+        if let c = connection, c.isActive { return c }
+        let c = try await SMTPConnection.connect(configuration)
+        connection = c
+        return c
+    }
+
+    private func drop() async {
+        if let c = connection { try? await c.channel.close() }
+        connection = nil
+    }
+
+    public func close() async {
+        if let c = connection { await c.quit() }
+        connection = nil
+    }
+}
+
+final class CommitFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}
