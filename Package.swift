@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "DailyPapersJobs",
-            dependencies: ["DailyPapersCore", "DailyPapersStore", "DailyPapersIngest",
+            dependencies: ["DailyPapersCore", "DailyPapersStore", "DailyPapersIngest", "DailyPapersMail",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics")],
             resources: [.copy("DemoData")]

@@ -94,3 +94,10 @@ extension Character {
     var isASCIILetter: Bool { isASCII && isLetter }
     var isASCIILowercaseLetter: Bool { isASCII && isLowercase }
 }
+
+/// arXiv category names (`cs.LG`, `hep-th`, `astro-ph.CO`, `math`): what may stand for one in a URL or form.
+public enum ArxivCategory {
+    public static func isPlausible(_ text: some StringProtocol) -> Bool {
+        !text.isEmpty && text.count <= 40 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+    }
+}

@@ -84,3 +84,23 @@ public struct PeriodError: Error, Equatable, CustomStringConvertible {
     public let expected: String
     public var description: String { "'\(text)' is not \(expected)" }
 }
+
+extension FeedPeriod {
+    static let months = ["January", "February", "March", "April", "May", "June", "July", "August",
+                         "September", "October", "November", "December"]
+    static let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+    public static func shortDate(_ d: CalendarDay) -> String { "\(months[d.month - 1].prefix(3)) \(d.day)" }
+
+    /// How pages and mails name the period: "Thursday, August 21, 2026", "Week 34 of 2026 · Aug 17 – Aug 23", "August 2026".
+    public var title: String {
+        switch self {
+        case .day(let d):
+            return "\(Self.weekdays[d.isoWeekday - 1]), \(Self.months[d.month - 1]) \(d.day), \(d.year)"
+        case .week(let y, let w):
+            return "Week \(w) of \(y) · \(Self.shortDate(days.lowerBound)) – \(Self.shortDate(days.upperBound))"
+        case .month(let y, let m):
+            return "\(Self.months[m - 1]) \(y)"
+        }
+    }
+}

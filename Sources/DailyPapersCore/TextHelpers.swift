@@ -34,4 +34,27 @@ public enum TextHelpers {
         let rest = names.count - shown
         return names.prefix(shown).joined(separator: ", ") + " and \(rest) others"
     }
+
+    /// A person's name for comparison: case and accents folded, runs of spaces and dots as one space.
+    public static func normalizedName(_ name: String) -> String {
+        name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .split(whereSeparator: { $0 == " " || $0 == "." || $0 == "\t" }).joined(separator: " ")
+    }
+
+    /// Text for HTML that is not built by the web module's writer (mail bodies): `< > & " '` escaped.
+    public static func htmlEscaped(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text.unicodeScalars {
+            switch c {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
 }

@@ -211,5 +211,44 @@ enum Migrations {
         Migration(number: 20, name: "add_counts_version",
                   why: "Votes and comments bump their own version, so cached pages can show counts a moment old instead of re-rendering on every vote.",
                   statements: ["INSERT INTO site_state (key, value) VALUES ('counts_version', 0)"]),
+        Migration(number: 21, name: "create_subscriptions",
+                  why: "Digest subscribers: double opt-in state, preferences, the unguessable token of their links, hard bounces.",
+                  statements: ["""
+                    CREATE TABLE subscriptions (
+                      id INTEGER PRIMARY KEY,
+                      email TEXT NOT NULL UNIQUE,
+                      user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                      status TEXT NOT NULL,
+                      frequency TEXT NOT NULL,
+                      size INTEGER NOT NULL,
+                      categories TEXT NOT NULL DEFAULT '[]',
+                      keywords TEXT NOT NULL DEFAULT '[]',
+                      authors TEXT NOT NULL DEFAULT '[]',
+                      send_when_empty INTEGER NOT NULL DEFAULT 0,
+                      manage_token TEXT NOT NULL UNIQUE,
+                      confirm_token_hash TEXT,
+                      confirm_expires_at BIGINT,
+                      confirm_sent_at BIGINT,
+                      hard_failures INTEGER NOT NULL DEFAULT 0,
+                      created_at BIGINT NOT NULL,
+                      confirmed_at BIGINT,
+                      unsubscribed_at BIGINT)
+                    """, "CREATE INDEX subscriptions_status ON subscriptions (status, frequency)"]),
+        Migration(number: 22, name: "create_deliveries",
+                  why: "One row per subscriber and period, planned before sending: the key that makes a digest impossible to send twice.",
+                  statements: ["""
+                    CREATE TABLE deliveries (
+                      subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+                      period TEXT NOT NULL,
+                      status TEXT NOT NULL,
+                      message_id TEXT NOT NULL,
+                      papers TEXT NOT NULL DEFAULT '[]',
+                      attempts INTEGER NOT NULL DEFAULT 0,
+                      last_error TEXT,
+                      created_at BIGINT NOT NULL,
+                      updated_at BIGINT NOT NULL,
+                      PRIMARY KEY (subscription_id, period))
+                    """, "CREATE INDEX deliveries_updated ON deliveries (updated_at)",
+                    "CREATE INDEX deliveries_period_status ON deliveries (period, status)"]),
     ]
 }

@@ -5,12 +5,6 @@ import Foundation
 
 /// `serve`'s settings for accounts, submissions, votes, comments and mail. Each has an environment fallback.
 struct CommunityOptions: ParsableArguments {
-    @Option(help: "Folder where mail is written as .eml files (env DAILYPAPERS_MAIL_FOLDER; default ./mail).")
-    var mailFolder: String?
-
-    @Option(help: "From address of account mail (env DAILYPAPERS_MAIL_FROM; default daily-papers@ the public URL's host).")
-    var mailFrom: String?
-
     @Option(help: "bcrypt cost for passwords, 10-16 (env DAILYPAPERS_BCRYPT_COST; default 12).")
     var bcryptCost: String?
 
@@ -55,9 +49,6 @@ struct CommunityOptions: ParsableArguments {
             }
             return n
         }
-        s.mailFolder = mailFolder ?? Environment.value("DAILYPAPERS_MAIL_FOLDER") ?? "mail"
-        let host = URL(string: publicURL)?.host ?? "localhost"
-        s.mailFrom = mailFrom ?? Environment.value("DAILYPAPERS_MAIL_FROM") ?? "daily-papers@\(host)"
         if let n = number("bcrypt-cost", bcryptCost, "DAILYPAPERS_BCRYPT_COST", range: 10...16) { s.bcryptCost = Int(n) }
         if let n = number("submissions-per-day", submissionsPerDay, "DAILYPAPERS_SUBMISSIONS_PER_DAY", range: 0...1000) {
             s.submissionRules.dailyCap = Int(n)

@@ -90,16 +90,22 @@ final class TerminalProgress: @unchecked Sendable {
     }
 
     func show(_ p: ImportProgress) {
+        var suffix = ""
+        if p.problems > 0 { suffix = " · \(p.problems) bad records" }
+        show(count: p.papers, unit: "papers", fraction: p.fraction, suffix: suffix)
+    }
+
+    /// One progress line: count, rate, and with a known fraction done, percent and ETA.
+    func show(count: Int, unit: String, fraction: Double?, suffix: String = "") {
         let now = Date()
         guard now.timeIntervalSince(lastPrint) >= (interactive ? 0.2 : 5) else { return }
         lastPrint = now
         let elapsed = max(now.timeIntervalSince(start), 0.001)
-        let rate = Double(p.papers) / elapsed
-        var line = "\(p.papers) papers · \(Int(rate)) papers/s"
-        if let f = p.fraction, f > 0 {
+        var line = "\(count) \(unit) · \(Int(Double(count) / elapsed)) \(unit)/s"
+        if let f = fraction, f > 0 {
             line += " · \(Int(f * 100))% · ETA \(Int(elapsed / f - elapsed))s"
         }
-        if p.problems > 0 { line += " · \(p.problems) bad records" }
+        line += suffix
         if interactive {
             FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
         } else {

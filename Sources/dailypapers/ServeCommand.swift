@@ -4,6 +4,7 @@ import DailyPapersStore
 import DailyPapersWeb
 import Hummingbird
 import Logging
+import Foundation
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the web server (migrations are applied first).")
@@ -23,11 +24,19 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var community: CommunityOptions
 
+    @OptionGroup var mail: MailOptions
+
     @Option(help: "Fetch these arXiv categories every announcement evening (20:00 US Eastern, Sun-Thu), comma separated (env DAILYPAPERS_INGEST_CATEGORIES).")
     var ingestCategories: String?
 
     @Option(help: "How the schedule fetches: api, oai or listing (env DAILYPAPERS_INGEST_VIA; default oai).")
     var ingestVia: String?
+
+    @Option(help: "When to send digests, HH:MM on weekdays (Mondays also the weekly one), or 'off' (env DAILYPAPERS_DIGEST_AT; default 13:00).")
+    var digestAt: String?
+
+    @Option(help: "Time zone of --digest-at, e.g. Europe/Paris (env DAILYPAPERS_DIGEST_TIMEZONE; default UTC).")
+    var digestTimezone: String?
 
     @Flag(help: "Load the bundled sample of real papers (it is also loaded when the database is empty).")
     var demo = false
@@ -57,9 +66,24 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let resolvedURL = publicURL ?? "http://\(host):\(port ?? 8080)"
         let communitySettings = community.settings(publicURL: resolvedURL, contact: arxiv.contact ?? Environment.value("DAILYPAPERS_CONTACT"), &problems)
+        let mailSettings = mail.settings(publicURL: resolvedURL, &problems)
+        var digestSchedule: IngestSchedule?
+        let at = digestAt ?? Environment.value("DAILYPAPERS_DIGEST_AT") ?? "13:00"
+        let zoneName = digestTimezone ?? Environment.value("DAILYPAPERS_DIGEST_TIMEZONE") ?? "UTC"
+        if at != "off" {
+            let parts = at.split(separator: ":").compactMap { Int($0) }
+            let zone = TimeZone(identifier: zoneName)
+            if parts.count != 2 || !(0...23).contains(parts[0]) || !(0...59).contains(parts[1]) {
+                problems.append("--digest-at '\(at)' is not HH:MM or 'off'")
+            } else if zone == nil {
+                problems.append("--digest-timezone '\(zoneName)' is not a time zone such as UTC or Europe/Paris")
+            } else {
+                digestSchedule = IngestSchedule(hour: parts[0], minute: parts[1], timeZone: zone!, weekdays: [2, 3, 4, 5, 6])
+            }
+        }
         try problems.throwIfAny()
         let configuration = AppConfiguration(host: host, port: port!, database: database!, publicURL: publicURL, demo: demo, ingest: ingest,
-                                             community: communitySettings)
+                                             community: communitySettings, mail: mailSettings, digestSchedule: digestSchedule)
         logger.info("starting", metadata: ["database": "\(configuration.database)", "url": "\(configuration.publicURL)"])
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()

@@ -17,7 +17,7 @@ import Testing
                     #expect(html.contains("href=\"/papers/date/2024-03-29\" rel=\"prev\""))  // skips the empty days between
                     #expect(!html.contains("rel=\"next\""))
                     #expect(html.contains("Get trending papers in your email inbox!"))
-                    #expect(html.contains("Subscriptions are not open yet"))
+                    #expect(html.contains("action=\"/subscribe\" method=\"get\""))
                     #expect(html.contains("href=\"https://arxiv.org/pdf/2412.01981\""))
                     #expect(!hasInlineScript(html))
                     #expect(!html.contains("https://cdn"))  // nothing is loaded from other hosts

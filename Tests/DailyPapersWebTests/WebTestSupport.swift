@@ -33,7 +33,8 @@ func withAppEnvironment(importing paths: [String] = [Fixtures.path("hf-daily")],
         configure(&settings)
         let app = try buildApplication(
             configuration: AppConfiguration(database: .sqliteFile(path: t.path), publicURL: "https://papers.example.org",
-                                            community: settings, countsGrace: countsGrace),
+                                            community: settings, mail: MailSettings(folder: t.folder + "/mail"),
+                                            countsGrace: countsGrace),
             database: t.database, logger: logger)
         let environment = AppEnvironment(database: t.database, folder: t.folder)
         try await app.test(.router) { client in try await body(client, environment) }
@@ -51,9 +52,9 @@ extension ByteBuffer {
 
 import Foundation
 
-/// Community settings for tests: the cheapest bcrypt cost allowed, mail into the test's folder, no arXiv.
+/// Community settings for tests: the cheapest bcrypt cost allowed, no arXiv.
 func testCommunitySettings(folder: String) -> CommunitySettings {
-    CommunitySettings(bcryptCost: 10, mailFolder: folder + "/mail", arxivAPI: nil)
+    CommunitySettings(bcryptCost: 10, arxivAPI: nil)
 }
 
 /// True when a page has a <script> without `src`: the CSP forbids inline script, so pages must not rely on one.

@@ -25,10 +25,14 @@ public actor SMTPTransport: MailTransport {
             do {
                 let c = try await openConnection()
                 try await c.send(from: mail.envelopeFrom, to: mail.recipient, message: mail.data) {
-                    try await beforeCommit()
+                    do { try await beforeCommit() } catch { throw CallerRefused(underlying: error) }
                     committed.set()
                 }
                 return
+            } catch let refused as CallerRefused {
+                // The caller called it off before the final dot: the only way out of DATA is to hang up.
+                await drop()
+                throw refused.underlying
             } catch where committed.isSet {
                 // The final dot may have reached the server: sending again could deliver a second copy.
                 await drop()
@@ -78,3 +82,6 @@ final class CommitFlag: Sendable {
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
 }
+
+/// An error thrown by the caller's `beforeCommit`, carried through untouched.
+struct CallerRefused: Error { let underlying: any Error }

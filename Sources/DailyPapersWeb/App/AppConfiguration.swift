@@ -1,3 +1,4 @@
+import DailyPapersJobs
 import DailyPapersStore
 
 /// The settings `serve` runs with, read once at start-up by the executable.
@@ -18,10 +19,17 @@ public struct AppConfiguration: Sendable {
     public var ingest: ScheduledIngest?
     /// Accounts, submissions, votes, comments, moderation.
     public var community: CommunitySettings
+    /// Where mail goes (a folder of .eml files by default, or SMTP) and its DKIM key.
+    public var mail: MailSettings
+    /// When `serve` sends digests (nil: only `dailypapers digest send`).
+    public var digestSchedule: IngestSchedule?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation = .sqliteFile(path: DatabaseLocation.defaultPath),
                 publicURL: String? = nil, siteName: String = "Daily Papers", demo: Bool = false, cacheCheckInterval: Double = 1,
-                ingest: ScheduledIngest? = nil, community: CommunitySettings = CommunitySettings(), countsGrace: Double = 1) {
+                ingest: ScheduledIngest? = nil, community: CommunitySettings = CommunitySettings(), mail: MailSettings = MailSettings(),
+                countsGrace: Double = 1, digestSchedule: IngestSchedule? = nil) {
+        self.mail = mail
+        self.digestSchedule = digestSchedule
         self.countsGrace = countsGrace
         self.ingest = ingest
         self.community = community

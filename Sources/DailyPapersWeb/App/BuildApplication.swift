@@ -1,3 +1,4 @@
+import Foundation
 import DailyPapersCore
 import DailyPapersJobs
 import DailyPapersStore
@@ -35,7 +36,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
                         stylesheetVersion: assets.stylesheetVersion, scriptVersion: assets.scriptVersion)
     let cache = ResponseCache(database: database, store: store, checkInterval: configuration.cacheCheckInterval,
                               countsGrace: configuration.countsGrace)
-    let community = try Community(settings: configuration.community, site: site, database: database, mailer: nil, logger: logger)
+    let community = try Community(settings: configuration.community, site: site, database: database, mail: configuration.mail, logger: logger)
     let users = UserStore(database: database)
 
     let registry = Observability.registry
@@ -51,6 +52,13 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     CommunityRoutes(community: community).register(on: router)
     ModerationRoutes(community: community).register(on: router)
     UserRoutes(store: store, users: users, community: community).register(on: router)
+    SubscriptionRoutes(community: community, subscriptions: SubscriptionStore(database: database)).register(on: router)
+    let digestSite = DigestSite(name: site.name, publicURL: site.publicURL, from: community.mailFrom)
+    let digest = DigestJob(database: database, site: digestSite, logger: logger) { [mail = configuration.mail] in
+        (try? mail.mailer(messageIDDomain: URL(string: site.publicURL)?.host ?? "localhost", logger: logger)) ?? community.mail
+    }
+    DigestAdminRoutes(community: community, job: digest, subscriptions: SubscriptionStore(database: database),
+                      deliveries: DeliveryStore(database: database)).register(on: router)
     APIRoutes(store: store, cache: cache).register(on: router)
     FeedRoutes(store: store, users: users, site: site, cache: cache).register(on: router)
     assets.register(on: router)
@@ -73,6 +81,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
 
     var services: [any Service] = []
     if let plan = configuration.ingest { services.append(IngestScheduler(plan: plan, database: database, logger: logger)) }
+    if let schedule = configuration.digestSchedule { services.append(DigestScheduler(schedule: schedule, job: digest, logger: logger)) }
     services.append(DatabaseCloser(database: database))
     return Application(
         router: router,

@@ -1,5 +1,6 @@
 import DailyPapersCore
 import DailyPapersIngest
+import DailyPapersJobs
 import DailyPapersMail
 import DailyPapersStore
 import Foundation
@@ -25,7 +26,7 @@ struct Community: Sendable {
     /// Looks a submitted id up where the database does not know it (the arXiv API); nil: database only.
     let fetchPaper: (@Sendable (ArxivID) async throws -> Paper?)?
 
-    init(settings: CommunitySettings, site: SiteInfo, database: Database, mailer: Mailer?, logger: Logger) throws {
+    init(settings: CommunitySettings, site: SiteInfo, database: Database, mail: MailSettings, logger: Logger) throws {
         self.settings = settings
         self.site = site
         papers = PaperStore(database: database)
@@ -39,11 +40,10 @@ struct Community: Sendable {
         submissions = SubmissionStore(database: database, trending: settings.trending)
         hasher = try PasswordHasher(cost: settings.bcryptCost)
         limiter = RateLimiter(scale: settings.rateLimitScale)
-        do { mailFrom = try MailAddress(settings.mailFrom, name: site.name) } catch {
-            throw ConfigurationError(setting: "--mail-from", problem: "'\(settings.mailFrom)' is \(error)")
+        do { mailFrom = try MailAddress(mail.from, name: site.name) } catch {
+            throw ConfigurationError(setting: "--mail-from", problem: "'\(mail.from)' is \(error)")
         }
-        let host = URL(string: site.publicURL)?.host ?? "localhost"
-        self.mail = try mailer ?? Mailer(transport: FolderMailTransport(folder: URL(fileURLWithPath: settings.mailFolder)), messageIDDomain: host)
+        self.mail = try mail.mailer(messageIDDomain: URL(string: site.publicURL)?.host ?? "localhost", logger: logger)
         if let api = settings.arxivAPI {
             var policy = PoliteHTTPClient.Policy()
             // Someone is waiting on the page: fail fast rather than retry for minutes.

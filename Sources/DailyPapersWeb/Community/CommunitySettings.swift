@@ -15,10 +15,6 @@ public struct CommunitySettings: Sendable {
     /// Take the client's address from X-Forwarded-For (only behind a proxy you run).
     public var trustProxy: Bool
     public var trending: Trending
-    /// Where mail goes: a folder of .eml files (the default) until SMTP is configured.
-    public var mailFolder: String
-    /// The From address of account mail.
-    public var mailFrom: String
     /// Base URL of the arXiv API used to look up submitted papers missing from the database (nil: database only).
     public var arxivAPI: String?
     /// Contact for arXiv's User-Agent.
@@ -26,8 +22,7 @@ public struct CommunitySettings: Sendable {
 
     public init(bcryptCost: Int = 12, submissionRules: SubmissionRules = SubmissionRules(), commentEditWindow: Double = 900,
                 sessionLifetimeDays: Double = 30, rateLimitScale: Double = 1, trustProxy: Bool = false,
-                trending: Trending = .standard, mailFolder: String = "mail", mailFrom: String = "daily-papers@localhost",
-                arxivAPI: String? = "http://export.arxiv.org/api/query", arxivContact: String? = nil) {
+                trending: Trending = .standard, arxivAPI: String? = "http://export.arxiv.org/api/query", arxivContact: String? = nil) {
         self.bcryptCost = bcryptCost
         self.submissionRules = submissionRules
         self.commentEditWindow = commentEditWindow
@@ -35,8 +30,6 @@ public struct CommunitySettings: Sendable {
         self.rateLimitScale = rateLimitScale
         self.trustProxy = trustProxy
         self.trending = trending
-        self.mailFolder = mailFolder
-        self.mailFrom = mailFrom
         self.arxivAPI = arxivAPI
         self.arxivContact = arxivContact
     }

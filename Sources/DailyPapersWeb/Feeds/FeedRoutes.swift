@@ -28,7 +28,7 @@ struct FeedRoutes: Sendable {
         }
         router.get("/feeds/category/:file") { req, ctx in
             let (category, format) = try Self.split(try ctx.parameters.require("file"))
-            guard category.count <= 40, category.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }) else {
+            guard ArxivCategory.isPlausible(category) else {
                 throw BadRequest("'\(category)' is not an arXiv category such as cs.LG.")
             }
             return try await serve("category|\(category)", format, req) {

@@ -35,12 +35,13 @@ enum FeedPageView {
         h.raw("<section class=\"hero\"><div><h1>")
         h.text(site.name)
         h.raw("</h1><p class=\"tagline\">by AK and the research community</p></div>")
-        h.raw("<form class=\"subscribe\" action=\"/subscribe\" method=\"post\" aria-describedby=\"sub-note\">")
+        // A GET to the subscribe page: this page is cached for everyone, so the form with its token lives there.
+        h.raw("<form class=\"subscribe\" action=\"/subscribe\" method=\"get\" aria-describedby=\"sub-note\">")
         h.raw("<p><strong>Get trending papers in your email inbox!</strong></p>")
         h.raw("<label class=\"vh\" for=\"sub-email\">Email address</label>")
-        h.raw("<input id=\"sub-email\" name=\"email\" type=\"email\" placeholder=\"you@example.org\" disabled>")
-        h.raw("<button type=\"submit\" disabled>Subscribe</button>")
-        h.raw("<p id=\"sub-note\" class=\"note\">Subscriptions are not open yet on this instance.</p></form></section>")
+        h.raw("<input id=\"sub-email\" name=\"email\" type=\"email\" placeholder=\"you@example.org\" maxlength=\"254\" required>")
+        h.raw("<button type=\"submit\">Subscribe</button>")
+        h.raw("<p id=\"sub-note\" class=\"note\">Daily or weekly; topics optional. One confirmation mail first.</p></form></section>")
     }
 
     static func periodTabs(_ period: FeedPeriod, sort: FeedSort, into h: inout HTML) {

@@ -18,7 +18,7 @@ struct SearchParameters {
             return d
         }
         let category = q["category"].flatMap { $0.isEmpty ? nil : $0 }
-        if let c = category, c.count > 40 || !c.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }) {
+        if let c = category, !ArxivCategory.isPlausible(c) {
             throw BadRequest("category: '\(c)' is not an arXiv category such as cs.LG.")
         }
         let author = q["author"].flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }

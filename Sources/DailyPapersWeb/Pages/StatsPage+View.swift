@@ -14,7 +14,7 @@ enum StatsPage {
             h.raw("<section aria-labelledby=\"per-day\"><h2 id=\"per-day\">Papers featured per day</h2>")
             let total = perDay.reduce(0) { $0 + $1.1 }
             h.element("p", text: perDay.isEmpty ? "No papers yet." : "\(total) papers on the last \(perDay.count) days with papers.")
-            h.raw(SVGChart.bars(perDay.map { (FeedPageModel.shortDate($0.0) + " \($0.0.year)", $0.1) },
+            h.raw(SVGChart.bars(perDay.map { (FeedPeriod.shortDate($0.0) + " \($0.0.year)", $0.1) },
                                 label: "Papers featured per day, \(perDay.first.map { $0.0.iso } ?? "") to \(perDay.last.map { $0.0.iso } ?? "")"))
             h.raw("</section><section aria-labelledby=\"cats\"><h2 id=\"cats\">Top categories</h2>")
             if categories.isEmpty {

@@ -1,0 +1,104 @@
+import Foundation
+
+/// How often a subscriber hears from us: on weekdays (as on Hugging Face) or once a week.
+public enum DigestFrequency: String, Sendable, CaseIterable {
+    case daily, weekly
+}
+
+/// What a subscriber asked for. Topics narrow the digest; with none, it is the site's top papers.
+public struct DigestPreferences: Sendable, Equatable {
+    public var frequency: DigestFrequency
+    /// Papers per digest, 5-50.
+    public var size: Int
+    /// arXiv categories (primary or cross-listed), e.g. `cs.LG`.
+    public var categories: [String]
+    /// Words or phrases looked for in titles and abstracts, case-insensitively.
+    public var keywords: [String]
+    /// Author names followed (case-insensitive, whole name).
+    public var authors: [String]
+    /// Send a short "nothing matched" mail rather than nothing.
+    public var sendWhenEmpty: Bool
+
+    public static let sizes = 5...50
+
+    public init(frequency: DigestFrequency = .daily, size: Int = 10, categories: [String] = [], keywords: [String] = [],
+                authors: [String] = [], sendWhenEmpty: Bool = false) {
+        self.frequency = frequency
+        self.size = size
+        self.categories = categories
+        self.keywords = keywords
+        self.authors = authors
+        self.sendWhenEmpty = sendWhenEmpty
+    }
+
+    public var hasTopics: Bool { !(categories.isEmpty && keywords.isEmpty && authors.isEmpty) }
+}
+
+/// The period a digest covers. Daily digests cover one weekday's featured papers; weekly ones an ISO week.
+/// The key names the period in the deliveries table: one digest per subscriber per key, ever.
+public struct DigestPeriod: Sendable, Hashable {
+    public let frequency: DigestFrequency
+    public let feedPeriod: FeedPeriod
+
+    public init(frequency: DigestFrequency, feedPeriod: FeedPeriod) {
+        self.frequency = frequency
+        self.feedPeriod = feedPeriod
+    }
+
+    /// The daily digest of `day`, or nil on a weekend (no digest, as on Hugging Face).
+    public static func daily(_ day: CalendarDay) -> DigestPeriod? {
+        let weekday = day.isoWeekday
+        guard weekday <= 5 else { return nil }
+        return DigestPeriod(frequency: .daily, feedPeriod: .day(day))
+    }
+
+    /// The weekly digest of the ISO week containing `day`.
+    public static func weekly(containing day: CalendarDay) -> DigestPeriod {
+        DigestPeriod(frequency: .weekly, feedPeriod: FeedPeriod.week(year: 0, week: 1).sameKind(containing: day))
+    }
+
+    public var key: String { "\(frequency.rawValue):\(feedPeriod.key)" }
+}
+
+/// A candidate for a digest: the fields topic matching needs.
+public struct DigestCandidate: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public var abstract: String
+    public var authors: [String]
+    public var categories: [String]
+    public var upvotes: Int
+
+    public init(id: String, title: String, abstract: String, authors: [String], categories: [String], upvotes: Int) {
+        self.id = id
+        self.title = title
+        self.abstract = abstract
+        self.authors = authors
+        self.categories = categories
+        self.upvotes = upvotes
+    }
+}
+
+/// Who gets which papers: a pure function, so the digest of any subscriber can be previewed and tested.
+public enum DigestSelection {
+    /// The first `size` candidates (already in trending order) that match the topics and were not in an
+    /// earlier digest of this subscriber. No topics: every paper matches.
+    public static func select(_ candidates: [DigestCandidate], preferences: DigestPreferences, alreadySent: Set<String>) -> [DigestCandidate] {
+        let categories = Set(preferences.categories.map { $0.lowercased() })
+        let keywords = preferences.keywords.map { $0.lowercased() }.filter { !$0.isEmpty }
+        let authors = Set(preferences.authors.map { TextHelpers.normalizedName($0) })
+        var out: [DigestCandidate] = []
+        for c in candidates where !alreadySent.contains(c.id) {
+            if preferences.hasTopics {
+                let inCategory = c.categories.contains { categories.contains($0.lowercased()) }
+                let text = (c.title + " " + c.abstract).lowercased()
+                let hasKeyword = keywords.contains { text.contains($0) }
+                let byAuthor = c.authors.contains { authors.contains(TextHelpers.normalizedName($0)) }
+                guard inCategory || hasKeyword || byAuthor else { continue }
+            }
+            out.append(c)
+            if out.count == preferences.size { break }
+        }
+        return out
+    }
+}

@@ -1,0 +1,94 @@
+import DailyPapersCore
+import DailyPapersMail
+import Foundation
+
+/// The site as a digest needs it: its name, where it lives, who sends.
+public struct DigestSite: Sendable {
+    public var name: String
+    public var publicURL: String
+    public var from: MailAddress
+
+    public init(name: String, publicURL: String, from: MailAddress) {
+        self.name = name
+        self.publicURL = publicURL
+        self.from = from
+    }
+
+    var host: String { URL(string: publicURL)?.host ?? "localhost" }
+    func manageURL(_ token: String) -> String { publicURL + "/subscription/" + token }
+    func unsubscribeURL(_ token: String) -> String { publicURL + "/unsubscribe/" + token }
+}
+
+/// A digest as a function from values to a message: a plain-text part and an HTML part with inline
+/// styles (no remote images, readable in clients that strip <style>), and the bulk-sender headers
+/// the big providers require (RFC 2369 List-Unsubscribe with HTTPS and mailto, RFC 8058 one-click).
+public enum DigestMail {
+    public static func render(papers: [FeaturedPaper], period: DigestPeriod, manageToken: String, to: MailAddress,
+                              site: DigestSite) -> MailMessage {
+        let when = period.frequency == .daily ? period.feedPeriod.title : period.feedPeriod.title.replacingOccurrences(of: " · ", with: ", ")
+        let subject = papers.isEmpty ? "\(site.name): no new papers for your topics (\(when))"
+            : "\(site.name): \(papers.count) trending paper\(papers.count == 1 ? "" : "s") · \(when)"
+        let manage = site.manageURL(manageToken), unsubscribe = site.unsubscribeURL(manageToken)
+
+        var text = "\(site.name) · \(when)\n\n"
+        if papers.isEmpty { text += "Nothing matched your topics in this period.\n\n" }
+        for (i, f) in papers.enumerated() {
+            let p = f.paper
+            text += "\(i + 1). \(p.title)\n"
+            if !p.authors.isEmpty { text += "   \(TextHelpers.shortAuthorList(p.authors.map(\.name)))\n" }
+            text += "   \(TextHelpers.excerpt(p.abstract, limit: 240))\n"
+            text += "   ▲ \(f.upvotes) · \(site.publicURL)/papers/\(p.id.base)\n\n"
+        }
+        text += "Change what you get: \(manage)\nUnsubscribe: \(unsubscribe)\n"
+
+        let e = TextHelpers.htmlEscaped
+        var html = """
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">\
+            <title>\(e(subject))</title></head>\
+            <body style="margin:0;padding:0;background:#f3f4f6;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">\
+            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f4f6"><tr><td align="center" style="padding:16px">\
+            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:640px;background:#ffffff;border-radius:8px">\
+            <tr><td style="padding:20px 24px;border-bottom:1px solid #e5e7eb"><div style="font-size:20px;font-weight:700">\(e(site.name))</div>\
+            <div style="font-size:14px;color:#4b5563">\(e(when))</div></td></tr>
+            """
+        if papers.isEmpty {
+            html += "<tr><td style=\"padding:16px 24px;font-size:15px\">Nothing matched your topics in this period.</td></tr>"
+        }
+        for f in papers {
+            let p = f.paper
+            let link = "\(site.publicURL)/papers/\(p.id.base)"
+            html += "<tr><td style=\"padding:16px 24px;border-bottom:1px solid #e5e7eb\">"
+            html += "<a href=\"\(e(link))\" style=\"font-size:17px;font-weight:600;color:#3730a3;text-decoration:none\">\(e(p.title))</a>"
+            if !p.authors.isEmpty {
+                html += "<div style=\"font-size:13px;color:#4b5563;margin-top:4px\">\(e(TextHelpers.shortAuthorList(p.authors.map(\.name))))</div>"
+            }
+            html += "<div style=\"font-size:14px;line-height:1.45;margin-top:6px\">\(e(TextHelpers.excerpt(p.abstract, limit: 240)))</div>"
+            html += "<div style=\"font-size:13px;color:#92400e;margin-top:6px\">▲ \(f.upvotes) upvotes · <a href=\"\(e(link))\" style=\"color:#3730a3\">Read on \(e(site.name))</a></div>"
+            html += "</td></tr>"
+        }
+        html += """
+            <tr><td style="padding:16px 24px;font-size:13px;color:#4b5563">You get this because you subscribed at \(e(site.publicURL)). \
+            <a href="\(e(manage))" style="color:#3730a3">Change what you get</a> · \
+            <a href="\(e(unsubscribe))" style="color:#3730a3">Unsubscribe</a></td></tr></table></td></tr></table></body></html>
+            """
+        return MailMessage(from: site.from, to: to, subject: subject, text: text, html: html, headers: [
+            ("List-Unsubscribe", "<\(unsubscribe)>, <mailto:\(site.from.address)?subject=unsubscribe%20\(manageToken)>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ("List-Id", "\(site.name.filter { $0.isLetter || $0.isNumber || $0 == " " }) digest <digest.\(site.host)>"),
+        ])
+    }
+
+    /// The double opt-in mail: the only mail an unconfirmed address ever gets.
+    public static func confirmation(to: MailAddress, link: String, manage: String, site: DigestSite) -> MailMessage {
+        MailMessage(from: site.from, to: to, subject: "Confirm your \(site.name) digest", text: """
+            Someone (we hope you) asked to get trending papers from \(site.name) by mail at this address.
+
+            Confirm by opening this link (it works for 48 hours):
+
+            \(link)
+
+            If it was not you, ignore this mail: nothing more will be sent.
+            To change the subscription before confirming: \(manage)
+            """)
+    }
+}

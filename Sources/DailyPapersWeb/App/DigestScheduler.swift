@@ -1,0 +1,38 @@
+import DailyPapersCore
+import DailyPapersJobs
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Sends the digests from inside `serve`: on weekdays at the configured time, that day's daily digest;
+/// on Mondays also the weekly digest of the week before. A run is the same idempotent job as
+/// `dailypapers digest send`, so a restart mid-run, or a manual run, never sends anything twice.
+struct DigestScheduler: Service {
+    let schedule: IngestSchedule
+    let job: DigestJob
+    let logger: Logger
+
+    func run() async throws {
+        while true {
+            let next = schedule.nextRun(after: Date())
+            logger.info("next digest run at \(next)")
+            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(max(0, next.timeIntervalSinceNow))) }
+            if Task.isShuttingDownGracefully || Task.isCancelled { return }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = schedule.timeZone
+            let c = calendar.dateComponents([.year, .month, .day], from: next)
+            guard let day = CalendarDay(year: c.year!, month: c.month!, day: c.day!) else { continue }
+            var periods: [DigestPeriod] = []
+            if let daily = DigestPeriod.daily(day) { periods.append(daily) }
+            if day.isoWeekday == 1 { periods.append(.weekly(containing: day.advanced(by: -7))) }
+            for period in periods {
+                do {
+                    let report = try await job.run(.init(period: period))
+                    logger.info("digest \(period.key): \(report)")
+                } catch {
+                    logger.error("digest \(period.key) failed: \(error); the next run (or `dailypapers digest send`) picks up what is left")
+                }
+            }
+        }
+    }
+}
