@@ -5,6 +5,11 @@ public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
     public let code: Int
     public let lines: [String]
 
+    public init(code: Int, lines: [String]) {
+        self.code = code
+        self.lines = lines
+    }
+
     public var isPositive: Bool { (200..<400).contains(code) }
     public var isTransient: Bool { (400..<500).contains(code) }
     public var description: String { "\(code) " + lines.joined(separator: " / ") }
