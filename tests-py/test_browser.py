@@ -44,7 +44,7 @@ def test_browse_days_open_a_paper_and_search(server, page):
     assert page.locator("main h2").first.inner_text() == "Friday, March 29, 2024"
     page.click("text=Next →")
     assert page.url.endswith("/papers/date/2024-12-04")
-    page.click("text=Weekly")
+    page.click("nav.tabs >> text=Weekly")
     assert "/papers/week/2024-W49" in page.url
     page.goto(server + "/papers/date/2024-12-04")
     page.click("text=Free Process Rewards without Process Labels")

@@ -72,8 +72,9 @@ public struct MIMEWriter: Sendable {
         var chunk: [UInt8] = []
         for ch in text {
             let bytes = Array(String(ch).utf8)
-            // 45 bytes encode to 60 base64 characters; with "=?utf-8?B?" and "?=" a word stays under 75.
-            if chunk.count + bytes.count > 45 {
+            // 39 bytes encode to 52 base64 characters; with "=?utf-8?B?" and "?=" a word is 64, so
+            // "Subject: " and the first word fit on one line.
+            if chunk.count + bytes.count > 39 {
                 words.append("=?utf-8?B?" + Data(chunk).base64EncodedString() + "?=")
                 chunk = []
             }
@@ -88,8 +89,9 @@ public struct MIMEWriter: Sendable {
         guard line.utf8.count > 78 else { return line }
         var out = ""
         var current = ""
-        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
-            if !current.isEmpty, current.utf8.count + 1 + word.utf8.count > 78 {
+        for (index, word) in line.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+            // Never break right after "Name:": some readers keep the leading space of such a value.
+            if index > 1, !current.isEmpty, current.utf8.count + 1 + word.utf8.count > 78 {
                 out += current + "\r\n"
                 current = " " + word
             } else {

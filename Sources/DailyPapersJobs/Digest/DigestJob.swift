@@ -179,6 +179,10 @@ public struct DigestJob: Sendable {
             case .outcomeUnknown:
                 logger.warning("digest to \(s.email): \(error); counted as sent")
                 return .sent
+            case .finalDotNotSent:
+                // Committed as sending, but provably never handed over: back to planned for the next run.
+                try await deliveries.move(s.id, period: key, from: [.sending], to: .planned, error: error.description, countAttempt: true)
+                return .deferred
             case .rejected(_, let reply) where !reply.isTransient:
                 try await deliveries.move(s.id, period: key, from: [.planned], to: .failed, error: error.description)
                 let suspended = try await subscriptions.recordHardFailure(id: s.id, limit: hardFailureLimit)

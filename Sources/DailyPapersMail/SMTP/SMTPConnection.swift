@@ -27,7 +27,9 @@ public final class SMTPConnection: @unchecked Sendable {
         if let ca = configuration.trustedCertificatePath {
             tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMFile(ca))]
         }
-        return try NIOSSLClientHandler(context: try NIOSSLContext(configuration: tls), serverHostname: configuration.host)
+        // SNI takes names only; for an IP literal the chain is still verified (the name check needs a name).
+        let isIP = configuration.host.allSatisfy { $0.isHexDigit || $0 == "." || $0 == ":" }
+        return try NIOSSLClientHandler(context: try NIOSSLContext(configuration: tls), serverHostname: isIP ? nil : configuration.host)
     }
 
     public static func connect(_ configuration: SMTPConfiguration,
@@ -129,7 +131,9 @@ public final class SMTPConnection: @unchecked Sendable {
         }
         try await write(body.hasSuffix("\r\n") ? body : body + "\r\n")
         try await beforeCommit()
-        try await write(".\r\n")
+        // A connection the server already closed (mid-DATA) fails this write: then the server cannot
+        // have the message, and sending it again is safe.
+        do { try await write(".\r\n") } catch { throw SMTPError.finalDotNotSent("\(error)") }
         let done = try await replies.next(timeout: timeout * 10, stage: "end of DATA")
         guard done.code == 250 else { throw SMTPError.rejected(stage: "end of DATA", reply: done) }
     }
@@ -158,8 +162,11 @@ public final class SMTPConnection: @unchecked Sendable {
             .joined(separator: "\r\n")
     }
 
+    /// A failed write reports why the connection ended (a TLS error, say) rather than "closed channel".
     private func write(_ text: String) async throws {
-        try await channel.writeAndFlush(ByteBuffer(string: text)).get()
+        do { try await channel.writeAndFlush(ByteBuffer(string: text)).get() } catch {
+            throw await replies.terminalError() ?? error
+        }
     }
 
     private func command(_ line: String, stage: String) async throws -> SMTPReply {

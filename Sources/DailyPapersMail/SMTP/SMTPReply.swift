@@ -29,9 +29,10 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
             return .needMoreData
         }
         let length = newline - buffer.readerIndex + 1
-        var line = buffer.readString(length: length) ?? ""
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
-        let bytes = Array(line.utf8)
+        // Bytes, not Characters: "\r\n" is one Character in Swift, so hasSuffix("\n") would miss it.
+        var bytes = buffer.readBytes(length: length) ?? []
+        while let last = bytes.last, last == 10 || last == 13 { bytes.removeLast() }
+        let line = String(decoding: bytes, as: UTF8.self)
         guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)), (200...599).contains(code) else {
             throw SMTPError.protocolViolation("not an SMTP reply: '\(line.prefix(80))'")
         }
@@ -61,8 +62,14 @@ final class SMTPReplyQueue: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        closedError = closedError ?? error
         deliver(.failure(error))
         context.close(promise: nil)
+    }
+
+    /// Why the connection ended, when it did with an error.
+    func terminalError() async -> (any Error)? {
+        try? await eventLoop.submit { self.closedError }.get()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -107,12 +114,14 @@ public enum SMTPError: Error, CustomStringConvertible, Equatable {
     case authenticationUnsupported
     /// The connection failed after the final dot was sent: the server may or may not have the message.
     case outcomeUnknown(String)
+    /// The connection was gone before the final dot could be written: the server does not have the message.
+    case finalDotNotSent(String)
 
     /// Worth trying again later: 4xx replies, timeouts and dropped connections.
     public var isTransient: Bool {
         switch self {
         case .rejected(_, let reply): return reply.isTransient
-        case .timeout, .connectionClosed: return true
+        case .timeout, .connectionClosed, .finalDotNotSent: return true
         case .protocolViolation, .tlsUnavailable, .authenticationUnsupported, .outcomeUnknown: return false
         }
     }
@@ -125,6 +134,7 @@ public enum SMTPError: Error, CustomStringConvertible, Equatable {
         case .protocolViolation(let what): return "the server broke the protocol: \(what)"
         case .tlsUnavailable: return "the server does not offer STARTTLS, and TLS is required"
         case .authenticationUnsupported: return "the server offers neither AUTH PLAIN nor AUTH LOGIN"
+        case .finalDotNotSent(let why): return "the connection closed before the end of the message (\(why))"
         case .outcomeUnknown(let why): return "the connection failed after the message was handed over (\(why)); it is not sent again"
         }
     }

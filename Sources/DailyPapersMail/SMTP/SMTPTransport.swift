@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOSSL
 import Synchronization
 
 /// Delivery over SMTP: one connection reused for many messages, opened again when it drops;
@@ -25,6 +26,8 @@ public actor SMTPTransport: MailTransport {
             do {
                 let c = try await openConnection()
                 try await c.send(from: mail.envelopeFrom, to: mail.recipient, message: mail.data) {
+                    // Once only: after a final dot that provably never left, the retry is the same commit.
+                    guard !committed.isSet else { return }
                     do { try await beforeCommit() } catch { throw CallerRefused(underlying: error) }
                     committed.set()
                 }
@@ -33,6 +36,13 @@ public actor SMTPTransport: MailTransport {
                 // The caller called it off before the final dot: the only way out of DATA is to hang up.
                 await drop()
                 throw refused.underlying
+            } catch SMTPError.finalDotNotSent(let why) {
+                await drop()
+                // Known not delivered: the caller may undo its commit; or, with attempts left, send again now.
+                guard attempt < attempts else { throw SMTPError.finalDotNotSent(why) }
+                logger.warning("SMTP: the connection closed before the end of the message (\(why)); sending it again in \(backoff)")
+                try await Task.sleep(for: backoff)
+                backoff *= 2
             } catch where committed.isSet {
                 // The final dot may have reached the server: sending again could deliver a second copy.
                 await drop()
@@ -45,8 +55,12 @@ public actor SMTPTransport: MailTransport {
             } catch let error as SMTPError {
                 if case .rejected = error, let c = connection, c.isActive { try? await c.reset() } else { await drop() }
                 throw error
+            } catch let error where error is NIOSSLError || error is NIOSSLExtraError {
+                // A certificate that does not verify, or no common protocol: waiting will not fix it.
+                await drop()
+                throw SMTPTLSFailure(underlying: "\(error)")
             } catch {
-                // Connection refused, TLS failures and the like: a new connection next time.
+                // Connection refused, resets and the like: a new connection next time.
                 await drop()
                 if attempt < attempts, !(error is CancellationError) {
                     logger.warning("SMTP: \(error); retrying \(mail.recipient) in \(backoff)")
@@ -85,3 +99,9 @@ final class CommitFlag: Sendable {
 
 /// An error thrown by the caller's `beforeCommit`, carried through untouched.
 struct CallerRefused: Error { let underlying: any Error }
+
+/// TLS could not be set up with the server (its certificate did not verify, say).
+public struct SMTPTLSFailure: Error, CustomStringConvertible {
+    public let underlying: String
+    public var description: String { "TLS with the SMTP server failed: \(underlying)" }
+}
