@@ -103,7 +103,7 @@ def test_signed_out_upvote_asks_to_log_in(browser, live):  # noqa: F811
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/signup", "/login", "/password-reset", "/users/lievan"])
+@pytest.mark.parametrize("path", ["/signup", "/login", "/password-reset", "/users/lievan", "/subscribe"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_accessibility_of_account_pages(browser, live, path, scheme):  # noqa: F811
     context = browser.new_context(color_scheme=scheme)
@@ -114,4 +114,29 @@ def test_accessibility_of_account_pages(browser, live, path, scheme):  # noqa: F
     assert not unlabeled, unlabeled
     failures = pg.evaluate(CONTRAST_JS)
     assert not failures, failures
+    context.close()
+
+
+def test_subscribe_confirm_and_unsubscribe_in_the_browser(browser, live):  # noqa: F811
+    context = browser.new_context()
+    page = context.new_page()
+    started = time.time() - 1
+    page.goto(live.base + "/")
+    page.fill("#sub-email", "digest-reader@example.org")
+    page.click("form.subscribe button")
+    page.wait_for_url("**/subscribe?email=digest-reader%40example.org")
+    assert page.locator("#f-email").input_value() == "digest-reader@example.org"
+    page.check("input[name=frequency][value=weekly]")
+    page.fill("#f-keywords", "reward, video")
+    page.click("form.stack button[type=submit]")
+    assert "Check your inbox" in page.locator("h1").inner_text()
+    msg = newest_mail(live.mail, "digest-reader@example.org", started)
+    assert msg["Subject"] == "Confirm your Daily Papers digest"
+    link = re.search(r"(http://\S+/subscribe/confirm\?token=\S+)", msg.get_body(preferencelist=("plain",)).get_content()).group(1)
+    page.goto(link)
+    assert "You are subscribed" in page.locator("main").inner_text()
+    assert page.locator("input[name=frequency][value=weekly]").is_checked()
+    assert page.locator("#f-keywords").input_value() == "reward, video"
+    page.click("button:has-text('Unsubscribe')")
+    assert page.locator("h1").inner_text() == "Unsubscribed"
     context.close()

@@ -3,6 +3,7 @@ import DailyPapersMail
 import DailyPapersStore
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 /// Sends the digest of one period to every active subscriber of its frequency, exactly once each.
@@ -124,6 +125,7 @@ public struct DigestJob: Sendable {
                             guard let s = subscriptionByID[row.subscriptionID] else { continue }
                             let outcome = try await deliver(row, to: s, papers: row.papers.compactMap { byID[$0] }, period: period,
                                                             mailer: mailer, hardFailureLimit: options.hardFailureLimit)
+                            Self.counter(outcome).increment()
                             let snapshot = report.withLock { r -> Report in
                                 switch outcome {
                                 case .sent: r.sent += 1
@@ -146,6 +148,19 @@ public struct DigestJob: Sendable {
     }
 
     enum Outcome { case sent, skipped, failed(suspended: Bool), deferred, alreadyHandled }
+
+    /// `dailypapers_digest_deliveries_total{outcome=...}` on /metrics when the job runs inside `serve`.
+    static func counter(_ outcome: Outcome) -> Counter {
+        let name: String
+        switch outcome {
+        case .sent: name = "sent"
+        case .skipped: name = "skipped"
+        case .failed: name = "failed"
+        case .deferred: name = "deferred"
+        case .alreadyHandled: name = "already_handled"
+        }
+        return Counter(label: "dailypapers_digest_deliveries_total", dimensions: [("outcome", name)])
+    }
 
     struct AlreadyHandled: Error {}
 

@@ -71,6 +71,9 @@ enum AccountPagesView {
                 h.csrf(viewer.csrf)
                 h.raw("<button type=\"submit\">Send the confirmation link again</button></form>")
             }
+            h.raw("</section><section aria-labelledby=\"s-digest\"><h2 id=\"s-digest\">Email digest</h2>")
+            h.raw("<p>Get the trending papers by mail, daily or weekly, for your topics: <a href=\"/subscribe\">subscribe or change it</a> ")
+            h.raw("(each digest also links its own preferences page).</p>")
             h.raw("</section><section aria-labelledby=\"s-pw\"><h2 id=\"s-pw\">Change password</h2>")
             h.raw("<form class=\"stack\" method=\"post\" action=\"/settings/password\">")
             h.csrf(viewer.csrf)
