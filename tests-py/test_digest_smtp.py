@@ -279,7 +279,7 @@ def test_killed_at_many_points_every_subscriber_gets_exactly_one_digest(workdir)
     rng = random.Random(20261127)
     kills = 0
     try:
-        for _ in range(12):
+        for _ in range(20):
             p = subprocess.Popen([binary(), "digest", "send", "--database", db, "--date", DAY, "--smtp-url",
                                   f"smtp://127.0.0.1:{port}?tls=none", "--mail-from", "digest@papers.example.org",
                                   "--public-url", "https://papers.example.org", "--concurrency", "4"],
@@ -293,16 +293,17 @@ def test_killed_at_many_points_every_subscriber_gets_exactly_one_digest(workdir)
     finally:
         controller.stop()
     received = Counter(r for _, rcpts, _ in sink.messages for r in rcpts)
-    assert kills >= 6, f"only {kills} runs were killed mid-way; the test needs a slower sink"
+    assert kills >= 10, f"only {kills} runs were killed mid-way; the test needs a slower sink"
     duplicates = {r: n for r, n in received.items() if n > 1}
     assert not duplicates, f"sent twice: {duplicates}"
     c = sqlite3.connect(db)
     states = dict(c.execute("SELECT s.email, d.status FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id").fetchall())
     assert len(states) == 300 and set(states.values()) <= {"sent", "sending"}
-    # Every subscriber got exactly one digest, except where a kill fell between recording "sending" and the
-    # final dot leaving the process: then the row says so ("sending") and nothing was sent twice. The README
-    # and the closing note describe this window; here it must stay rare.
+    # Every subscriber got exactly one digest, except where a kill fell between the commit of "sending" and
+    # the final dot leaving the process (the dot is written from the database's completion callback, but
+    # still crosses to the connection's event loop): that digest is lost, its row says "sending", and it is
+    # never sent twice. Measured here: about one kill in twenty. The README and closing note describe it.
     missing = set(tokens) - set(received)
     assert all(states[m] == "sending" for m in missing), "a digest is missing without its row saying why"
-    assert len(missing) <= 3, f"{len(missing)} of 300 lost in the commit-to-dot window: too many"
+    assert len(missing) <= 2, f"{len(missing)} of 300 lost in the commit-to-dot window: more than expected"
     print(f"{kills} kills; {len(missing)} in the commit-to-dot window; final run: {final.stdout.strip()}")

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 
 /// A message in its final wire form, with the envelope an SMTP server needs.
 public struct PreparedMail: Sendable {
@@ -15,12 +17,16 @@ public struct PreparedMail: Sendable {
     }
 }
 
+/// The caller's part at the commit point of a delivery. It is called when everything but the final
+/// step is done (for SMTP: the content is with the server, only the final dot is left). It records
+/// that the message is going out and, the moment that record is durable, calls `finalStep` itself,
+/// without waiting for other work, so that a crash between the two is as unlikely as it can be.
+public typealias CommitHook = @Sendable (_ finalStep: @escaping @Sendable () -> EventLoopFuture<Void>) async throws -> Void
+
 /// Somewhere messages go: a local folder by default, an SMTP server in production.
 public protocol MailTransport: Sendable {
-    /// Delivers one message. `beforeCommit` runs when everything but the final step has been done
-    /// (for SMTP: the content is sent and only the final dot remains), so a caller can record that
-    /// the message is going out, and a crash after that point is never followed by a second copy.
-    func deliver(_ mail: PreparedMail, beforeCommit: @Sendable () async throws -> Void) async throws
+    /// Delivers one message, calling `atCommit` once at the commit point (see `CommitHook`).
+    func deliver(_ mail: PreparedMail, atCommit: @escaping CommitHook) async throws
     /// Ends open connections.
     func close() async
 }
@@ -49,8 +55,8 @@ public struct Mailer: Sendable {
     }
 
     public func send(_ message: MailMessage, messageID: String? = nil,
-                     beforeCommit: @Sendable () async throws -> Void = {}) async throws {
-        try await transport.deliver(try prepare(message, messageID: messageID), beforeCommit: beforeCommit)
+                     atCommit: @escaping CommitHook = { finalStep in try await finalStep().get() }) async throws {
+        try await transport.deliver(try prepare(message, messageID: messageID), atCommit: atCommit)
     }
 }
 
@@ -65,13 +71,17 @@ public struct FolderMailTransport: MailTransport {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
-    public func deliver(_ mail: PreparedMail, beforeCommit: @Sendable () async throws -> Void) async throws {
+    public func deliver(_ mail: PreparedMail, atCommit: @escaping CommitHook) async throws {
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
         let safeTo = String(mail.recipient.map { $0.isLetter || $0.isNumber || $0 == "@" || $0 == "." ? $0 : "_" })
         let name = "\(stamp)-\(safeTo)-\(UUID().uuidString.prefix(8)).eml"
         let temporary = folder.appendingPathComponent("." + name + ".tmp")
         try Data(mail.data.utf8).write(to: temporary)
-        try await beforeCommit()
-        try FileManager.default.moveItem(at: temporary, to: folder.appendingPathComponent(name))
+        let target = folder.appendingPathComponent(name)
+        try await atCommit {
+            let loop = MultiThreadedEventLoopGroup.singleton.next()
+            do { try FileManager.default.moveItem(at: temporary, to: target) } catch { return loop.makeFailedFuture(error) }
+            return loop.makeSucceededVoidFuture()
+        }
     }
 }

@@ -114,6 +114,12 @@ public final class Database: Sendable {
         }
     }
 
+    /// One statement outside a transaction, as an EventLoopFuture chain: whatever `body` chains after the
+    /// statement runs on the connection's event loop the moment it commits, with no task hop in between.
+    public func autocommitChain<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) -> EventLoopFuture<T>) async throws -> T {
+        try await writeLock.withLock { try await body(writer.sql()).get() }
+    }
+
     /// Runs statements outside a transaction (VACUUM, checkpoints).
     public func writeWithoutTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await writeLock.withLock { try await body(writer.sql()) }

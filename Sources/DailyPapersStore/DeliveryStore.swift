@@ -1,5 +1,6 @@
 import DailyPapersCore
 import Foundation
+import NIOCore
 import SQLKit
 
 /// The deliveries record: one row per (subscription, period), written before anything is sent.
@@ -101,6 +102,21 @@ public struct DeliveryStore: Sendable {
                 WHERE subscription_id = \(bind: subscriptionID) AND period = \(bind: period) AND status IN (\(binds: states))
                 RETURNING subscription_id
                 """).first() != nil
+        }
+    }
+
+    /// `planned` -> `sending`, and the moment that is committed, `then` (the final SMTP dot). False, with
+    /// `then` not called, when the row was not `planned` (another run got there first).
+    public func markSending(_ subscriptionID: Int, period: String, now: Timestamp = .now,
+                            then finalStep: @escaping @Sendable () -> EventLoopFuture<Void>) async throws -> Bool {
+        try await database.autocommitChain { db in
+            db.raw("""
+                UPDATE deliveries SET status = 'sending', updated_at = \(bind: now.millisecondsSince1970)
+                WHERE subscription_id = \(bind: subscriptionID) AND period = \(bind: period) AND status = 'planned'
+                RETURNING subscription_id
+                """).all().flatMap { rows in
+                rows.isEmpty ? db.eventLoop.makeSucceededFuture(false) : finalStep().map { true }
+            }
         }
     }
 

@@ -78,7 +78,7 @@ struct DigestSend: AsyncParsableCommand {
 
 /// Stands in when a mailer cannot be built (settings are validated first, so this is never expected).
 struct FailingTransport: MailTransport {
-    func deliver(_ mail: PreparedMail, beforeCommit: @Sendable () async throws -> Void) async throws {
+    func deliver(_ mail: PreparedMail, atCommit: @escaping CommitHook) async throws {
         throw ValidationError("the mail settings could not be turned into a transport")
     }
 }

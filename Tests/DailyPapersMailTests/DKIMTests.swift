@@ -48,5 +48,5 @@ import Testing
 }
 
 struct NoTransport: MailTransport {
-    func deliver(_ mail: PreparedMail, beforeCommit: @Sendable () async throws -> Void) async throws {}
+    func deliver(_ mail: PreparedMail, atCommit: @escaping CommitHook) async throws {}
 }

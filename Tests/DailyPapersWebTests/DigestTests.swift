@@ -115,15 +115,15 @@ let dec4 = DigestPeriod.daily(CalendarDay(iso: "2024-12-04")!)!
 struct SideEffectTransport: MailTransport {
     let inner: any MailTransport
     let effect: @Sendable () async throws -> Void
-    func deliver(_ mail: PreparedMail, beforeCommit: @Sendable () async throws -> Void) async throws {
+    func deliver(_ mail: PreparedMail, atCommit: @escaping CommitHook) async throws {
         try await effect()
-        try await inner.deliver(mail, beforeCommit: beforeCommit)
+        try await inner.deliver(mail, atCommit: atCommit)
     }
 }
 
 struct FailingSMTP: MailTransport {
     let reply: SMTPReply
-    func deliver(_ mail: PreparedMail, beforeCommit: @Sendable () async throws -> Void) async throws {
+    func deliver(_ mail: PreparedMail, atCommit: @escaping CommitHook) async throws {
         throw SMTPError.rejected(stage: "RCPT TO", reply: reply)
     }
 }

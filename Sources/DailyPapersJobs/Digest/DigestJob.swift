@@ -184,8 +184,8 @@ public struct DigestJob: Sendable {
         let message = DigestMail.render(papers: papers, period: period, manageToken: s.manageToken, to: address, site: site)
         let deliveries = self.deliveries
         do {
-            try await mailer.send(message, messageID: row.messageID) {
-                guard try await deliveries.move(s.id, period: key, from: [.planned], to: .sending) else { throw AlreadyHandled() }
+            try await mailer.send(message, messageID: row.messageID) { finalStep in
+                guard try await deliveries.markSending(s.id, period: key, then: finalStep) else { throw AlreadyHandled() }
             }
         } catch is AlreadyHandled {
             return .alreadyHandled

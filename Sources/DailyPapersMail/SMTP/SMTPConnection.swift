@@ -102,10 +102,11 @@ public final class SMTPConnection: @unchecked Sendable {
         }
     }
 
-    /// Sends one message to one recipient. `beforeCommit` runs after the whole content has been
-    /// transmitted and before the final dot that makes the server take it: the caller records
-    /// "sending" there, so a crash can never make the same message go out twice.
-    public func send(from: String, to: String, message: String, beforeCommit: @Sendable () async throws -> Void = {}) async throws {
+    /// Sends one message to one recipient. `atCommit` is called after the whole content has been
+    /// transmitted; it records "sending" and then writes the final dot that makes the server take the
+    /// message, so a crash can never make the same message go out twice.
+    public func send(from: String, to: String, message: String,
+                     atCommit: @escaping CommitHook = { finalStep in try await finalStep().get() }) async throws {
         let body = Self.dotStuffed(message)
         var mail = "MAIL FROM:<\(from)>"
         if let limit = extensions["SIZE"].flatMap({ Int($0) }), limit > 0 {
@@ -130,10 +131,14 @@ public final class SMTPConnection: @unchecked Sendable {
             try await expect(354, after: "DATA", stage: "DATA")
         }
         try await write(body.hasSuffix("\r\n") ? body : body + "\r\n")
-        try await beforeCommit()
         // A connection the server already closed (mid-DATA) fails this write: then the server cannot
         // have the message, and sending it again is safe.
-        do { try await write(".\r\n") } catch { throw SMTPError.finalDotNotSent("\(error)") }
+        let channel = self.channel
+        try await atCommit {
+            channel.writeAndFlush(ByteBuffer(string: ".\r\n")).flatMapErrorThrowing { error in
+                throw SMTPError.finalDotNotSent("\(error)")
+            }
+        }
         let done = try await replies.next(timeout: timeout * 10, stage: "end of DATA")
         guard done.code == 250 else { throw SMTPError.rejected(stage: "end of DATA", reply: done) }
     }

@@ -19,17 +19,22 @@ public actor SMTPTransport: MailTransport {
         self.logger = logger
     }
 
-    public func deliver(_ mail: PreparedMail, beforeCommit: @Sendable () async throws -> Void) async throws {
+    public func deliver(_ mail: PreparedMail, atCommit: @escaping CommitHook) async throws {
         var backoff = initialBackoff
         let committed = CommitFlag()
         for attempt in 1...attempts {
             do {
                 let c = try await openConnection()
-                try await c.send(from: mail.envelopeFrom, to: mail.recipient, message: mail.data) {
+                try await c.send(from: mail.envelopeFrom, to: mail.recipient, message: mail.data) { finalStep in
                     // Once only: after a final dot that provably never left, the retry is the same commit.
-                    guard !committed.isSet else { return }
-                    do { try await beforeCommit() } catch { throw CallerRefused(underlying: error) }
-                    committed.set()
+                    if committed.isSet { return try await finalStep().get() }
+                    do {
+                        try await atCommit { committed.set(); return finalStep() }
+                    } catch let error as SMTPError {
+                        throw error
+                    } catch where !committed.isSet {
+                        throw CallerRefused(underlying: error)
+                    }
                 }
                 return
             } catch let refused as CallerRefused {
@@ -97,7 +102,7 @@ final class CommitFlag: Sendable {
     var isSet: Bool { value.withLock { $0 } }
 }
 
-/// An error thrown by the caller's `beforeCommit`, carried through untouched.
+/// An error thrown by the caller's commit hook before it committed, carried through untouched.
 struct CallerRefused: Error { let underlying: any Error }
 
 /// TLS could not be set up with the server (its certificate did not verify, say).
