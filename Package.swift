@@ -94,7 +94,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "DailyPapersCoreTests", dependencies: ["DailyPapersCore"]),
-        .testTarget(name: "DailyPapersMailTests", dependencies: ["DailyPapersMail", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "DailyPapersMailTests", dependencies: ["DailyPapersMail", .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "DailyPapersStoreTests", dependencies: ["DailyPapersStore", "DailyPapersCore", "DailyPapersTestSupport"]),
         .testTarget(
             name: "DailyPapersIngestTests",

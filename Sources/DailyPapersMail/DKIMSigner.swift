@@ -47,7 +47,7 @@ public struct DKIMSigner: Sendable {
         guard let split = message.range(of: "\r\n\r\n") else { throw MailFormatError("a message without a blank line after its headers") }
         let headerBlock = String(message[..<split.lowerBound])
         let body = String(message[split.upperBound...])
-        let bodyHash = Data(SHA256.hash(data: Data(Self.relaxedBody(body).utf8))).base64EncodedString()
+        let bodyHash = Data(SHA256.hash(data: Self.relaxedBodyBytes(Array(body.utf8)))).base64EncodedString()
 
         let headers = Self.headerFields(headerBlock)
         // Each name once, the last occurrence, as RFC 6376 5.4.2 picks from the bottom.
@@ -101,14 +101,47 @@ public struct DKIMSigner: Sendable {
     }
 
     /// RFC 6376 3.4.4: white space runs as one space, none at line ends, no empty lines at the end, CRLF last.
+    /// On bytes: the body is the largest thing signed.
     static func relaxedBody(_ body: String) -> String {
-        var lines = body.components(separatedBy: "\r\n").map { line -> String in
-            var l = collapse(line)
-            while l.hasSuffix(" ") { l.removeLast() }
-            return l
+        String(decoding: relaxedBodyBytes(Array(body.utf8)), as: UTF8.self)
+    }
+
+    static func relaxedBodyBytes(_ input: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count)
+        var pendingSpace = false
+        var emptyLines = 0
+        var lineHasContent = false
+        var i = 0
+        while i < input.count {
+            let b = input[i]
+            if b == 13, i + 1 < input.count, input[i + 1] == 10 {
+                if lineHasContent {
+                    out.append(13); out.append(10)
+                } else {
+                    emptyLines += 1
+                }
+                pendingSpace = false
+                lineHasContent = false
+                i += 2
+                continue
+            }
+            if b == 32 || b == 9 {
+                pendingSpace = true
+            } else {
+                if !lineHasContent {
+                    // Empty lines followed by content are kept; only trailing ones go.
+                    for _ in 0..<emptyLines { out.append(13); out.append(10) }
+                    emptyLines = 0
+                }
+                if pendingSpace { out.append(32); pendingSpace = false }
+                out.append(b)
+                lineHasContent = true
+            }
+            i += 1
         }
-        while let last = lines.last, last.isEmpty { lines.removeLast() }
-        return lines.isEmpty ? "" : lines.joined(separator: "\r\n") + "\r\n"
+        if lineHasContent { out.append(13); out.append(10) }
+        return out
     }
 
     static func collapse(_ s: some StringProtocol) -> String {

@@ -101,12 +101,26 @@ public struct MIMEWriter: Sendable {
         return out + current
     }
 
+    /// `Wed, 04 Dec 2024 08:13:20 +0000`, written by hand: a DateFormatter per message is costly and
+    /// a shared one is not safe across threads on every platform.
     static func rfc5322Date(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return f.string(from: date)
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Civil date from days since 1970 (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(weekday), \(two(day)) \(months[month - 1]) \(year) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) +0000"
     }
 }
 
@@ -117,33 +131,37 @@ public struct MailFormatError: Error, CustomStringConvertible {
 
 /// Quoted-printable (RFC 2045 6.7) over UTF-8: lines of at most 76 characters with soft breaks,
 /// CRLF line ends, trailing white space protected, and a leading dot encoded so dot-stuffing never matters.
+/// Works on bytes: a digest's HTML part is encoded once per subscriber, so this is on the hot path.
 public enum QuotedPrintable {
+    static let hex = Array("0123456789ABCDEF".utf8)
+
     public static func encode(_ text: String) -> String {
-        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        var out = ""
-        let hex = Array("0123456789ABCDEF".utf8)
-        for (index, line) in normalized.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if index > 0 { out += "\r\n" }
-            var current = ""
-            let bytes = Array(line.utf8)
-            for (i, b) in bytes.enumerated() {
-                let isLast = i == bytes.count - 1
-                var piece: String
-                if (b >= 33 && b <= 126 && b != 61) || (b == 32 && !isLast) {
-                    piece = String(UnicodeScalar(b))
-                } else {
-                    piece = "=" + String(UnicodeScalar(hex[Int(b >> 4)])) + String(UnicodeScalar(hex[Int(b & 15)]))
-                }
-                if current.isEmpty && piece == "." { piece = "=2E" }
-                if current.utf8.count + piece.utf8.count > 75 {
-                    out += current + "=\r\n"
-                    current = ""
-                    if piece == "." { piece = "=2E" }
-                }
-                current += piece
+        let input = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count + input.count / 8)
+        var lineLength = 0
+        var i = 0
+        func escape(_ b: UInt8) { out.append(61); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)]) }
+        while i < input.count {
+            let b = input[i]
+            if b == 13 || b == 10 {  // CRLF, CR or LF: one hard line break
+                out.append(13); out.append(10)
+                lineLength = 0
+                i += (b == 13 && i + 1 < input.count && input[i + 1] == 10) ? 2 : 1
+                continue
             }
-            out += current
+            let next = i + 1 < input.count ? input[i + 1] : 10
+            let endOfLine = next == 13 || next == 10
+            let literal = (b >= 33 && b <= 126 && b != 61 && !(b == 46 && lineLength == 0)) || (b == 32 && !endOfLine)
+            let width = literal ? 1 : 3
+            if lineLength + width > 75 {
+                out.append(61); out.append(13); out.append(10)  // soft break
+                lineLength = 0
+            }
+            if literal && !(b == 46 && lineLength == 0) { out.append(b) } else { escape(b) }
+            lineLength += literal && !(b == 46 && lineLength == 0) ? 1 : 3
+            i += 1
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

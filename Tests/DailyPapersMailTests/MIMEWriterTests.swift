@@ -1,4 +1,5 @@
 @testable import DailyPapersMail
+import NIOCore
 import Foundation
 import Testing
 
@@ -84,5 +85,18 @@ import Testing
         #expect(names.count == 1 && names[0].hasSuffix(".eml") && !names[0].hasPrefix("."))
         let text = try String(contentsOf: folder.appendingPathComponent(names[0]), encoding: .utf8)
         #expect(text.contains("Subject: S\r\n") && text.contains("Message-ID: <") && text.contains("@example.org>"))
+    }
+}
+
+@Suite struct SMTPFramingTests {
+    @Test func dotStuffingDoublesLeadingDotsAndEndsWithCRLF() {
+        let out = String(buffer: SMTPConnection.dotStuffed(".hidden\r\nplain\n..two\r\n.\rlast"))
+        #expect(out == "..hidden\r\nplain\r\n...two\r\n..\r\nlast\r\n")
+    }
+
+    @Test func datesAreRFC5322InUTC() {
+        #expect(MIMEWriter.rfc5322Date(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 +0000")
+        #expect(MIMEWriter.rfc5322Date(Date(timeIntervalSince1970: 1_709_164_800)) == "Thu, 29 Feb 2024 00:00:00 +0000")
+        #expect(MIMEWriter.rfc5322Date(Date(timeIntervalSince1970: 1_798_761_599)) == "Thu, 31 Dec 2026 23:59:59 +0000")
     }
 }

@@ -108,12 +108,13 @@ public final class SMTPConnection: @unchecked Sendable {
     public func send(from: String, to: String, message: String,
                      atCommit: @escaping CommitHook = { finalStep in try await finalStep().get() }) async throws {
         let body = Self.dotStuffed(message)
+        let size = body.readableBytes
         var mail = "MAIL FROM:<\(from)>"
         if let limit = extensions["SIZE"].flatMap({ Int($0) }), limit > 0 {
-            guard body.utf8.count <= limit else {
-                throw SMTPError.rejected(stage: "SIZE", reply: SMTPReply(code: 552, lines: ["message of \(body.utf8.count) bytes exceeds the server's \(limit)"]))
+            guard size <= limit else {
+                throw SMTPError.rejected(stage: "SIZE", reply: SMTPReply(code: 552, lines: ["message of \(size) bytes exceeds the server's \(limit)"]))
             }
-            mail += " SIZE=\(body.utf8.count)"
+            mail += " SIZE=\(size)"
         }
         let rcpt = "RCPT TO:<\(to)>"
         if extensions["PIPELINING"] != nil {
@@ -130,7 +131,7 @@ public final class SMTPConnection: @unchecked Sendable {
             guard (250...251).contains(r.code) else { try await reset(); throw SMTPError.rejected(stage: "RCPT TO", reply: r) }
             try await expect(354, after: "DATA", stage: "DATA")
         }
-        try await write(body.hasSuffix("\r\n") ? body : body + "\r\n")
+        do { try await channel.writeAndFlush(body).get() } catch { throw await replies.terminalError() ?? error }
         // A connection the server already closed (mid-DATA) fails this write: then the server cannot
         // have the message, and sending it again is safe.
         let channel = self.channel
@@ -159,12 +160,30 @@ public final class SMTPConnection: @unchecked Sendable {
 
     public var isActive: Bool { channel.isActive }
 
-    /// RFC 5321 4.5.2: a line starting with "." gets another "."; line ends become CRLF.
-    static func dotStuffed(_ message: String) -> String {
-        let normalized = message.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        return normalized.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasPrefix(".") ? "." + $0 : String($0) }
-            .joined(separator: "\r\n")
+    /// RFC 5321 4.5.2: a line starting with "." gets another "."; line ends become CRLF; the result ends
+    /// with CRLF. Byte by byte, since every message passes through here.
+    static func dotStuffed(_ message: String) -> ByteBuffer {
+        let input = message.utf8
+        var out = ByteBuffer()
+        out.reserveCapacity(input.count + 64)
+        var atLineStart = true
+        var previousCR = false
+        for b in input {
+            if b == 10 {
+                if !previousCR { out.writeInteger(UInt8(13)); out.writeInteger(UInt8(10)) }
+                previousCR = false
+                atLineStart = true
+                continue
+            }
+            if previousCR { atLineStart = true }
+            previousCR = false
+            if b == 13 { out.writeInteger(UInt8(13)); out.writeInteger(UInt8(10)); previousCR = true; atLineStart = true; continue }
+            if atLineStart && b == 46 { out.writeInteger(UInt8(46)) }
+            out.writeInteger(b)
+            atLineStart = false
+        }
+        if !atLineStart { out.writeInteger(UInt8(13)); out.writeInteger(UInt8(10)) }
+        return out
     }
 
     /// A failed write reports why the connection ended (a TLS error, say) rather than "closed channel".
