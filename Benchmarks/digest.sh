@@ -4,7 +4,7 @@
 # same prepared messages (the same bytes, written once to a folder by the same command) to the same sink,
 # in one run on the release build.
 #
-#   Benchmarks/digest.sh                  # SUBSCRIBERS=100000 CONCURRENCY=8
+#   Benchmarks/digest.sh                  # SUBSCRIBERS=100000 CONCURRENCY=8; ED25519=1 signs with Ed25519 instead of RSA 2048
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUBSCRIBERS=${SUBSCRIBERS:-100000}; CONCURRENCY=${CONCURRENCY:-8}; PORT=${PORT:-18195}
@@ -28,7 +28,7 @@ c.executemany("INSERT INTO subscriptions (email, status, frequency, size, keywor
 c.commit()
 PY
 cp "$work/d.sqlite" "$work/prepared.sqlite"
-"$bin" dkim keygen --out "$work/dkim.key" --domain papers.example.org >/dev/null
+"$bin" dkim keygen --out "$work/dkim.key" --domain papers.example.org ${ED25519:+--ed25519} >/dev/null
 common=(--date 2024-12-04 --mail-from digest@papers.example.org --public-url https://papers.example.org --dkim-key "$work/dkim.key")
 # The prepared messages for the baseline: the same command, writing .eml files instead of sending.
 "$bin" digest send --database "$work/prepared.sqlite" --mail-folder "$work/eml" "${common[@]}" >/dev/null

@@ -89,7 +89,8 @@ public struct DigestJob: Sendable {
     public func run(_ options: Options, progress: @escaping @Sendable (Report) -> Void = { _ in }) async throws -> Report {
         let period = options.period
         let all = try await candidates(period)
-        let byID = Dictionary(all.map { ($0.paper.id.base, $0) }, uniquingKeysWith: { a, _ in a })
+        // Each paper's part of the mail is the same for everyone: rendered once per run.
+        let blocks = Dictionary(all.map { ($0.paper.id.base, DigestMail.PaperBlock($0, site: site)) }, uniquingKeysWith: { a, _ in a })
         let subscribers = try await subscriptions.active(period.frequency, email: options.only)
         let report = Locked(Report())
         report.withLock { $0.subscribers = subscribers.count }
@@ -123,7 +124,7 @@ public struct DigestJob: Sendable {
                             guard i < work.count else { break }
                             let row = work[i]
                             guard let s = subscriptionByID[row.subscriptionID] else { continue }
-                            let outcome = try await deliver(row, to: s, papers: row.papers.compactMap { byID[$0] }, period: period,
+                            let outcome = try await deliver(row, to: s, papers: row.papers.compactMap { blocks[$0] }, period: period,
                                                             mailer: mailer, hardFailureLimit: options.hardFailureLimit)
                             Self.counter(outcome).increment()
                             let snapshot = report.withLock { r -> Report in
@@ -164,7 +165,7 @@ public struct DigestJob: Sendable {
 
     struct AlreadyHandled: Error {}
 
-    func deliver(_ row: DeliveryStore.Delivery, to s: SubscriptionStore.Subscription, papers: [FeaturedPaper], period: DigestPeriod,
+    func deliver(_ row: DeliveryStore.Delivery, to s: SubscriptionStore.Subscription, papers: [DigestMail.PaperBlock], period: DigestPeriod,
                  mailer: Mailer, hardFailureLimit: Int) async throws -> Outcome {
         let key = period.key
         if papers.isEmpty && !s.preferences.sendWhenEmpty {
@@ -181,7 +182,7 @@ public struct DigestJob: Sendable {
             try await deliveries.move(s.id, period: key, from: [.planned], to: .failed, error: "\(error)")
             return .failed(suspended: false)
         }
-        let message = DigestMail.render(papers: papers, period: period, manageToken: s.manageToken, to: address, site: site)
+        let message = DigestMail.render(blocks: papers, period: period, manageToken: s.manageToken, to: address, site: site)
         let deliveries = self.deliveries
         do {
             try await mailer.send(message, messageID: row.messageID) { finalStep in

@@ -23,8 +23,39 @@ public struct DigestSite: Sendable {
 /// styles (no remote images, readable in clients that strip <style>), and the bulk-sender headers
 /// the big providers require (RFC 2369 List-Unsubscribe with HTTPS and mailto, RFC 8058 one-click).
 public enum DigestMail {
+    /// A paper's block in both parts. The same for every subscriber, so a run renders each once.
+    public struct PaperBlock: Sendable {
+        let text: String
+        let html: String
+
+        public init(_ f: FeaturedPaper, index: Int? = nil, site: DigestSite) {
+            let p = f.paper
+            let e = TextHelpers.htmlEscaped
+            let link = "\(site.publicURL)/papers/\(p.id.base)"
+            let authors = p.authors.isEmpty ? nil : TextHelpers.shortAuthorList(p.authors.map(\.name))
+            let excerpt = TextHelpers.excerpt(p.abstract, limit: 240)
+            var t = "\(p.title)\n"
+            if let authors { t += "   \(authors)\n" }
+            t += "   \(excerpt)\n   ▲ \(f.upvotes) · \(link)\n\n"
+            text = t
+            var h = "<tr><td style=\"padding:16px 24px;border-bottom:1px solid #e5e7eb\">"
+            h += "<a href=\"\(e(link))\" style=\"font-size:17px;font-weight:600;color:#3730a3;text-decoration:none\">\(e(p.title))</a>"
+            if let authors { h += "<div style=\"font-size:13px;color:#4b5563;margin-top:4px\">\(e(authors))</div>" }
+            h += "<div style=\"font-size:14px;line-height:1.45;margin-top:6px\">\(e(excerpt))</div>"
+            h += "<div style=\"font-size:13px;color:#92400e;margin-top:6px\">▲ \(f.upvotes) upvotes · <a href=\"\(e(link))\" style=\"color:#3730a3\">Read on \(e(site.name))</a></div>"
+            h += "</td></tr>"
+            html = h
+        }
+    }
+
     public static func render(papers: [FeaturedPaper], period: DigestPeriod, manageToken: String, to: MailAddress,
                               site: DigestSite) -> MailMessage {
+        render(blocks: papers.map { PaperBlock($0, site: site) }, period: period, manageToken: manageToken, to: to, site: site)
+    }
+
+    public static func render(blocks: [PaperBlock], period: DigestPeriod, manageToken: String, to: MailAddress,
+                              site: DigestSite) -> MailMessage {
+        let papers = blocks
         let when = period.frequency == .daily ? period.feedPeriod.title : period.feedPeriod.title.replacingOccurrences(of: " · ", with: ", ")
         let subject = papers.isEmpty ? "\(site.name): no new papers for your topics (\(when))"
             : "\(site.name): \(papers.count) trending paper\(papers.count == 1 ? "" : "s") · \(when)"
@@ -32,13 +63,7 @@ public enum DigestMail {
 
         var text = "\(site.name) · \(when)\n\n"
         if papers.isEmpty { text += "Nothing matched your topics in this period.\n\n" }
-        for (i, f) in papers.enumerated() {
-            let p = f.paper
-            text += "\(i + 1). \(p.title)\n"
-            if !p.authors.isEmpty { text += "   \(TextHelpers.shortAuthorList(p.authors.map(\.name)))\n" }
-            text += "   \(TextHelpers.excerpt(p.abstract, limit: 240))\n"
-            text += "   ▲ \(f.upvotes) · \(site.publicURL)/papers/\(p.id.base)\n\n"
-        }
+        for (i, block) in papers.enumerated() { text += "\(i + 1). " + block.text }
         text += "Change what you get: \(manage)\nUnsubscribe: \(unsubscribe)\n"
 
         let e = TextHelpers.htmlEscaped
@@ -54,18 +79,7 @@ public enum DigestMail {
         if papers.isEmpty {
             html += "<tr><td style=\"padding:16px 24px;font-size:15px\">Nothing matched your topics in this period.</td></tr>"
         }
-        for f in papers {
-            let p = f.paper
-            let link = "\(site.publicURL)/papers/\(p.id.base)"
-            html += "<tr><td style=\"padding:16px 24px;border-bottom:1px solid #e5e7eb\">"
-            html += "<a href=\"\(e(link))\" style=\"font-size:17px;font-weight:600;color:#3730a3;text-decoration:none\">\(e(p.title))</a>"
-            if !p.authors.isEmpty {
-                html += "<div style=\"font-size:13px;color:#4b5563;margin-top:4px\">\(e(TextHelpers.shortAuthorList(p.authors.map(\.name))))</div>"
-            }
-            html += "<div style=\"font-size:14px;line-height:1.45;margin-top:6px\">\(e(TextHelpers.excerpt(p.abstract, limit: 240)))</div>"
-            html += "<div style=\"font-size:13px;color:#92400e;margin-top:6px\">▲ \(f.upvotes) upvotes · <a href=\"\(e(link))\" style=\"color:#3730a3\">Read on \(e(site.name))</a></div>"
-            html += "</td></tr>"
-        }
+        for block in papers { html += block.html }
         html += """
             <tr><td style="padding:16px 24px;font-size:13px;color:#4b5563">You get this because you subscribed at \(e(site.publicURL)). \
             <a href="\(e(manage))" style="color:#3730a3">Change what you get</a> · \

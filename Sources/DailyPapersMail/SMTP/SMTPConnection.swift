@@ -163,27 +163,25 @@ public final class SMTPConnection: @unchecked Sendable {
     /// RFC 5321 4.5.2: a line starting with "." gets another "."; line ends become CRLF; the result ends
     /// with CRLF. Byte by byte, since every message passes through here.
     static func dotStuffed(_ message: String) -> ByteBuffer {
-        let input = message.utf8
-        var out = ByteBuffer()
-        out.reserveCapacity(input.count + 64)
+        var out: [UInt8] = []
+        out.reserveCapacity(message.utf8.count + 64)
         var atLineStart = true
         var previousCR = false
-        for b in input {
+        for b in message.utf8 {
             if b == 10 {
-                if !previousCR { out.writeInteger(UInt8(13)); out.writeInteger(UInt8(10)) }
+                if !previousCR { out.append(13); out.append(10) }
                 previousCR = false
                 atLineStart = true
                 continue
             }
-            if previousCR { atLineStart = true }
             previousCR = false
-            if b == 13 { out.writeInteger(UInt8(13)); out.writeInteger(UInt8(10)); previousCR = true; atLineStart = true; continue }
-            if atLineStart && b == 46 { out.writeInteger(UInt8(46)) }
-            out.writeInteger(b)
+            if b == 13 { out.append(13); out.append(10); previousCR = true; atLineStart = true; continue }
+            if atLineStart && b == 46 { out.append(46) }
+            out.append(b)
             atLineStart = false
         }
-        if !atLineStart { out.writeInteger(UInt8(13)); out.writeInteger(UInt8(10)) }
-        return out
+        if !atLineStart { out.append(13); out.append(10) }
+        return ByteBuffer(bytes: out)
     }
 
     /// A failed write reports why the connection ended (a TLS error, say) rather than "closed channel".
