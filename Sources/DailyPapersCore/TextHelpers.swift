@@ -41,20 +41,28 @@ public enum TextHelpers {
             .split(whereSeparator: { $0 == " " || $0 == "." || $0 == "\t" }).joined(separator: " ")
     }
 
-    /// Text for HTML that is not built by the web module's writer (mail bodies): `< > & " '` escaped.
+    /// Text for HTML (pages and mail bodies): `< > & " '` escaped, so it is safe in text and attributes.
     public static func htmlEscaped(_ text: String) -> String {
         var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
+        appendHTMLEscaped(text, to: &out)
+        return out
+    }
+
+    public static func appendHTMLEscaped(_ text: String, to out: inout String) {
+        // Fast path: most text needs no escaping.
+        if !text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) {
+            out += text
+            return
+        }
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
+            default: out.unicodeScalars.append(scalar)
             }
         }
-        return out
     }
 }

@@ -1,3 +1,4 @@
+import DailyPapersCore
 /// Writes HTML into one growing buffer. Text is escaped by default; `raw` is the one reviewed
 /// exception and takes only markup written in this module, never user or imported data.
 struct HTML {
@@ -44,21 +45,7 @@ struct HTML {
     }
 
     static func escape(_ text: String, into out: inout String) {
-        // Fast path: most text needs no escaping.
-        if !text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) {
-            out += text
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
+        TextHelpers.appendHTMLEscaped(text, to: &out)
     }
 
     static func escaped(_ text: String) -> String {
