@@ -52,8 +52,9 @@ let package = Package(
                            .product(name: "Metrics", package: "swift-metrics")],
             resources: [.copy("DemoData")]
         ),
-        // Mail as a protocol, knowing nothing of papers: messages, MIME, transports.
+        // Mail as a protocol, knowing nothing of papers (Core only for its date formatting): messages, MIME, transports.
         .target(name: "DailyPapersMail", dependencies: [
+            "DailyPapersCore",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -36,12 +36,17 @@ extension Timestamp {
     private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// `Tue, 03 Dec 2024 23:10:21 GMT`: RSS 2.0 dates and HTTP `Last-Modified`.
-    public var rfc2822: String {
+    public var rfc2822: String { formatted(zone: "GMT") }
+
+    /// The same with a numeric zone, as RFC 5322 asks of mail's Date header: `Wed, 04 Dec 2024 08:13:20 +0000`.
+    public var rfc5322: String { formatted(zone: "+0000") }
+
+    private func formatted(zone: String) -> String {
         let day = CalendarDay(utcOf: self)
         let c = day.components
         let seconds = Int((millisecondsSince1970 - Int64(day.daysSinceEpoch) * 86_400_000) / 1000)
         let clock = "\(CalendarDay.pad(seconds / 3600, 2)):\(CalendarDay.pad(seconds / 60 % 60, 2)):\(CalendarDay.pad(seconds % 60, 2))"
-        return "\(Self.weekdayNames[day.isoWeekday - 1]), \(CalendarDay.pad(c.day, 2)) \(Self.monthNames[c.month - 1]) \(c.year) \(clock) GMT"
+        return "\(Self.weekdayNames[day.isoWeekday - 1]), \(CalendarDay.pad(c.day, 2)) \(Self.monthNames[c.month - 1]) \(c.year) \(clock) \(zone)"
     }
 
     /// Whole seconds, as HTTP dates carry them.

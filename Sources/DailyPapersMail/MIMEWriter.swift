@@ -1,3 +1,4 @@
+import DailyPapersCore
 import Foundation
 
 /// Writes a `MailMessage` in the wire form of RFC 5322 and MIME (RFC 2045-2047): CRLF line ends,
@@ -101,26 +102,10 @@ public struct MIMEWriter: Sendable {
         return out + current
     }
 
-    /// `Wed, 04 Dec 2024 08:13:20 +0000`, written by hand: a DateFormatter per message is costly and
-    /// a shared one is not safe across threads on every platform.
+    /// `Wed, 04 Dec 2024 08:13:20 +0000` (Core's formatter: a DateFormatter per message is costly, and
+    /// a shared one is not safe across threads on every platform).
     static func rfc5322Date(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Civil date from days since 1970 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(weekday), \(two(day)) \(months[month - 1]) \(year) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) +0000"
+        Timestamp(secondsSince1970: date.timeIntervalSince1970.rounded(.down)).rfc5322
     }
 }
 
