@@ -3,33 +3,50 @@ import Logging
 import Metrics
 import NIOCore
 import NIOPosix
+import PostgresKit
 import SQLKit
 import SQLiteKit
 import DailyPapersCore
 import Synchronization
 
-/// The database handle every store shares. SQLite runs in WAL mode: one writer connection, serialised
-/// by an async lock, and several reader connections that never block on it.
+/// The database handle every store shares, on either engine. The stores write one SQL that both
+/// engines accept and ask `SQLDatabase.isPostgres` where they must differ (search, locks).
+///
+/// - SQLite runs in WAL mode: one writer connection, serialised by an async lock, and several reader
+///   connections that never block on it.
+/// - PostgreSQL runs on a pool of connections (PostgresNIO's `PostgresClient`); writes run concurrently in
+///   READ COMMITTED transactions, retried when the server reports a deadlock or serialization failure.
 public final class Database: Sendable {
     public let location: DatabaseLocation
     let logger: Logger
-    private let writer: SQLiteConnection
-    private let readers: [SQLiteConnection]
+    private let backend: Backend
     private let nextReader = Atomic<Int>(0)
     private let writeLock = AsyncLock()
     /// Bumped by every committed write through this handle; pages cached in memory compare it.
     private let localWrites = Atomic<Int>(0)
 
-    private init(location: DatabaseLocation, logger: Logger, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private enum Backend: Sendable {
+        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection])
+        case postgres(PostgresClient, run: Task<Void, Never>)
+    }
+
+    private init(location: DatabaseLocation, logger: Logger, backend: Backend) {
         self.location = location
         self.logger = logger
-        self.writer = writer
-        self.readers = readers
+        self.backend = backend
+    }
+
+    public var isPostgres: Bool {
+        if case .postgres = backend { return true }
+        return false
     }
 
     public static func open(_ location: DatabaseLocation, readers readerCount: Int = 4, logger: Logger) async throws -> Database {
         let storage: SQLiteConnection.Storage
         switch location {
+        case .postgres(let settings):
+            let client = try await PostgresPool.start(settings, logger: logger)
+            return Database(location: location, logger: logger, backend: .postgres(client.client, run: client.run))
         case .sqliteFile(let path):
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
             if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
@@ -49,7 +66,7 @@ public final class Database: Sendable {
                 try await configure(r, isWriter: false, location: location)
                 readers.append(r)
             }
-            return Database(location: location, logger: logger, writer: writer, readers: readers)
+            return Database(location: location, logger: logger, backend: .sqlite(writer: writer, readers: readers))
         } catch {
             try? await writer.close()
             throw error
@@ -77,58 +94,111 @@ public final class Database: Sendable {
 
     /// Runs `body` on a reader connection (a consistent snapshot per statement).
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let i = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
         let start = ContinuousClock.now
         defer { Self.readTimer.record(duration: ContinuousClock.now - start) }
-        return try await body(readers[abs(i) % readers.count].sql())
+        switch backend {
+        case .sqlite(_, let readers):
+            let i = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+            return try await body(readers[abs(i) % readers.count].sql())
+        case .postgres(let client, _):
+            return try await client.withConnection { try await body($0.sql()) }
+        }
     }
 
     /// A consistent copy of the whole database, taken while it is in use (`VACUUM INTO`).
     public func backup(to path: String) async throws {
+        guard !isPostgres else {
+            throw ConfigurationError(setting: "backup", problem: "is for SQLite; back PostgreSQL up with pg_dump")
+        }
         guard !FileManager.default.fileExists(atPath: path) else {
             throw ConfigurationError(setting: "--to", problem: "'\(path)' exists already; choose a new file")
         }
         try await read { db in try await db.raw("VACUUM INTO \(bind: path)").run() }
     }
 
-    /// Runs `body` in one transaction on the writer connection: all of it is committed, or none of it.
+    /// Runs `body` in one transaction: all of it is committed, or none of it. On PostgreSQL `body` may run
+    /// again (from the start, in a new transaction) after a deadlock or serialization failure.
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let queued = ContinuousClock.now
-        return try await writeLock.withLock {
-            let start = ContinuousClock.now
-            Self.writeWaitTimer.record(duration: start - queued)
-            defer { Self.writeTimer.record(duration: ContinuousClock.now - start) }
-            let db = writer.sql()
-            try await db.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                localWrites.add(1, ordering: .relaxed)
-                return result
-            } catch {
-                do { try await db.raw("ROLLBACK").run() } catch {
-                    logger.error("rollback failed: \(error)")
-                }
-                throw error
+        switch backend {
+        case .sqlite(let writer, _):
+            return try await writeLock.withLock {
+                let start = ContinuousClock.now
+                Self.writeWaitTimer.record(duration: start - queued)
+                defer { Self.writeTimer.record(duration: ContinuousClock.now - start) }
+                return try await transaction(writer.sql(), begin: "BEGIN IMMEDIATE", body)
             }
+        case .postgres(let client, _):
+            var attempt = 1
+            while true {
+                do {
+                    return try await client.withConnection { conn in
+                        let start = ContinuousClock.now
+                        Self.writeWaitTimer.record(duration: start - queued)
+                        defer { Self.writeTimer.record(duration: ContinuousClock.now - start) }
+                        return try await transaction(conn.sql(), begin: "BEGIN", body)
+                    }
+                } catch let error as PSQLError where attempt < 5 && PostgresPool.isTransient(error) {
+                    logger.debug("retrying a transaction after \(PostgresPool.describe(error))")
+                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(5 * attempt))
+                }
+            }
+        }
+    }
+
+    private func transaction<T: Sendable>(_ db: any SQLDatabase, begin: String,
+                                          _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await db.raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            localWrites.add(1, ordering: .relaxed)
+            return result
+        } catch {
+            do { try await db.raw("ROLLBACK").run() } catch {
+                logger.error("rollback failed: \(error)")
+            }
+            throw error
         }
     }
 
     /// One statement outside a transaction, as an EventLoopFuture chain: whatever `body` chains after the
     /// statement runs on the connection's event loop the moment it commits, with no task hop in between.
     public func autocommitChain<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) -> EventLoopFuture<T>) async throws -> T {
-        try await writeLock.withLock { try await body(writer.sql()).get() }
+        switch backend {
+        case .sqlite(let writer, _):
+            return try await writeLock.withLock { try await body(writer.sql()).get() }
+        case .postgres(let client, _):
+            return try await client.withConnection { try await body($0.sql()).get() }
+        }
     }
 
-    /// Runs statements outside a transaction (VACUUM, checkpoints).
+    /// Runs statements outside a transaction (VACUUM, checkpoints, long copies).
     public func writeWithoutTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writeLock.withLock { try await body(writer.sql()) }
+        switch backend {
+        case .sqlite(let writer, _):
+            return try await writeLock.withLock { try await body(writer.sql()) }
+        case .postgres(let client, _):
+            return try await client.withConnection { try await body($0.sql()) }
+        }
     }
 
     public var writesThroughThisHandle: Int { localWrites.load(ordering: .relaxed) }
 
     public func close() async {
-        for r in readers { try? await r.close() }
-        try? await writer.close()
+        switch backend {
+        case .sqlite(let writer, let readers):
+            for r in readers { try? await r.close() }
+            try? await writer.close()
+        case .postgres(_, let run):
+            run.cancel()
+            await run.value
+        }
     }
+}
+
+extension SQLDatabase {
+    /// Where the two engines' SQL must differ (full-text search, row locks, aggregates).
+    public var isPostgres: Bool { dialect.name == "postgresql" }
 }

@@ -1,19 +1,23 @@
+import Foundation
+
 /// Where the data lives, parsed from `--database` / `DATABASE_URL`.
 public enum DatabaseLocation: Equatable, Sendable, CustomStringConvertible {
     case sqliteFile(path: String)
     /// Only for tests and throwaway runs.
     case sqliteMemory
+    case postgres(PostgresSettings)
 
     public static let defaultPath = "./dailypapers.sqlite"
 
-    /// Accepts a file path, `sqlite:///absolute/path`, `sqlite://relative/path`, `sqlite::memory:`.
+    /// Accepts a file path, `sqlite:///absolute/path`, `sqlite://relative/path`, `sqlite::memory:`, and
+    /// `postgres://user:password@host:port/database?sslmode=...` (see `PostgresSettings`).
     public init(parsing text: String) throws(ConfigurationError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { throw ConfigurationError(setting: "--database", problem: "is empty; give a file path or sqlite:///path") }
         let lower = trimmed.lowercased()
         if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
-            throw ConfigurationError(setting: "--database",
-                                     problem: "PostgreSQL is not supported yet; use a SQLite file path (the default is \(Self.defaultPath))")
+            self = .postgres(try PostgresSettings(url: trimmed))
+            return
         }
         if lower == "sqlite::memory:" || lower == ":memory:" { self = .sqliteMemory; return }
         if lower.hasPrefix("sqlite://") {
@@ -24,15 +28,17 @@ public enum DatabaseLocation: Equatable, Sendable, CustomStringConvertible {
         }
         if let colon = trimmed.range(of: "://") {
             throw ConfigurationError(setting: "--database",
-                                     problem: "unknown scheme '\(trimmed[..<colon.lowerBound])'; use a file path or sqlite:///path")
+                                     problem: "unknown scheme '\(trimmed[..<colon.lowerBound])'; use a file path, sqlite:///path or postgres://")
         }
         self = .sqliteFile(path: trimmed)
     }
 
+    /// Safe to log: a PostgreSQL password is never shown.
     public var description: String {
         switch self {
         case .sqliteFile(let path): return "sqlite://\(path)"
         case .sqliteMemory: return "sqlite::memory:"
+        case .postgres(let settings): return settings.description
         }
     }
 }
@@ -47,5 +53,3 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
     }
     public var description: String { "\(setting) \(problem)" }
 }
-
-import Foundation

@@ -8,6 +8,13 @@ enum FeaturedCounts {
     struct Counts: Sendable { var upvotes: Int; var comments: Int }
 
     static func recompute(_ paperID: String, trending: Trending, on db: any SQLDatabase) async throws -> Counts? {
+        // Under PostgreSQL's READ COMMITTED, the UPDATE below would count with a snapshot taken before it
+        // waited for another voter's row lock, and lose that vote. Taking the row lock in a statement of
+        // its own first means the counting statement starts after the other transaction committed.
+        // (SQLite has one writer at a time; nothing to do.)
+        if db.isPostgres {
+            try await db.raw("SELECT paper_id FROM featured WHERE paper_id = \(bind: paperID) FOR UPDATE").run()
+        }
         guard let row = try await db.raw("""
             UPDATE featured SET
               upvotes = imported_upvotes + (SELECT COUNT(*) FROM votes v WHERE v.paper_id = featured.paper_id),

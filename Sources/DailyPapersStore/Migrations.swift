@@ -125,6 +125,24 @@ enum Migrations {
                     SELECT p.arxiv_id, p.title, p.abstract,
                       COALESCE((SELECT group_concat(a.name, ', ') FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '')
                     FROM papers p
+                    """],
+                  postgres: [
+                    // A stored tsvector with the title weighted A, authors B, the abstract C, and a GIN index.
+                    """
+                    CREATE TABLE papers_fts (
+                      arxiv_id TEXT PRIMARY KEY REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      title TEXT NOT NULL, abstract TEXT NOT NULL, authors TEXT NOT NULL,
+                      document tsvector GENERATED ALWAYS AS (
+                        setweight(to_tsvector('english', title), 'A') ||
+                        setweight(to_tsvector('english', authors), 'B') ||
+                        setweight(to_tsvector('english', abstract), 'C')) STORED)
+                    """,
+                    "CREATE INDEX papers_fts_document ON papers_fts USING GIN (document)",
+                    """
+                    INSERT INTO papers_fts (arxiv_id, title, abstract, authors)
+                    SELECT p.arxiv_id, p.title, p.abstract,
+                      COALESCE((SELECT string_agg(a.name, ', ' ORDER BY a.position) FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '')
+                    FROM papers p
                     """]),
         Migration(number: 13, name: "add_user_accounts",
                   why: "Local members: email, password hash (bcrypt), role, verification and bans on the users imported ones share.",

@@ -31,10 +31,12 @@ extension PaperStore {
     static func reindex(_ ids: [String], on db: any SQLDatabase) async throws {
         let binds: [any Encodable & Sendable] = ids
         try await db.raw("DELETE FROM papers_fts WHERE arxiv_id IN (\(binds: binds))").run()
+        let authors = db.isPostgres
+            ? "string_agg(a.name, ', ' ORDER BY a.position)" : "group_concat(a.name, ', ')"
         try await db.raw("""
             INSERT INTO papers_fts (arxiv_id, title, abstract, authors)
             SELECT p.arxiv_id, p.title, p.abstract,
-              COALESCE((SELECT group_concat(a.name, ', ') FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '')
+              COALESCE((SELECT \(unsafeRaw: authors) FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '')
             FROM papers p WHERE p.arxiv_id IN (\(binds: binds))
             """).run()
     }

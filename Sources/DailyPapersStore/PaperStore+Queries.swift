@@ -106,13 +106,26 @@ extension PaperStore {
     public func searchHits(_ text: String, filters: SearchFilters) async throws -> [SearchHit] {
         guard let query = SearchQuery(text) else { return [] }
         return try await database.read { db in
-            var sql = SQLQueryString("""
-                SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns),
-                  snippet(papers_fts, 2, char(57344), char(57345), '…', 28) AS snip
-                FROM papers_fts JOIN featured f ON f.paper_id = papers_fts.arxiv_id
-                JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
-                WHERE papers_fts MATCH \(bind: query.match) AND f.hidden = 0
-                """)
+            let postgres = db.isPostgres
+            var sql: SQLQueryString
+            if postgres {
+                // The snippet is made in Swift below: ts_headline would drop `<...>` from abstracts as markup.
+                sql = SQLQueryString("""
+                    SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns),
+                      ts_rank_cd('{0.1, 0.1, 0.3, 1.0}', s.document, to_tsquery('english', \(bind: query.tsquery))) AS rank
+                    FROM papers_fts s JOIN featured f ON f.paper_id = s.arxiv_id
+                    JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
+                    WHERE s.document @@ to_tsquery('english', \(bind: query.tsquery)) AND f.hidden = 0
+                    """)
+            } else {
+                sql = SQLQueryString("""
+                    SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns),
+                      snippet(papers_fts, 2, char(57344), char(57345), '…', 28) AS snip
+                    FROM papers_fts JOIN featured f ON f.paper_id = papers_fts.arxiv_id
+                    JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
+                    WHERE papers_fts MATCH \(bind: query.match) AND f.hidden = 0
+                    """)
+            }
             Self.appendFilters(FeedQuery(category: filters.category), to: &sql)
             if let from = filters.from { sql.appendLiteral(" AND f.day >= "); sql.appendInterpolation(bind: from.iso) }
             if let to = filters.to { sql.appendLiteral(" AND f.day <= "); sql.appendInterpolation(bind: to.iso) }
@@ -127,7 +140,10 @@ extension PaperStore {
                 sql.appendLiteral(")")
             }
             switch filters.sort {
-            case .relevance: sql.appendLiteral(" ORDER BY bm25(papers_fts, 0.0, 10.0, 1.0, 3.0), f.submitted_at DESC")
+            // Title ten times an abstract match, authors three times, on either engine.
+            case .relevance:
+                sql.appendLiteral(postgres ? " ORDER BY rank DESC, f.submitted_at DESC"
+                                           : " ORDER BY bm25(papers_fts, 0.0, 10.0, 1.0, 3.0), f.submitted_at DESC")
             case .newest: sql.appendLiteral(" ORDER BY f.submitted_at DESC, f.paper_id")
             case .upvotes: sql.appendLiteral(" ORDER BY f.upvotes DESC, f.submitted_at DESC")
             }
@@ -137,7 +153,11 @@ extension PaperStore {
             sql.appendInterpolation(bind: filters.offset)
             let rows = try await db.raw(sql).all()
             let papers = try await Self.attachAuthorsAndCategories(try rows.map(RowDecoding.featured(from:)), on: db)
-            return try zip(papers, rows).map { SearchHit(paper: $0, snippet: try $1.decode(column: "snip", as: String.self)) }
+            return try zip(papers, rows).map { paper, row in
+                let snippet = postgres ? SearchSnippet.make(paper.paper.abstract, query: query)
+                                       : try row.decode(column: "snip", as: String.self)
+                return SearchHit(paper: paper, snippet: snippet)
+            }
         }
     }
 
@@ -168,15 +188,17 @@ extension PaperStore {
         }
     }
 
-    /// `(col1 LIKE pattern ESCAPE '\' OR col2 LIKE pattern ESCAPE '\')`
+    /// `(lower(col1) LIKE lower(pattern) ESCAPE '\' OR ...)`
     static func appendMatch(_ pattern: String, columns: [String], to sql: inout SQLQueryString) {
         sql.appendLiteral("(")
         for (i, column) in columns.enumerated() {
             sql.appendLiteral(i == 0 ? "" : " OR ")
+            // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            sql.appendLiteral("lower(")
             sql.appendInterpolation(unsafeRaw: column)
-            sql.appendLiteral(" LIKE ")
+            sql.appendLiteral(") LIKE lower(")
             sql.appendInterpolation(bind: pattern)
-            sql.appendLiteral(" ESCAPE '\\'")
+            sql.appendLiteral(") ESCAPE '\\'")
         }
         sql.appendLiteral(")")
     }

@@ -1,13 +1,19 @@
-/// Turns whatever a reader typed into a safe FTS5 query: every word becomes a quoted term (so FTS5's
-/// operators and syntax errors cannot arise), `"quoted phrases"` stay phrases, and a trailing `*`
+/// Turns whatever a reader typed into a safe full-text query: every word becomes a quoted term (so the
+/// engine's operators and syntax errors cannot arise), `"quoted phrases"` stay phrases, and a trailing `*`
 /// makes a prefix (`diffus*`). All terms must match. Returns nil when nothing searchable is left.
 public struct SearchQuery: Sendable, Equatable {
-    public let terms: [String]
+    /// One term: a word, or the words of a phrase in order; `prefix` for a single word ending in `*`.
+    public struct Term: Sendable, Equatable {
+        public var words: [String]
+        public var prefix: Bool
+    }
+
+    public let parts: [Term]
 
     public init?(_ text: String, maxTerms: Int = 16) {
-        var terms: [String] = []
+        var parts: [Term] = []
         var rest = Substring(text.prefix(1000))
-        while !rest.isEmpty, terms.count < maxTerms {
+        while !rest.isEmpty, parts.count < maxTerms {
             rest = rest.drop(while: { $0.isWhitespace })
             guard let first = rest.first else { break }
             var raw: Substring
@@ -26,13 +32,26 @@ public struct SearchQuery: Sendable, Equatable {
             // Keep letters, digits and inner spaces; everything else separates words, as the tokenizer would.
             let words = raw.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
             guard !words.isEmpty else { continue }
-            let quoted = "\"" + words.joined(separator: " ") + "\""
-            terms.append(prefix && words.count == 1 && words[0].count >= 2 ? quoted + "*" : quoted)
+            parts.append(Term(words: words, prefix: prefix && words.count == 1 && words[0].count >= 2))
         }
-        guard !terms.isEmpty else { return nil }
-        self.terms = terms
+        guard !parts.isEmpty else { return nil }
+        self.parts = parts
+    }
+
+    /// Each term as FTS5 writes it: `"language models"`, `"diffus"*`.
+    public var terms: [String] {
+        parts.map { "\"" + $0.words.joined(separator: " ") + "\"" + ($0.prefix ? "*" : "") }
     }
 
     /// The FTS5 MATCH expression.
     public var match: String { terms.joined(separator: " ") }
+
+    /// The same query for PostgreSQL's `to_tsquery`: phrases with `<->`, prefixes with `:*`, all terms
+    /// joined by `&`. Words hold only letters and digits, so quoting each one cannot be broken out of.
+    public var tsquery: String {
+        parts.map { term in
+            let words = term.words.map { "'\($0.lowercased())'" }
+            return words.count == 1 ? words[0] + (term.prefix ? ":*" : "") : "(" + words.joined(separator: " <-> ") + ")"
+        }.joined(separator: " & ")
+    }
 }

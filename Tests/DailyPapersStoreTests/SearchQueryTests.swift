@@ -1,4 +1,4 @@
-import DailyPapersStore
+@testable import DailyPapersStore
 import Testing
 
 @Suite struct SearchQueryTests {
@@ -12,6 +12,22 @@ import Testing
         #expect(SearchQuery("  *  %% ( ) ") == nil)
         #expect(SearchQuery("") == nil)
         #expect(try #require(SearchQuery(String(repeating: "w ", count: 100))).terms.count == 16)
+    }
+
+    @Test func theSameQueryForPostgreSQL() throws {
+        #expect(try #require(SearchQuery(#""Language models" diffus* O'Brien's"#)).tsquery
+                == "('language' <-> 'models') & 'diffus':* & ('o' <-> 'brien' <-> 's')")
+        #expect(try #require(SearchQuery("NEAR(a b) | !x & 'y'")).tsquery == "('near' <-> 'a') & 'b' & 'x' & 'y'")
+    }
+
+    @Test func snippetsMarkMatchesAndCutAroundThem() throws {
+        let text = (1...60).map { "w\($0)" }.joined(separator: " ") + " <b>Diffusion</b> models & more"
+        let snippet = SearchSnippet.make(text, query: try #require(SearchQuery("model diffus*")), words: 10)
+        #expect(snippet.hasPrefix("…"))
+        #expect(snippet.hasSuffix("<b>\u{E000}Diffusion\u{E001}</b> \u{E000}models\u{E001}…"))
+        #expect(!snippet.contains("w40 ") && snippet.contains("w55"))
+        let short = SearchSnippet.make("Models: a study.", query: try #require(SearchQuery("model")))
+        #expect(short == "\u{E000}Models\u{E001}: a study.")
     }
 }
 

@@ -20,20 +20,42 @@ public enum Fixtures {
 public struct TestDatabase: Sendable {
     public let database: Database
     public let folder: String
+    /// The SQLite file (meaningless when the tests run on PostgreSQL).
     public var path: String { folder + "/test.sqlite" }
 
-    /// Opens a migrated database in a new temporary folder.
+    /// `DAILYPAPERS_TEST_DATABASE=postgres://...` runs every test that uses this helper on PostgreSQL, each
+    /// in a schema of its own that is dropped afterwards; otherwise tests use a new SQLite file.
+    public static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["DAILYPAPERS_TEST_DATABASE"].flatMap { $0.hasPrefix("postgres") ? $0 : nil }
+    }
+    public static var isPostgres: Bool { postgresURL != nil }
+
+    /// Opens a migrated database in a new temporary folder (files and mail of the test go there too).
     public static func make() async throws -> TestDatabase {
         let folder = NSTemporaryDirectory() + "dailypapers-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let db = try await Database.open(.sqliteFile(path: folder + "/test.sqlite"), logger: logger)
+        let location: DatabaseLocation
+        if let url = postgresURL {
+            guard case .postgres(var settings) = try DatabaseLocation(parsing: url) else { fatalError("not a postgres URL") }
+            settings.schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            settings.poolSize = 8
+            location = .postgres(settings)
+        } else {
+            location = .sqliteFile(path: folder + "/test.sqlite")
+        }
+        let db = try await Database.open(location, logger: logger)
         try await Migrator.migrate(db, logger: logger)
         return TestDatabase(database: db, folder: folder)
     }
 
     public func close() async {
+        if case .postgres(let settings) = database.location, let schema = settings.schema {
+            _ = try? await database.writeWithoutTransaction { db in
+                try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+            }
+        }
         await database.close()
         try? FileManager.default.removeItem(atPath: folder)
     }
