@@ -268,5 +268,13 @@ enum Migrations {
                       PRIMARY KEY (subscription_id, period))
                     """, "CREATE INDEX deliveries_updated ON deliveries (updated_at)",
                     "CREATE INDEX deliveries_period_status ON deliveries (period, status)"]),
+        Migration(number: 23, name: "create_job_leases",
+                  why: "Several serve processes on one database: a scheduled job runs in the one process holding its lease, which expires if that process dies.",
+                  statements: ["""
+                    CREATE TABLE job_leases (
+                      name TEXT PRIMARY KEY,
+                      holder TEXT NOT NULL,
+                      expires_at BIGINT NOT NULL)
+                    """]),
     ]
 }

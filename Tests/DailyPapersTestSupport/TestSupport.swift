@@ -50,6 +50,13 @@ public struct TestDatabase: Sendable {
         return TestDatabase(database: db, folder: folder)
     }
 
+    /// A second handle on the same data, as a second process would have.
+    public func openAnother() async throws -> Database {
+        var logger = Logger(label: "test-2")
+        logger.logLevel = .warning
+        return try await Database.open(database.location, logger: logger)
+    }
+
     public func close() async {
         if case .postgres(let settings) = database.location, let schema = settings.schema {
             _ = try? await database.writeWithoutTransaction { db in

@@ -81,7 +81,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
 
     var services: [any Service] = []
     if let plan = configuration.ingest { services.append(IngestScheduler(plan: plan, database: database, logger: logger)) }
-    if let schedule = configuration.digestSchedule { services.append(DigestScheduler(schedule: schedule, job: digest, logger: logger)) }
+    if let schedule = configuration.digestSchedule { services.append(DigestScheduler(schedule: schedule, job: digest, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger)) }
     services.append(DatabaseCloser(database: database))
     return Application(
         router: router,

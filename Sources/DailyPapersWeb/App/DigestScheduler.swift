@@ -10,6 +10,8 @@ import ServiceLifecycle
 struct DigestScheduler: Service {
     let schedule: IngestSchedule
     let job: DigestJob
+    /// With several `serve` processes on one database, the one holding the lease sends.
+    let exclusive: ExclusiveJob
     let logger: Logger
 
     func run() async throws {
@@ -27,8 +29,9 @@ struct DigestScheduler: Service {
             if day.isoWeekday == 1 { periods.append(.weekly(containing: day.advanced(by: -7))) }
             for period in periods {
                 do {
-                    let report = try await job.run(.init(period: period))
-                    logger.info("digest \(period.key): \(report)")
+                    if let report = try await exclusive.run("digest", { [job] in try await job.run(.init(period: period)) }) {
+                        logger.info("digest \(period.key): \(report)")
+                    }
                 } catch {
                     logger.error("digest \(period.key) failed: \(error); the next run (or `dailypapers digest send`) picks up what is left")
                 }

@@ -34,8 +34,11 @@ struct IngestScheduler: Service {
             _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(max(0, next.timeIntervalSinceNow))) }
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             do {
-                let report = try await job.run(plan.options)
-                logger.info("arXiv ingest: \(report.papers) papers, \(report.problems.count) refused")
+                let options = plan.options
+                let exclusive = ExclusiveJob(database: database, logger: logger)
+                if let report = try await exclusive.run("arxiv-ingest", { try await job.run(options) }) {
+                    logger.info("arXiv ingest: \(report.papers) papers, \(report.problems.count) refused")
+                }
             } catch {
                 logger.error("arXiv ingest failed: \(error)")
             }

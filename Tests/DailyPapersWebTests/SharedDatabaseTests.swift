@@ -1,0 +1,95 @@
+import DailyPapersCore
+import DailyPapersJobs
+import DailyPapersStore
+import DailyPapersTestSupport
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// Two handles on one database behave as two `serve` processes would (run on PostgreSQL when the suite is,
+/// on one SQLite file otherwise).
+@Suite struct SharedDatabaseTests {
+    static let logger = Logger(label: "test")
+
+    @Test func aScheduledJobRunsInOneProcessAtATime() async throws {
+        try await TestDatabase.with { t in
+            let other = try await t.openAnother()
+            defer { Task { await other.close() } }
+            let a = ExclusiveJob(database: t.database, holder: "a", leaseDuration: .seconds(3), logger: Self.logger)
+            let b = ExclusiveJob(database: other, holder: "b", leaseDuration: .seconds(3), logger: Self.logger)
+            let running = Atomic<Int>(0), most = Atomic<Int>(0), runs = Atomic<Int>(0)
+            @Sendable func work() async throws -> String {
+                let now = running.add(1, ordering: .relaxed).newValue
+                _ = most.max(now, ordering: .relaxed)
+                runs.add(1, ordering: .relaxed)
+                // Longer than the lease: it holds only because it is renewed.
+                try await Task.sleep(for: .milliseconds(3500))
+                running.subtract(1, ordering: .relaxed)
+                return "done"
+            }
+            async let first = a.run("digest", work)
+            try await Task.sleep(for: .milliseconds(100))
+            // While `a` works (past its first lease period), `b` keeps being turned away.
+            var refused = 0
+            for _ in 0..<6 {
+                if try await b.run("digest", work) == nil { refused += 1 }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            #expect(try await first == "done")
+            #expect(refused == 6)
+            #expect(runs.load(ordering: .relaxed) == 1 && most.load(ordering: .relaxed) == 1)
+            // Released at the end: the next scheduled run may happen anywhere.
+            #expect(try await b.run("digest", { "b ran" }) == "b ran")
+        }
+    }
+
+    @Test func aLeaseOfADeadProcessRunsOut() async throws {
+        try await TestDatabase.with { t in
+            let leases = JobLeaseStore(database: t.database)
+            let past = Timestamp.now.adding(seconds: -120)
+            #expect(try await leases.acquire("ingest", holder: "dead", for: .seconds(60), now: past))
+            #expect(try await leases.holder(of: "ingest") == nil)
+            #expect(try await leases.acquire("ingest", holder: "alive", for: .seconds(60)))
+            #expect(try await !leases.acquire("ingest", holder: "late", for: .seconds(60)))
+            #expect(try await leases.holder(of: "ingest") == "alive")
+            // Releasing someone else's lease does nothing.
+            try await leases.release("ingest", holder: "late")
+            #expect(try await leases.holder(of: "ingest") == "alive")
+        }
+    }
+
+    @Test func votesThroughTwoHandlesAreCountedOnce() async throws {
+        try await TestDatabase.with { t in
+            let other = try await t.openAnother()
+            defer { Task { await other.close() } }
+            let papers = PaperStore(database: t.database)
+            let paper = Paper(id: ArxivID(parsing: "2411.00001")!, title: "Shared", abstract: "A")
+            try await papers.saveFeatured([FeaturedPaper(paper: paper, day: CalendarDay(iso: "2026-11-27")!, submittedAt: .now, upvotes: 7)])
+            let accounts = AccountStore(database: t.database)
+            var ids: [Int] = []
+            for i in 0..<30 {
+                ids.append(try await accounts.create(username: "v\(i)", fullname: "V", email: "v\(i)@example.org", passwordHash: "x").id)
+            }
+            let stores = [VoteStore(database: t.database), VoteStore(database: other)]
+            // Every member votes through both "processes" at once, then half take it back, twice over.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (i, id) in ids.enumerated() {
+                    group.addTask { _ = try await stores[i % 2].setVote(userID: id, paper: paper.id, voted: true) }
+                    group.addTask { _ = try await stores[(i + 1) % 2].setVote(userID: id, paper: paper.id, voted: true) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await papers.paper(paper.id)?.featured?.upvotes == 37)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (i, id) in ids.enumerated() where i % 2 == 0 {
+                    group.addTask { _ = try await stores[i % 2].setVote(userID: id, paper: paper.id, voted: false) }
+                    group.addTask { _ = try await stores[(i + 1) % 2].setVote(userID: id, paper: paper.id, voted: false) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await papers.paper(paper.id)?.featured?.upvotes == 22)
+            #expect(try await VoteStore(database: other).count(paper: paper.id) == 15)
+        }
+    }
+}
