@@ -31,14 +31,18 @@ extension PaperStore {
     static func reindex(_ ids: [String], on db: any SQLDatabase) async throws {
         let binds: [any Encodable & Sendable] = ids
         try await db.raw("DELETE FROM papers_fts WHERE arxiv_id IN (\(binds: binds))").run()
-        let authors = db.isPostgres
-            ? "string_agg(a.name, ', ' ORDER BY a.position)" : "group_concat(a.name, ', ')"
+        let authors = authorList(on: db)
         try await db.raw("""
             INSERT INTO papers_fts (arxiv_id, title, abstract, authors)
             SELECT p.arxiv_id, p.title, p.abstract,
               COALESCE((SELECT \(unsafeRaw: authors) FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '')
             FROM papers p WHERE p.arxiv_id IN (\(binds: binds))
             """).run()
+    }
+
+    /// The aggregate that joins a paper's author names for the search index, in each engine's words.
+    static func authorList(on db: any SQLDatabase) -> String {
+        db.isPostgres ? "string_agg(a.name, ', ' ORDER BY a.position)" : "group_concat(a.name, ', ')"
     }
 
     private static func upsertPaperRows(_ papers: [Paper], on db: any SQLDatabase, now: Int64) async throws {

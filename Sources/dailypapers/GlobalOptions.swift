@@ -5,7 +5,7 @@ import Logging
 
 /// Options every command shares. Each falls back to an environment variable, then a safe default.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite file path or sqlite:///path (env DATABASE_URL; default ./dailypapers.sqlite).")
+    @Option(name: .long, help: "SQLite file path, sqlite:///path, or postgres://user:password@host:5432/db?sslmode=prefer (env DATABASE_URL; default ./dailypapers.sqlite).")
     var database: String?
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error (env LOG_LEVEL; default info).")

@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import SQLKit
+
+/// Moves a whole instance from one database to another (SQLite to PostgreSQL, or back): every table in
+/// an order that satisfies its foreign keys, ids kept, the search index rebuilt on the target. The target
+/// must be new; everything is written in one transaction there, so a failed copy leaves it empty.
+public enum DatabaseCopy {
+    /// A table and the columns that order it (its primary key), for paging through it by key.
+    struct Table: Sendable {
+        let name: String
+        let key: [String]
+    }
+
+    /// Parents before children. `papers_fts` is rebuilt, `schema_migrations` is the target's own, and
+    /// `job_leases` belong to the processes of the old instance.
+    static let tables: [Table] = [
+        Table(name: "users", key: ["id"]),
+        Table(name: "papers", key: ["arxiv_id"]),
+        Table(name: "paper_authors", key: ["paper_id", "position"]),
+        Table(name: "paper_categories", key: ["paper_id", "category"]),
+        Table(name: "featured", key: ["paper_id"]),
+        Table(name: "site_state", key: ["key"]),
+        Table(name: "harvest_state", key: ["source"]),
+        Table(name: "upvote_history", key: ["paper_id", "at"]),
+        Table(name: "sessions", key: ["token_hash"]),
+        Table(name: "account_tokens", key: ["token_hash"]),
+        Table(name: "votes", key: ["user_id", "paper_id"]),
+        // Ordered by id, a reply always comes after the comment it answers.
+        Table(name: "comments", key: ["id"]),
+        Table(name: "moderation_log", key: ["id"]),
+        Table(name: "author_claims", key: ["paper_id", "user_id"]),
+        Table(name: "subscriptions", key: ["id"]),
+        Table(name: "deliveries", key: ["subscription_id", "period"]),
+    ]
+
+    /// Tables whose `id` the target numbers by itself afterwards (PostgreSQL identity columns).
+    static let identityTables = ["users", "comments", "moderation_log", "subscriptions"]
+
+    public struct Report: Sendable, CustomStringConvertible {
+        public var rows: [(table: String, count: Int)] = []
+        public var description: String { rows.map { "\($0.table) \($0.count)" }.joined(separator: ", ") }
+    }
+
+    enum Kind { case integer, real, text }
+    enum Cell: Encodable, Sendable {
+        case null, integer(Int64), real(Double), text(String)
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .null: try c.encodeNil()
+            case .integer(let v): try c.encode(v)
+            case .real(let v): try c.encode(v)
+            case .text(let v): try c.encode(v)
+            }
+        }
+    }
+
+    public static func copy(from source: Database, to target: Database, logger: Logger,
+                            progress: @escaping @Sendable (String, Int) -> Void = { _, _ in }) async throws -> Report {
+        let expected = Migrations.all.map(\.number)
+        guard try await Migrator.appliedNumbers(source) == expected else {
+            throw ConfigurationError(setting: "--from", problem: "is not at the current schema; run `dailypapers migrate --database` on it first")
+        }
+        try await Migrator.migrate(target, logger: logger)
+        return try await target.write { dst in
+            for check in ["users", "papers", "subscriptions"] {
+                if try await dst.raw("SELECT 1 AS x FROM \(ident: check) LIMIT 1").first() != nil {
+                    throw ConfigurationError(setting: "--to", problem: "already holds data (table \(check)); copy into a new, empty database")
+                }
+            }
+            // The migrations seeded these; the source's values replace them.
+            try await dst.raw("DELETE FROM site_state").run()
+            var report = Report()
+            for table in tables {
+                let columns = try await source.read { try await Self.columns(of: table.name, on: $0) }
+                let count = try await copyTable(table, columns: columns, from: source, to: dst, progress: progress)
+                report.rows.append((table.name, count))
+            }
+            try await rebuildSearchIndex(on: dst)
+            if dst.isPostgres {
+                for table in identityTables {
+                    try await dst.raw("""
+                        SELECT setval(pg_get_serial_sequence(\(bind: table), 'id'), COALESCE((SELECT MAX(id) FROM \(ident: table)), 0) + 1, false)
+                        """).run()
+                }
+            }
+            return report
+        }
+    }
+
+    /// Column names and kinds as the source declares them (generated columns left out).
+    static func columns(of table: String, on db: any SQLDatabase) async throws -> [(name: String, kind: Kind)] {
+        let rows: [(String, String)]
+        if db.isPostgres {
+            rows = try await db.raw("""
+                SELECT column_name, data_type FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = \(bind: table) AND is_generated = 'NEVER'
+                ORDER BY ordinal_position
+                """).all().map { (try $0.decode(column: "column_name", as: String.self), try $0.decode(column: "data_type", as: String.self)) }
+        } else {
+            rows = try await db.raw("SELECT name, type FROM pragma_table_info(\(bind: table)) ORDER BY cid").all()
+                .map { (try $0.decode(column: "name", as: String.self), try $0.decode(column: "type", as: String.self)) }
+        }
+        guard !rows.isEmpty else { throw StoreError("table \(table) is missing from the source") }
+        return rows.map { name, type in
+            let t = type.uppercased()
+            let kind: Kind = t.contains("INT") ? .integer : (t.contains("DOUBLE") || t.contains("REAL") || t.contains("FLOAT")) ? .real : .text
+            return (name, kind)
+        }
+    }
+
+    /// Pages through the source by primary key (`WHERE (k1, k2) > (...)`), writing each page as one
+    /// multi-row insert.
+    private static func copyTable(_ table: Table, columns: [(name: String, kind: Kind)], from source: Database,
+                                  to dst: any SQLDatabase, progress: @Sendable (String, Int) -> Void) async throws -> Int {
+        let pageSize = max(50, 8000 / columns.count)
+        let columnList = columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        let keyList = table.key.map { "\"\($0)\"" }.joined(separator: ", ")
+        var cursor: [Cell]?
+        var total = 0
+        while true {
+            let after = cursor
+            let rows: [[Cell]] = try await source.read { src in
+                var sql = SQLQueryString("SELECT \(unsafeRaw: columnList) FROM \(unsafeRaw: table.name)")
+                if let after {
+                    sql.appendLiteral(" WHERE (\(keyList)) > (")
+                    sql.appendInterpolation(binds: after as [any Encodable & Sendable])
+                    sql.appendLiteral(")")
+                }
+                sql.appendLiteral(" ORDER BY \(keyList) LIMIT \(pageSize)")
+                return try await src.raw(sql).all().map { row in try columns.map { try cell(row, $0.name, $0.kind) } }
+            }
+            guard !rows.isEmpty else { break }
+            var insert = SQLQueryString("INSERT INTO \(unsafeRaw: table.name) (\(unsafeRaw: columnList)) VALUES ")
+            for (i, row) in rows.enumerated() {
+                insert.appendLiteral(i == 0 ? "(" : ", (")
+                insert.appendInterpolation(binds: row as [any Encodable & Sendable])
+                insert.appendLiteral(")")
+            }
+            try await dst.raw(insert).run()
+            total += rows.count
+            progress(table.name, total)
+            let keyIndexes = table.key.map { k in columns.firstIndex { $0.name == k }! }
+            cursor = keyIndexes.map { rows[rows.count - 1][$0] }
+            if rows.count < pageSize { break }
+        }
+        return total
+    }
+
+    private static func cell(_ row: any SQLRow, _ column: String, _ kind: Kind) throws -> Cell {
+        switch kind {
+        case .integer: return try row.decode(column: column, as: Int64?.self).map(Cell.integer) ?? .null
+        case .real: return try row.decode(column: column, as: Double?.self).map(Cell.real) ?? .null
+        case .text: return try row.decode(column: column, as: String?.self).map(Cell.text) ?? .null
+        }
+    }
+
+    static func rebuildSearchIndex(on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM papers_fts").run()
+        let authors = PaperStore.authorList(on: db)
+        try await db.raw("""
+            INSERT INTO papers_fts (arxiv_id, title, abstract, authors)
+            SELECT p.arxiv_id, p.title, p.abstract,
+              COALESCE((SELECT \(unsafeRaw: authors) FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '')
+            FROM papers p
+            """).run()
+    }
+}
