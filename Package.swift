@@ -88,6 +88,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmark helpers (search latency, the synthetic corpus); not part of the product binary.
+        .executableTarget(
+            name: "dailypapers-bench",
+            dependencies: ["DailyPapersCore", "DailyPapersStore", "DailyPapersIngest",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/Tool"
+        ),
         .target(
             name: "DailyPapersTestSupport",
             dependencies: ["DailyPapersCore", "DailyPapersStore", "DailyPapersJobs",

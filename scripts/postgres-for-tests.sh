@@ -20,7 +20,7 @@ if [ ! -f "$DATA/PG_VERSION" ]; then
   as_pg "$BIN/initdb -D $DATA -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8" >/dev/null
 fi
 if ! as_pg "$BIN/pg_ctl -D $DATA status" >/dev/null 2>&1; then
-  as_pg "$BIN/pg_ctl -D $DATA -l $DATA/server.log -w start -o \"-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\"" >/dev/null
+  as_pg "$BIN/pg_ctl -D $DATA -l $DATA/server.log -w start -o \"-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=256MB\"" >/dev/null
 fi
 as_pg "$BIN/psql -h 127.0.0.1 -p $PORT -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname = 'dailypapers_test'\"" | grep -q 1 \
   || as_pg "$BIN/createdb -h 127.0.0.1 -p $PORT -U postgres dailypapers_test"

@@ -31,10 +31,10 @@ echo "smoke: ok (home page shows papers, API serves the seed paper, bad date is 
 trap 'rm -rf "$work"' EXIT
 
 # Bad settings stop start-up naming each of them, before anything is opened or served.
-if out=$("$bin" serve --port nope --database postgres://u@localhost/db --public-url ftp://x 2>&1); then
+if out=$("$bin" serve --port nope --database 'postgres://u@localhost/db?sslmode=maybe' --public-url ftp://x 2>&1); then
   echo "smoke: serve started with bad settings"; exit 1
 fi
-for word in "--port 'nope'" "PostgreSQL is not supported yet" "--public-url 'ftp://x'"; do
+for word in "--port 'nope'" "sslmode 'maybe'" "--public-url 'ftp://x'"; do
   grep -qF -- "$word" <<<"$out" || { echo "smoke: start-up error does not name: $word"; echo "$out"; exit 1; }
 done
 echo "smoke: ok (bad settings are named)"

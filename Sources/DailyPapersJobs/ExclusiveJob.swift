@@ -32,24 +32,25 @@ public struct ExclusiveJob: Sendable {
             logger.info("\(name): another process runs it (\(other ?? "lease just expired")); skipped here")
             return nil
         }
-        let result = try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask { [leases, holder, leaseDuration, logger] in
-                // Renew at a third of the lease, so one slow database round trip does not lose it.
-                while !Task.isCancelled {
-                    try await Task.sleep(for: leaseDuration / 3)
-                    if try await !leases.acquire(name, holder: holder, for: leaseDuration) {
-                        logger.warning("\(name): lease taken over by another process while running")
-                    }
+        // Renewal runs beside the job; when the job ends it is cancelled and awaited before the lease is
+        // given up, so a renewal still in flight cannot take the lease back after the release.
+        let renewal = Task { [leases, holder, leaseDuration, logger] in
+            // At a third of the lease, so one slow database round trip does not lose it.
+            while !Task.isCancelled {
+                try await Task.sleep(for: leaseDuration / 3)
+                if try await !leases.acquire(name, holder: holder, for: leaseDuration) {
+                    logger.warning("\(name): lease taken over by another process while running")
                 }
-                return nil
             }
-            defer { group.cancelAll() }
-            while let next = try await group.next() {
-                if let value = next { return value }
-            }
-            throw CancellationError()
         }
+        let result: T
+        do { result = try await body() } catch {
+            renewal.cancel()
+            _ = await renewal.result
+            throw error
+        }
+        renewal.cancel()
+        _ = await renewal.result
         try? await leases.release(name, holder: holder)
         return result
     }

@@ -24,6 +24,8 @@ public final class Database: Sendable {
     private let writeLock = AsyncLock()
     /// Bumped by every committed write through this handle; pages cached in memory compare it.
     private let localWrites = Atomic<Int>(0)
+    /// After `close`, every call fails at once (a closed pool would otherwise wait for a connection forever).
+    private let closed = Atomic<Bool>(false)
 
     private enum Backend: Sendable {
         case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection])
@@ -94,6 +96,7 @@ public final class Database: Sendable {
 
     /// Runs `body` on a reader connection (a consistent snapshot per statement).
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try checkOpen()
         let start = ContinuousClock.now
         defer { Self.readTimer.record(duration: ContinuousClock.now - start) }
         switch backend {
@@ -101,8 +104,12 @@ public final class Database: Sendable {
             let i = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
             return try await body(readers[abs(i) % readers.count].sql())
         case .postgres(let client, _):
-            return try await client.withConnection { try await body($0.sql()) }
+            return try await PostgresPool.describingErrors { try await client.withConnection { try await body($0.sql()) } }
         }
+    }
+
+    private func checkOpen() throws {
+        if closed.load(ordering: .relaxed) { throw StoreError("the database \(location) is closed") }
     }
 
     /// A consistent copy of the whole database, taken while it is in use (`VACUUM INTO`).
@@ -119,6 +126,7 @@ public final class Database: Sendable {
     /// Runs `body` in one transaction: all of it is committed, or none of it. On PostgreSQL `body` may run
     /// again (from the start, in a new transaction) after a deadlock or serialization failure.
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try checkOpen()
         let queued = ContinuousClock.now
         switch backend {
         case .sqlite(let writer, _):
@@ -129,6 +137,7 @@ public final class Database: Sendable {
                 return try await transaction(writer.sql(), begin: "BEGIN IMMEDIATE", body)
             }
         case .postgres(let client, _):
+          return try await PostgresPool.describingErrors {
             var attempt = 1
             while true {
                 do {
@@ -144,6 +153,7 @@ public final class Database: Sendable {
                     try await Task.sleep(for: .milliseconds(5 * attempt))
                 }
             }
+          }
         }
     }
 
@@ -166,27 +176,31 @@ public final class Database: Sendable {
     /// One statement outside a transaction, as an EventLoopFuture chain: whatever `body` chains after the
     /// statement runs on the connection's event loop the moment it commits, with no task hop in between.
     public func autocommitChain<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) -> EventLoopFuture<T>) async throws -> T {
+        try checkOpen()
         switch backend {
         case .sqlite(let writer, _):
             return try await writeLock.withLock { try await body(writer.sql()).get() }
         case .postgres(let client, _):
-            return try await client.withConnection { try await body($0.sql()).get() }
+            return try await PostgresPool.describingErrors { try await client.withConnection { try await body($0.sql()).get() } }
         }
     }
 
     /// Runs statements outside a transaction (VACUUM, checkpoints, long copies).
     public func writeWithoutTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try checkOpen()
         switch backend {
         case .sqlite(let writer, _):
             return try await writeLock.withLock { try await body(writer.sql()) }
         case .postgres(let client, _):
-            return try await client.withConnection { try await body($0.sql()) }
+            return try await PostgresPool.describingErrors { try await client.withConnection { try await body($0.sql()) } }
         }
     }
 
     public var writesThroughThisHandle: Int { localWrites.load(ordering: .relaxed) }
 
+    /// Closes the connections; a second call does nothing.
     public func close() async {
+        guard closed.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         switch backend {
         case .sqlite(let writer, let readers):
             for r in readers { try? await r.close() }

@@ -32,6 +32,8 @@ public enum DatabaseCopy {
         Table(name: "author_claims", key: ["paper_id", "user_id"]),
         Table(name: "subscriptions", key: ["id"]),
         Table(name: "deliveries", key: ["subscription_id", "period"]),
+        Table(name: "term_df", key: ["term"]),
+        Table(name: "paper_terms", key: ["paper_id", "term"]),
     ]
 
     /// Tables whose `id` the target numbers by itself afterwards (PostgreSQL identity columns).

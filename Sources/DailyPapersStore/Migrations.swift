@@ -276,5 +276,18 @@ enum Migrations {
                       holder TEXT NOT NULL,
                       expires_at BIGINT NOT NULL)
                     """]),
+        Migration(number: 24, name: "create_paper_terms",
+                  why: "Similar papers and keywords: each paper's heaviest tf-idf terms (unit-length weights, so a sum of products is a cosine), and how many papers hold each term.",
+                  statements: [
+                    """
+                    CREATE TABLE paper_terms (
+                      paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      term TEXT NOT NULL,
+                      weight DOUBLE PRECISION NOT NULL,
+                      PRIMARY KEY (paper_id, term))
+                    """,
+                    "CREATE INDEX paper_terms_term ON paper_terms (term, paper_id, weight)",
+                    "CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL)",
+                    "INSERT INTO site_state (key, value) VALUES ('indexed_papers', 0)"]),
     ]
 }

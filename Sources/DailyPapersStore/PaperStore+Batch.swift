@@ -24,6 +24,7 @@ extension PaperStore {
             try await upsertAuthorRows(slice.filter { !$0.authors.isEmpty }, on: db, now: now)
             try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, on: db)
             try await reindex(slice.map(\.id.base), on: db)
+            try await SimilarityIndex.index(slice.map(\.id.base), on: db)
         }
     }
 

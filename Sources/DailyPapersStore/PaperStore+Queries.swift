@@ -273,10 +273,14 @@ extension PaperStore {
             categories[try row.decode(column: "paper_id", as: String.self), default: []]
                 .append(try row.decode(column: "category", as: String.self))
         }
+        // Papers that came without keywords show their heaviest tf-idf terms instead.
+        let lacking = papers.filter { $0.paper.aiKeywords.isEmpty }.map(\.paper.id.base)
+        let keywords = try await SimilarityIndex.keywords(lacking, on: db)
         return papers.map { f in
             var f = f
             f.paper.authors = authors[f.paper.id.base] ?? []
             f.paper.categories = categories[f.paper.id.base] ?? []
+            if f.paper.aiKeywords.isEmpty { f.paper.aiKeywords = keywords[f.paper.id.base] ?? [] }
             return f
         }
     }

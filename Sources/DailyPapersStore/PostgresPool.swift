@@ -76,6 +76,13 @@ enum PostgresPool {
         }
     }
 
+    /// Runs `body`, turning a PSQLError into a `PostgresError` whose description has the server's words.
+    static func describingErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as PSQLError {
+            throw PostgresError(message: describe(error), sqlState: error.serverInfo?[.sqlState])
+        }
+    }
+
     /// A deadlock or serialization failure: the transaction did nothing and may simply run again.
     static func isTransient(_ error: PSQLError) -> Bool {
         let state = error.serverInfo?[.sqlState]
@@ -95,4 +102,12 @@ enum PostgresPool {
         if let underlying = error.underlying { return "\(error.code): \(underlying)" }
         return "\(error.code)"
     }
+}
+
+/// An error PostgreSQL reported, with its message (PSQLError's own description hides it on purpose; it
+/// holds no bound values, so it may be logged).
+public struct PostgresError: Error, CustomStringConvertible {
+    public let message: String
+    public let sqlState: String?
+    public var description: String { "PostgreSQL: \(message)" }
 }

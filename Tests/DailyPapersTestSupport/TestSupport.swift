@@ -40,7 +40,7 @@ public struct TestDatabase: Sendable {
         if let url = postgresURL {
             guard case .postgres(var settings) = try DatabaseLocation(parsing: url) else { fatalError("not a postgres URL") }
             settings.schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-            settings.poolSize = 8
+            settings.poolSize = 4
             location = .postgres(settings)
         } else {
             location = .sqliteFile(path: folder + "/test.sqlite")
@@ -58,12 +58,16 @@ public struct TestDatabase: Sendable {
     }
 
     public func close() async {
+        await database.close()
         if case .postgres(let settings) = database.location, let schema = settings.schema {
-            _ = try? await database.writeWithoutTransaction { db in
-                try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+            // Through a handle of its own: the application under test may have closed the first one.
+            var logger = Logger(label: "test")
+            logger.logLevel = .error
+            if let cleaner = try? await Database.open(database.location, logger: logger) {
+                _ = try? await cleaner.writeWithoutTransaction { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+                await cleaner.close()
             }
         }
-        await database.close()
         try? FileManager.default.removeItem(atPath: folder)
     }
 

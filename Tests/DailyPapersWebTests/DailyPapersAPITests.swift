@@ -137,3 +137,39 @@ import Testing
         }
     }
 }
+
+@Suite struct SimilarPapersAPITests {
+    func json(_ buffer: ByteBuffer) throws -> Any { try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) }
+
+    @Test func similarPapersAndKeywordsInTheAPIAndOnPages() async throws {
+        try await withApp { client in
+            try await client.execute(uri: "/api/papers/2412.01981/similar?limit=5", method: .get) { response in
+                #expect(response.status == .ok)
+                let items = try #require(try json(response.body) as? [[String: Any]])
+                #expect(!items.isEmpty && items.count <= 5)
+                let scores = items.compactMap { $0["similarity"] as? Double }
+                #expect(scores.count == items.count && scores == scores.sorted(by: >) && scores.allSatisfy { $0 > 0 && $0 <= 1 })
+                let ids = items.compactMap { ($0["paper"] as? [String: Any])?["id"] as? String }
+                #expect(ids.count == items.count && !ids.contains("2412.01981"))
+            }
+            // The fixture's papers came without keywords: the API shows their heaviest terms.
+            try await client.execute(uri: "/api/papers/2412.01981", method: .get) { response in
+                let paper = try #require(try json(response.body) as? [String: Any])
+                let keywords = try #require(paper["ai_keywords"] as? [String])
+                #expect(!keywords.isEmpty && keywords.count <= 5)
+                #expect(keywords.contains { $0.contains("reward") || $0.contains("process") })
+            }
+            try await client.execute(uri: "/api/papers/2412.01981/similar?limit=0", method: .get) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/api/papers/2412.99999/similar", method: .get) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/api/papers/not-an-id/similar", method: .get) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/papers/2412.01981", method: .get) { response in
+                let html = response.body.text
+                #expect(html.contains("<h2 id=\"similar\">Similar papers</h2>"))
+                #expect(html.contains("% alike"))
+            }
+            try await client.execute(uri: "/?date=2024-12-04", method: .get) { response in
+                #expect(response.body.text.contains("<p class=\"keywords\"><span class=\"vh\">Keywords: </span><span>"))
+            }
+        }
+    }
+}

@@ -18,26 +18,29 @@ import Testing
             defer { Task { await other.close() } }
             let a = ExclusiveJob(database: t.database, holder: "a", leaseDuration: .seconds(3), logger: Self.logger)
             let b = ExclusiveJob(database: other, holder: "b", leaseDuration: .seconds(3), logger: Self.logger)
-            let running = Atomic<Int>(0), most = Atomic<Int>(0), runs = Atomic<Int>(0)
+            let running = Atomic<Int>(0), most = Atomic<Int>(0), runs = Atomic<Int>(0), finish = Atomic<Bool>(false)
             @Sendable func work() async throws -> String {
                 let now = running.add(1, ordering: .relaxed).newValue
                 _ = most.max(now, ordering: .relaxed)
                 runs.add(1, ordering: .relaxed)
-                // Longer than the lease: it holds only because it is renewed.
-                try await Task.sleep(for: .milliseconds(3500))
+                // Runs until told to finish, past its first lease period: it holds only because it is renewed.
+                while !finish.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(50)) }
                 running.subtract(1, ordering: .relaxed)
                 return "done"
             }
             async let first = a.run("digest", work)
-            try await Task.sleep(for: .milliseconds(100))
-            // While `a` works (past its first lease period), `b` keeps being turned away.
-            var refused = 0
-            for _ in 0..<6 {
+            while running.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            // While `a` works, for longer than one lease, `b` keeps being turned away.
+            let started = ContinuousClock.now
+            var refused = 0, tries = 0
+            while ContinuousClock.now - started < .seconds(4) {
+                tries += 1
                 if try await b.run("digest", work) == nil { refused += 1 }
-                try await Task.sleep(for: .milliseconds(500))
+                try await Task.sleep(for: .milliseconds(400))
             }
+            finish.store(true, ordering: .relaxed)
             #expect(try await first == "done")
-            #expect(refused == 6)
+            #expect(refused == tries && tries >= 3)
             #expect(runs.load(ordering: .relaxed) == 1 && most.load(ordering: .relaxed) == 1)
             // Released at the end: the next scheduled run may happen anywhere.
             #expect(try await b.run("digest", { "b ran" }) == "b ran")

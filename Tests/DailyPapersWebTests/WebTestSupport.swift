@@ -40,8 +40,7 @@ func withAppEnvironment(importing paths: [String] = [Fixtures.path("hf-daily")],
         try await app.test(.router) { client in try await body(client, environment) }
         await t.close()
     } catch {
-        await t.database.close()
-        try? FileManager.default.removeItem(atPath: t.folder)
+        await t.close()
         throw error
     }
 }

@@ -123,3 +123,9 @@ struct HFSubmitter: Encodable {
 struct APIError: Encodable {
     var error: String
 }
+
+/// One answer of `/api/papers/{id}/similar`: HF's paper object and how alike (cosine, 0-1).
+struct HFSimilarPaper: Encodable {
+    var paper: HFPaper
+    var similarity: Double
+}

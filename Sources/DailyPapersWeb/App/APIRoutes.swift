@@ -11,6 +11,10 @@ struct APIRoutes: Sendable {
         router.get("/api/daily_papers") { req, _ in try await dailyPapers(req) }
         router.get("/api/papers/search") { req, _ in try await search(req) }
         router.get("/api/papers/:id") { req, ctx in try await paper(try ctx.parameters.require("id"), req) }
+        router.get("/api/papers/:id/similar") { req, ctx in try await similar(try ctx.parameters.require("id"), req) }
+        router.get("/api/papers/:id/:number/similar") { req, ctx in
+            try await similar("\(try ctx.parameters.require("id"))/\(try ctx.parameters.require("number"))", req)
+        }
         router.get("/api/papers/:id/:number") { req, ctx in
             try await paper("\(try ctx.parameters.require("id"))/\(try ctx.parameters.require("number"))", req)
         }
@@ -34,6 +38,26 @@ struct APIRoutes: Sendable {
         let entry = try await cache.entry("api-paper|\(id.base)", contentType: "application/json; charset=utf-8") {
             guard let record = try await store.paper(id) else { throw NotFound("Paper \(id.base) not found") }
             return try Responses.jsonString(HFPaper(record.paper, featured: record.featured))
+        }
+        return Responses.cached(entry, request: request)
+    }
+
+    /// A paper's nearest papers by tf-idf cosine over title and abstract: HF's paper objects, each with
+    /// its `similarity` (0-1). `limit` 1-50, default 10.
+    func similar(_ rawID: String, _ request: Request) async throws -> Response {
+        guard let id = ArxivID(parsing: rawID) else {
+            throw BadRequest("'\(rawID)' is not an arXiv id; ids look like 2412.01981 or hep-th/9901001")
+        }
+        var limit = 10
+        if let text = request.query["limit"] {
+            guard let n = Int(text), (1...50).contains(n) else { throw BadRequest("limit: a number from 1 to 50, got '\(text)'") }
+            limit = n
+        }
+        let entry = try await cache.entry("api-similar|\(id.base)|\(limit)", contentType: "application/json; charset=utf-8") {
+            guard try await store.paper(id) != nil else { throw NotFound("Paper \(id.base) not found") }
+            return try Responses.jsonString(try await store.similar(to: id, limit: limit).map {
+                HFSimilarPaper(paper: HFPaper($0.record.paper, featured: $0.record.featured), similarity: ($0.score * 1000).rounded() / 1000)
+            })
         }
         return Responses.cached(entry, request: request)
     }

@@ -82,6 +82,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     var services: [any Service] = []
     if let plan = configuration.ingest { services.append(IngestScheduler(plan: plan, database: database, logger: logger)) }
     if let schedule = configuration.digestSchedule { services.append(DigestScheduler(schedule: schedule, job: digest, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger)) }
+    services.append(SimilarityBackfill(store: store, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
     services.append(DatabaseCloser(database: database))
     return Application(
         router: router,
@@ -102,5 +103,26 @@ struct DatabaseCloser: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await database.close()
+    }
+}
+
+/// Papers stored before the similarity index existed (an upgraded instance) are indexed once, in the
+/// background, by one of the processes; papers saved from then on are indexed as they are saved.
+struct SimilarityBackfill: Service {
+    let store: PaperStore
+    let exclusive: ExclusiveJob
+    let logger: Logger
+    func run() async throws {
+        do {
+            // Only an upgraded instance has anything to do; the lease is taken only then.
+            if try await store.hasPapersWithoutTerms(),
+               let indexed = try await exclusive.run("similarity-backfill", { [store] in try await store.reindexSimilarity(onlyMissing: true) }),
+               indexed > 0 {
+                logger.info("similar papers: indexed \(indexed) papers stored before the index existed")
+            }
+        } catch {
+            logger.error("similar papers: indexing older papers failed: \(error); it is tried again at the next start")
+        }
+        try? await gracefulShutdown()
     }
 }

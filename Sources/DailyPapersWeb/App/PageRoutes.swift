@@ -85,6 +85,7 @@ struct PageRoutes: Sendable {
                                                   editWindow: community.settings.commentEditWindow)
             if personal.viewer?.account.canModerate == true { personal.hiddenReason = try await community.moderation.hiddenReason(paper: id) }
             return PageResponses.html(PaperPageView.render(record, history: try await history, comments: try await comments,
+                                                           similar: try await store.similar(to: id, limit: 8),
                                                            personal: personal, site: site))
         }
         let key = "paper|\(id.base)|\(markdown)"
@@ -92,7 +93,8 @@ struct PageRoutes: Sendable {
             guard let record = try await store.paper(id) else { throw notFound(id) }
             if markdown { return PaperMarkdown.render(record, site: site) }
             return PaperPageView.render(record, history: try await stats.upvoteHistory(id),
-                                        comments: try await community.comments.comments(paper: id), site: site)
+                                        comments: try await community.comments.comments(paper: id),
+                                        similar: try await store.similar(to: id, limit: 8), site: site)
         }
         return Responses.cached(entry, request: request)
     }

@@ -36,6 +36,12 @@ enum PaperCardView {
             h.text(TextHelpers.excerpt(p.abstract, limit: 280))
         }
         h.close("p")
+        if !p.aiKeywords.isEmpty {
+            h.open("p", [("class", "keywords")])
+            h.raw("<span class=\"vh\">Keywords: </span>")
+            for keyword in p.aiKeywords.prefix(5) { h.element("span", text: keyword) }
+            h.close("p")
+        }
         h.raw("<div class=\"meta\">")
         VoteButtonView.render(f, viewer: viewer, into: &h)
         h.raw("<span class=\"comments\" title=\"comments\">")

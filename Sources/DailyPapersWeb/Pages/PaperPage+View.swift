@@ -11,6 +11,7 @@ enum PaperPageView {
     }
 
     static func render(_ record: PaperRecord, history: [(Timestamp, Int)] = [], comments: [Comment] = [],
+                       similar: [(record: PaperRecord, score: Double)] = [],
                        personal: Personal = Personal(), site: SiteInfo) -> String {
         let p = record.paper
         let viewer = personal.viewer
@@ -76,11 +77,33 @@ enum PaperPageView {
             if let doi = p.doi { detail("DOI", doi, into: &h) }
             if !p.aiKeywords.isEmpty { detail("Keywords", p.aiKeywords.joined(separator: ", "), into: &h) }
             h.raw("</dl></section>")
+            similarPapers(similar, into: &h)
             if let v = viewer { memberTools(p, featured: record.featured != nil, viewer: v, into: &h) }
             CommentThreadView.render(comments, paper: p.id, open: record.featured != nil,
                                      options: .init(viewer: viewer, editWindow: personal.editWindow), into: &h)
             h.raw("</article>")
         }
+    }
+
+    /// Nearest papers by their words (tf-idf cosine), with how close each is.
+    static func similarPapers(_ similar: [(record: PaperRecord, score: Double)], into h: inout HTML) {
+        guard !similar.isEmpty else { return }
+        h.raw("<section aria-labelledby=\"similar\"><h2 id=\"similar\">Similar papers</h2><ol class=\"similar\">")
+        for (record, score) in similar {
+            let q = record.paper
+            h.raw("<li>")
+            h.open("a", [("href", SiteRoute.paper(q.id).path)])
+            h.text(q.title)
+            h.close("a")
+            h.open("span", [("class", "why")])
+            var meta = [String(format: "%.0f%% alike", score * 100)]
+            if !q.aiKeywords.isEmpty { meta.append(q.aiKeywords.prefix(3).joined(separator: ", ")) }
+            if let f = record.featured { meta.append("\(f.upvotes) upvotes") }
+            h.text(" · " + meta.joined(separator: " · "))
+            h.close("span")
+            h.raw("</li>")
+        }
+        h.raw("</ol></section>")
     }
 
     /// Claiming authorship, and the moderators' hide form.

@@ -1,0 +1,101 @@
+import ArgumentParser
+import DailyPapersStore
+import Foundation
+import Logging
+
+/// Search latency and throughput through `PaperStore.searchHits`, the code the search page and
+/// `/api/papers/search` call: queries of two or three consecutive words drawn from real titles.
+struct SearchBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "search", abstract: "p50/p99 search latency and queries/s.")
+
+    @Option(help: "The database (a SQLite path or postgres:// URL).") var database: String
+    @Option(help: "Queries to run.") var queries = 1000
+    @Option(help: "Concurrent clients for the throughput run.") var concurrency = 8
+    @Option(help: "Random seed for drawing the queries.") var seed: UInt64 = 42
+    @Option(help: "Results per query (a page).") var limit = 20
+
+    func run() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let db = try await Database.open(try DatabaseLocation(parsing: database), readers: concurrency, logger: logger)
+        let store = PaperStore(database: db)
+        let titles: [String] = try await db.read { sql in
+            try await sql.raw("SELECT title FROM papers ORDER BY arxiv_id").all().map { try $0.decode(column: "title", as: String.self) }
+        }
+        var rng = SplitMix64(seed: seed)
+        var drawn: [String] = []
+        while drawn.count < queries {
+            let words = titles[Int(rng.next() % UInt64(titles.count))]
+                .split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).filter { $0.count >= 3 }.map(String.init)
+            guard words.count >= 2 else { continue }
+            let length = min(words.count, 2 + Int(rng.next() % 2))
+            let start = Int(rng.next() % UInt64(words.count - length + 1))
+            drawn.append(words[start..<(start + length)].joined(separator: " "))
+        }
+        // Warm the caches (page cache, connection pool) with a tenth of the queries.
+        for q in drawn.prefix(queries / 10) { _ = try await store.searchHits(q, filters: SearchFilters(limit: limit)) }
+
+        var latencies: [Double] = []
+        var results = 0
+        let started = ContinuousClock.now
+        for q in drawn {
+            let t0 = ContinuousClock.now
+            results += try await store.searchHits(q, filters: SearchFilters(limit: limit)).count
+            latencies.append((ContinuousClock.now - t0).milliseconds)
+        }
+        let sequential = (ContinuousClock.now - started).milliseconds
+        latencies.sort()
+        func pct(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+
+        let next = Counter()
+        let workload = drawn
+        let t1 = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    while let i = next.take(below: workload.count) {
+                        _ = try await store.searchHits(workload[i], filters: SearchFilters(limit: limit))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let parallel = (ContinuousClock.now - t1).milliseconds
+        let papers = titles.count
+        print(String(format: "papers %d  engine %@  queries %d  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  mean %.2f ms  avg results %.1f  sequential %.0f q/s  %d clients %.0f q/s",
+                     papers, db.isPostgres ? "postgresql" : "sqlite", queries, pct(0.5), pct(0.9), pct(0.99), latencies.last!,
+                     sequential / Double(queries), Double(results) / Double(queries), Double(queries) / sequential * 1000,
+                     concurrency, Double(queries) / parallel * 1000))
+        print("examples: " + drawn.prefix(5).map { "\"\($0)\"" }.joined(separator: ", "))
+        await db.close()
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take(below limit: Int) -> Int? {
+        lock.withLock {
+            guard value < limit else { return nil }
+            defer { value += 1 }
+            return value
+        }
+    }
+}
+
+/// A small, seedable generator, so a benchmark draws the same queries on every engine.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension Duration {
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+}

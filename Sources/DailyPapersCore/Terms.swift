@@ -1,0 +1,90 @@
+import Foundation
+
+/// Terms of a paper for similarity and keywords: lower-cased words of letters and digits (at least two
+/// characters, not only digits, not a stopword) and bigrams of two such words side by side. The title's
+/// terms count twice, since a title says what a paper is about in fewer words.
+public enum Terms {
+    public static func counts(title: String, abstract: String) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        add(title, weight: 2, to: &counts)
+        add(abstract, weight: 1, to: &counts)
+        return counts
+    }
+
+    static func add(_ text: String, weight: Int, to counts: inout [String: Int]) {
+        var previous: String?
+        var word = ""
+        func flush() {
+            defer { word = "" }
+            guard !word.isEmpty else { return }
+            let w = word.lowercased()
+            guard w.count >= 2, w.count <= 40, !w.allSatisfy(\.isNumber), !stopwords.contains(w) else { previous = nil; return }
+            counts[w, default: 0] += weight
+            if let p = previous { counts[p + " " + w, default: 0] += weight }
+            previous = w
+        }
+        for ch in text {
+            if ch.isLetter || ch.isNumber {
+                word.append(ch)
+            } else {
+                flush()
+                // A bigram never spans a sentence or a clause.
+                if ch == "." || ch == "," || ch == ";" || ch == ":" || ch == "(" || ch == ")" || ch == "?" || ch == "!" { previous = nil }
+            }
+        }
+        flush()
+    }
+
+    /// sublinear tf-idf, the `keep` heaviest terms, scaled to unit length (so a dot product is a cosine).
+    /// `df` is the number of indexed papers containing each term (this one included), `documents` their count.
+    public static func weights(_ counts: [String: Int], df: [String: Int], documents: Int, keep: Int = 30) -> [(term: String, weight: Double)] {
+        let n = Double(max(documents, 1))
+        var scored = counts.map { term, count -> (term: String, weight: Double) in
+            let idf = log((1 + n) / (1 + Double(max(df[term] ?? 1, 1)))) + 1
+            return (term, (1 + log(Double(count))) * idf)
+        }
+        scored.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }
+        let kept = scored.prefix(keep)
+        let norm = sqrt(kept.reduce(0) { $0 + $1.weight * $1.weight })
+        guard norm > 0 else { return [] }
+        return kept.map { ($0.term, $0.weight / norm) }
+    }
+
+    /// Keywords to show: the heaviest terms, leaving out a word already inside a chosen bigram.
+    public static func keywords(_ weighted: [(term: String, weight: Double)], count: Int = 5) -> [String] {
+        var chosen: [String] = []
+        for (term, _) in weighted.sorted(by: { $0.weight > $1.weight }) where chosen.count < count {
+            let words = Set(term.split(separator: " ").map(String.init))
+            let overlaps = chosen.contains { other in
+                let otherWords = Set(other.split(separator: " ").map(String.init))
+                return !words.isDisjoint(with: otherWords)
+            }
+            if !overlaps { chosen.append(term) }
+        }
+        return chosen
+    }
+
+    /// English function words and the boilerplate of abstracts, which say nothing about a topic.
+    public static let stopwords: Set<String> = [
+        "a", "about", "above", "across", "after", "again", "against", "all", "almost", "along", "also", "although", "always",
+        "among", "an", "and", "another", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below",
+        "between", "both", "but", "by", "can", "cannot", "could", "did", "do", "does", "doing", "done", "due", "during",
+        "each", "either", "enough", "especially", "etc", "even", "ever", "every", "few", "for", "from", "further", "had",
+        "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is",
+        "it", "its", "itself", "just", "less", "like", "made", "make", "makes", "making", "many", "may", "more", "most",
+        "much", "must", "namely", "neither", "no", "nor", "not", "of", "off", "often", "on", "once", "one", "only", "or",
+        "other", "others", "our", "ours", "out", "over", "own", "per", "rather", "same", "several", "she", "should", "since",
+        "so", "some", "such", "than", "that", "the", "their", "them", "themselves", "then", "there", "therefore", "these",
+        "they", "this", "those", "through", "thus", "to", "too", "two", "under", "until", "up", "upon", "us", "use", "used",
+        "uses", "using", "very", "via", "was", "we", "well", "were", "what", "when", "where", "whether", "which", "while",
+        "who", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your",
+        // Abstract boilerplate.
+        "paper", "propose", "proposed", "proposes", "present", "presents", "presented", "show", "shows", "shown", "showing",
+        "demonstrate", "demonstrates", "results", "result", "approach", "approaches", "method", "methods", "novel", "new",
+        "work", "study", "based", "existing", "recent", "recently", "significantly", "significant", "various", "extensive",
+        "experiments", "experimental", "furthermore", "moreover", "additionally", "code", "available", "https", "http",
+        "github", "com", "www", "first", "second", "three", "introduce", "introduces", "achieve", "achieves", "achieving",
+        "state", "art", "effectiveness", "effective", "problem", "different", "provide", "provides", "key", "leverage",
+        "leverages", "leveraging", "enable", "enables", "address", "improve", "improves", "improved", "improving", "outperforms",
+    ]
+}

@@ -1,0 +1,150 @@
+import DailyPapersCore
+import Foundation
+import SQLKit
+
+/// Similar papers and keywords without any model: each paper's heaviest tf-idf terms (Core's `Terms`) are
+/// kept in `paper_terms` with unit-length weights, so the similarity of two papers is the sum of the
+/// products of their shared terms' weights, a cosine over the kept terms. A paper is indexed in the
+/// transaction that saves it, so it has neighbours (and is one) the moment it is committed.
+///
+/// Document frequencies grow as papers arrive and idf is taken at indexing time; a paper indexed early
+/// in an instance's life keeps weights from a smaller corpus until it is indexed again (`reindexAll`).
+public enum SimilarityIndex {
+    /// Terms kept per paper: enough for a stable cosine, few enough for short postings.
+    static let termsPerPaper = 30
+    static let chunk = 400
+
+    /// Indexes the stored title and abstract of these papers. New papers add to the term counts; a paper
+    /// indexed before is re-weighted without counting it twice.
+    static func index(_ ids: [String], on db: any SQLDatabase) async throws {
+        guard !ids.isEmpty else { return }
+        let binds: [any Encodable & Sendable] = ids
+        var texts: [(id: String, counts: [String: Int])] = []
+        for row in try await db.raw("SELECT arxiv_id, title, abstract FROM papers WHERE arxiv_id IN (\(binds: binds))").all() {
+            texts.append((try row.decode(column: "arxiv_id", as: String.self),
+                          Terms.counts(title: try row.decode(column: "title", as: String.self),
+                                       abstract: try row.decode(column: "abstract", as: String.self))))
+        }
+        let seen = Set(try await db.raw("SELECT DISTINCT paper_id FROM paper_terms WHERE paper_id IN (\(binds: binds))").all()
+            .map { try $0.decode(column: "paper_id", as: String.self) })
+        var increments: [String: Int] = [:]
+        var newPapers = 0
+        for text in texts where !seen.contains(text.id) {
+            newPapers += 1
+            for term in text.counts.keys { increments[term, default: 0] += 1 }
+        }
+        // Sorted, so two processes indexing at once lock term rows in the same order.
+        let sortedIncrements = increments.sorted { $0.key < $1.key }
+        for start in stride(from: 0, to: sortedIncrements.count, by: chunk) {
+            var sql = SQLQueryString("INSERT INTO term_df (term, df) VALUES ")
+            for (i, (term, n)) in sortedIncrements[start..<min(start + chunk, sortedIncrements.count)].enumerated() {
+                sql.appendLiteral(i == 0 ? "(" : ", (")
+                sql.appendInterpolation(binds: [term, n] as [any Encodable & Sendable])
+                sql.appendLiteral(")")
+            }
+            sql.appendLiteral(" ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df")
+            try await db.raw(sql).run()
+        }
+        if newPapers > 0 {
+            try await db.raw("UPDATE site_state SET value = value + \(bind: newPapers) WHERE key = 'indexed_papers'").run()
+        }
+        let documents = try await db.raw("SELECT value FROM site_state WHERE key = 'indexed_papers'").first()?
+            .decode(column: "value", as: Int.self) ?? 1
+        let allTerms = Array(Set(texts.flatMap { $0.counts.keys })).sorted()
+        var df: [String: Int] = [:]
+        for start in stride(from: 0, to: allTerms.count, by: chunk) {
+            let slice: [any Encodable & Sendable] = Array(allTerms[start..<min(start + chunk, allTerms.count)])
+            for row in try await db.raw("SELECT term, df FROM term_df WHERE term IN (\(binds: slice))").all() {
+                df[try row.decode(column: "term", as: String.self)] = try row.decode(column: "df", as: Int.self)
+            }
+        }
+        try await db.raw("DELETE FROM paper_terms WHERE paper_id IN (\(binds: binds))").run()
+        var rows: [[any Encodable & Sendable]] = []
+        for text in texts {
+            for (term, weight) in Terms.weights(text.counts, df: df, documents: documents, keep: termsPerPaper) {
+                rows.append([text.id, term, weight])
+            }
+        }
+        for start in stride(from: 0, to: rows.count, by: chunk) {
+            var sql = SQLQueryString("INSERT INTO paper_terms (paper_id, term, weight) VALUES ")
+            for (i, row) in rows[start..<min(start + chunk, rows.count)].enumerated() {
+                sql.appendLiteral(i == 0 ? "(" : ", (")
+                sql.appendInterpolation(binds: row)
+                sql.appendLiteral(")")
+            }
+            try await db.raw(sql).run()
+        }
+    }
+
+    /// Keywords of these papers (their heaviest terms), for papers that came without any.
+    static func keywords(_ ids: [String], on db: any SQLDatabase) async throws -> [String: [String]] {
+        guard !ids.isEmpty else { return [:] }
+        let binds: [any Encodable & Sendable] = ids
+        var weighted: [String: [(term: String, weight: Double)]] = [:]
+        for row in try await db.raw("SELECT paper_id, term, weight FROM paper_terms WHERE paper_id IN (\(binds: binds))").all() {
+            weighted[try row.decode(column: "paper_id", as: String.self), default: []]
+                .append((try row.decode(column: "term", as: String.self), try row.decode(column: "weight", as: Double.self)))
+        }
+        return weighted.mapValues { Terms.keywords($0) }
+    }
+}
+
+extension PaperStore {
+    /// A paper's nearest papers by cosine over their kept terms, best first, with the score (0-1).
+    public func similar(to id: ArxivID, limit: Int = 10) async throws -> [(record: PaperRecord, score: Double)] {
+        try await database.read { db in
+            let scored = try await db.raw("""
+                SELECT t2.paper_id AS id, SUM(t1.weight * t2.weight) AS score
+                FROM paper_terms t1 JOIN paper_terms t2 ON t2.term = t1.term AND t2.paper_id <> t1.paper_id
+                WHERE t1.paper_id = \(bind: id.base)
+                GROUP BY t2.paper_id ORDER BY score DESC, t2.paper_id LIMIT \(bind: limit)
+                """).all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "score", as: Double.self)) }
+            return scored
+        }.asyncCompactMap { id, score in
+            guard let arxiv = ArxivID(parsing: id), let record = try await self.paper(arxiv) else { return nil }
+            return (record, score)
+        }
+    }
+
+    /// Whether any paper has no terms yet (stored before the index existed, or with no words to index).
+    public func hasPapersWithoutTerms() async throws -> Bool {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT 1 AS x FROM papers p WHERE NOT EXISTS (SELECT 1 FROM paper_terms t WHERE t.paper_id = p.arxiv_id)
+                  AND (p.title <> '' OR p.abstract <> '') LIMIT 1
+                """).first() != nil
+        }
+    }
+
+    /// Indexes papers again with today's term counts (after a large import, weights of the first papers
+    /// were taken from a small corpus), or with `onlyMissing` those never indexed (papers stored before
+    /// the index existed). Batches of 500, each its own transaction; returns how many were indexed.
+    @discardableResult
+    public func reindexSimilarity(onlyMissing: Bool = false, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
+        var after = ""
+        var done = 0
+        while true {
+            let cursor = after
+            let ids: [String] = try await database.read { db in
+                try await db.raw("""
+                    SELECT arxiv_id FROM papers p WHERE arxiv_id > \(bind: cursor)
+                    \(unsafeRaw: onlyMissing ? "AND NOT EXISTS (SELECT 1 FROM paper_terms t WHERE t.paper_id = p.arxiv_id)" : "")
+                    ORDER BY arxiv_id LIMIT 500
+                    """).all().map { try $0.decode(column: "arxiv_id", as: String.self) }
+            }
+            guard let last = ids.last else { return done }
+            try await database.write { db in try await SimilarityIndex.index(ids, on: db) }
+            done += ids.count
+            progress(done)
+            after = last
+        }
+    }
+}
+
+extension Sequence where Element: Sendable {
+    func asyncCompactMap<T>(_ transform: (Element) async throws -> T?) async rethrows -> [T] {
+        var out: [T] = []
+        for element in self { if let t = try await transform(element) { out.append(t) } }
+        return out
+    }
+}

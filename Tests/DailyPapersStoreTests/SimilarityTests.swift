@@ -1,0 +1,79 @@
+import DailyPapersCore
+import DailyPapersStore
+import DailyPapersTestSupport
+import Foundation
+import Testing
+
+@Suite struct SimilarityTests {
+    static func paper(_ id: String, _ title: String, _ abstract: String, keywords: [String] = []) -> FeaturedPaper {
+        FeaturedPaper(paper: Paper(id: ArxivID(parsing: id)!, title: title, abstract: abstract, aiKeywords: keywords),
+                      day: CalendarDay(iso: "2026-11-20")!, submittedAt: .now)
+    }
+
+    static let corpus = [
+        paper("2611.00001", "Video diffusion models for long video generation", "We train latent video diffusion models that generate minute-long videos with temporal attention."),
+        paper("2611.00002", "Temporal attention in latent video diffusion", "Latent video diffusion with temporal attention layers improves long video generation."),
+        paper("2611.00003", "Protein folding with graph neural networks", "Graph neural networks predict protein structures from residue contact graphs."),
+        paper("2611.00004", "Reinforcement learning for robot grasping", "A robot learns grasping policies with reinforcement learning in simulation."),
+        paper("2611.00005", "Graph neural networks for molecules", "Message passing graph neural networks predict molecular properties.", keywords: ["given keyword"]),
+    ]
+
+    @Test func nearestPapersShareTheirDistinctiveWords() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured(Self.corpus)
+            let video = try await store.similar(to: ArxivID(parsing: "2611.00001")!, limit: 3)
+            #expect(video.first?.record.paper.id.base == "2611.00002")
+            #expect(video.allSatisfy { $0.score > 0 && $0.score <= 1.000001 })
+            #expect(!video.map(\.record.paper.id.base).contains("2611.00001"))
+            let protein = try await store.similar(to: ArxivID(parsing: "2611.00003")!, limit: 3)
+            #expect(protein.first?.record.paper.id.base == "2611.00005")
+            // Similarity is symmetric: the same cosine from either side.
+            let back = try await store.similar(to: ArxivID(parsing: "2611.00002")!, limit: 1)
+            #expect(abs(back[0].score - video[0].score) < 1e-9)
+            // A paper sharing no word has no neighbours rather than random ones.
+            try await store.saveFeatured([Self.paper("2611.00009", "Quasar spectra", "Redshift surveys of quasars.")])
+            #expect(try await store.similar(to: ArxivID(parsing: "2611.00009")!).isEmpty)
+        }
+    }
+
+    @Test func aNewPaperHasNeighboursAndIsOneAsSoonAsItIsSaved() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured(Self.corpus)
+            try await store.saveFeatured([Self.paper("2611.00010", "Grasping with reinforcement learning on a real robot",
+                                                     "Reinforcement learning grasping policies transfer from simulation to a real robot.")])
+            #expect(try await store.similar(to: ArxivID(parsing: "2611.00010")!, limit: 1).first?.record.paper.id.base == "2611.00004")
+            #expect(try await store.similar(to: ArxivID(parsing: "2611.00004")!, limit: 1).first?.record.paper.id.base == "2611.00010")
+        }
+    }
+
+    @Test func keywordsFillInOnlyWhereNoneCameWithThePaper() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured(Self.corpus)
+            let derived = try #require(try await store.paper(ArxivID(parsing: "2611.00004")!)?.paper.aiKeywords)
+            #expect(!derived.isEmpty && derived.count <= 5)
+            #expect(derived.contains { $0.contains("grasping") || $0.contains("robot") })
+            #expect(try await store.paper(ArxivID(parsing: "2611.00005")!)?.paper.aiKeywords == ["given keyword"])
+        }
+    }
+
+    @Test func reindexingCountsEachPaperOnce() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured(Self.corpus)
+            try await store.saveFeatured(Self.corpus)  // the same papers again (an import run twice)
+            let before = try await store.similar(to: ArxivID(parsing: "2611.00001")!, limit: 2)
+            #expect(try await store.reindexSimilarity() == 5)
+            #expect(try await store.reindexSimilarity(onlyMissing: true) == 0)
+            let after = try await store.similar(to: ArxivID(parsing: "2611.00001")!, limit: 2)
+            #expect(before.map(\.record.paper.id) == after.map(\.record.paper.id))
+            #expect(zip(before, after).allSatisfy { abs($0.score - $1.score) < 1e-9 })
+            let documents = try await t.database.read { db in
+                try await db.raw("SELECT value FROM site_state WHERE key = 'indexed_papers'").first()!.decode(column: "value", as: Int.self)
+            }
+            #expect(documents == 5)
+        }
+    }
+}
