@@ -171,7 +171,7 @@ struct Chain {
     func walk(rng: inout SplitMix64, target: Int, vocabulary: [String]) -> String {
         var words: [String] = []
         var w = starts[Int(rng.next() % UInt64(starts.count))]
-        let cap = target > 0 ? target + target / 4 + 5 : 40
+        let cap = target > 0 ? target + target / 10 + 3 : 40
         while words.count < cap {
             words.append(vocabulary[Int(w)])
             let lo = offsets[Int(w)], hi = offsets[Int(w) + 1]
