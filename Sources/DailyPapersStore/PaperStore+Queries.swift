@@ -105,6 +105,7 @@ extension PaperStore {
     /// and then highlight.
     public func searchHits(_ text: String, filters: SearchFilters) async throws -> [SearchHit] {
         guard let query = SearchQuery(text) else { return [] }
+        if filters.isPlainRelevance, let hits = try await topHitsFromIndex(query, filters: filters) { return hits }
         return try await database.read { db in
             let postgres = db.isPostgres
             var sql: SQLQueryString
@@ -112,7 +113,7 @@ extension PaperStore {
                 // The snippet is made in Swift below: ts_headline would drop `<...>` from abstracts as markup.
                 sql = SQLQueryString("""
                     SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns),
-                      ts_rank_cd('{0.1, 0.1, 0.3, 1.0}', s.document, to_tsquery('english', \(bind: query.tsquery))) AS rank
+                      ts_rank_cd('{0.1, 0.1, 0.3, 1.0}', s.document, to_tsquery('english', \(bind: query.tsquery)), 1) AS rank
                     FROM papers_fts s JOIN featured f ON f.paper_id = s.arxiv_id
                     JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
                     WHERE s.document @@ to_tsquery('english', \(bind: query.tsquery)) AND f.hidden = 0
@@ -142,10 +143,12 @@ extension PaperStore {
             switch filters.sort {
             // Title ten times an abstract match, authors three times, on either engine.
             case .relevance:
-                sql.appendLiteral(postgres ? " ORDER BY rank DESC, f.submitted_at DESC"
-                                           : " ORDER BY bm25(papers_fts, 0.0, 10.0, 1.0, 3.0), f.submitted_at DESC")
+                // Normalisation 1 divides by the log of the document's length, as bm25 favours shorter texts;
+                // the paper id breaks ties, so pages never overlap.
+                sql.appendLiteral(postgres ? " ORDER BY rank DESC, f.submitted_at DESC, f.paper_id"
+                                           : " ORDER BY bm25(papers_fts, 0.0, 10.0, 1.0, 3.0), f.submitted_at DESC, f.paper_id")
             case .newest: sql.appendLiteral(" ORDER BY f.submitted_at DESC, f.paper_id")
-            case .upvotes: sql.appendLiteral(" ORDER BY f.upvotes DESC, f.submitted_at DESC")
+            case .upvotes: sql.appendLiteral(" ORDER BY f.upvotes DESC, f.submitted_at DESC, f.paper_id")
             }
             sql.appendLiteral(" LIMIT ")
             sql.appendInterpolation(bind: filters.limit)
@@ -158,6 +161,36 @@ extension PaperStore {
                                        : try row.decode(column: "snip", as: String.self)
                 return SearchHit(paper: paper, snippet: snippet)
             }
+        }
+    }
+
+    /// The common search (by relevance, no filters) on SQLite: FTS5 sorts by its `rank` and stops after
+    /// the page, so neither the joins nor the snippet run for the thousands of other matches of a common
+    /// word. Nil when the page may be short of papers the index matched but the feed does not show
+    /// (hidden or never featured); the full query answers then.
+    private func topHitsFromIndex(_ query: SearchQuery, filters: SearchFilters) async throws -> [SearchHit]? {
+        try await database.read { db -> [SearchHit]? in
+            guard !db.isPostgres else { return nil }
+            let wanted = filters.offset + filters.limit
+            let candidates = wanted * 2 + 20
+            let rows = try await db.raw("""
+                SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns), hits.snip,
+                  f.paper_id AS featured_id, f.hidden AS featured_hidden
+                FROM (SELECT arxiv_id, rank, snippet(papers_fts, 2, char(57344), char(57345), '…', 28) AS snip
+                      FROM papers_fts WHERE papers_fts MATCH \(bind: query.match) AND rank MATCH 'bm25(0.0, 10.0, 1.0, 3.0)'
+                      ORDER BY rank LIMIT \(bind: candidates)) hits
+                LEFT JOIN featured f ON f.paper_id = hits.arxiv_id
+                LEFT JOIN papers p ON p.arxiv_id = hits.arxiv_id LEFT JOIN users u ON u.id = f.submitted_by
+                ORDER BY hits.rank, hits.arxiv_id
+                """).all()
+            let shown = try rows.filter {
+                try $0.decode(column: "featured_id", as: String?.self) != nil && $0.decode(column: "featured_hidden", as: Int?.self) == 0
+            }
+            // The index had more matches than it handed over, and too few of those handed over are on the feed.
+            if rows.count == candidates, shown.count < wanted { return nil }
+            let page = Array(shown.dropFirst(filters.offset).prefix(filters.limit))
+            let papers = try await Self.attachAuthorsAndCategories(try page.map(RowDecoding.featured(from:)), on: db)
+            return try zip(papers, page).map { SearchHit(paper: $0, snippet: try $1.decode(column: "snip", as: String.self)) }
         }
     }
 
@@ -289,6 +322,8 @@ extension PaperStore {
 /// What narrows and orders a search.
 public struct SearchFilters: Sendable, Equatable {
     public enum Sort: String, Sendable, CaseIterable { case relevance, newest, upvotes }
+    /// Best first, nothing narrowed: the search most readers make.
+    var isPlainRelevance: Bool { sort == .relevance && category == nil && from == nil && to == nil && author == nil && !hasCode }
     public var category: String?
     public var from: CalendarDay?
     public var to: CalendarDay?

@@ -59,3 +59,29 @@ import DailyPapersTestSupport
         }
     }
 }
+
+@Suite struct SearchPagingPastUnfeaturedMatchesTests {
+    /// The best matches are papers not on the feed (imported, never featured): a page must still hold the
+    /// featured ones in order, however many unfeatured ones rank above them.
+    @Test func theFeedsPapersComeInOrderPastBetterRankedOnesNotOnIt() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.savePapers((1...60).map { i in
+                Paper(id: ArxivID(parsing: String(format: "2412.%05d", i))!, title: "Diffusion diffusion diffusion \(i)", abstract: "Diffusion.")
+            })
+            let day = CalendarDay(iso: "2024-12-02")!
+            try await store.saveFeatured((61...70).map { i in
+                FeaturedPaper(paper: Paper(id: ArxivID(parsing: String(format: "2412.%05d", i))!, title: "Paper \(i)",
+                                           abstract: String(repeating: "filler words here ", count: i - 60) + "about diffusion."),
+                              day: day, submittedAt: day.startTimestamp)
+            })
+            let first = try await store.searchHits("diffusion", filters: SearchFilters(limit: 4)).map(\.paper.paper.id.base)
+            let second = try await store.searchHits("diffusion", filters: SearchFilters(offset: 4, limit: 4)).map(\.paper.paper.id.base)
+            let all = try await store.searchHits("diffusion", filters: SearchFilters(limit: 20)).map(\.paper.paper.id.base)
+            #expect(all.count == 10 && Set(all) == Set((61...70).map { String(format: "2412.%05d", $0) }))
+            #expect(first + second == Array(all.prefix(8)))
+            // A shorter abstract around the match ranks higher (bm25's length normalisation).
+            #expect(all.first == "2412.00061")
+        }
+    }
+}
