@@ -79,10 +79,9 @@ public final class Database: Sendable {
         // Another process (an import while `serve` runs) may hold the write lock: wait rather than fail.
         _ = try await c.query("PRAGMA busy_timeout = 10000", [])
         _ = try await c.query("PRAGMA foreign_keys = ON", [])
-        // 64 MiB of page cache per connection and the file mapped into memory: searches and pages read
-        // pages without a read system call each (the default cache is 2 MiB).
+        // 64 MiB of page cache per connection (the default is 2 MiB): searches over a large corpus read
+        // their pages from memory instead of a read system call each.
         _ = try await c.query("PRAGMA cache_size = -65536", [])
-        if case .sqliteFile = location { _ = try await c.query("PRAGMA mmap_size = 1073741824", []) }
         if isWriter, case .sqliteFile = location {
             let rows = try await c.query("PRAGMA journal_mode = WAL", [])
             let mode = rows.first?.column("journal_mode")?.string ?? "?"
@@ -163,18 +162,26 @@ public final class Database: Sendable {
 
     private func transaction<T: Sendable>(_ db: any SQLDatabase, begin: String,
                                           _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await db.raw(SQLQueryString(begin)).run()
+        // BEGIN, COMMIT and ROLLBACK run in tasks of their own: a caller cancelled mid-transaction (a job
+        // stopped at shutdown) must still end it, or the connection would keep it open, holding SQLite's
+        // write lock, or go back to PostgreSQL's pool inside a stale transaction.
+        try await Self.uncancellable { try await db.raw(SQLQueryString(begin)).run() }
         do {
             let result = try await body(db)
-            try await db.raw("COMMIT").run()
+            try await Self.uncancellable { try await db.raw("COMMIT").run() }
             localWrites.add(1, ordering: .relaxed)
             return result
         } catch {
-            do { try await db.raw("ROLLBACK").run() } catch {
+            do { try await Self.uncancellable { try await db.raw("ROLLBACK").run() } } catch {
                 logger.error("rollback failed: \(error)")
             }
             throw error
         }
+    }
+
+    private static func uncancellable(_ operation: @escaping @Sendable () async throws -> Void) async throws {
+        guard Task.isCancelled else { return try await operation() }
+        try await Task { try await operation() }.value
     }
 
     /// One statement outside a transaction, as an EventLoopFuture chain: whatever `body` chains after the
