@@ -135,11 +135,7 @@ public enum DatabaseCopy {
             }
             guard !rows.isEmpty else { break }
             var insert = SQLQueryString("INSERT INTO \(unsafeRaw: table.name) (\(unsafeRaw: columnList)) VALUES ")
-            for (i, row) in rows.enumerated() {
-                insert.appendLiteral(i == 0 ? "(" : ", (")
-                insert.appendInterpolation(binds: row as [any Encodable & Sendable])
-                insert.appendLiteral(")")
-            }
+            insert.appendRows(rows.map { $0 as [any Encodable & Sendable] })
             try await dst.raw(insert).run()
             total += rows.count
             progress(table.name, total)

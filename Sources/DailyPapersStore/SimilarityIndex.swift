@@ -37,11 +37,7 @@ public enum SimilarityIndex {
         let sortedIncrements = increments.sorted { $0.key < $1.key }
         for start in stride(from: 0, to: sortedIncrements.count, by: chunk) {
             var sql = SQLQueryString("INSERT INTO term_df (term, df) VALUES ")
-            for (i, (term, n)) in sortedIncrements[start..<min(start + chunk, sortedIncrements.count)].enumerated() {
-                sql.appendLiteral(i == 0 ? "(" : ", (")
-                sql.appendInterpolation(binds: [term, n] as [any Encodable & Sendable])
-                sql.appendLiteral(")")
-            }
+            sql.appendRows(sortedIncrements[start..<min(start + chunk, sortedIncrements.count)].map { [$0.key, $0.value] })
             sql.appendLiteral(" ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df")
             try await db.raw(sql).run()
         }
@@ -67,11 +63,7 @@ public enum SimilarityIndex {
         }
         for start in stride(from: 0, to: rows.count, by: chunk) {
             var sql = SQLQueryString("INSERT INTO paper_terms (paper_id, term, weight) VALUES ")
-            for (i, row) in rows[start..<min(start + chunk, rows.count)].enumerated() {
-                sql.appendLiteral(i == 0 ? "(" : ", (")
-                sql.appendInterpolation(binds: row)
-                sql.appendLiteral(")")
-            }
+            sql.appendRows(rows[start..<min(start + chunk, rows.count)])
             try await db.raw(sql).run()
         }
     }
