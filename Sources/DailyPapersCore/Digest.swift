@@ -84,21 +84,62 @@ public enum DigestSelection {
     /// The first `size` candidates (already in trending order) that match the topics and were not in an
     /// earlier digest of this subscriber. No topics: every paper matches.
     public static func select(_ candidates: [DigestCandidate], preferences: DigestPreferences, alreadySent: Set<String>) -> [DigestCandidate] {
-        let categories = Set(preferences.categories.map { $0.lowercased() })
-        let keywords = preferences.keywords.map { $0.lowercased() }.filter { !$0.isEmpty }
-        let authors = Set(preferences.authors.map { TextHelpers.normalizedName($0) })
+        var selector = DigestSelector(candidates)
+        return selector.select(preferences: preferences, alreadySent: alreadySent)
+    }
+}
+
+/// `DigestSelection` for a whole run: the candidates' text is folded once, and which candidates match a
+/// set of topics is worked out once per distinct set (most subscribers share theirs, or have none), so
+/// picking for 100,000 subscribers costs little more than picking for the distinct topic sets.
+public struct DigestSelector: Sendable {
+    struct Folded: Sendable {
+        var text: String
+        var categories: Set<String>
+        var authors: Set<String>
+    }
+
+    struct Topics: Hashable {
+        var categories: [String]
+        var keywords: [String]
+        var authors: [String]
+    }
+
+    public let candidates: [DigestCandidate]
+    private let folded: [Folded]
+    /// Indexes of the matching candidates, in trending order, per topic set.
+    private var matches: [Topics: [Int]] = [:]
+
+    public init(_ candidates: [DigestCandidate]) {
+        self.candidates = candidates
+        folded = candidates.map {
+            Folded(text: ($0.title + " " + $0.abstract).lowercased(), categories: Set($0.categories.map { $0.lowercased() }),
+                   authors: Set($0.authors.map(TextHelpers.normalizedName)))
+        }
+    }
+
+    public mutating func select(preferences: DigestPreferences, alreadySent: Set<String>) -> [DigestCandidate] {
         var out: [DigestCandidate] = []
-        for c in candidates where !alreadySent.contains(c.id) {
-            if preferences.hasTopics {
-                let inCategory = c.categories.contains { categories.contains($0.lowercased()) }
-                let text = (c.title + " " + c.abstract).lowercased()
-                let hasKeyword = keywords.contains { text.contains($0) }
-                let byAuthor = c.authors.contains { authors.contains(TextHelpers.normalizedName($0)) }
-                guard inCategory || hasKeyword || byAuthor else { continue }
-            }
-            out.append(c)
+        for i in matching(preferences) where !alreadySent.contains(candidates[i].id) {
+            out.append(candidates[i])
             if out.count == preferences.size { break }
         }
         return out
+    }
+
+    private mutating func matching(_ preferences: DigestPreferences) -> [Int] {
+        guard preferences.hasTopics else { return Array(candidates.indices) }
+        let topics = Topics(categories: preferences.categories.map { $0.lowercased() }.sorted(),
+                            keywords: preferences.keywords.map { $0.lowercased() }.filter { !$0.isEmpty }.sorted(),
+                            authors: preferences.authors.map(TextHelpers.normalizedName).sorted())
+        if let known = matches[topics] { return known }
+        let categories = Set(topics.categories), authors = Set(topics.authors)
+        let found = folded.indices.filter { i in
+            let c = folded[i]
+            return !c.categories.isDisjoint(with: categories) || topics.keywords.contains { c.text.contains($0) }
+                || !c.authors.isDisjoint(with: authors)
+        }
+        matches[topics] = found
+        return found
     }
 }

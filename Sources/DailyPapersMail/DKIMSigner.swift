@@ -44,69 +44,129 @@ public struct DKIMSigner: Sendable {
 
     /// Returns the message with a DKIM-Signature header in front.
     public func sign(_ message: String, at date: Date = Date()) throws -> String {
-        guard let split = message.range(of: "\r\n\r\n") else { throw MailFormatError("a message without a blank line after its headers") }
-        let headerBlock = String(message[..<split.lowerBound])
-        let body = String(message[split.upperBound...])
-        let bodyHash = Data(SHA256.hash(data: Self.relaxedBodyBytes(Array(body.utf8)))).base64EncodedString()
+        var message = message
+        let header = try message.withUTF8 { try signatureHeader(for: $0, at: date) }
+        return header + message
+    }
 
-        let headers = Self.headerFields(headerBlock)
-        // Each name once, the last occurrence, as RFC 6376 5.4.2 picks from the bottom.
-        var chosen: [(String, String)] = []
-        for name in Self.signedHeaders {
-            if let field = headers.last(where: { $0.name.lowercased() == name }) { chosen.append((name, field.raw)) }
+    /// The `DKIM-Signature: ...\r\n` field for a message in wire form. Works on the message's bytes: every
+    /// digest passes through here, and the body (the largest part) is canonicalized and hashed in one pass.
+    func signatureHeader(for message: UnsafeBufferPointer<UInt8>, at date: Date) throws -> String {
+        guard let split = Self.find([13, 10, 13, 10], in: message) else {
+            throw MailFormatError("a message without a blank line after its headers")
         }
-        let names = chosen.map(\.0).joined(separator: ":")
+        let bodyHash = Data(SHA256.hash(data: Self.relaxedBodyBytes(UnsafeBufferPointer(rebasing: message[(split + 4)...]))))
+            .base64EncodedString()
+        let headers = Self.headerFields(UnsafeBufferPointer(rebasing: message[..<split]))
+        // Each name once, the last occurrence, as RFC 6376 5.4.2 picks from the bottom.
+        var names: [String] = []
+        var signed: [UInt8] = []
+        signed.reserveCapacity(split + 512)
+        for name in Self.signedHeaders {
+            guard let field = headers.last(where: { $0.name == name }) else { continue }
+            names.append(name)
+            Self.appendRelaxedHeader(UnsafeBufferPointer(rebasing: message[field.range]), to: &signed)
+            signed.append(13); signed.append(10)
+        }
         let unsigned = "v=1; a=\(key.algorithm); c=relaxed/relaxed; d=\(domain); s=\(selector); t=\(Int(date.timeIntervalSince1970)); "
-            + "h=\(names); bh=\(bodyHash); b="
-        var signed = chosen.map { Self.relaxedHeader($0.1) + "\r\n" }.joined()
-        signed += Self.relaxedHeader("DKIM-Signature: " + unsigned)
-        let data = Data(signed.utf8)
+            + "h=\(names.joined(separator: ":")); bh=\(bodyHash); b="
+        Self.appendRelaxedHeader(Array(("DKIM-Signature: " + unsigned).utf8), to: &signed)
         let signature: Data
         switch key {
-        case .rsa(let k): signature = try k.signature(for: data, padding: .insecurePKCS1v1_5).rawRepresentation
-        case .ed25519(let k): signature = try k.signature(for: Data(SHA256.hash(data: data)))
+        case .rsa(let k): signature = try k.signature(for: signed, padding: .insecurePKCS1v1_5).rawRepresentation
+        case .ed25519(let k): signature = try k.signature(for: Data(SHA256.hash(data: signed)))
         }
         // Folded at spaces outside b=, and b= itself cut into continuation lines (its white space is ignored).
         var b64 = Substring(signature.base64EncodedString())
         var header = MIMEWriter.fold("DKIM-Signature: " + unsigned)
-        var lineLength = header.count - (header.range(of: "\r\n", options: .backwards)?.upperBound.utf16Offset(in: header) ?? 0)
+        var lineLength = header.utf8.count - (header.range(of: "\r\n", options: .backwards)?.upperBound.utf16Offset(in: header) ?? 0)
         while !b64.isEmpty {
             let room = max(8, 76 - lineLength)
             header += b64.prefix(room)
             b64 = b64.dropFirst(room)
             if !b64.isEmpty { header += "\r\n "; lineLength = 1 }
         }
-        return header + "\r\n" + message
+        return header + "\r\n"
+    }
+
+    static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        var i = 0
+        while i <= haystack.count - needle.count {
+            if haystack[i] == needle[0] {
+                var j = 1
+                while j < needle.count, haystack[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// Header fields with their continuation lines, as written (`name: value\r\n folded`).
     static func headerFields(_ block: String) -> [(name: String, raw: String)] {
-        var fields: [(String, String)] = []
-        for line in block.components(separatedBy: "\r\n") {
-            if let first = line.first, first == " " || first == "\t", !fields.isEmpty {
-                fields[fields.count - 1].1 += "\r\n" + line
-            } else if let colon = line.firstIndex(of: ":") {
-                fields.append((String(line[..<colon]), line))
+        var block = block
+        return block.withUTF8 { bytes in
+            headerFields(bytes).map { (String(decoding: Array(bytes[$0.range]).prefix(while: { $0 != 58 }), as: UTF8.self),
+                                       String(decoding: UnsafeBufferPointer(rebasing: bytes[$0.range]), as: UTF8.self)) }
+        }
+    }
+
+    /// Each field of a header block: its lower-cased name and the byte range of the whole field,
+    /// continuation lines included (without the final CRLF).
+    static func headerFields(_ block: UnsafeBufferPointer<UInt8>) -> [(name: String, range: Range<Int>)] {
+        var fields: [(name: String, range: Range<Int>)] = []
+        var lineStart = 0
+        while lineStart < block.count {
+            var end = lineStart
+            while end < block.count, !(block[end] == 13 && end + 1 < block.count && block[end + 1] == 10) { end += 1 }
+            let first = block[lineStart]
+            if (first == 32 || first == 9), let last = fields.indices.last {
+                fields[last].range = fields[last].range.lowerBound..<end
+            } else if let colon = (lineStart..<end).first(where: { block[$0] == 58 }) {
+                let name = String(decoding: UnsafeBufferPointer(rebasing: block[lineStart..<colon]), as: UTF8.self).lowercased()
+                fields.append((name.trimmingCharacters(in: .whitespaces), lineStart..<end))
             }
+            lineStart = end + 2
         }
         return fields
     }
 
     /// RFC 6376 3.4.2: lower-case name, unfolded value, runs of white space as one space, none at the ends.
     static func relaxedHeader(_ raw: String) -> String {
-        guard let colon = raw.firstIndex(of: ":") else { return raw }
-        let name = raw[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-        let value = raw[raw.index(after: colon)...].replacingOccurrences(of: "\r\n", with: "")
-        return name + ":" + collapse(value).trimmingCharacters(in: .whitespaces)
+        var out: [UInt8] = []
+        appendRelaxedHeader(Array(raw.utf8), to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendRelaxedHeader(_ raw: some Collection<UInt8>, to out: inout [UInt8]) {
+        guard let colon = raw.firstIndex(of: 58) else { out.append(contentsOf: raw); return }
+        for b in raw[..<colon] where b != 32 && b != 9 { out.append(b >= 65 && b <= 90 ? b + 32 : b) }
+        out.append(58)
+        var pendingSpace = false
+        var started = false
+        for b in raw[raw.index(after: colon)...] {
+            switch b {
+            case 13, 10: continue  // unfold
+            case 32, 9: pendingSpace = started
+            default:
+                if pendingSpace { out.append(32); pendingSpace = false }
+                out.append(b)
+                started = true
+            }
+        }
     }
 
     /// RFC 6376 3.4.4: white space runs as one space, none at line ends, no empty lines at the end, CRLF last.
-    /// On bytes: the body is the largest thing signed.
     static func relaxedBody(_ body: String) -> String {
         String(decoding: relaxedBodyBytes(Array(body.utf8)), as: UTF8.self)
     }
 
     static func relaxedBodyBytes(_ input: [UInt8]) -> [UInt8] {
+        input.withUnsafeBufferPointer { relaxedBodyBytes($0) }
+    }
+
+    static func relaxedBodyBytes(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(input.count)
         var pendingSpace = false
@@ -141,21 +201,6 @@ public struct DKIMSigner: Sendable {
             i += 1
         }
         if lineHasContent { out.append(13); out.append(10) }
-        return out
-    }
-
-    static func collapse(_ s: some StringProtocol) -> String {
-        var out = ""
-        var inSpace = false
-        for c in s {
-            if c == " " || c == "\t" {
-                if !inSpace { out.append(" ") }
-                inSpace = true
-            } else {
-                out.append(c)
-                inSpace = false
-            }
-        }
         return out
     }
 

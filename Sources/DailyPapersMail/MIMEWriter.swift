@@ -11,11 +11,14 @@ public struct MIMEWriter: Sendable {
     public init(messageIDDomain: String) { self.messageIDDomain = messageIDDomain }
 
     public func render(_ message: MailMessage, date: Date = Date(), messageID: String? = nil,
-                       boundary: String = "=_dp_" + UUID().uuidString.replacingOccurrences(of: "-", with: "")) throws(MailFormatError) -> String {
-        var out = ""
+                       boundary: String = "=_dp_" + RandomTag.hex()) throws(MailFormatError) -> String {
+        // Built as bytes: this runs once per digest, and the bodies are most of a message.
+        var out: [UInt8] = []
+        out.reserveCapacity(message.text.utf8.count + (message.html?.utf8.count ?? 0) * 11 / 10 + 2048)
         func header(_ name: String, _ value: String) throws(MailFormatError) {
             try MIMEWriter.checkHeader(name: name, value: value)
-            out += MIMEWriter.fold(name + ": " + value) + "\r\n"
+            out.append(contentsOf: MIMEWriter.fold(name + ": " + value).utf8)
+            out.append(13); out.append(10)
         }
         try header("From", MIMEWriter.mailbox(message.from))
         try header("To", MIMEWriter.mailbox(message.to))
@@ -24,24 +27,32 @@ public struct MIMEWriter: Sendable {
         }
         try header("Subject", MIMEWriter.encodedWords(message.subject))
         try header("Date", MIMEWriter.rfc5322Date(date))
-        try header("Message-ID", messageID ?? "<\(UUID().uuidString.lowercased())@\(messageIDDomain)>")
+        try header("Message-ID", messageID ?? "<\(RandomTag.hex())@\(messageIDDomain)>")
         try header("MIME-Version", "1.0")
         for h in message.headers { try header(h.name, h.value) }
         if let html = message.html {
             try header("Content-Type", "multipart/alternative; boundary=\"\(boundary)\"")
-            out += "\r\n"
-            out += "--\(boundary)\r\n" + MIMEWriter.part("text/plain", message.text)
-            out += "--\(boundary)\r\n" + MIMEWriter.part("text/html", html)
-            out += "--\(boundary)--\r\n"
+            out.append(contentsOf: "\r\n--\(boundary)\r\n".utf8)
+            MIMEWriter.appendPart("text/plain", message.text, to: &out)
+            out.append(contentsOf: "--\(boundary)\r\n".utf8)
+            MIMEWriter.appendPart("text/html", html, to: &out)
+            out.append(contentsOf: "--\(boundary)--\r\n".utf8)
         } else {
-            out += MIMEWriter.part("text/plain", message.text)
+            MIMEWriter.appendPart("text/plain", message.text, to: &out)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func part(_ type: String, _ body: String) -> String {
-        "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
-            + QuotedPrintable.encode(body) + "\r\n"
+        var out: [UInt8] = []
+        appendPart(type, body, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendPart(_ type: String, _ body: String, to out: inout [UInt8]) {
+        out.append(contentsOf: "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
+        QuotedPrintable.append(body, to: &out)
+        out.append(13); out.append(10)
     }
 
     /// Header names are printable ASCII without colons; values never carry CR or LF (header injection).
@@ -121,9 +132,19 @@ public enum QuotedPrintable {
     static let hex = Array("0123456789ABCDEF".utf8)
 
     public static func encode(_ text: String) -> String {
-        let input = Array(text.utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(input.count + input.count / 8)
+        append(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the encoding of `text` to `out`.
+    public static func append(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { append($0, to: &out) }
+    }
+
+    static func append(_ input: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + input.count + input.count / 8)
         var lineLength = 0
         var i = 0
         func escape(_ b: UInt8) { out.append(61); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)]) }
@@ -143,10 +164,9 @@ public enum QuotedPrintable {
                 out.append(61); out.append(13); out.append(10)  // soft break
                 lineLength = 0
             }
-            if literal && !(b == 46 && lineLength == 0) { out.append(b) } else { escape(b) }
-            lineLength += literal && !(b == 46 && lineLength == 0) ? 1 : 3
+            // After a soft break a dot may now start the line: encode it then too.
+            if literal && !(b == 46 && lineLength == 0) { out.append(b); lineLength += 1 } else { escape(b); lineLength += 3 }
             i += 1
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

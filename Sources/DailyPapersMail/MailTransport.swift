@@ -48,7 +48,7 @@ public struct Mailer: Sendable {
     }
 
     public func prepare(_ message: MailMessage, messageID: String? = nil, date: Date = Date()) throws -> PreparedMail {
-        let id = messageID ?? "<\(UUID().uuidString.lowercased())@\(writer.messageIDDomain)>"
+        let id = messageID ?? "<\(RandomTag.hex())@\(writer.messageIDDomain)>"
         var data = try writer.render(message, date: date, messageID: id)
         if let signer { data = try signer.sign(data, at: date) }
         return PreparedMail(envelopeFrom: message.from.address, recipient: message.to.address, data: data, messageID: id)
@@ -74,14 +74,20 @@ public struct FolderMailTransport: MailTransport {
     public func deliver(_ mail: PreparedMail, atCommit: @escaping CommitHook) async throws {
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
         let safeTo = String(mail.recipient.map { $0.isLetter || $0.isNumber || $0 == "@" || $0 == "." ? $0 : "_" })
-        let name = "\(stamp)-\(safeTo)-\(UUID().uuidString.prefix(8)).eml"
+        let name = "\(stamp)-\(safeTo)-\(RandomTag.hex(bytes: 4)).eml"
         let temporary = folder.appendingPathComponent("." + name + ".tmp")
         try Data(mail.data.utf8).write(to: temporary)
         let target = folder.appendingPathComponent(name)
-        try await atCommit {
-            let loop = MultiThreadedEventLoopGroup.singleton.next()
-            do { try FileManager.default.moveItem(at: temporary, to: target) } catch { return loop.makeFailedFuture(error) }
-            return loop.makeSucceededVoidFuture()
+        do {
+            try await atCommit {
+                let loop = MultiThreadedEventLoopGroup.singleton.next()
+                do { try FileManager.default.moveItem(at: temporary, to: target) } catch { return loop.makeFailedFuture(error) }
+                return loop.makeSucceededVoidFuture()
+            }
+        } catch {
+            // Called off (or the rename failed): no half-delivered file stays behind.
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
         }
     }
 }

@@ -105,18 +105,46 @@ public struct DeliveryStore: Sendable {
         }
     }
 
-    /// `planned` -> `sending`, and the moment that is committed, `then` (the final SMTP dot). False, with
-    /// `then` not called, when the row was not `planned` (another run got there first).
+    public enum SendingMark: Sendable, Equatable {
+        /// Now `sending`, and the final step was taken.
+        case marked
+        /// The row was not `planned`: another run got there first.
+        case notPlanned
+        /// The subscription is no longer active (unsubscribed or suspended mid-run).
+        case inactive
+    }
+
+    /// `planned` -> `sending` while the subscription is still active, and the moment that is committed,
+    /// `then` (the final SMTP dot). The active check is part of the same statement, so an unsubscription
+    /// committed before it is always honoured; otherwise `then` is not called and the result says why.
     public func markSending(_ subscriptionID: Int, period: String, now: Timestamp = .now,
-                            then finalStep: @escaping @Sendable () -> EventLoopFuture<Void>) async throws -> Bool {
-        try await database.autocommitChain { db in
+                            then finalStep: @escaping @Sendable () -> EventLoopFuture<Void>) async throws -> SendingMark {
+        let marked = try await database.autocommitChain { db in
             db.raw("""
                 UPDATE deliveries SET status = 'sending', updated_at = \(bind: now.millisecondsSince1970)
                 WHERE subscription_id = \(bind: subscriptionID) AND period = \(bind: period) AND status = 'planned'
+                  AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = \(bind: subscriptionID) AND s.status = 'active')
                 RETURNING subscription_id
                 """).all().flatMap { rows in
                 rows.isEmpty ? db.eventLoop.makeSucceededFuture(false) : finalStep().map { true }
             }
+        }
+        if marked { return .marked }
+        return try await database.read { db in
+            try await db.raw("SELECT 1 AS x FROM subscriptions WHERE id = \(bind: subscriptionID) AND status = 'active'").first() == nil
+        } ? .inactive : .notPlanned
+    }
+
+    /// `sending` -> `sent` for many rows in one statement. The server took these messages already; a
+    /// crash before this commits leaves them `sending`, which is never sent again, so nothing repeats.
+    public func markSent(_ subscriptionIDs: [Int], period: String, now: Timestamp = .now) async throws {
+        guard !subscriptionIDs.isEmpty else { return }
+        let ids: [any Encodable & Sendable] = subscriptionIDs
+        try await database.writeWithoutTransaction { db in
+            try await db.raw("""
+                UPDATE deliveries SET status = 'sent', updated_at = \(bind: now.millisecondsSince1970)
+                WHERE period = \(bind: period) AND status = 'sending' AND subscription_id IN (\(binds: ids))
+                """).run()
         }
     }
 

@@ -71,12 +71,28 @@ public struct DigestJob: Sendable {
     }
 
     public static func select(_ candidates: [FeaturedPaper], for s: SubscriptionStore.Subscription, alreadySent: Set<String>) -> [FeaturedPaper] {
-        let picked = DigestSelection.select(candidates.map {
-            DigestCandidate(id: $0.paper.id.base, title: $0.paper.title, abstract: $0.paper.abstract,
-                            authors: $0.paper.authors.map(\.name), categories: $0.paper.categories, upvotes: $0.upvotes)
-        }, preferences: s.preferences, alreadySent: alreadySent)
-        let byID = Dictionary(candidates.map { ($0.paper.id.base, $0) }, uniquingKeysWith: { a, _ in a })
-        return picked.compactMap { byID[$0.id] }
+        var selector = Selector(candidates)
+        return selector.select(for: s, alreadySent: alreadySent)
+    }
+
+    /// Picks for many subscribers from the same candidates (see `DigestSelector`).
+    struct Selector: Sendable {
+        let papers: [FeaturedPaper]
+        var selector: DigestSelector
+        let position: [String: Int]
+
+        init(_ candidates: [FeaturedPaper]) {
+            papers = candidates
+            selector = DigestSelector(candidates.map {
+                DigestCandidate(id: $0.paper.id.base, title: $0.paper.title, abstract: $0.paper.abstract,
+                                authors: $0.paper.authors.map(\.name), categories: $0.paper.categories, upvotes: $0.upvotes)
+            })
+            position = Dictionary(candidates.enumerated().map { ($1.paper.id.base, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+
+        mutating func select(for s: SubscriptionStore.Subscription, alreadySent: Set<String>) -> [FeaturedPaper] {
+            selector.select(preferences: s.preferences, alreadySent: alreadySent).compactMap { position[$0.id].map { papers[$0] } }
+        }
     }
 
     /// The message a subscriber would get for a period (admin preview, dry runs).
@@ -94,58 +110,100 @@ public struct DigestJob: Sendable {
         let subscribers = try await subscriptions.active(period.frequency, email: options.only)
         let report = Locked(Report())
         report.withLock { $0.subscribers = subscribers.count }
-        let batchSize = 1000
-        for start in stride(from: 0, to: subscribers.count, by: batchSize) {
-            let batch = Array(subscribers[start..<min(start + batchSize, subscribers.count)])
-            let sent = try await deliveries.alreadySent(subscriptionIDs: batch.map(\.id))
-            var plans: [DeliveryStore.Plan] = []
-            for s in batch {
-                let chosen = Self.select(all, for: s, alreadySent: sent[s.id] ?? [])
-                plans.append(.init(subscriptionID: s.id, messageID: "<digest.\(period.key.replacingOccurrences(of: ":", with: "."))."
-                                   + "\(s.id).\(UUID().uuidString.prefix(8).lowercased())@\(site.host)>", papers: chosen.map(\.paper.id.base)))
-            }
-            if options.dryRun {
+        let selector = Locked(Selector(all))
+        let batches = stride(from: 0, to: subscribers.count, by: 1000).map { Array(subscribers[$0..<min($0 + 1000, subscribers.count)]) }
+
+        if options.dryRun {
+            for batch in batches {
+                let sent = try await deliveries.alreadySent(subscriptionIDs: batch.map(\.id))
                 report.withLock { r in
-                    for p in plans { if p.papers.isEmpty && !(batch.first { $0.id == p.subscriptionID }?.preferences.sendWhenEmpty ?? false) { r.skipped += 1 } else { r.sent += 1 } }
-                }
-                continue
-            }
-            let rows = try await deliveries.plan(plans, period: period.key)
-            let subscriptionByID = Dictionary(batch.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            let work = rows.filter { $0.status == .planned }
-            report.withLock { $0.alreadyHandled += rows.count - work.count }
-            let next = Locked(0)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<max(1, min(options.concurrency, work.count)) {
-                    group.addTask {
-                        let mailer = makeMailer()
-                        while true {
-                            let i = next.withLock { n -> Int in defer { n += 1 }; return n }
-                            guard i < work.count else { break }
-                            let row = work[i]
-                            guard let s = subscriptionByID[row.subscriptionID] else { continue }
-                            let outcome = try await deliver(row, to: s, papers: row.papers.compactMap { blocks[$0] }, period: period,
-                                                            mailer: mailer, hardFailureLimit: options.hardFailureLimit)
-                            Self.counter(outcome).increment()
-                            let snapshot = report.withLock { r -> Report in
-                                switch outcome {
-                                case .sent: r.sent += 1
-                                case .skipped: r.skipped += 1
-                                case .failed(let suspended): r.failed += 1; if suspended { r.suspended += 1 }
-                                case .deferred: r.deferred += 1
-                                case .alreadyHandled: r.alreadyHandled += 1
-                                }
-                                return r
-                            }
-                            progress(snapshot)
-                        }
-                        await mailer.transport.close()
+                    for s in batch {
+                        let chosen = selector.withLock { $0.select(for: s, alreadySent: sent[s.id] ?? []) }
+                        if chosen.isEmpty && !s.preferences.sendWhenEmpty { r.skipped += 1 } else { r.sent += 1 }
                     }
                 }
-                try await group.waitForAll()
+            }
+            return report.withLock { $0 }
+        }
+
+        // Senders keep their connection for the whole run; the next batch is planned while one is sent.
+        let mailers = (0..<max(1, options.concurrency)).map { _ in makeMailer() }
+        let sentMarks = SentMarks(deliveries: deliveries, period: period.key)
+        var planned: Task<[Work], any Error>? = batches.first.map { first in Task { try await plan(first, period: period, selector: selector) } }
+        do {
+            for index in batches.indices {
+                guard let current = planned else { break }
+                let work = try await current.value
+                planned = batches.indices.contains(index + 1)
+                    ? Task { [batch = batches[index + 1]] in try await plan(batch, period: period, selector: selector) } : nil
+                let todo = work.filter { $0.row.status == .planned }
+                report.withLock { $0.alreadyHandled += work.count - todo.count }
+                try await send(todo, blocks: blocks, period: period, mailers: mailers, options: options, sentMarks: sentMarks,
+                               report: report, progress: progress)
+            }
+            try await sentMarks.flush()
+        } catch {
+            // Nothing of this run goes on after it returns: the batch being planned ends first.
+            planned?.cancel()
+            _ = try? await planned?.value
+            try? await sentMarks.flush()
+            for m in mailers { await m.transport.close() }
+            throw error
+        }
+        for m in mailers { await m.transport.close() }
+        return report.withLock { $0 }
+    }
+
+    /// A planned (or earlier) delivery row with its subscriber.
+    struct Work: Sendable {
+        var row: DeliveryStore.Delivery
+        var subscriber: SubscriptionStore.Subscription
+    }
+
+    /// Picks each subscriber's papers and records the plan; rows planned by an earlier run are kept as they were.
+    private func plan(_ batch: [SubscriptionStore.Subscription], period: DigestPeriod, selector: Locked<Selector>) async throws -> [Work] {
+        let sent = try await deliveries.alreadySent(subscriptionIDs: batch.map(\.id))
+        let idPrefix = "<digest.\(period.key.replacingOccurrences(of: ":", with: "."))."
+        let plans = selector.withLock { selector in
+            batch.map { s in
+                DeliveryStore.Plan(subscriptionID: s.id, messageID: idPrefix + "\(s.id).\(RandomTag.hex(bytes: 4))@\(site.host)>",
+                                   papers: selector.select(for: s, alreadySent: sent[s.id] ?? []).map(\.paper.id.base))
             }
         }
-        return report.withLock { $0 }
+        let rows = try await deliveries.plan(plans, period: period.key)
+        let byID = Dictionary(batch.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return rows.compactMap { row in byID[row.subscriptionID].map { Work(row: row, subscriber: $0) } }
+    }
+
+    private func send(_ work: [Work], blocks: [String: DigestMail.PaperBlock], period: DigestPeriod, mailers: [Mailer], options: Options,
+                      sentMarks: SentMarks, report: Locked<Report>, progress: @escaping @Sendable (Report) -> Void) async throws {
+        let next = Locked(0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for mailer in mailers.prefix(max(1, min(mailers.count, work.count))) {
+                group.addTask {
+                    while true {
+                        let i = next.withLock { n -> Int in defer { n += 1 }; return n }
+                        guard i < work.count else { break }
+                        let w = work[i]
+                        let outcome = try await deliver(w.row, to: w.subscriber, papers: w.row.papers.compactMap { blocks[$0] }, period: period,
+                                                        mailer: mailer, hardFailureLimit: options.hardFailureLimit, sentMarks: sentMarks)
+                        Self.counter(outcome).increment()
+                        let snapshot = report.withLock { r -> Report in
+                            switch outcome {
+                            case .sent: r.sent += 1
+                            case .skipped: r.skipped += 1
+                            case .failed(let suspended): r.failed += 1; if suspended { r.suspended += 1 }
+                            case .deferred: r.deferred += 1
+                            case .alreadyHandled: r.alreadyHandled += 1
+                            }
+                            return r
+                        }
+                        progress(snapshot)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
     }
 
     enum Outcome { case sent, skipped, failed(suspended: Bool), deferred, alreadyHandled }
@@ -163,18 +221,13 @@ public struct DigestJob: Sendable {
         return Counter(label: "dailypapers_digest_deliveries_total", dimensions: [("outcome", name)])
     }
 
-    struct AlreadyHandled: Error {}
+    struct NotMarked: Error { let mark: DeliveryStore.SendingMark }
 
     func deliver(_ row: DeliveryStore.Delivery, to s: SubscriptionStore.Subscription, papers: [DigestMail.PaperBlock], period: DigestPeriod,
-                 mailer: Mailer, hardFailureLimit: Int) async throws -> Outcome {
+                 mailer: Mailer, hardFailureLimit: Int, sentMarks: SentMarks) async throws -> Outcome {
         let key = period.key
         if papers.isEmpty && !s.preferences.sendWhenEmpty {
             try await deliveries.move(s.id, period: key, from: [.planned], to: .skipped, error: "nothing matched")
-            return .skipped
-        }
-        // Unsubscribed since the run began: not a single mail more.
-        guard try await subscriptions.isActive(id: s.id) else {
-            try await deliveries.move(s.id, period: key, from: [.planned], to: .skipped, error: "unsubscribed before sending")
             return .skipped
         }
         let address: MailAddress
@@ -186,10 +239,14 @@ public struct DigestJob: Sendable {
         let deliveries = self.deliveries
         do {
             try await mailer.send(message, messageID: row.messageID) { finalStep in
-                guard try await deliveries.markSending(s.id, period: key, then: finalStep) else { throw AlreadyHandled() }
+                let mark = try await deliveries.markSending(s.id, period: key, then: finalStep)
+                guard mark == .marked else { throw NotMarked(mark: mark) }
             }
-        } catch is AlreadyHandled {
-            return .alreadyHandled
+        } catch let notMarked as NotMarked {
+            guard notMarked.mark == .inactive else { return .alreadyHandled }
+            // Unsubscribed since the run began: not a single mail more (checked in the statement that commits).
+            try await deliveries.move(s.id, period: key, from: [.planned], to: .skipped, error: "unsubscribed before sending")
+            return .skipped
         } catch let error as SMTPError {
             switch error {
             case .outcomeUnknown:
@@ -214,7 +271,7 @@ public struct DigestJob: Sendable {
             logger.warning("digest to \(s.email) deferred: \(error)")
             return .deferred
         }
-        try await deliveries.move(s.id, period: key, from: [.sending], to: .sent)
+        try await sentMarks.add(s.id)
         if s.hardFailures > 0 { try await subscriptions.clearHardFailures(id: s.id) }
         return .sent
     }
@@ -225,4 +282,33 @@ final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
     init(_ value: Value) { mutex = Mutex(value) }
     func withLock<T: Sendable>(_ body: (inout Value) -> T) -> T { mutex.withLock { body(&$0) } }
+}
+
+/// `sending` -> `sent`, many rows per statement: one write per message less on the hot path. Rows left
+/// `sending` by a crash before a flush are never sent again either, so batching loses nothing.
+final class SentMarks: Sendable {
+    let deliveries: DeliveryStore
+    let period: String
+    let batchSize: Int
+    private let pending = Mutex<[Int]>([])
+
+    init(deliveries: DeliveryStore, period: String, batchSize: Int = 200) {
+        self.deliveries = deliveries
+        self.period = period
+        self.batchSize = batchSize
+    }
+
+    func add(_ subscriptionID: Int) async throws {
+        let full = pending.withLock { ids -> [Int]? in
+            ids.append(subscriptionID)
+            guard ids.count >= batchSize else { return nil }
+            defer { ids = [] }
+            return ids
+        }
+        if let full { try await deliveries.markSent(full, period: period) }
+    }
+
+    func flush() async throws {
+        try await deliveries.markSent(pending.withLock { ids in defer { ids = [] }; return ids }, period: period)
+    }
 }

@@ -118,20 +118,15 @@ public final class SMTPConnection: @unchecked Sendable {
         }
         let rcpt = "RCPT TO:<\(to)>"
         if extensions["PIPELINING"] != nil {
-            try await write(mail + "\r\n" + rcpt + "\r\nDATA\r\n")
-            let m = try await replies.next(timeout: timeout, stage: "MAIL FROM")
-            let r = try await replies.next(timeout: timeout, stage: "RCPT TO")
-            let d = try await replies.next(timeout: timeout, stage: "DATA")
-            guard m.code == 250 else { try await abandon(d); throw SMTPError.rejected(stage: "MAIL FROM", reply: m) }
-            guard (250...251).contains(r.code) else { try await abandon(d); throw SMTPError.rejected(stage: "RCPT TO", reply: r) }
-            guard d.code == 354 else { throw SMTPError.rejected(stage: "DATA", reply: d) }
+            // Commands, their three replies and the content as one chain on the event loop.
+            try await channel.eventLoop.flatSubmit { self.pipelinedStart(mail: mail, rcpt: rcpt, body: body) }.get()
         } else {
             try await expect(250, after: mail, stage: "MAIL FROM")
             let r = try await command(rcpt, stage: "RCPT TO")
             guard (250...251).contains(r.code) else { try await reset(); throw SMTPError.rejected(stage: "RCPT TO", reply: r) }
             try await expect(354, after: "DATA", stage: "DATA")
+            do { try await channel.writeAndFlush(body).get() } catch { throw await replies.terminalError() ?? error }
         }
-        do { try await channel.writeAndFlush(body).get() } catch { throw await replies.terminalError() ?? error }
         // A connection the server already closed (mid-DATA) fails this write: then the server cannot
         // have the message, and sending it again is safe.
         let channel = self.channel
@@ -142,6 +137,36 @@ public final class SMTPConnection: @unchecked Sendable {
         }
         let done = try await replies.next(timeout: timeout * 10, stage: "end of DATA")
         guard done.code == 250 else { throw SMTPError.rejected(stage: "end of DATA", reply: done) }
+    }
+
+    /// MAIL, RCPT and DATA in one write (RFC 2920), then their replies; on 354 the content follows at
+    /// once, without waiting for it to be flushed: if the connection dies meanwhile, the final dot's write
+    /// fails too, which proves the server never took the message.
+    private func pipelinedStart(mail: String, rcpt: String, body: ByteBuffer) -> EventLoopFuture<Void> {
+        let loop = channel.eventLoop
+        let replies = self.replies, timeout = self.timeout, channel = self.channel
+        let written = channel.writeAndFlush(ByteBuffer(string: mail + "\r\n" + rcpt + "\r\nDATA\r\n"))
+        return written.flatMap { replies.nextOnLoop(timeout: timeout, stage: "MAIL FROM") }.flatMap { m in
+            replies.nextOnLoop(timeout: timeout, stage: "RCPT TO").flatMap { r in
+                replies.nextOnLoop(timeout: timeout, stage: "DATA").map { d in (m, r, d) }
+            }
+        }.flatMapError { error in
+            // A failed write says "closed"; the reason the connection ended says more (a TLS error, say).
+            loop.makeFailedFuture(replies.closedErrorOnLoop ?? error)
+        }.flatMap { (m, r, d) -> EventLoopFuture<Void> in
+            guard m.code == 250 else { return self.abandonOnLoop(d).flatMapThrowing { throw SMTPError.rejected(stage: "MAIL FROM", reply: m) } }
+            guard (250...251).contains(r.code) else { return self.abandonOnLoop(d).flatMapThrowing { throw SMTPError.rejected(stage: "RCPT TO", reply: r) } }
+            guard d.code == 354 else { return loop.makeFailedFuture(SMTPError.rejected(stage: "DATA", reply: d)) }
+            channel.writeAndFlush(body, promise: nil)
+            return loop.makeSucceededVoidFuture()
+        }
+    }
+
+    /// `abandon`, as part of a chain on the event loop; its own failures do not hide the refusal.
+    private func abandonOnLoop(_ dataReply: SMTPReply) -> EventLoopFuture<Void> {
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        promise.completeWithTask { try? await self.abandon(dataReply) }
+        return promise.futureResult
     }
 
     /// After a refused MAIL or RCPT under pipelining the server may still have said 354 to DATA: end
@@ -163,25 +188,42 @@ public final class SMTPConnection: @unchecked Sendable {
     /// RFC 5321 4.5.2: a line starting with "." gets another "."; line ends become CRLF; the result ends
     /// with CRLF. Byte by byte, since every message passes through here.
     static func dotStuffed(_ message: String) -> ByteBuffer {
-        var out: [UInt8] = []
-        out.reserveCapacity(message.utf8.count + 64)
-        var atLineStart = true
-        var previousCR = false
-        for b in message.utf8 {
-            if b == 10 {
-                if !previousCR { out.append(13); out.append(10) }
-                previousCR = false
-                atLineStart = true
-                continue
+        var message = message
+        return message.withUTF8 { input in
+            var out = ByteBuffer()
+            out.reserveCapacity(input.count + 64)
+            var atLineStart = true
+            var previousCR = false
+            var runStart = 0  // bytes since here are copied as they are, in one go
+            for (i, b) in input.enumerated() {
+                if b == 10 {
+                    if !previousCR {
+                        out.writeBytes(input[runStart..<i])
+                        out.writeBytes([13, 10])
+                        runStart = i + 1
+                    }
+                    previousCR = false
+                    atLineStart = true
+                    continue
+                }
+                if previousCR {  // a lone CR: it becomes CRLF
+                    out.writeBytes(input[runStart..<i])
+                    out.writeInteger(UInt8(10))
+                    runStart = i
+                }
+                previousCR = b == 13
+                if b == 13 { atLineStart = true; continue }
+                if atLineStart && b == 46 {
+                    out.writeBytes(input[runStart..<i])
+                    out.writeInteger(UInt8(46))
+                    runStart = i
+                }
+                atLineStart = false
             }
-            previousCR = false
-            if b == 13 { out.append(13); out.append(10); previousCR = true; atLineStart = true; continue }
-            if atLineStart && b == 46 { out.append(46) }
-            out.append(b)
-            atLineStart = false
+            out.writeBytes(input[runStart...])
+            if previousCR { out.writeInteger(UInt8(10)) } else if !atLineStart { out.writeBytes([13, 10]) }
+            return out
         }
-        if !atLineStart { out.append(13); out.append(10) }
-        return ByteBuffer(bytes: out)
     }
 
     /// A failed write reports why the connection ended (a TLS error, say) rather than "closed channel".

@@ -50,7 +50,7 @@ final class SMTPReplyQueue: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = SMTPReply
     // Touched only on the channel's event loop.
     private var buffered: [Result<SMTPReply, any Error>] = []
-    private var waiter: CheckedContinuation<SMTPReply, any Error>?
+    private var waiter: EventLoopPromise<SMTPReply>?
     private var timeoutTask: Scheduled<Void>?
     private var closedError: (any Error)?
     let eventLoop: any EventLoop
@@ -65,6 +65,12 @@ final class SMTPReplyQueue: ChannelInboundHandler, @unchecked Sendable {
         closedError = closedError ?? error
         deliver(.failure(error))
         context.close(promise: nil)
+    }
+
+    /// Why the connection ended, for code already on the event loop.
+    var closedErrorOnLoop: (any Error)? {
+        eventLoop.preconditionInEventLoop()
+        return closedError
     }
 
     /// Why the connection ended, when it did with an error.
@@ -82,25 +88,31 @@ final class SMTPReplyQueue: ChannelInboundHandler, @unchecked Sendable {
         if let waiter {
             self.waiter = nil
             timeoutTask?.cancel()
-            waiter.resume(with: result)
+            waiter.completeWith(result)
         } else {
             buffered.append(result)
         }
     }
 
     func next(timeout: TimeAmount, stage: String) async throws -> SMTPReply {
-        try await withCheckedThrowingContinuation { continuation in
-            eventLoop.execute {
-                if !self.buffered.isEmpty { return continuation.resume(with: self.buffered.removeFirst()) }
-                if let closed = self.closedError { return continuation.resume(throwing: closed) }
-                self.waiter = continuation
-                self.timeoutTask = self.eventLoop.scheduleTask(in: timeout) {
-                    guard let w = self.waiter else { return }
-                    self.waiter = nil
-                    w.resume(throwing: SMTPError.timeout(stage))
-                }
-            }
+        try await eventLoop.flatSubmit { self.nextOnLoop(timeout: timeout, stage: stage) }.get()
+    }
+
+    /// The next reply, for future chains already on the event loop (a pipelined exchange is one chain,
+    /// so a message costs a few thread hops rather than one per reply).
+    func nextOnLoop(timeout: TimeAmount, stage: String) -> EventLoopFuture<SMTPReply> {
+        eventLoop.preconditionInEventLoop()
+        if !buffered.isEmpty { return eventLoop.makeCompletedFuture(buffered.removeFirst()) }
+        if let closed = closedError { return eventLoop.makeFailedFuture(closed) }
+        precondition(waiter == nil, "one reply awaited at a time")
+        let promise = eventLoop.makePromise(of: SMTPReply.self)
+        waiter = promise
+        timeoutTask = eventLoop.scheduleTask(in: timeout) {
+            guard let w = self.waiter else { return }
+            self.waiter = nil
+            w.fail(SMTPError.timeout(stage))
         }
+        return promise.futureResult
     }
 }
 
