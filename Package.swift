@@ -52,7 +52,9 @@ let package = Package(
             name: "DailyPapersJobs",
             dependencies: ["DailyPapersCore", "DailyPapersStore", "DailyPapersIngest", "DailyPapersMail",
                            .product(name: "Logging", package: "swift-log"),
-                           .product(name: "Metrics", package: "swift-metrics")],
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
             resources: [.copy("DemoData")]
         ),
         // Mail as a protocol, knowing nothing of papers (Core only for its date formatting): messages, MIME, transports.

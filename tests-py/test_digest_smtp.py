@@ -218,8 +218,10 @@ class DropsDuringData:
                     writer.write(b"354 go ahead\r\n")
                     await writer.drain()
                     if self.dropped == 0:
+                        # The line goes dead as the message starts to flow. (A drop that races the client's
+                        # final dot is different: the client cannot know whether the dot arrived, counts the
+                        # digest as sent and never repeats it; the kill test covers that window.)
                         self.dropped += 1
-                        await reader.read(200)  # part of the message, then the line goes dead
                         writer.close()
                         return
                     data = b""
@@ -297,13 +299,19 @@ def test_killed_at_many_points_every_subscriber_gets_exactly_one_digest(workdir)
     duplicates = {r: n for r, n in received.items() if n > 1}
     assert not duplicates, f"sent twice: {duplicates}"
     c = sqlite3.connect(db)
-    states = dict(c.execute("SELECT s.email, d.status FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id").fetchall())
+    rows = c.execute("SELECT s.email, d.status, d.updated_at FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id").fetchall()
+    states = {email: status for email, status, _ in rows}
+    committed_at = {email: at for email, _, at in rows}
     assert len(states) == 300 and set(states.values()) <= {"sent", "sending"}
-    # Every subscriber got exactly one digest, except where a kill fell between the commit of "sending" and
-    # the final dot leaving the process (the dot is written from the database's completion callback, but
-    # still crosses to the connection's event loop): that digest is lost, its row says "sending", and it is
-    # never sent twice. Measured here: about one kill in twenty. The README and closing note describe it.
+    # Every subscriber got exactly one digest, except where a kill fell between a commit of "sending" and
+    # the final dots leaving the process (they are written from the database's completion callback, but
+    # still cross to the connections' event loops): those digests are lost, their rows say "sending", and
+    # they are never sent twice. "sending" is committed for a group of messages at once (all that reached
+    # their final dot meanwhile, at most one per connection), so such a kill loses one group: rows with one
+    # commit time. Measured here: about one kill in twenty. The README and closing note describe it.
     missing = set(tokens) - set(received)
     assert all(states[m] == "sending" for m in missing), "a digest is missing without its row saying why"
-    assert len(missing) <= 2, f"{len(missing)} of 300 lost in the commit-to-dot window: more than expected"
-    print(f"{kills} kills; {len(missing)} in the commit-to-dot window; final run: {final.stdout.strip()}")
+    groups = Counter(committed_at[m] for m in missing)
+    assert all(n <= 4 for n in groups.values()), f"a commit group larger than the 4 connections: {groups}"
+    assert len(groups) <= 2, f"{len(groups)} kills of {kills} fell in a commit-to-dot window: more than expected ({len(missing)} lost)"
+    print(f"{kills} kills; {len(groups)} in a commit-to-dot window, {len(missing)} lost; final run: {final.stdout.strip()}")

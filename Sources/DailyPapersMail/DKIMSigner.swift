@@ -124,8 +124,9 @@ public struct DKIMSigner: Sendable {
             if (first == 32 || first == 9), let last = fields.indices.last {
                 fields[last].range = fields[last].range.lowerBound..<end
             } else if let colon = (lineStart..<end).first(where: { block[$0] == 58 }) {
-                let name = String(decoding: UnsafeBufferPointer(rebasing: block[lineStart..<colon]), as: UTF8.self).lowercased()
-                fields.append((name.trimmingCharacters(in: .whitespaces), lineStart..<end))
+                var name = ""
+                for b in block[lineStart..<colon] where b != 32 && b != 9 { name.append(Character(Unicode.Scalar(b >= 65 && b <= 90 ? b + 32 : b))) }
+                fields.append((name, lineStart..<end))
             }
             lineStart = end + 2
         }
@@ -167,41 +168,45 @@ public struct DKIMSigner: Sendable {
     }
 
     static func relaxedBodyBytes(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(input.count)
-        var pendingSpace = false
-        var emptyLines = 0
-        var lineHasContent = false
-        var i = 0
-        while i < input.count {
-            let b = input[i]
-            if b == 13, i + 1 < input.count, input[i + 1] == 10 {
-                if lineHasContent {
-                    out.append(13); out.append(10)
+        // The output is never longer than the input plus a final CRLF; written through a pointer, as
+        // every message's body passes through here.
+        [UInt8](unsafeUninitializedCapacity: input.count + 2) { out, written in
+            var o = 0
+            var pendingSpace = false
+            var emptyLines = 0
+            var lineHasContent = false
+            var i = 0
+            let n = input.count
+            while i < n {
+                let b = input[i]
+                if b == 13, i + 1 < n, input[i + 1] == 10 {
+                    if lineHasContent {
+                        out[o] = 13; out[o + 1] = 10; o += 2
+                    } else {
+                        emptyLines += 1
+                    }
+                    pendingSpace = false
+                    lineHasContent = false
+                    i += 2
+                    continue
+                }
+                if b == 32 || b == 9 {
+                    pendingSpace = true
                 } else {
-                    emptyLines += 1
+                    if !lineHasContent {
+                        // Empty lines followed by content are kept; only trailing ones go.
+                        for _ in 0..<emptyLines { out[o] = 13; out[o + 1] = 10; o += 2 }
+                        emptyLines = 0
+                    }
+                    if pendingSpace { out[o] = 32; o += 1; pendingSpace = false }
+                    out[o] = b; o += 1
+                    lineHasContent = true
                 }
-                pendingSpace = false
-                lineHasContent = false
-                i += 2
-                continue
+                i += 1
             }
-            if b == 32 || b == 9 {
-                pendingSpace = true
-            } else {
-                if !lineHasContent {
-                    // Empty lines followed by content are kept; only trailing ones go.
-                    for _ in 0..<emptyLines { out.append(13); out.append(10) }
-                    emptyLines = 0
-                }
-                if pendingSpace { out.append(32); pendingSpace = false }
-                out.append(b)
-                lineHasContent = true
-            }
-            i += 1
+            if lineHasContent { out[o] = 13; out[o + 1] = 10; o += 2 }
+            written = o
         }
-        if lineHasContent { out.append(13); out.append(10) }
-        return out
     }
 
     /// A new key and the DNS TXT record that publishes its public half.

@@ -99,18 +99,25 @@ public struct MIMEWriter: Sendable {
     /// Folds a header line at spaces so each physical line stays within 78 characters where possible.
     static func fold(_ line: String) -> String {
         guard line.utf8.count > 78 else { return line }
-        var out = ""
-        var current = ""
-        for (index, word) in line.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+        // On bytes: long headers (List-Unsubscribe, DKIM-Signature) are folded in every message.
+        var out: [UInt8] = []
+        out.reserveCapacity(line.utf8.count + 16)
+        var currentStart = 0  // where the current physical line starts in `out`
+        var currentEmpty = true
+        for (index, word) in line.utf8.split(separator: 32, omittingEmptySubsequences: false).enumerated() {
+            let currentLength = out.count - currentStart
             // Never break right after "Name:": some readers keep the leading space of such a value.
-            if index > 1, !current.isEmpty, current.utf8.count + 1 + word.utf8.count > 78 {
-                out += current + "\r\n"
-                current = " " + word
-            } else {
-                current += current.isEmpty ? String(word) : " " + word
+            if index > 1, !currentEmpty, currentLength + 1 + word.count > 78 {
+                out.append(13); out.append(10)
+                currentStart = out.count
+                out.append(32)
+            } else if !currentEmpty {
+                out.append(32)
             }
+            out.append(contentsOf: word)
+            currentEmpty = out.count == currentStart
         }
-        return out + current
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `Wed, 04 Dec 2024 08:13:20 +0000` (Core's formatter: a DateFormatter per message is costly, and
@@ -144,29 +151,39 @@ public enum QuotedPrintable {
     }
 
     static func append(_ input: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        out.reserveCapacity(out.count + input.count + input.count / 8)
-        var lineLength = 0
-        var i = 0
-        func escape(_ b: UInt8) { out.append(61); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)]) }
-        while i < input.count {
-            let b = input[i]
-            if b == 13 || b == 10 {  // CRLF, CR or LF: one hard line break
-                out.append(13); out.append(10)
-                lineLength = 0
-                i += (b == 13 && i + 1 < input.count && input[i + 1] == 10) ? 2 : 1
-                continue
+        // Worst case: every byte escaped (3x), plus a soft break for every 73 characters written.
+        let capacity = input.count * 3 + (input.count * 3 / 73 + 2) * 3
+        let encoded = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, written in
+            var o = 0
+            var lineLength = 0
+            var i = 0
+            let n = input.count
+            while i < n {
+                let b = input[i]
+                if b == 13 || b == 10 {  // CRLF, CR or LF: one hard line break
+                    buffer[o] = 13; buffer[o + 1] = 10; o += 2
+                    lineLength = 0
+                    i += (b == 13 && i + 1 < n && input[i + 1] == 10) ? 2 : 1
+                    continue
+                }
+                let next = i + 1 < n ? input[i + 1] : 10
+                let endOfLine = next == 13 || next == 10
+                var literal = (b >= 33 && b <= 126 && b != 61 && !(b == 46 && lineLength == 0)) || (b == 32 && !endOfLine)
+                if lineLength + (literal ? 1 : 3) > 75 {
+                    buffer[o] = 61; buffer[o + 1] = 13; buffer[o + 2] = 10; o += 3  // soft break
+                    lineLength = 0
+                    // After a soft break a dot would start the line: encode it then too.
+                    if b == 46 { literal = false }
+                }
+                if literal {
+                    buffer[o] = b; o += 1; lineLength += 1
+                } else {
+                    buffer[o] = 61; buffer[o + 1] = hex[Int(b >> 4)]; buffer[o + 2] = hex[Int(b & 15)]; o += 3; lineLength += 3
+                }
+                i += 1
             }
-            let next = i + 1 < input.count ? input[i + 1] : 10
-            let endOfLine = next == 13 || next == 10
-            let literal = (b >= 33 && b <= 126 && b != 61 && !(b == 46 && lineLength == 0)) || (b == 32 && !endOfLine)
-            let width = literal ? 1 : 3
-            if lineLength + width > 75 {
-                out.append(61); out.append(13); out.append(10)  // soft break
-                lineLength = 0
-            }
-            // After a soft break a dot may now start the line: encode it then too.
-            if literal && !(b == 46 && lineLength == 0) { out.append(b); lineLength += 1 } else { escape(b); lineLength += 3 }
-            i += 1
+            written = o
         }
+        out.append(contentsOf: encoded)
     }
 }

@@ -49,27 +49,39 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     static func validate(_ raw: String) throws(MailAddressError) -> String {
         let text = raw.trimmingCharacters(in: .whitespaces)
         func fail(_ problem: String) -> MailAddressError { MailAddressError(address: raw, problem: problem) }
-        guard !text.isEmpty else { throw fail("it is empty") }
-        guard text.utf8.count <= 254 else { throw fail("it is longer than 254 characters") }
-        guard text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) else {
+        // On bytes with fixed tables: every digest checks its recipient's address.
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { throw fail("it is empty") }
+        guard bytes.count <= 254 else { throw fail("it is longer than 254 characters") }
+        guard bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw fail("it contains spaces, control characters or non-ASCII characters")
         }
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw fail("it needs exactly one @ between a name and a domain") }
-        let local = parts[0], domain = parts[1]
-        guard local.utf8.count <= 64 else { throw fail("the part before @ is longer than 64 characters") }
-        let localAllowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
-        guard local.allSatisfy(localAllowed.contains), !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
+        let at = bytes.indices.filter { bytes[$0] == UInt8(ascii: "@") }
+        guard at.count == 1, at[0] > 0, at[0] < bytes.count - 1 else { throw fail("it needs exactly one @ between a name and a domain") }
+        let local = bytes[..<at[0]], domain = bytes[(at[0] + 1)...]
+        guard local.count <= 64 else { throw fail("the part before @ is longer than 64 characters") }
+        let dot = UInt8(ascii: ".")
+        guard local.allSatisfy({ localAllowed[Int($0)] }), local.first != dot, local.last != dot,
+              !zip(local, local.dropFirst()).contains(where: { $0 == dot && $1 == dot }) else {
             throw fail("the part before @ has characters or dots an address cannot have")
         }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        let labelAllowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+        let labels = domain.split(separator: dot, omittingEmptySubsequences: false)
+        let hyphen = UInt8(ascii: "-")
         // `localhost` is the one dotless domain accepted: the embedded default sends from it.
-        guard labels.count >= 2 || domain.lowercased() == "localhost", labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 && $0.allSatisfy(labelAllowed.contains)
-                                                     && !$0.hasPrefix("-") && !$0.hasSuffix("-") }) else {
-            throw fail("the domain '\(domain)' is not a valid host name")
+        guard labels.count >= 2 || String(decoding: domain, as: UTF8.self).lowercased() == "localhost",
+              labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 && $0.allSatisfy { labelAllowed[Int($0)] } && $0.first != hyphen && $0.last != hyphen })
+        else {
+            throw fail("the domain '\(String(decoding: domain, as: UTF8.self))' is not a valid host name")
         }
         return text
+    }
+
+    private static let localAllowed = table("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+    private static let labelAllowed = table("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+    private static func table(_ allowed: String) -> [Bool] {
+        var t = [Bool](repeating: false, count: 256)
+        for b in allowed.utf8 { t[Int(b)] = true }
+        return t
     }
 }
 

@@ -46,6 +46,10 @@ public struct DeliveryStore: Sendable {
                  attempts: try row.decode(column: "attempts", as: Int.self))
     }
 
+    /// A status test that no index can serve: without it SQLite walks the (period, status) index, every
+    /// row of the period in that state (thousands in a run), instead of the primary key's few rows.
+    static let statusIs = "status || '' = "
+
     /// Inserts the plans that have no row yet, in one transaction, and returns every row as stored now.
     public func plan(_ plans: [Plan], period: String, now: Timestamp = .now) async throws -> [Delivery] {
         guard !plans.isEmpty else { return [] }
@@ -119,20 +123,62 @@ public struct DeliveryStore: Sendable {
     /// committed before it is always honoured; otherwise `then` is not called and the result says why.
     public func markSending(_ subscriptionID: Int, period: String, now: Timestamp = .now,
                             then finalStep: @escaping @Sendable () -> EventLoopFuture<Void>) async throws -> SendingMark {
-        let marked = try await database.autocommitChain { db in
+        let started = try await markSending([SendingRequest(subscriptionID: subscriptionID, finalStep: finalStep)], period: period, now: now)
+        switch started[subscriptionID] ?? .notPlanned {
+        case .started(let finalStep):
+            try await finalStep.get()
+            return .marked
+        case .notPlanned: return .notPlanned
+        case .inactive: return .inactive
+        }
+    }
+
+    public struct SendingRequest: Sendable {
+        public var subscriptionID: Int
+        public var finalStep: @Sendable () -> EventLoopFuture<Void>
+        public init(subscriptionID: Int, finalStep: @escaping @Sendable () -> EventLoopFuture<Void>) {
+            self.subscriptionID = subscriptionID
+            self.finalStep = finalStep
+        }
+    }
+
+    public enum SendingStart: Sendable {
+        /// Committed as `sending`; the final step was started, and this is its outcome.
+        case started(EventLoopFuture<Void>)
+        case notPlanned
+        case inactive
+    }
+
+    /// `markSending` for many rows in one statement (a group commit: one write for all the messages that
+    /// reached their final step meanwhile). Each row's final step is started the moment the statement
+    /// commits, and its outcome handed back as a future, so the writer is free again without waiting for
+    /// the network.
+    public func markSending(_ requests: [SendingRequest], period: String, now: Timestamp = .now) async throws -> [Int: SendingStart] {
+        guard !requests.isEmpty else { return [:] }
+        let ids: [any Encodable & Sendable] = requests.map(\.subscriptionID)
+        let started = try await database.autocommitChain { db -> EventLoopFuture<[Int: SendingStart]> in
             db.raw("""
                 UPDATE deliveries SET status = 'sending', updated_at = \(bind: now.millisecondsSince1970)
-                WHERE subscription_id = \(bind: subscriptionID) AND period = \(bind: period) AND status = 'planned'
-                  AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = \(bind: subscriptionID) AND s.status = 'active')
+                WHERE subscription_id IN (\(binds: ids)) AND period = \(bind: period) AND \(unsafeRaw: Self.statusIs)'planned'
+                  AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = deliveries.subscription_id AND s.status = 'active')
                 RETURNING subscription_id
-                """).all().flatMap { rows in
-                rows.isEmpty ? db.eventLoop.makeSucceededFuture(false) : finalStep().map { true }
+                """).all().map { rows in
+                let marked = Set(rows.compactMap { try? $0.decode(column: "subscription_id", as: Int.self) })
+                var started: [Int: SendingStart] = [:]
+                for r in requests where marked.contains(r.subscriptionID) { started[r.subscriptionID] = .started(r.finalStep()) }
+                return started
             }
         }
-        if marked { return .marked }
-        return try await database.read { db in
-            try await db.raw("SELECT 1 AS x FROM subscriptions WHERE id = \(bind: subscriptionID) AND status = 'active'").first() == nil
-        } ? .inactive : .notPlanned
+        let unmarked: [any Encodable & Sendable] = requests.map(\.subscriptionID).filter { started[$0] == nil }
+        guard !unmarked.isEmpty else { return started }
+        // Rare: why a row was not marked (unsubscribed mid-run, or another run got there first).
+        let active = try await database.read { db in
+            Set(try await db.raw("SELECT id FROM subscriptions WHERE status = 'active' AND id IN (\(binds: unmarked))").all()
+                .map { try $0.decode(column: "id", as: Int.self) })
+        }
+        var results = started
+        for case let id as Int in unmarked { results[id] = active.contains(id) ? .notPlanned : .inactive }
+        return results
     }
 
     /// `sending` -> `sent` for many rows in one statement. The server took these messages already; a
@@ -143,7 +189,7 @@ public struct DeliveryStore: Sendable {
         try await database.writeWithoutTransaction { db in
             try await db.raw("""
                 UPDATE deliveries SET status = 'sent', updated_at = \(bind: now.millisecondsSince1970)
-                WHERE period = \(bind: period) AND status = 'sending' AND subscription_id IN (\(binds: ids))
+                WHERE subscription_id IN (\(binds: ids)) AND period = \(bind: period) AND \(unsafeRaw: Self.statusIs)'sending'
                 """).run()
         }
     }

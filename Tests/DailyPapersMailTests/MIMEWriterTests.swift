@@ -94,6 +94,18 @@ import Testing
         #expect(out == "..hidden\r\nplain\r\n...two\r\n..\r\nlast\r\n")
     }
 
+    /// Messages already in wire form are copied as they are; anything else takes the byte-by-byte path.
+    @Test func wireFormIsRecognisedAndEverythingElseStuffed() {
+        for text in ["a\r\nb\r\n", "From: x\r\n\r\n=2E dot\r\n"] {
+            var bytes = text
+            #expect(bytes.withUTF8 { SMTPConnection.isWireForm($0) })
+            #expect(String(buffer: SMTPConnection.dotStuffed(text)) == text)
+        }
+        let cases = ["a\r\n.b\r\n": "a\r\n..b\r\n", ".a\r\n": "..a\r\n", "a\nb\r\n": "a\r\nb\r\n", "a\rb\r\n": "a\r\nb\r\n",
+                     "a\r\nb": "a\r\nb\r\n", "a\r\n\r": "a\r\n\r\n"]
+        for (input, wire) in cases { #expect(String(buffer: SMTPConnection.dotStuffed(input)) == wire, "\(input.debugDescription)") }
+    }
+
     @Test func datesAreRFC5322InUTC() {
         #expect(MIMEWriter.rfc5322Date(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 +0000")
         #expect(MIMEWriter.rfc5322Date(Date(timeIntervalSince1970: 1_709_164_800)) == "Thu, 29 Feb 2024 00:00:00 +0000")

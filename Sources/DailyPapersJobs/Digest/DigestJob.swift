@@ -4,6 +4,8 @@ import DailyPapersStore
 import Foundation
 import Logging
 import Metrics
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// Sends the digest of one period to every active subscriber of its frequency, exactly once each.
@@ -129,6 +131,9 @@ public struct DigestJob: Sendable {
         // Senders keep their connection for the whole run; the next batch is planned while one is sent.
         let mailers = (0..<max(1, options.concurrency)).map { _ in makeMailer() }
         let sentMarks = SentMarks(deliveries: deliveries, period: period.key)
+        let renderThreads = NIOThreadPool(numberOfThreads: System.coreCount)
+        renderThreads.start()
+        defer { renderThreads.shutdownGracefully { _ in } }
         var planned: Task<[Work], any Error>? = batches.first.map { first in Task { try await plan(first, period: period, selector: selector) } }
         do {
             for index in batches.indices {
@@ -139,6 +144,7 @@ public struct DigestJob: Sendable {
                 let todo = work.filter { $0.row.status == .planned }
                 report.withLock { $0.alreadyHandled += work.count - todo.count }
                 try await send(todo, blocks: blocks, period: period, mailers: mailers, options: options, sentMarks: sentMarks,
+                               renderThreads: renderThreads,
                                report: report, progress: progress)
             }
             try await sentMarks.flush()
@@ -176,8 +182,9 @@ public struct DigestJob: Sendable {
     }
 
     private func send(_ work: [Work], blocks: [String: DigestMail.PaperBlock], period: DigestPeriod, mailers: [Mailer], options: Options,
-                      sentMarks: SentMarks, report: Locked<Report>, progress: @escaping @Sendable (Report) -> Void) async throws {
+                      sentMarks: SentMarks, renderThreads: NIOThreadPool, report: Locked<Report>, progress: @escaping @Sendable (Report) -> Void) async throws {
         let next = Locked(0)
+        let sendingCommits = SendingCommits(deliveries: deliveries, period: period.key)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for mailer in mailers.prefix(max(1, min(mailers.count, work.count))) {
                 group.addTask {
@@ -186,7 +193,8 @@ public struct DigestJob: Sendable {
                         guard i < work.count else { break }
                         let w = work[i]
                         let outcome = try await deliver(w.row, to: w.subscriber, papers: w.row.papers.compactMap { blocks[$0] }, period: period,
-                                                        mailer: mailer, hardFailureLimit: options.hardFailureLimit, sentMarks: sentMarks)
+                                                        mailer: mailer, hardFailureLimit: options.hardFailureLimit, sentMarks: sentMarks,
+                                                        sendingCommits: sendingCommits, renderThreads: renderThreads)
                         Self.counter(outcome).increment()
                         let snapshot = report.withLock { r -> Report in
                             switch outcome {
@@ -224,7 +232,8 @@ public struct DigestJob: Sendable {
     struct NotMarked: Error { let mark: DeliveryStore.SendingMark }
 
     func deliver(_ row: DeliveryStore.Delivery, to s: SubscriptionStore.Subscription, papers: [DigestMail.PaperBlock], period: DigestPeriod,
-                 mailer: Mailer, hardFailureLimit: Int, sentMarks: SentMarks) async throws -> Outcome {
+                 mailer: Mailer, hardFailureLimit: Int, sentMarks: SentMarks,
+                 sendingCommits: SendingCommits, renderThreads: NIOThreadPool) async throws -> Outcome {
         let key = period.key
         if papers.isEmpty && !s.preferences.sendWhenEmpty {
             try await deliveries.move(s.id, period: key, from: [.planned], to: .skipped, error: "nothing matched")
@@ -235,12 +244,20 @@ public struct DigestJob: Sendable {
             try await deliveries.move(s.id, period: key, from: [.planned], to: .failed, error: "\(error)")
             return .failed(suspended: false)
         }
-        let message = DigestMail.render(blocks: papers, period: period, manageToken: s.manageToken, to: address, site: site)
-        let deliveries = self.deliveries
+        let site = self.site
         do {
-            try await mailer.send(message, messageID: row.messageID) { finalStep in
-                let mark = try await deliveries.markSending(s.id, period: key, then: finalStep)
-                guard mark == .marked else { throw NotMarked(mark: mark) }
+            // Rendering and signing (the CPU-heavy part) run on threads of their own: on the shared task
+            // threads they would queue every network and database continuation behind them.
+            let prepared = try await renderThreads.runIfActive {
+                try mailer.prepare(DigestMail.render(blocks: papers, period: period, manageToken: s.manageToken, to: address, site: site),
+                                   messageID: row.messageID)
+            }
+            try await mailer.transport.deliver(prepared) { finalStep in
+                switch try await sendingCommits.mark(s.id, then: finalStep) {
+                case .started(let finalStepDone): try await finalStepDone.get()
+                case .notPlanned: throw NotMarked(mark: .notPlanned)
+                case .inactive: throw NotMarked(mark: .inactive)
+                }
             }
         } catch let notMarked as NotMarked {
             guard notMarked.mark == .inactive else { return .alreadyHandled }
@@ -312,3 +329,55 @@ final class SentMarks: Sendable {
         try await deliveries.markSent(pending.withLock { ids in defer { ids = [] }; return ids }, period: period)
     }
 }
+
+/// Group commit of `sending` marks. Every message waits at its final step until its row is durably
+/// `sending`; the messages that reach that point while a commit is running share the next one, so the
+/// single writer does one statement per group rather than one per message (at 8 or more connections
+/// the writer, not the network, was what limited a run). A kill between a commit and its final dots
+/// loses that group's digests (they stay `sending`, never sent twice), as it lost one before.
+final class SendingCommits: Sendable {
+    struct Waiter {
+        var request: DeliveryStore.SendingRequest
+        var continuation: CheckedContinuation<DeliveryStore.SendingStart, any Error>
+    }
+
+    let deliveries: DeliveryStore
+    let period: String
+    private let state = Mutex<(pending: [Waiter], running: Bool)>(([], false))
+
+    init(deliveries: DeliveryStore, period: String) {
+        self.deliveries = deliveries
+        self.period = period
+    }
+
+    func mark(_ subscriptionID: Int, then finalStep: @escaping @Sendable () -> EventLoopFuture<Void>) async throws -> DeliveryStore.SendingStart {
+        try await withCheckedThrowingContinuation { continuation in
+            let waiter = Waiter(request: .init(subscriptionID: subscriptionID, finalStep: finalStep), continuation: continuation)
+            let start = state.withLock { s -> Bool in
+                s.pending.append(waiter)
+                guard !s.running else { return false }
+                s.running = true
+                return true
+            }
+            if start { Task { await self.drain() } }
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let group = state.withLock { s -> [Waiter] in
+                guard !s.pending.isEmpty else { s.running = false; return [] }
+                defer { s.pending.removeAll() }
+                return s.pending
+            }
+            guard !group.isEmpty else { return }
+            do {
+                let results = try await deliveries.markSending(group.map(\.request), period: period)
+                for w in group { w.continuation.resume(returning: results[w.request.subscriptionID] ?? .notPlanned) }
+            } catch {
+                for w in group { w.continuation.resume(throwing: error) }
+            }
+        }
+    }
+}
+

@@ -129,10 +129,14 @@ public final class SMTPConnection: @unchecked Sendable {
         }
         // A connection the server already closed (mid-DATA) fails this write: then the server cannot
         // have the message, and sending it again is safe.
-        let channel = self.channel
+        let channel = self.channel, replies = self.replies
         try await atCommit {
-            channel.writeAndFlush(ByteBuffer(string: ".\r\n")).flatMapErrorThrowing { error in
-                throw SMTPError.finalDotNotSent("\(error)")
+            channel.eventLoop.flatSubmit {
+                // A server that hung up meanwhile (mid-DATA) never gets the dot: the message is known not sent.
+                if let closed = replies.closedErrorOnLoop { return channel.eventLoop.makeFailedFuture(SMTPError.finalDotNotSent("\(closed)")) }
+                return channel.writeAndFlush(ByteBuffer(string: ".\r\n")).flatMapErrorThrowing { error in
+                    throw SMTPError.finalDotNotSent("\(error)")
+                }
             }
         }
         let done = try await replies.next(timeout: timeout * 10, stage: "end of DATA")
@@ -140,8 +144,7 @@ public final class SMTPConnection: @unchecked Sendable {
     }
 
     /// MAIL, RCPT and DATA in one write (RFC 2920), then their replies; on 354 the content follows at
-    /// once, without waiting for it to be flushed: if the connection dies meanwhile, the final dot's write
-    /// fails too, which proves the server never took the message.
+    /// once, in the same chain on the event loop.
     private func pipelinedStart(mail: String, rcpt: String, body: ByteBuffer) -> EventLoopFuture<Void> {
         let loop = channel.eventLoop
         let replies = self.replies, timeout = self.timeout, channel = self.channel
@@ -157,8 +160,7 @@ public final class SMTPConnection: @unchecked Sendable {
             guard m.code == 250 else { return self.abandonOnLoop(d).flatMapThrowing { throw SMTPError.rejected(stage: "MAIL FROM", reply: m) } }
             guard (250...251).contains(r.code) else { return self.abandonOnLoop(d).flatMapThrowing { throw SMTPError.rejected(stage: "RCPT TO", reply: r) } }
             guard d.code == 354 else { return loop.makeFailedFuture(SMTPError.rejected(stage: "DATA", reply: d)) }
-            channel.writeAndFlush(body, promise: nil)
-            return loop.makeSucceededVoidFuture()
+            return channel.writeAndFlush(body).flatMapError { error in loop.makeFailedFuture(replies.closedErrorOnLoop ?? error) }
         }
     }
 
@@ -190,6 +192,9 @@ public final class SMTPConnection: @unchecked Sendable {
     static func dotStuffed(_ message: String) -> ByteBuffer {
         var message = message
         return message.withUTF8 { input in
+            // What MIMEWriter writes is already in wire form (CRLF only, no line starting with a dot):
+            // checked with memchr and then copied in one go.
+            if isWireForm(input) { return ByteBuffer(bytes: input) }
             var out = ByteBuffer()
             out.reserveCapacity(input.count + 64)
             var atLineStart = true
@@ -224,6 +229,26 @@ public final class SMTPConnection: @unchecked Sendable {
             if previousCR { out.writeInteger(UInt8(10)) } else if !atLineStart { out.writeBytes([13, 10]) }
             return out
         }
+    }
+
+    /// CRLF line ends only, no line starting with ".", and a final CRLF.
+    static func isWireForm(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = input.baseAddress, input.count >= 2, input[input.count - 2] == 13, input[input.count - 1] == 10 else { return false }
+        if input[0] == 46 { return false }
+        var position = 0
+        while position < input.count {
+            func find(_ byte: Int32) -> Int {
+                guard let hit = memchr(base + position, byte, input.count - position) else { return input.count }
+                return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+            }
+            let cr = find(13), lf = find(10)
+            // The next line end must be a CR directly followed by its LF.
+            guard lf == cr + 1 || (cr == input.count && lf == input.count) else { return false }
+            if lf == input.count { return true }
+            if lf + 1 < input.count, input[lf + 1] == 46 { return false }
+            position = lf + 1
+        }
+        return true
     }
 
     /// A failed write reports why the connection ended (a TLS error, say) rather than "closed channel".
