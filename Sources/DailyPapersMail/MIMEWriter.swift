@@ -33,12 +33,12 @@ public struct MIMEWriter: Sendable {
         if let html = message.html {
             try header("Content-Type", "multipart/alternative; boundary=\"\(boundary)\"")
             out.append(contentsOf: "\r\n--\(boundary)\r\n".utf8)
-            MIMEWriter.appendPart("text/plain", message.text, to: &out)
+            MIMEWriter.appendPart("text/plain", message.text, encoded: message.encodedText, to: &out)
             out.append(contentsOf: "--\(boundary)\r\n".utf8)
-            MIMEWriter.appendPart("text/html", html, to: &out)
+            MIMEWriter.appendPart("text/html", html, encoded: message.encodedHTML, to: &out)
             out.append(contentsOf: "--\(boundary)--\r\n".utf8)
         } else {
-            MIMEWriter.appendPart("text/plain", message.text, to: &out)
+            MIMEWriter.appendPart("text/plain", message.text, encoded: message.encodedText, to: &out)
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -49,9 +49,9 @@ public struct MIMEWriter: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func appendPart(_ type: String, _ body: String, to out: inout [UInt8]) {
+    static func appendPart(_ type: String, _ body: String, encoded: [UInt8]? = nil, to out: inout [UInt8]) {
         out.append(contentsOf: "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
-        QuotedPrintable.append(body, to: &out)
+        if let encoded { out.append(contentsOf: encoded) } else { QuotedPrintable.append(body, to: &out) }
         out.append(13); out.append(10)
     }
 
@@ -137,6 +137,22 @@ public struct MailFormatError: Error, CustomStringConvertible {
 /// Works on bytes: a digest's HTML part is encoded once per subscriber, so this is on the hot path.
 public enum QuotedPrintable {
     static let hex = Array("0123456789ABCDEF".utf8)
+
+    /// Text of whole lines (it ends with a line break), encoded once. The encoder starts afresh after
+    /// every line break, so the encoding of joined pieces is the pieces' encodings joined: a digest encodes
+    /// each paper's block once per run and every message only joins them.
+    public struct Lines: Sendable {
+        public let text: String
+        public let encoded: [UInt8]
+        public init(_ text: String) {
+            // Bytes: "\r\n" is one Character, so hasSuffix("\n") would miss it.
+            precondition(text.utf8.last == 10 || text.utf8.last == 13, "quoted-printable pieces must end with a line break")
+            self.text = text
+            var out: [UInt8] = []
+            QuotedPrintable.append(text, to: &out)
+            encoded = out
+        }
+    }
 
     public static func encode(_ text: String) -> String {
         var out: [UInt8] = []

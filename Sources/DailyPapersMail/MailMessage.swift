@@ -10,6 +10,10 @@ public struct MailMessage: Sendable, Equatable {
     public var html: String?
     /// Extra headers (List-Unsubscribe and the like), in order. Names and values are checked when written.
     public var headers: [(name: String, value: String)]
+    /// `text` and `html` in quoted-printable, when the sender has them already: a digest joins pieces
+    /// encoded once per run (see `QuotedPrintable.Lines`). Written instead of encoding the strings.
+    public var encodedText: [UInt8]?
+    public var encodedHTML: [UInt8]?
 
     public init(from: MailAddress, to: MailAddress, subject: String, text: String, html: String? = nil,
                 headers: [(name: String, value: String)] = []) {

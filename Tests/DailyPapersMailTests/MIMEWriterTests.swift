@@ -88,6 +88,27 @@ import Testing
     }
 }
 
+@Suite struct QuotedPrintablePiecesTests {
+    /// What lets a digest encode each paper once: pieces ending in a line break encode independently.
+    @Test func encodingWholeLinePiecesEqualsEncodingTheirJoin() {
+        let pieces = [".dot first\n", String(repeating: "é", count: 40) + " trailing \n", "=equals= and\ttab\r\n",
+                      String(repeating: "x", count: 200) + "\n", "\n", "last line\n"]
+        var joined: [UInt8] = []
+        for p in pieces { joined += QuotedPrintable.Lines(p).encoded }
+        #expect(String(decoding: joined, as: UTF8.self) == QuotedPrintable.encode(pieces.joined()))
+    }
+
+    @Test func aMessageWithEncodedPartsIsWrittenAsTheStringsWouldBe() throws {
+        var m = MailMessage(from: try MailAddress("a@example.org"), to: try MailAddress("b@example.org"), subject: "S",
+                            text: "plain é\n", html: "<p>x</p>\n")
+        let writer = MIMEWriter(messageIDDomain: "example.org")
+        let plain = try writer.render(m, date: Date(timeIntervalSince1970: 0), messageID: "<1@example.org>", boundary: "B")
+        m.encodedText = QuotedPrintable.Lines("plain é\n").encoded
+        m.encodedHTML = QuotedPrintable.Lines("<p>x</p>\n").encoded
+        #expect(try writer.render(m, date: Date(timeIntervalSince1970: 0), messageID: "<1@example.org>", boundary: "B") == plain)
+    }
+}
+
 @Suite struct SMTPFramingTests {
     @Test func dotStuffingDoublesLeadingDotsAndEndsWithCRLF() {
         let out = String(buffer: SMTPConnection.dotStuffed(".hidden\r\nplain\n..two\r\n.\rlast"))

@@ -23,10 +23,13 @@ public struct DigestSite: Sendable {
 /// styles (no remote images, readable in clients that strip <style>), and the bulk-sender headers
 /// the big providers require (RFC 2369 List-Unsubscribe with HTTPS and mailto, RFC 8058 one-click).
 public enum DigestMail {
-    /// A paper's block in both parts. The same for every subscriber, so a run renders each once.
+    /// A paper's block in both parts, in text and already quoted-printable. The same for every subscriber,
+    /// so a run renders and encodes each once; only its number in the list is per message.
     public struct PaperBlock: Sendable {
-        let text: String
-        let html: String
+        /// The title line (after the number) and the rest of the text block.
+        let title: QuotedPrintable.Lines
+        let rest: QuotedPrintable.Lines
+        let html: QuotedPrintable.Lines
 
         public init(_ f: FeaturedPaper, index: Int? = nil, site: DigestSite) {
             let p = f.paper
@@ -34,17 +37,18 @@ public enum DigestMail {
             let link = "\(site.publicURL)/papers/\(p.id.base)"
             let authors = p.authors.isEmpty ? nil : TextHelpers.shortAuthorList(p.authors.map(\.name))
             let excerpt = TextHelpers.excerpt(p.abstract, limit: 240)
-            var t = "\(p.title)\n"
+            var t = ""
             if let authors { t += "   \(authors)\n" }
             t += "   \(excerpt)\n   ▲ \(f.upvotes) · \(link)\n\n"
-            text = t
+            title = QuotedPrintable.Lines(p.title + "\n")
+            rest = QuotedPrintable.Lines(t)
             var h = "<tr><td style=\"padding:16px 24px;border-bottom:1px solid #e5e7eb\">"
             h += "<a href=\"\(e(link))\" style=\"font-size:17px;font-weight:600;color:#3730a3;text-decoration:none\">\(e(p.title))</a>"
             if let authors { h += "<div style=\"font-size:13px;color:#4b5563;margin-top:4px\">\(e(authors))</div>" }
             h += "<div style=\"font-size:14px;line-height:1.45;margin-top:6px\">\(e(excerpt))</div>"
             h += "<div style=\"font-size:13px;color:#92400e;margin-top:6px\">▲ \(f.upvotes) upvotes · <a href=\"\(e(link))\" style=\"color:#3730a3\">Read on \(e(site.name))</a></div>"
-            h += "</td></tr>"
-            html = h
+            h += "</td></tr>\n"
+            html = QuotedPrintable.Lines(h)
         }
     }
 
@@ -60,14 +64,19 @@ public enum DigestMail {
         let subject = papers.isEmpty ? "\(site.name): no new papers for your topics (\(when))"
             : "\(site.name): \(papers.count) trending paper\(papers.count == 1 ? "" : "s") · \(when)"
         let manage = site.manageURL(manageToken), unsubscribe = site.unsubscribeURL(manageToken)
-
-        var text = "\(site.name) · \(when)\n\n"
-        if papers.isEmpty { text += "Nothing matched your topics in this period.\n\n" }
-        for (i, block) in papers.enumerated() { text += "\(i + 1). " + block.text }
-        text += "Change what you get: \(manage)\nUnsubscribe: \(unsubscribe)\n"
+        // Each part as whole-line pieces: the per-message ones are encoded here, the papers' were encoded once.
+        var text = Pieces()
+        text.add("\(site.name) · \(when)\n\n")
+        if papers.isEmpty { text.add("Nothing matched your topics in this period.\n\n") }
+        for (i, block) in papers.enumerated() {
+            text.add("\(i + 1). " + block.title.text)
+            text.add(block.rest)
+        }
+        text.add("Change what you get: \(manage)\nUnsubscribe: \(unsubscribe)\n")
 
         let e = TextHelpers.htmlEscaped
-        var html = """
+        var html = Pieces()
+        html.add("""
             <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">\
             <title>\(e(subject))</title></head>\
             <body style="margin:0;padding:0;background:#f3f4f6;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">\
@@ -75,21 +84,37 @@ public enum DigestMail {
             <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:640px;background:#ffffff;border-radius:8px">\
             <tr><td style="padding:20px 24px;border-bottom:1px solid #e5e7eb"><div style="font-size:20px;font-weight:700">\(e(site.name))</div>\
             <div style="font-size:14px;color:#4b5563">\(e(when))</div></td></tr>
-            """
+
+            """)
         if papers.isEmpty {
-            html += "<tr><td style=\"padding:16px 24px;font-size:15px\">Nothing matched your topics in this period.</td></tr>"
+            html.add("<tr><td style=\"padding:16px 24px;font-size:15px\">Nothing matched your topics in this period.</td></tr>\n")
         }
-        for block in papers { html += block.html }
-        html += """
+        for block in papers { html.add(block.html) }
+        html.add("""
             <tr><td style="padding:16px 24px;font-size:13px;color:#4b5563">You get this because you subscribed at \(e(site.publicURL)). \
             <a href="\(e(manage))" style="color:#3730a3">Change what you get</a> · \
             <a href="\(e(unsubscribe))" style="color:#3730a3">Unsubscribe</a></td></tr></table></td></tr></table></body></html>
-            """
-        return MailMessage(from: site.from, to: to, subject: subject, text: text, html: html, headers: [
+
+            """)
+        var message = MailMessage(from: site.from, to: to, subject: subject, text: text.text, html: html.text, headers: [
             ("List-Unsubscribe", "<\(unsubscribe)>, <mailto:\(site.from.address)?subject=unsubscribe%20\(manageToken)>"),
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
             ("List-Id", "\(site.name.filter { $0.isLetter || $0.isNumber || $0 == " " }) digest <digest.\(site.host)>"),
         ])
+        message.encodedText = text.encoded
+        message.encodedHTML = html.encoded
+        return message
+    }
+
+    /// A part as text and as quoted-printable, built from whole-line pieces.
+    struct Pieces {
+        var text = ""
+        var encoded: [UInt8] = []
+        mutating func add(_ lines: QuotedPrintable.Lines) {
+            text += lines.text
+            encoded += lines.encoded
+        }
+        mutating func add(_ lines: String) { add(QuotedPrintable.Lines(lines)) }
     }
 
     /// The double opt-in mail: the only mail an unconfirmed address ever gets.
