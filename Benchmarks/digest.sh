@@ -33,6 +33,8 @@ common=(--date 2024-12-04 --mail-from digest@papers.example.org --public-url htt
 # The prepared messages for the baseline: the same command, writing .eml files instead of sending.
 "$bin" digest send --database "$work/prepared.sqlite" --mail-folder "$work/eml" "${common[@]}" >/dev/null
 echo "prepared $(ls "$work/eml" | wc -l) messages ($(du -sh "$work/eml" | cut -f1)) for the baseline"
+# Both senders start on a quiet disk: the 1.3 GB just written would otherwise be flushed during the first one.
+sync
 
 smtp-sink -u nobody 127.0.0.1:$PORT 256 &
 sink=$!

@@ -34,7 +34,18 @@ public struct AccountStore: Sendable {
     public func create(username: String, fullname: String, email: String, passwordHash: String,
                        role: Role = .member, verified: Bool = false, now: Timestamp = .now) async throws -> Account {
         let email = email.lowercased()
-        return try await database.write { db in
+        do {
+            return try await insertMember(username: username, fullname: fullname, email: email, passwordHash: passwordHash,
+                                          role: role, verified: verified, now: now)
+        } catch let error where "\(error)".contains("users_member_name") {
+            // Another process created the same name (in another case) between our check and our insert.
+            throw CreateError.usernameTaken
+        }
+    }
+
+    private func insertMember(username: String, fullname: String, email: String, passwordHash: String,
+                              role: Role, verified: Bool, now: Timestamp) async throws -> Account {
+        try await database.write { db in
             if try await db.raw("SELECT 1 AS x FROM users WHERE lower(username) = lower(\(bind: username))").first() != nil {
                 throw CreateError.usernameTaken
             }

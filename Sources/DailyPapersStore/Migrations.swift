@@ -289,5 +289,8 @@ enum Migrations {
                     "CREATE INDEX paper_terms_term ON paper_terms (term, paper_id, weight)",
                     "CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL)",
                     "INSERT INTO site_state (key, value) VALUES ('indexed_papers', 0)"]),
+        Migration(number: 25, name: "unique_member_usernames_without_case",
+                  why: "Sign-up checks lower(username) before inserting, but two processes signing up Alice and alice at once could both pass the check; the index makes the database refuse the second. Members only (they have a password): names imported from Hugging Face differ only in case in its own data (renamed accounts).",
+                  statements: ["CREATE UNIQUE INDEX users_member_name ON users (lower(username)) WHERE password_hash IS NOT NULL"]),
     ]
 }

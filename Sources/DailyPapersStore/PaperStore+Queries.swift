@@ -61,22 +61,35 @@ extension PaperStore {
 
     /// The featured record of a paper, or the bare paper when it was never featured.
     public func paper(_ id: ArxivID) async throws -> PaperRecord? {
-        try await database.read { db in
-            let row = try await db.raw("""
+        try await papers([id.base])[id.base]
+    }
+
+    /// `paper(_:)` for many ids in three reads, keyed by base id; ids not stored are left out.
+    public func papers(_ ids: [String]) async throws -> [String: PaperRecord] {
+        guard !ids.isEmpty else { return [:] }
+        let binds: [any Encodable & Sendable] = ids
+        return try await database.read { db in
+            let rows = try await db.raw("""
                 SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns), f.paper_id AS featured_id
                 FROM papers p LEFT JOIN featured f ON f.paper_id = p.arxiv_id AND f.hidden = 0
                 LEFT JOIN users u ON u.id = f.submitted_by
-                WHERE p.arxiv_id = \(bind: id.base)
-                """).first()
-            guard let row else { return nil }
-            if try row.decode(column: "featured_id", as: String?.self) != nil {
-                let f = try await Self.attachAuthorsAndCategories([RowDecoding.featured(from: row)], on: db)
-                return .featured(f[0])
+                WHERE p.arxiv_id IN (\(binds: binds))
+                """).all()
+            // Never-featured papers ride along as featured ones with a zero day, and come back bare.
+            var isFeatured: [String: Bool] = [:]
+            let all = try rows.map { row -> FeaturedPaper in
+                let featured = try row.decode(column: "featured_id", as: String?.self) != nil
+                let f = featured ? try RowDecoding.featured(from: row)
+                    : FeaturedPaper(paper: try RowDecoding.paper(from: row), day: CalendarDay(daysSinceEpoch: 0),
+                                    submittedAt: Timestamp(millisecondsSince1970: 0))
+                isFeatured[f.paper.id.base] = featured
+                return f
             }
-            let p = try await Self.attachAuthorsAndCategories(
-                [FeaturedPaper(paper: RowDecoding.paper(from: row), day: CalendarDay(daysSinceEpoch: 0),
-                               submittedAt: Timestamp(millisecondsSince1970: 0))], on: db)
-            return .unfeatured(p[0].paper)
+            var out: [String: PaperRecord] = [:]
+            for f in try await Self.attachAuthorsAndCategories(all, on: db) {
+                out[f.paper.id.base] = isFeatured[f.paper.id.base] == true ? .featured(f) : .unfeatured(f.paper)
+            }
+            return out
         }
     }
 

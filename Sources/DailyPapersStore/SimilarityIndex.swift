@@ -84,18 +84,16 @@ public enum SimilarityIndex {
 extension PaperStore {
     /// A paper's nearest papers by cosine over their kept terms, best first, with the score (0-1).
     public func similar(to id: ArxivID, limit: Int = 10) async throws -> [(record: PaperRecord, score: Double)] {
-        try await database.read { db in
-            let scored = try await db.raw("""
+        let scored = try await database.read { db in
+            try await db.raw("""
                 SELECT t2.paper_id AS id, SUM(t1.weight * t2.weight) AS score
                 FROM paper_terms t1 JOIN paper_terms t2 ON t2.term = t1.term AND t2.paper_id <> t1.paper_id
                 WHERE t1.paper_id = \(bind: id.base)
                 GROUP BY t2.paper_id ORDER BY score DESC, t2.paper_id LIMIT \(bind: limit)
                 """).all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "score", as: Double.self)) }
-            return scored
-        }.asyncCompactMap { id, score in
-            guard let arxiv = ArxivID(parsing: id), let record = try await self.paper(arxiv) else { return nil }
-            return (record, score)
         }
+        let records = try await papers(scored.map(\.0))
+        return scored.compactMap { id, score in records[id].map { ($0, score) } }
     }
 
     /// Whether any paper has no terms yet (stored before the index existed, or with no words to index).
@@ -133,10 +131,3 @@ extension PaperStore {
     }
 }
 
-extension Sequence where Element: Sendable {
-    func asyncCompactMap<T>(_ transform: (Element) async throws -> T?) async rethrows -> [T] {
-        var out: [T] = []
-        for element in self { if let t = try await transform(element) { out.append(t) } }
-        return out
-    }
-}

@@ -2,6 +2,7 @@ import ArgumentParser
 import DailyPapersJobs
 import DailyPapersStore
 import Foundation
+import Synchronization
 
 struct ImportArxivJSONLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -79,10 +80,11 @@ func openDatabase(_ common: DatabaseOptions, _ problems: inout [String]) async t
 }
 
 /// Count, rate and ETA on a terminal line; plain log lines when piped.
-final class TerminalProgress: @unchecked Sendable {
+final class TerminalProgress: Sendable {
     let interactive: Bool
     let start: Date
-    private var lastPrint = Date.distantPast
+    /// Called from many tasks at once (a digest run's senders): one of them prints, the others return.
+    private let lastPrint = Mutex(Date.distantPast)
 
     init(interactive: Bool, start: Date = Date()) {
         self.interactive = interactive
@@ -98,8 +100,12 @@ final class TerminalProgress: @unchecked Sendable {
     /// One progress line: count, rate, and with a known fraction done, percent and ETA.
     func show(count: Int, unit: String, fraction: Double?, suffix: String = "") {
         let now = Date()
-        guard now.timeIntervalSince(lastPrint) >= (interactive ? 0.2 : 5) else { return }
-        lastPrint = now
+        let due = lastPrint.withLock { last in
+            guard now.timeIntervalSince(last) >= (interactive ? 0.2 : 5) else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
         let elapsed = max(now.timeIntervalSince(start), 0.001)
         var line = "\(count) \(unit) · \(Int(Double(count) / elapsed)) \(unit)/s"
         if let f = fraction, f > 0 {

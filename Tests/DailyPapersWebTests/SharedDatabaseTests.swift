@@ -8,9 +8,39 @@ import Synchronization
 import Testing
 
 /// Two handles on one database behave as two `serve` processes would (run on PostgreSQL when the suite is,
-/// on one SQLite file otherwise).
-@Suite struct SharedDatabaseTests {
+/// on one SQLite file otherwise). One test at a time: on SQLite a handle waiting for another's write lock
+/// sleeps in a thread of the process's shared SQLite thread pool, and two such tests at once can occupy
+/// both threads while the lock holder waits for one to commit (separate processes have separate pools).
+@Suite(.serialized) struct SharedDatabaseTests {
     static let logger = Logger(label: "test")
+
+    /// Two processes signing up `Alice` and `alice` at the same moment: one account, one clear refusal.
+    @Test func concurrentSignUpsOfOneNameInTwoCasesMakeOneAccount() async throws {
+        try await TestDatabase.with { t in
+            let other = try await t.openAnother()
+            defer { Task { await other.close() } }
+            for round in 0..<5 {
+                let stores = [AccountStore(database: t.database), AccountStore(database: other)]
+                let names = ["Alice\(round)", "alice\(round)"]
+                let outcomes = await withTaskGroup(of: String.self) { group in
+                    for i in 0..<2 {
+                        group.addTask {
+                            do {
+                                _ = try await stores[i].create(username: names[i], fullname: "A", email: "a\(round)-\(i)@example.org", passwordHash: "x")
+                                return "created"
+                            } catch AccountStore.CreateError.usernameTaken {
+                                return "taken"
+                            } catch {
+                                return "\(error)"
+                            }
+                        }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(outcomes.sorted() == ["created", "taken"], "round \(round)")
+            }
+        }
+    }
 
     @Test func aScheduledJobRunsInOneProcessAtATime() async throws {
         try await TestDatabase.with { t in
