@@ -4,10 +4,10 @@
 # same prepared messages (the same bytes, written once to a folder by the same command) to the same sink,
 # in one run on the release build.
 #
-#   Benchmarks/digest.sh                  # SUBSCRIBERS=100000 CONCURRENCY=32; ED25519=1 signs with Ed25519 instead of RSA 2048
+#   Benchmarks/digest.sh                  # SUBSCRIBERS=100000 CONCURRENCY=64; ED25519=1 signs with Ed25519 instead of RSA 2048
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SUBSCRIBERS=${SUBSCRIBERS:-100000}; CONCURRENCY=${CONCURRENCY:-32}; PORT=${PORT:-18195}
+SUBSCRIBERS=${SUBSCRIBERS:-100000}; CONCURRENCY=${CONCURRENCY:-64}; PORT=${PORT:-18195}
 command -v smtp-sink >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null; }
 work=$(mktemp -d)
 trap 'kill $sink 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -23,7 +23,7 @@ struct DigestSend: AsyncParsableCommand {
     var date: String?
     @Flag(help: "Pick the papers and count, but record and send nothing.") var dryRun = false
     @Option(help: "Only the subscriber with this address.") var to: String?
-    @Option(help: "SMTP connections used at once (1-32).") var concurrency = 4
+    @Option(help: "SMTP connections used at once (1-64).") var concurrency = 4
     @Option(help: "The site's public base URL, for links in the mail (env DAILYPAPERS_PUBLIC_URL).") var publicURL: String?
     @Option(help: "Site name shown in the mail.") var siteName = "Daily Papers"
 
@@ -46,7 +46,7 @@ struct DigestSend: AsyncParsableCommand {
         } else {
             digestPeriod = .weekly(containing: day)
         }
-        guard (1...32).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 32") }
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 64") }
         let url = try AppURL.resolve(publicURL)
         let settings = mail.settings(publicURL: url, &problems)
         try problems.throwIfAny()

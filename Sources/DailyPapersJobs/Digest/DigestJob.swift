@@ -128,30 +128,48 @@ public struct DigestJob: Sendable {
             return report.withLock { $0 }
         }
 
-        // Senders keep their connection for the whole run; the next batch is planned while one is sent.
+        // Senders keep their connection for the whole run and take work as the planner records it, so
+        // there is no pause between batches.
         let mailers = (0..<max(1, options.concurrency)).map { _ in makeMailer() }
         let sentMarks = SentMarks(deliveries: deliveries, period: period.key)
+        let sendingCommits = SendingCommits(deliveries: deliveries, period: period.key)
         let renderThreads = NIOThreadPool(numberOfThreads: System.coreCount)
         renderThreads.start()
         defer { renderThreads.shutdownGracefully { _ in } }
-        var planned: Task<[Work], any Error>? = batches.first.map { first in Task { try await plan(first, period: period, selector: selector) } }
+        let queue = WorkQueue<Work>()
         do {
-            for index in batches.indices {
-                guard let current = planned else { break }
-                let work = try await current.value
-                planned = batches.indices.contains(index + 1)
-                    ? Task { [batch = batches[index + 1]] in try await plan(batch, period: period, selector: selector) } : nil
-                let todo = work.filter { $0.row.status == .planned }
-                report.withLock { $0.alreadyHandled += work.count - todo.count }
-                try await send(todo, blocks: blocks, period: period, mailers: mailers, options: options, sentMarks: sentMarks,
-                               renderThreads: renderThreads,
-                               report: report, progress: progress)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do {
+                        for batch in batches {
+                            let work = try await plan(batch, period: period, selector: selector)
+                            let todo = work.filter { $0.row.status == .planned }
+                            report.withLock { $0.alreadyHandled += work.count - todo.count }
+                            queue.push(todo)
+                        }
+                        queue.finish()
+                    } catch {
+                        queue.abort()  // the senders end too
+                        throw error
+                    }
+                }
+                for mailer in mailers {
+                    group.addTask {
+                        do {
+                            while let w = await queue.next() {
+                                try await send(w, blocks: blocks, period: period, mailer: mailer, options: options, sentMarks: sentMarks,
+                                               sendingCommits: sendingCommits, renderThreads: renderThreads, report: report, progress: progress)
+                            }
+                        } catch {
+                            queue.abort()
+                            throw error
+                        }
+                    }
+                }
+                try await group.waitForAll()
             }
             try await sentMarks.flush()
         } catch {
-            // Nothing of this run goes on after it returns: the batch being planned ends first.
-            planned?.cancel()
-            _ = try? await planned?.value
             try? await sentMarks.flush()
             for m in mailers { await m.transport.close() }
             throw error
@@ -181,37 +199,24 @@ public struct DigestJob: Sendable {
         return rows.compactMap { row in byID[row.subscriptionID].map { Work(row: row, subscriber: $0) } }
     }
 
-    private func send(_ work: [Work], blocks: [String: DigestMail.PaperBlock], period: DigestPeriod, mailers: [Mailer], options: Options,
-                      sentMarks: SentMarks, renderThreads: NIOThreadPool, report: Locked<Report>, progress: @escaping @Sendable (Report) -> Void) async throws {
-        let next = Locked(0)
-        let sendingCommits = SendingCommits(deliveries: deliveries, period: period.key)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for mailer in mailers.prefix(max(1, min(mailers.count, work.count))) {
-                group.addTask {
-                    while true {
-                        let i = next.withLock { n -> Int in defer { n += 1 }; return n }
-                        guard i < work.count else { break }
-                        let w = work[i]
-                        let outcome = try await deliver(w.row, to: w.subscriber, papers: w.row.papers.compactMap { blocks[$0] }, period: period,
-                                                        mailer: mailer, hardFailureLimit: options.hardFailureLimit, sentMarks: sentMarks,
-                                                        sendingCommits: sendingCommits, renderThreads: renderThreads)
-                        Self.counter(outcome).increment()
-                        let snapshot = report.withLock { r -> Report in
-                            switch outcome {
-                            case .sent: r.sent += 1
-                            case .skipped: r.skipped += 1
-                            case .failed(let suspended): r.failed += 1; if suspended { r.suspended += 1 }
-                            case .deferred: r.deferred += 1
-                            case .alreadyHandled: r.alreadyHandled += 1
-                            }
-                            return r
-                        }
-                        progress(snapshot)
-                    }
-                }
+    private func send(_ w: Work, blocks: [String: DigestMail.PaperBlock], period: DigestPeriod, mailer: Mailer, options: Options,
+                      sentMarks: SentMarks, sendingCommits: SendingCommits, renderThreads: NIOThreadPool, report: Locked<Report>,
+                      progress: @escaping @Sendable (Report) -> Void) async throws {
+        let outcome = try await deliver(w.row, to: w.subscriber, papers: w.row.papers.compactMap { blocks[$0] }, period: period,
+                                        mailer: mailer, hardFailureLimit: options.hardFailureLimit, sentMarks: sentMarks,
+                                        sendingCommits: sendingCommits, renderThreads: renderThreads)
+        Self.counter(outcome).increment()
+        let snapshot = report.withLock { r -> Report in
+            switch outcome {
+            case .sent: r.sent += 1
+            case .skipped: r.skipped += 1
+            case .failed(let suspended): r.failed += 1; if suspended { r.suspended += 1 }
+            case .deferred: r.deferred += 1
+            case .alreadyHandled: r.alreadyHandled += 1
             }
-            try await group.waitForAll()
+            return r
         }
+        progress(snapshot)
     }
 
     enum Outcome { case sent, skipped, failed(suspended: Bool), deferred, alreadyHandled }
@@ -381,3 +386,57 @@ final class SendingCommits: Sendable {
     }
 }
 
+
+/// Work handed from the planner to the senders: `next()` waits while the queue is empty and returns nil
+/// once it is finished (all planned, or a task failed) and drained.
+final class WorkQueue<Item: Sendable>: Sendable {
+    private struct State {
+        var items: [Item] = []
+        var head = 0
+        var finished = false
+        var waiters: [CheckedContinuation<Item?, Never>] = []
+    }
+    private let state = Mutex(State())
+
+    func push(_ new: [Item]) {
+        let handed = state.withLock { s -> [(CheckedContinuation<Item?, Never>, Item)] in
+            let n = min(s.waiters.count, new.count)
+            let pairs = Array(zip(s.waiters.prefix(n), new.prefix(n)))
+            s.waiters.removeFirst(n)
+            s.items.append(contentsOf: new.dropFirst(n))
+            return pairs
+        }
+        for (waiter, item) in handed { waiter.resume(returning: item) }
+    }
+
+    /// No more work will come: `next()` returns nil once the rest is taken.
+    func finish() { end(dropping: false) }
+
+    /// A task failed: `next()` returns nil from now on.
+    func abort() { end(dropping: true) }
+
+    private func end(dropping: Bool) {
+        let waiting = state.withLock { s -> [CheckedContinuation<Item?, Never>] in
+            s.finished = true
+            if dropping { s.head = s.items.count }
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        for w in waiting { w.resume(returning: nil) }
+    }
+
+    func next() async -> Item? {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { s -> Item?? in
+                if s.head < s.items.count {
+                    defer { s.head += 1 }
+                    return .some(s.items[s.head])
+                }
+                if s.finished { return .some(nil) }
+                s.waiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}
