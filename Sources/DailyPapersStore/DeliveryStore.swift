@@ -109,30 +109,6 @@ public struct DeliveryStore: Sendable {
         }
     }
 
-    public enum SendingMark: Sendable, Equatable {
-        /// Now `sending`, and the final step was taken.
-        case marked
-        /// The row was not `planned`: another run got there first.
-        case notPlanned
-        /// The subscription is no longer active (unsubscribed or suspended mid-run).
-        case inactive
-    }
-
-    /// `planned` -> `sending` while the subscription is still active, and the moment that is committed,
-    /// `then` (the final SMTP dot). The active check is part of the same statement, so an unsubscription
-    /// committed before it is always honoured; otherwise `then` is not called and the result says why.
-    public func markSending(_ subscriptionID: Int, period: String, now: Timestamp = .now,
-                            then finalStep: @escaping @Sendable () -> EventLoopFuture<Void>) async throws -> SendingMark {
-        let started = try await markSending([SendingRequest(subscriptionID: subscriptionID, finalStep: finalStep)], period: period, now: now)
-        switch started[subscriptionID] ?? .notPlanned {
-        case .started(let finalStep):
-            try await finalStep.get()
-            return .marked
-        case .notPlanned: return .notPlanned
-        case .inactive: return .inactive
-        }
-    }
-
     public struct SendingRequest: Sendable {
         public var subscriptionID: Int
         public var finalStep: @Sendable () -> EventLoopFuture<Void>
@@ -149,10 +125,11 @@ public struct DeliveryStore: Sendable {
         case inactive
     }
 
-    /// `markSending` for many rows in one statement (a group commit: one write for all the messages that
-    /// reached their final step meanwhile). Each row's final step is started the moment the statement
-    /// commits, and its outcome handed back as a future, so the writer is free again without waiting for
-    /// the network.
+    /// `planned` -> `sending` for many rows in one statement, each only while its subscription is still
+    /// active (so an unsubscription committed before it is always honoured): a group commit, one write for
+    /// all the messages that reached their final step meanwhile. Each marked row's final step (the SMTP
+    /// final dot) is started the moment the statement commits, and its outcome handed back as a future, so
+    /// the writer is free again without waiting for the network. Rows not marked say why.
     public func markSending(_ requests: [SendingRequest], period: String, now: Timestamp = .now) async throws -> [Int: SendingStart] {
         guard !requests.isEmpty else { return [:] }
         let ids: [any Encodable & Sendable] = requests.map(\.subscriptionID)
