@@ -292,5 +292,35 @@ enum Migrations {
         Migration(number: 25, name: "unique_member_usernames_without_case",
                   why: "Sign-up checks lower(username) before inserting, but two processes signing up Alice and alice at once could both pass the check; the index makes the database refuse the second. Members only (they have a password): names imported from Hugging Face differ only in case in its own data (renamed accounts).",
                   statements: ["CREATE UNIQUE INDEX users_member_name ON users (lower(username)) WHERE password_hash IS NOT NULL"]),
+        Migration(number: 26, name: "create_search_index",
+                  why: "The common search (words, best first) answered from impact-ordered lists per term instead of ranking every match: a page proven from the heads of the lists (SearchIndex). Papers already stored are indexed by the first server that starts (search_pending until then).",
+                  statements: [
+                    """
+                    CREATE TABLE search_postings (
+                      term TEXT NOT NULL,
+                      impact DOUBLE PRECISION NOT NULL,
+                      paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      PRIMARY KEY (term, impact, paper_id)) WITHOUT ROWID
+                    """,
+                    "CREATE INDEX search_postings_paper ON search_postings (paper_id)",
+                    "CREATE TABLE search_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL, floor DOUBLE PRECISION NOT NULL)",
+                    "CREATE TABLE search_documents (paper_id TEXT PRIMARY KEY REFERENCES papers(arxiv_id) ON DELETE CASCADE, length INTEGER NOT NULL)",
+                    "INSERT INTO site_state (key, value) VALUES ('search_documents', 0), ('search_list_length', 1000)",
+                    "INSERT INTO site_state (key, value) SELECT 'search_pending', CASE WHEN EXISTS (SELECT 1 FROM papers) THEN 1 ELSE 0 END",
+                  ],
+                  postgres: [
+                    """
+                    CREATE TABLE search_postings (
+                      term TEXT NOT NULL,
+                      impact DOUBLE PRECISION NOT NULL,
+                      paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      PRIMARY KEY (term, impact, paper_id))
+                    """,
+                    "CREATE INDEX search_postings_paper ON search_postings (paper_id)",
+                    "CREATE TABLE search_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL, floor DOUBLE PRECISION NOT NULL)",
+                    "CREATE TABLE search_documents (paper_id TEXT PRIMARY KEY REFERENCES papers(arxiv_id) ON DELETE CASCADE, length INTEGER NOT NULL)",
+                    "INSERT INTO site_state (key, value) VALUES ('search_documents', 0), ('search_list_length', 1000)",
+                    "INSERT INTO site_state (key, value) SELECT 'search_pending', CASE WHEN EXISTS (SELECT 1 FROM papers) THEN 1 ELSE 0 END",
+                  ]),
     ]
 }

@@ -25,6 +25,7 @@ extension PaperStore {
             try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, on: db)
             try await reindex(slice.map(\.id.base), on: db)
             try await SimilarityIndex.index(slice.map(\.id.base), on: db)
+            try await SearchIndex.index(slice.map(\.id.base), on: db)
         }
     }
 

@@ -118,7 +118,10 @@ extension PaperStore {
     /// and then highlight.
     public func searchHits(_ text: String, filters: SearchFilters) async throws -> [SearchHit] {
         guard let query = SearchQuery(text) else { return [] }
-        if filters.isPlainRelevance, let hits = try await topHitsFromIndex(query, filters: filters) { return hits }
+        if filters.isPlainRelevance {
+            if let hits = try await hitsFromSearchIndex(query, filters: filters) { return hits }
+            if let hits = try await topHitsFromIndex(query, filters: filters) { return hits }
+        }
         return try await database.read { db in
             let postgres = db.isPostgres
             var sql: SQLQueryString

@@ -82,7 +82,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     var services: [any Service] = []
     if let plan = configuration.ingest { services.append(IngestScheduler(plan: plan, database: database, logger: logger)) }
     if let schedule = configuration.digestSchedule { services.append(DigestScheduler(schedule: schedule, job: digest, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger)) }
-    services.append(SimilarityBackfill(store: store, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
+    services.append(IndexBackfill(store: store, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
     services.append(DatabaseCloser(database: database))
     return Application(
         router: router,
@@ -106,9 +106,9 @@ struct DatabaseCloser: Service {
     }
 }
 
-/// Papers stored before the similarity index existed (an upgraded instance) are indexed once, in the
-/// background, by one of the processes; papers saved from then on are indexed as they are saved.
-struct SimilarityBackfill: Service {
+/// Papers stored before the similarity or search index existed (an upgraded instance) are indexed once,
+/// in the background, by one of the processes; papers saved from then on are indexed as they are saved.
+struct IndexBackfill: Service {
     let store: PaperStore
     let exclusive: ExclusiveJob
     let logger: Logger
@@ -122,6 +122,17 @@ struct SimilarityBackfill: Service {
             }
         } catch {
             logger.error("similar papers: indexing older papers failed: \(error); it is tried again at the next start")
+        }
+        do {
+            // Searches rank every match until this is done; another process may have finished it meanwhile.
+            if try await store.searchIndexPending(),
+               let indexed = try await exclusive.run("search-backfill", { [store] in
+                   try await store.searchIndexPending() ? try await store.rebuildSearchIndex() : 0
+               }), indexed > 0 {
+                logger.info("search: indexed \(indexed) papers stored before the search index existed")
+            }
+        } catch {
+            logger.error("search: building the search index failed: \(error); it is tried again at the next start")
         }
         try? await gracefulShutdown()
     }

@@ -1,0 +1,149 @@
+import DailyPapersCore
+@testable import DailyPapersStore
+import DailyPapersTestSupport
+import Foundation
+import SQLKit
+import Testing
+
+/// The impact-ordered search index: its words are FTS5's words, and the pages it proves are the pages
+/// that ranking every paper gives.
+@Suite struct SearchIndexTests {
+    /// The 40 real papers of the corpus excerpt, featured on one day a minute apart.
+    static func corpus() throws -> [FeaturedPaper] {
+        let lines = try String(contentsOfFile: Fixtures.path("arxiv/corpus-excerpt.jsonl"), encoding: .utf8).split(separator: "\n")
+        return try lines.enumerated().map { i, line in
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let paper = Paper(id: try #require(ArxivID(parsing: o["id"] as? String ?? "")), title: o["title"] as? String ?? "",
+                              abstract: o["summary"] as? String ?? "",
+                              authors: (o["authors"] as? [String] ?? []).map { Author(name: $0) })
+            // Two papers share each submission time, so ties on score fall to the id.
+            return FeaturedPaper(paper: paper, day: CalendarDay(iso: "2026-11-20")!,
+                                 submittedAt: Timestamp(millisecondsSince1970: 1_790_000_000_000 + Int64(i / 2) * 60_000))
+        }
+    }
+
+    /// Two and three consecutive words of every title, single words, and a phrase, as readers type them.
+    static func queries(_ papers: [FeaturedPaper]) -> [String] {
+        var out: [String] = ["models", "learning", "the", "Gaussian", "\"language models\"", "vision-language", "zzzunknown models"]
+        for p in papers {
+            let words = p.paper.title.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).map(String.init)
+            for n in [2, 3] where words.count >= n {
+                out.append(words[0..<n].joined(separator: " "))
+                out.append(words[(words.count - n)...].joined(separator: " "))
+            }
+        }
+        return out
+    }
+
+    /// Every paper scored the slow way: its whole text against every term, idf from the whole corpus.
+    struct BruteForce {
+        let docs: [(paper: FeaturedPaper, document: SearchRanking.Document)]
+        var tokenizer = SearchTokenizer()
+
+        init(_ papers: [FeaturedPaper]) {
+            var tokenizer = SearchTokenizer()
+            docs = papers.map { p in
+                (p, SearchRanking.Document(title: p.paper.title, abstract: p.paper.abstract,
+                                           authors: p.paper.authors.map(\.name).joined(separator: ", "), tokenizer: &tokenizer))
+            }
+        }
+
+        mutating func top(_ text: String, wanted: Int) throws -> [String] {
+            let query = try #require(SearchQuery(text))
+            let phrases = query.parts.map { $0.words.flatMap { tokenizer.terms($0) } }
+            let words = Array(Set(phrases.joined())).sorted()
+            let idf = Dictionary(uniqueKeysWithValues: words.map { w in
+                (w, SearchRanking.idf(documents: docs.count, containing: docs.filter { $0.document.counts[w] != nil }.count))
+            })
+            let scored = docs.filter { d in phrases.allSatisfy { d.document.containsPhrase($0) } }.map { p, d in
+                SearchIndex.Scored(id: p.paper.id.base, score: words.reduce(0.0) { sum, w in
+                    sum + idf[w]! * (d.counts[w].map { SearchRanking.impact(weightedCount: $0, length: d.length) } ?? 0)
+                }, submittedAt: p.submittedAt.millisecondsSince1970)
+            }
+            return scored.sorted(by: SearchIndex.Scored.precedes).prefix(wanted).map(\.id)
+        }
+    }
+
+    @Test func pagesProvenFromTheListsAreThoseOfRankingEveryPaper() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            let papers = try Self.corpus()
+            try await store.saveFeatured(papers)
+            #expect(try await store.searchIndexPending() == false)
+            var bruteForce = BruteForce(papers)
+            // Lists of 1000 hold every paper here; lists of 3 make most pages rest on the bounds.
+            for length in [1000, 3] {
+                try await store.rebuildSearchIndex(listLength: length)
+                var proven = 0
+                for text in Self.queries(papers) {
+                    for wanted in [1, 5, 20] {
+                        let query = try #require(SearchQuery(text))
+                        let top = try await t.database.read { db in try await SearchIndex.top(query, wanted: wanted, on: db) }
+                        guard let top else { continue }
+                        proven += 1
+                        #expect(top.map(\.id) == (try bruteForce.top(text, wanted: wanted)), "\(text) (\(wanted)), lists of \(length)")
+                    }
+                }
+                let asked = Self.queries(papers).count * 3
+                // Complete lists prove every page; short ones still prove most (a common word's bound is low).
+                #expect(length == 1000 ? proven == asked : proven > asked / 2, "lists of \(length): \(proven) of \(asked) proven")
+            }
+        }
+    }
+
+    @Test func aSavedPaperIsFoundAtOnceAndHiddenOnesAreNot() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured(try Self.corpus())
+            let fresh = FeaturedPaper(paper: Paper(id: ArxivID(parsing: "2611.99999")!, title: "Quasar splatting for scalable editing",
+                                                   abstract: "Gaussian splatting of quasars."),
+                                      day: CalendarDay(iso: "2026-11-21")!, submittedAt: .now)
+            try await store.saveFeatured([fresh])
+            let hits = try await store.searchHits("quasar splatting", filters: SearchFilters())
+            #expect(hits.map(\.paper.paper.id.base) == ["2611.99999"])
+            #expect(hits.first?.snippet.contains("\u{E000}") == true)
+            try await t.database.write { db in try await db.raw("UPDATE featured SET hidden = 1 WHERE paper_id = '2611.99999'").run() }
+            #expect(try await store.searchHits("quasar splatting", filters: SearchFilters()).isEmpty)
+        }
+    }
+
+    @Test func wordsAreTheFullTextIndexWords() async throws {
+        guard !TestDatabase.isPostgres else { return }  // FTS5's own tokenizer is the reference.
+        try await TestDatabase.with { t in
+            var texts = try Self.corpus().map { $0.paper.title + " " + $0.paper.abstract }
+            // Porter's own examples, one of each rule, and words with accents and other scripts.
+            texts.append("""
+                caresses ponies ties caress cats feed agreed plastered bled motoring sing conflated troubled sized
+                hopping tanned falling hissing fizzed failing filing happy sky relational conditional rational valenci
+                hesitanci digitizer conformabli radicalli differentli vileli analogousli vietnamization predication
+                operator feudalism decisiveness hopefulness callousness formaliti sensitiviti sensibiliti triplicate
+                formative formalize electriciti electrical hopeful goodness revival allowance inference airliner
+                gyroscopic adjustable defensible irritant replacement adjustment dependent adoption homologou
+                communism activate angulariti homologous effective bowdlerize probate rate cease controll roll
+                generalizations oscillators analogies skies dying lying ies sses ying ays eed logi archaeology
+                Café naïve Ångström Łódź Straße résumé ÉCOLE 深度学习 модели 3D-GS GPT-4o x²
+                """)
+            let all = texts
+            try await t.database.writeWithoutTransaction { db in
+                try await db.raw("CREATE VIRTUAL TABLE words_check USING fts5(body, tokenize = 'porter unicode61 remove_diacritics 2')").run()
+                try await db.raw("CREATE VIRTUAL TABLE words_check_vocab USING fts5vocab(words_check, 'instance')").run()
+                for (i, text) in all.enumerated() {
+                    try await db.raw("INSERT INTO words_check (rowid, body) VALUES (\(bind: i + 1), \(bind: text))").run()
+                }
+            }
+            let rows = try await t.database.read { db in
+                try await db.raw("SELECT doc, term, \"offset\" AS o FROM words_check_vocab").all().map {
+                    (try $0.decode(column: "doc", as: Int.self), try $0.decode(column: "o", as: Int.self), try $0.decode(column: "term", as: String.self))
+                }
+            }
+            var fts: [Int: [(offset: Int, term: String)]] = [:]
+            for (doc, offset, term) in rows { fts[doc, default: []].append((offset, term)) }
+            var tokenizer = SearchTokenizer()
+            for (i, text) in texts.enumerated() {
+                let expected = (fts[i + 1] ?? []).sorted { $0.offset < $1.offset }.map(\.term)
+                let ours = tokenizer.terms(text)
+                #expect(ours == expected, "text \(i + 1): \(zip(ours, expected).filter { $0 != $1 }.prefix(5).map { "\($0)≠\($1)" })")
+            }
+        }
+    }
+}
