@@ -5,11 +5,10 @@ import Synchronization
 /// then `porter`): runs of letters and digits, lower-cased, accents removed, stemmed. Texts are mostly
 /// ASCII, which takes a byte loop; a token with other characters is folded by Foundation.
 ///
-/// Stems are remembered (a corpus has far fewer distinct words than tokens): by each tokenizer, which is
-/// for one task at a time, and for the whole process, so a search's first tokenizer finds them stemmed.
+/// Stems are remembered for the whole process (a corpus has far fewer distinct words than tokens), so
+/// a snippet's tokenizer finds its words stemmed by the indexing before it.
 public struct SearchTokenizer {
-    private var stems: [[UInt8]: String] = [:]
-    private static let shared = Mutex<[[UInt8]: String]>([:])
+    private static let shared = Mutex<[Token: String]>([:])
     private static let sharedLimit = 1_000_000
 
     public init() {}
@@ -22,40 +21,51 @@ public struct SearchTokenizer {
     }
 
     public mutating func forEachTerm(_ text: String, _ body: (String) -> Void) {
+        forEachToken(text) { term, _ in body(term); return true }
+    }
+
+    /// Each term with the UTF-8 offsets of the word it came from; `body` returns false to stop.
+    public mutating func forEachToken(_ text: String, _ body: (String, Range<Int>) -> Bool) {
         var token: [UInt8] = []
         var ascii = true
         var utf8 = text.utf8.makeIterator()
         var pendingScalarBytes: [UInt8] = []
-        func flush() {
+        var offset = 0, tokenStart = 0, stopped = false
+        func flush(at end: Int) {
             defer { token.removeAll(keepingCapacity: true); ascii = true }
-            guard !token.isEmpty else { return }
-            body(ascii ? stem(token) : stem(Self.fold(token)))
+            guard !token.isEmpty, !stopped else { return }
+            if !body(ascii ? stem(token) : stem(Self.fold(token)), tokenStart..<end) { stopped = true }
         }
-        while let byte = utf8.next() {
+        while !stopped, let byte = utf8.next() {
+            offset += 1
             if byte < 0x80 {
                 if byte >= 0x41 && byte <= 0x5A {
+                    if token.isEmpty { tokenStart = offset - 1 }
                     token.append(byte | 0x20)
                 } else if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                    if token.isEmpty { tokenStart = offset - 1 }
                     token.append(byte)
                 } else {
-                    flush()
+                    flush(at: offset - 1)
                 }
                 continue
             }
             // A multi-byte scalar: gather its bytes, then ask Unicode whether it is part of a word.
+            let scalarStart = offset - 1
             pendingScalarBytes.removeAll(keepingCapacity: true)
             pendingScalarBytes.append(byte)
             let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-            for _ in 1..<length { if let next = utf8.next() { pendingScalarBytes.append(next) } }
-            guard let scalar = String(decoding: pendingScalarBytes, as: UTF8.self).unicodeScalars.first else { flush(); continue }
+            for _ in 1..<length { if let next = utf8.next() { pendingScalarBytes.append(next); offset += 1 } }
+            guard let scalar = String(decoding: pendingScalarBytes, as: UTF8.self).unicodeScalars.first else { flush(at: scalarStart); continue }
             if Self.isWordScalar(scalar) {
+                if token.isEmpty { tokenStart = scalarStart }
                 token.append(contentsOf: pendingScalarBytes)
                 ascii = false
             } else {
-                flush()
+                flush(at: scalarStart)
             }
         }
-        flush()
+        flush(at: offset)
     }
 
     /// Letters, digits and other numbers, private-use characters (FTS5's token characters), and
@@ -78,15 +88,19 @@ public struct SearchTokenizer {
             .map(Character.init)).utf8)
     }
 
-    private mutating func stem(_ token: [UInt8]) -> String {
-        if let known = stems[token] { return known }
-        let stemmed = Self.shared.withLock { cache in
+    /// A token's bytes, hashed in one go (an array of bytes hashes byte by byte).
+    struct Token: Hashable, Sendable {
+        let bytes: [UInt8]
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    }
+
+    private mutating func stem(_ bytes: [UInt8]) -> String {
+        let token = Token(bytes: bytes)
+        return Self.shared.withLock { cache in
             if let known = cache[token] { return known }
-            let stemmed = String(decoding: PorterStemmer.stem(token), as: UTF8.self)
+            let stemmed = String(decoding: PorterStemmer.stem(bytes), as: UTF8.self)
             if cache.count < Self.sharedLimit { cache[token] = stemmed }
             return stemmed
         }
-        if stems.count < Self.sharedLimit { stems[token] = stemmed }
-        return stemmed
     }
 }

@@ -24,6 +24,8 @@ public final class Database: Sendable {
     private let writeLock = AsyncLock()
     /// Bumped by every committed write through this handle; pages cached in memory compare it.
     private let localWrites = Atomic<Int>(0)
+    /// The search index this process holds in memory for this database.
+    let searchMemory = SearchMemory()
     /// After `close`, every call fails at once (a closed pool would otherwise wait for a connection forever).
     private let closed = Atomic<Bool>(false)
 

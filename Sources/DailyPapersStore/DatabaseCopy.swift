@@ -34,13 +34,11 @@ public enum DatabaseCopy {
         Table(name: "deliveries", key: ["subscription_id", "period"]),
         Table(name: "term_df", key: ["term"]),
         Table(name: "paper_terms", key: ["paper_id", "term"]),
-        Table(name: "search_documents", key: ["paper_id"]),
-        Table(name: "search_terms", key: ["term"]),
-        Table(name: "search_postings", key: ["term", "impact", "paper_id"]),
+        Table(name: "search_documents", key: ["id"]),
     ]
 
     /// Tables whose `id` the target numbers by itself afterwards (PostgreSQL identity columns).
-    static let identityTables = ["users", "comments", "moderation_log", "subscriptions"]
+    static let identityTables = ["users", "comments", "moderation_log", "subscriptions", "search_documents"]
 
     public struct Report: Sendable, CustomStringConvertible {
         public var rows: [(table: String, count: Int)] = []

@@ -4,27 +4,23 @@ import SQLKit
 
 extension PaperStore {
     /// Whether the search index still has to be built (papers stored before it existed, or a rebuild
-    /// under way); searches rank every match until it is done.
+    /// under way); searches rank every match with the full-text index until it is done.
     public func searchIndexPending() async throws -> Bool {
-        try await database.read { db in
-            try await db.raw("SELECT value FROM site_state WHERE key = 'search_pending'").first()?
-                .decode(column: "value", as: Int.self) != 0
-        }
+        try await database.read { db in try await Self.searchIndexPending(on: db) }
     }
 
-    /// Builds the search index from every stored paper, 500 papers a transaction, searches falling back
-    /// to ranking every match meanwhile. Papers saved while it runs index themselves as usual. `listLength`
-    /// changes how many papers each term keeps (a rebuild is what applies a new length). Returns how many
-    /// papers were indexed.
+    static func searchIndexPending(on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("SELECT value FROM site_state WHERE key = 'search_pending'").first()?
+            .decode(column: "value", as: Int.self) != 0
+    }
+
+    /// Indexes every stored paper for search again, 500 papers a transaction; searches use the
+    /// full-text index meanwhile. Papers saved while it runs index themselves as usual. Returns how
+    /// many papers were indexed.
     @discardableResult
-    public func rebuildSearchIndex(listLength: Int? = nil, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
+    public func rebuildSearchIndex(progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
         try await database.write { db in
             try await db.raw("UPDATE site_state SET value = 1 WHERE key = 'search_pending'").run()
-            if let listLength {
-                try await db.raw("UPDATE site_state SET value = \(bind: max(1, listLength)) WHERE key = 'search_list_length'").run()
-            }
-            for table in ["search_postings", "search_terms", "search_documents"] { try await db.raw("DELETE FROM \(unsafeRaw: table)").run() }
-            try await db.raw("UPDATE site_state SET value = 0 WHERE key = 'search_documents'").run()
         }
         var after = ""
         var done = 0
@@ -44,15 +40,70 @@ extension PaperStore {
         return done
     }
 
-    /// The plain search (best first, no filters) from the search index; nil when the index cannot prove
-    /// the page (or is being built), and the caller ranks every match instead.
+    /// The plain search (best first, no filters, no prefixes) from the in-memory index: every paper
+    /// holding all the words scored exactly, then the best of them that are on the feed (and, for a
+    /// phrase, whose text has its words in order). Nil when the full-text index should answer instead:
+    /// while the index is being built, for prefixes, or when a phrase's words are often apart.
     func hitsFromSearchIndex(_ query: SearchQuery, filters: SearchFilters) async throws -> [SearchHit]? {
-        let top = try await database.read { db in try await SearchIndex.top(query, wanted: filters.offset + filters.limit, on: db) }
-        guard let top else { return nil }
-        let ids = top.dropFirst(filters.offset).prefix(filters.limit).map(\.id)
-        let records = try await papers(Array(ids))
-        return ids.compactMap { id in
-            records[id]?.featured.map { SearchHit(paper: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query)) }
+        guard !query.parts.contains(where: \.prefix) else { return nil }
+        var tokenizer = SearchTokenizer()
+        let phrases = query.parts.map { $0.words.flatMap { tokenizer.terms($0) } }.filter { !$0.isEmpty }
+        let words = Array(Set(phrases.joined())).sorted()
+        guard !words.isEmpty else { return nil }
+        let phrased = phrases.filter { $0.count > 1 }
+        let memory = database.searchMemory
+        let wanted = filters.offset + filters.limit
+        return try await database.read { db -> [SearchHit]? in
+            guard try await !Self.searchIndexPending(on: db) else { return nil }
+            try await memory.catchUp(on: db)
+            var limit = wanted + 20
+            var texts = 0
+            while true {
+                let (matches, best) = memory.top(words, limit: limit)
+                var shown = try await Self.shownOrder(best, on: db)
+                if !phrased.isEmpty {
+                    var kept: [(match: SearchMemory.Match, submittedAt: Int64)] = []
+                    for start in stride(from: 0, to: shown.count, by: 32) where kept.count < wanted {
+                        let batch = Array(shown[start..<min(start + 32, shown.count)])
+                        texts += batch.count
+                        if texts > 256 { return nil }
+                        let having = try await SearchIndex.havingPhrases(batch.map(\.match.paper), phrased, on: db)
+                        kept += batch.filter { having.contains($0.match.paper) }
+                    }
+                    shown = kept
+                }
+                if shown.count >= wanted || best.count == matches {
+                    let page = shown.dropFirst(filters.offset).prefix(filters.limit).map(\.match.paper)
+                    guard !page.isEmpty else { return [] }
+                    let binds: [any Encodable & Sendable] = page
+                    let rows = try await db.raw("""
+                        SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns)
+                        FROM featured f JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
+                        WHERE f.paper_id IN (\(binds: binds))
+                        """).all()
+                    let papers = Dictionary(try await Self.attachAuthorsAndCategories(try rows.map(RowDecoding.featured(from:)), on: db)
+                        .map { ($0.paper.id.base, $0) }, uniquingKeysWith: { a, _ in a })
+                    return page.compactMap { id in
+                        papers[id].map { SearchHit(paper: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query)) }
+                    }
+                }
+                // Too many of the best are not on the feed: look further down.
+                limit *= 4
+            }
+        }
+    }
+
+    /// The matches that are on the feed, best first; equal scores newest first, then by id.
+    static func shownOrder(_ best: [SearchMemory.Match], on db: any SQLDatabase) async throws -> [(match: SearchMemory.Match, submittedAt: Int64)] {
+        guard !best.isEmpty else { return [] }
+        let binds: [any Encodable & Sendable] = best.map(\.paper)
+        var submitted: [String: Int64] = [:]
+        for row in try await db.raw("SELECT paper_id, submitted_at FROM featured WHERE hidden = 0 AND paper_id IN (\(binds: binds))").all() {
+            submitted[try row.decode(column: "paper_id", as: String.self)] = try row.decode(column: "submitted_at", as: Int64.self)
+        }
+        return best.compactMap { m in submitted[m.paper].map { (m, $0) } }.sorted { a, b in
+            a.match.score != b.match.score ? a.match.score > b.match.score
+                : a.submittedAt != b.submittedAt ? a.submittedAt > b.submittedAt : a.match.paper < b.match.paper
         }
     }
 }

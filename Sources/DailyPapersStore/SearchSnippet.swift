@@ -1,24 +1,29 @@
-/// The snippet of an abstract around the words a query matched, for PostgreSQL, whose ts_headline reads
-/// `<...>` and `&...;` in plain text as markup and drops them. Marks as SQLite's `snippet()` does here:
-/// U+E000 before a match, U+E001 after it, `…` where the text was cut.
+import DailyPapersCore
+
+/// The snippet of an abstract around the words a query matched, made in Swift (PostgreSQL's ts_headline
+/// reads `<...>` and `&...;` in plain text as markup and drops them, and SQLite's `snippet()` tokenizes
+/// again inside the database). Words match as the search matched them (`SearchTokenizer` stems; a
+/// prefix matches the word as written). Marks as SQLite's `snippet()` does: U+E000 before a match,
+/// U+E001 after it, `…` where the text was cut.
 enum SearchSnippet {
     static func make(_ text: String, query: SearchQuery, words maxWords: Int = 28) -> String {
-        // Word ranges in the text; what lies between them is kept as it is.
-        var words: [Range<String.Index>] = []
-        var start: String.Index?
-        for i in text.indices {
-            let isWord = text[i].isLetter || text[i].isNumber
-            if isWord, start == nil { start = i }
-            if !isWord, let s = start { words.append(s..<i); start = nil }
+        var tokenizer = SearchTokenizer()
+        let stems = Set(query.parts.filter { !$0.prefix }.flatMap { $0.words.flatMap { tokenizer.terms($0) } })
+        let prefixes = query.parts.filter(\.prefix).flatMap(\.words).map { $0.lowercased() }
+        let bytes = Array(text.utf8)
+        var words: [Range<Int>] = []
+        var hits: [Bool] = []
+        tokenizer.forEachToken(text) { term, range in
+            words.append(range)
+            var hit = stems.contains(term)
+            if !hit, !prefixes.isEmpty {
+                let written = String(decoding: bytes[range], as: UTF8.self).lowercased()
+                hit = prefixes.contains { written.hasPrefix($0) }
+            }
+            hits.append(hit)
+            return true
         }
-        if let s = start { words.append(s..<text.endIndex) }
         guard !words.isEmpty else { return text }
-
-        let needles = query.parts.flatMap { term in term.words.map { (stem($0.lowercased()), term.prefix) } }
-        let hits = words.map { range -> Bool in
-            let word = text[range].lowercased()
-            return needles.contains { needle, prefix in prefix ? word.hasPrefix(needle) : stem(word) == needle }
-        }
         // The window of `maxWords` words with the most matches, earliest first.
         let width = min(maxWords, words.count)
         var count = hits[0..<width].filter { $0 }.count
@@ -29,23 +34,19 @@ enum SearchSnippet {
                 if count > best.count { best = (first, count) }
             }
         }
-        var out = best.start > 0 ? "…" : ""
-        var cursor = best.start > 0 ? words[best.start].lowerBound : text.startIndex
+        var out: [UInt8] = []
+        out.reserveCapacity(maxWords * 10)
+        if best.start > 0 { out += Array("…".utf8) }
+        var cursor = best.start > 0 ? words[best.start].lowerBound : 0
         for index in best.start..<(best.start + width) {
             let range = words[index]
-            out += text[cursor..<range.lowerBound]
-            out += hits[index] ? "\u{E000}\(text[range])\u{E001}" : String(text[range])
+            out += bytes[cursor..<range.lowerBound]
+            if hits[index] { out += Array("\u{E000}".utf8) }
+            out += bytes[range]
+            if hits[index] { out += Array("\u{E001}".utf8) }
             cursor = range.upperBound
         }
-        if best.start + width < words.count { out += "…" } else { out += text[cursor...] }
-        return out
-    }
-
-    /// A light English suffix-stripping, enough to see "models" in a search for "model".
-    static func stem(_ word: String) -> String {
-        for suffix in ["ations", "ation", "ings", "ing", "ies", "es", "ed", "s"] where word.count > suffix.count + 2 && word.hasSuffix(suffix) {
-            return String(word.dropLast(suffix.count))
-        }
-        return word
+        if best.start + width < words.count { out += Array("…".utf8) } else { out += bytes[cursor...] }
+        return String(decoding: out, as: UTF8.self)
     }
 }

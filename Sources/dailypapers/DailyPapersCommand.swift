@@ -6,7 +6,7 @@ struct DailyPapersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dailypapers",
         abstract: "A self-hostable daily feed of trending research papers.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, ImportCommand.self, IngestCommand.self, BackupCommand.self, CopyCommand.self, UserCommand.self, DigestCommand.self, DKIMCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, ImportCommand.self, IngestCommand.self, BackupCommand.self, CopyCommand.self, ReindexCommand.self, UserCommand.self, DigestCommand.self, DKIMCommand.self],
         defaultSubcommand: ServeCommand.self)
 
     static func main() async {

@@ -55,39 +55,69 @@ import Testing
             let idf = Dictionary(uniqueKeysWithValues: words.map { w in
                 (w, SearchRanking.idf(documents: docs.count, containing: docs.filter { $0.document.counts[w] != nil }.count))
             })
+            // Impacts rounded to Float as the index keeps them, so equal papers tie here as there.
             let scored = docs.filter { d in phrases.allSatisfy { d.document.containsPhrase($0) } }.map { p, d in
-                SearchIndex.Scored(id: p.paper.id.base, score: words.reduce(0.0) { sum, w in
-                    sum + idf[w]! * (d.counts[w].map { SearchRanking.impact(weightedCount: $0, length: d.length) } ?? 0)
-                }, submittedAt: p.submittedAt.millisecondsSince1970)
+                (id: p.paper.id.base, submitted: p.submittedAt.millisecondsSince1970, score: words.reduce(0.0) { sum, w in
+                    sum + idf[w]! * Double(Float(d.counts[w].map { SearchRanking.impact(weightedCount: $0, length: d.length) } ?? 0))
+                })
             }
-            return scored.sorted(by: SearchIndex.Scored.precedes).prefix(wanted).map(\.id)
+            return scored.sorted { a, b in
+                a.score != b.score ? a.score > b.score : a.submitted != b.submitted ? a.submitted > b.submitted : a.id < b.id
+            }.prefix(wanted).map(\.id)
         }
     }
 
-    @Test func pagesProvenFromTheListsAreThoseOfRankingEveryPaper() async throws {
+    @Test func pagesAreThoseOfRankingEveryPaper() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
             let papers = try Self.corpus()
             try await store.saveFeatured(papers)
             #expect(try await store.searchIndexPending() == false)
             var bruteForce = BruteForce(papers)
-            // Lists of 1000 hold every paper here; lists of 3 make most pages rest on the bounds.
-            for length in [1000, 3] {
-                try await store.rebuildSearchIndex(listLength: length)
-                var proven = 0
-                for text in Self.queries(papers) {
-                    for wanted in [1, 5, 20] {
-                        let query = try #require(SearchQuery(text))
-                        let top = try await t.database.read { db in try await SearchIndex.top(query, wanted: wanted, on: db) }
-                        guard let top else { continue }
-                        proven += 1
-                        #expect(top.map(\.id) == (try bruteForce.top(text, wanted: wanted)), "\(text) (\(wanted)), lists of \(length)")
-                    }
+            for text in Self.queries(papers) {
+                let query = try #require(SearchQuery(text))
+                for (offset, limit) in [(0, 1), (0, 5), (0, 20), (5, 5)] {
+                    let hits = try await store.hitsFromSearchIndex(query, filters: SearchFilters(offset: offset, limit: limit))
+                    let expected = Array(try bruteForce.top(text, wanted: offset + limit).dropFirst(offset))
+                    #expect(hits?.map(\.paper.paper.id.base) == expected, "\(text) (\(offset), \(limit))")
                 }
-                let asked = Self.queries(papers).count * 3
-                // Complete lists prove every page; short ones still prove most (a common word's bound is low).
-                #expect(length == 1000 ? proven == asked : proven > asked / 2, "lists of \(length): \(proven) of \(asked) proven")
             }
+            // The full-text index answers what the in-memory one does not take: prefixes.
+            #expect(try await store.hitsFromSearchIndex(try #require(SearchQuery("splat*")), filters: SearchFilters()) == nil)
+            #expect(try await !store.searchHits("splat*", filters: SearchFilters()).isEmpty)
+        }
+    }
+
+    @Test func anotherProcessFindsWhatOneSavedAndARebuildChangesNothing() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            let papers = try Self.corpus()
+            try await store.saveFeatured(Array(papers.prefix(30)))
+            let other = try await t.openAnother()
+            do {
+                let otherStore = PaperStore(database: other)
+                #expect(try await otherStore.searchHits("Gaussian splatting", filters: SearchFilters()).count > 0)
+                let before = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.paper.id.base)
+                // Saved through the first handle, searched through the second (which loaded its index already).
+                try await store.saveFeatured(Array(papers.dropFirst(30)))
+                var bruteForce = BruteForce(papers)
+                let after = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.paper.id.base)
+                #expect(after == (try bruteForce.top("models", wanted: 40)))
+                #expect(after.count > before.count)
+                // A paper saved again with another title is found by its new words only.
+                var changed = papers[0]
+                changed.paper.title = "Zyxwvut retitled"
+                try await store.saveFeatured([changed])
+                #expect(try await otherStore.searchHits("zyxwvut", filters: SearchFilters()).map(\.paper.paper.id.base) == [changed.paper.id.base])
+                try await store.rebuildSearchIndex()
+                #expect(try await otherStore.searchHits("zyxwvut", filters: SearchFilters()).map(\.paper.paper.id.base) == [changed.paper.id.base])
+                let rebuilt = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.paper.id.base)
+                #expect(rebuilt.count == after.count)
+            } catch {
+                await other.close()
+                throw error
+            }
+            await other.close()
         }
     }
 

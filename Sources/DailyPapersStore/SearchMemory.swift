@@ -1,0 +1,190 @@
+import DailyPapersCore
+import Foundation
+import SQLKit
+import Synchronization
+
+/// The inverted index behind the common search, held in memory by each process: for every term, the
+/// papers holding it in the order they were indexed, each with the term's `SearchRanking` impact. A
+/// query intersects its words' lists and scores every paper in the intersection exactly, so the cost
+/// grows with the lists' lengths (about a microsecond per thousand postings), not with a database's
+/// per-row costs; FTS5 and tsvector stay for phrases of prefixes and for filtered searches.
+///
+/// It is built from `search_documents` on first use and follows that table by id before every search,
+/// so a paper saved by any process is found by the next search of every process.
+final class SearchMemory: Sendable {
+    struct Posting {
+        let doc: Int32
+        let impact: Float
+    }
+
+    struct State {
+        var loaded = false
+        var lastID: Int64 = 0
+        /// Ids applied within the look-back window (PostgreSQL only).
+        var recent: Set<Int64> = []
+        var papers: [String] = []
+        var alive: [Bool] = []
+        var docOf: [String: Int32] = [:]
+        var postings: [String: [Posting]] = [:]
+        var aliveCount = 0
+    }
+
+    private let state = Mutex(State())
+    /// PostgreSQL numbers rows as they are written, not as they commit: a row committed after a higher
+    /// id was seen is found by looking back this many ids.
+    static let lookBack: Int64 = 512
+    static let page = 5000
+
+    struct Row {
+        let id: Int64
+        let paper: String
+        let length: Int
+        let terms: String
+    }
+
+    /// Applies the rows written since the last call (all of them the first time).
+    func catchUp(on db: any SQLDatabase) async throws {
+        let (loaded, last) = state.withLock { ($0.loaded, $0.lastID) }
+        if !loaded {
+            var after: Int64 = 0
+            while true {
+                let rows = try await Self.rows("id > \(after) ORDER BY id LIMIT \(Self.page)", on: db)
+                state.withLock { apply(rows, to: &$0, postgres: db.isPostgres) }
+                guard let lastRow = rows.last, rows.count == Self.page else { break }
+                after = lastRow.id
+            }
+            state.withLock { $0.loaded = true }
+            return
+        }
+        if !db.isPostgres {
+            let rows = try await Self.rows("id > \(last) ORDER BY id", on: db)
+            if !rows.isEmpty { state.withLock { apply(rows, to: &$0, postgres: false) } }
+            return
+        }
+        let ids = try await db.raw("SELECT id FROM search_documents WHERE id > \(bind: last - Self.lookBack)").all()
+            .map { try $0.decode(column: "id", as: Int64.self) }
+        let missing = state.withLock { s in ids.filter { $0 > s.lastID || !s.recent.contains($0) } }
+        guard !missing.isEmpty else { return }
+        let rows = try await Self.rows("id IN (\(missing.map(String.init).joined(separator: ","))) ORDER BY id", on: db)
+        state.withLock { apply(rows, to: &$0, postgres: true) }
+    }
+
+    private static func rows(_ condition: String, on db: any SQLDatabase) async throws -> [Row] {
+        try await db.raw("SELECT id, paper_id, length, terms FROM search_documents WHERE \(unsafeRaw: condition)").all().map {
+            Row(id: try $0.decode(column: "id", as: Int64.self), paper: try $0.decode(column: "paper_id", as: String.self),
+                length: try $0.decode(column: "length", as: Int.self), terms: try $0.decode(column: "terms", as: String.self))
+        }
+    }
+
+    private func apply(_ rows: [Row], to s: inout State, postgres: Bool) {
+        for row in rows {
+            if postgres ? s.recent.contains(row.id) : row.id <= s.lastID { continue }
+            if let old = s.docOf[row.paper], s.alive[Int(old)] {
+                s.alive[Int(old)] = false
+                s.aliveCount -= 1
+            }
+            let doc = Int32(s.papers.count)
+            s.papers.append(row.paper)
+            s.alive.append(true)
+            s.aliveCount += 1
+            s.docOf[row.paper] = doc
+            SearchIndex.forEachTerm(in: row.terms) { term, count in
+                let impact = Float(SearchRanking.impact(weightedCount: count, length: row.length))
+                s.postings[term, default: []].append(Posting(doc: doc, impact: impact))
+            }
+            s.lastID = max(s.lastID, row.id)
+            if postgres { s.recent.insert(row.id) }
+        }
+        if postgres, s.recent.count > Int(Self.lookBack) * 4 {
+            let floor = s.lastID - Self.lookBack
+            s.recent = s.recent.filter { $0 > floor }
+        }
+    }
+
+    struct Match {
+        let paper: String
+        let score: Double
+    }
+
+    /// The `limit` best papers holding every word, best first, and how many papers hold them all.
+    func top(_ words: [String], limit: Int) -> (matches: Int, best: [Match]) {
+        state.withLock { s in
+            var lists: [[Posting]] = []
+            for word in words {
+                guard let list = s.postings[word] else { return (0, []) }
+                lists.append(list)
+            }
+            let idf = lists.map { SearchRanking.idf(documents: s.aliveCount, containing: $0.count) }
+            // Walk the shortest list; find each of its papers in the others, which only move forward.
+            let order = lists.indices.sorted { lists[$0].count < lists[$1].count }
+            var cursor = [Int](repeating: 0, count: lists.count)
+            var heap = TopHeap(capacity: limit)
+            var matches = 0
+            let alive = s.alive
+            var impacts = [Float](repeating: 0, count: lists.count)
+            outer: for posting in lists[order[0]] where alive[Int(posting.doc)] {
+                var score = 0.0
+                impacts[order[0]] = posting.impact
+                for i in order.dropFirst() {
+                    let list = lists[i]
+                    cursor[i] = Self.seek(list, from: cursor[i], to: posting.doc)
+                    guard cursor[i] < list.count else { break outer }
+                    guard list[cursor[i]].doc == posting.doc else { continue outer }
+                    impacts[i] = list[cursor[i]].impact
+                }
+                // In the words' order, so a paper's score does not depend on which list was shortest.
+                for i in lists.indices { score += idf[i] * Double(impacts[i]) }
+                matches += 1
+                heap.offer(score, Int(posting.doc))
+            }
+            return (matches, heap.sorted().map { Match(paper: s.papers[$0.doc], score: $0.score) })
+        }
+    }
+
+    /// The first position at or after `from` whose paper is not before `doc` (galloping, then halving).
+    static func seek(_ list: [Posting], from: Int, to doc: Int32) -> Int {
+        var low = from, step = 1
+        while low + step < list.count, list[low + step].doc < doc { low += step; step *= 2 }
+        var high = min(low + step, list.count)
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid].doc < doc { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}
+
+/// The best `capacity` (score, doc) pairs seen, in a min-heap on score (ties: the lower doc number
+/// stays, as the paper indexed first).
+struct TopHeap {
+    let capacity: Int
+    private var items: [(score: Double, doc: Int)] = []
+
+    init(capacity: Int) { self.capacity = max(capacity, 1) }
+
+    private static func worse(_ a: (score: Double, doc: Int), _ b: (score: Double, doc: Int)) -> Bool {
+        a.score != b.score ? a.score < b.score : a.doc > b.doc
+    }
+
+    mutating func offer(_ score: Double, _ doc: Int) {
+        if items.count < capacity {
+            items.append((score, doc))
+            var i = items.count - 1
+            while i > 0, Self.worse(items[i], items[(i - 1) / 2]) { items.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
+        } else if Self.worse(items[0], (score, doc)) {
+            items[0] = (score, doc)
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < items.count, Self.worse(items[l], items[m]) { m = l }
+                if r < items.count, Self.worse(items[r], items[m]) { m = r }
+                if m == i { break }
+                items.swapAt(i, m)
+                i = m
+            }
+        }
+    }
+
+    func sorted() -> [(score: Double, doc: Int)] { items.sorted { Self.worse($1, $0) } }
+}
