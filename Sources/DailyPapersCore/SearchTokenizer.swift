@@ -24,8 +24,10 @@ public struct SearchTokenizer {
         forEachToken(text) { term, _ in body(term); return true }
     }
 
-    /// Each term with the UTF-8 offsets of the word it came from; `body` returns false to stop.
-    public mutating func forEachToken(_ text: String, _ body: (String, Range<Int>) -> Bool) {
+    /// Each term with the UTF-8 offsets of the word it came from; `body` returns false to stop. With
+    /// `initials`, a word whose first byte (lower-cased) is not among them is passed as "" unstemmed:
+    /// stemming keeps a word's first letter, so such a word cannot be any of the terms looked for.
+    public mutating func forEachToken(_ text: String, initials: Set<UInt8>? = nil, _ body: (String, Range<Int>) -> Bool) {
         var token: [UInt8] = []
         var ascii = true
         var utf8 = text.utf8.makeIterator()
@@ -34,6 +36,10 @@ public struct SearchTokenizer {
         func flush(at end: Int) {
             defer { token.removeAll(keepingCapacity: true); ascii = true }
             guard !token.isEmpty, !stopped else { return }
+            if let initials, ascii, !initials.contains(token[0]) {
+                if !body("", tokenStart..<end) { stopped = true }
+                return
+            }
             if !body(ascii ? stem(token) : stem(Self.fold(token)), tokenStart..<end) { stopped = true }
         }
         while !stopped, let byte = utf8.next() {

@@ -75,6 +75,7 @@ enum SearchIndex {
         let binds: [any Encodable & Sendable] = ids
         var tokenizer = SearchTokenizer()
         var found: Set<String> = []
+        let initials = Set(phrases.joined().compactMap(\.utf8.first))
         for row in try await db.raw("""
             SELECT p.arxiv_id, p.title, p.abstract,
               COALESCE((SELECT \(unsafeRaw: PaperStore.authorList(on: db)) FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '') AS authors
@@ -84,7 +85,7 @@ enum SearchIndex {
             for column in ["title", "abstract", "authors"] where !missing.isEmpty {
                 // The last few terms of the field, to compare with each phrase's words as they arrive.
                 var window: [String] = []
-                tokenizer.forEachToken(try row.decode(column: column, as: String.self)) { term, _ in
+                tokenizer.forEachToken(try row.decode(column: column, as: String.self), initials: initials) { term, _ in
                     window.append(term)
                     if window.count > 16 { window.removeFirst() }
                     for i in missing where window.count >= phrases[i].count && window.suffix(phrases[i].count).elementsEqual(phrases[i]) {

@@ -13,7 +13,9 @@ enum SearchSnippet {
         let bytes = Array(text.utf8)
         var words: [Range<Int>] = []
         var hits: [Bool] = []
-        tokenizer.forEachToken(text) { term, range in
+        // Only words that start like a term or a prefix can match; the others need no stemming.
+        let initials = Set(stems.compactMap(\.utf8.first) + prefixes.compactMap { Array($0.utf8).first })
+        tokenizer.forEachToken(text, initials: initials) { term, range in
             words.append(range)
             var hit = stems.contains(term)
             if !hit, !prefixes.isEmpty {
