@@ -13,6 +13,7 @@ struct SearchBench: AsyncParsableCommand {
     @Option(help: "Concurrent clients for the throughput run.") var concurrency = 8
     @Option(help: "Random seed for drawing the queries.") var seed: UInt64 = 42
     @Option(help: "Results per query (a page).") var limit = 20
+    @Option(help: "Also list this many of the slowest queries of the sequential run.") var slowest = 0
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -36,12 +37,14 @@ struct SearchBench: AsyncParsableCommand {
         for q in drawn.prefix(queries / 10) { _ = try await store.searchHits(q, filters: SearchFilters(limit: limit)) }
 
         var latencies: [Double] = []
+        var timed: [(query: String, ms: Double)] = []
         var results = 0
         let started = ContinuousClock.now
         for q in drawn {
             let t0 = ContinuousClock.now
             results += try await store.searchHits(q, filters: SearchFilters(limit: limit)).count
             latencies.append((ContinuousClock.now - t0).milliseconds)
+            timed.append((q, latencies[latencies.count - 1]))
         }
         let sequential = (ContinuousClock.now - started).milliseconds
         latencies.sort()
@@ -66,6 +69,7 @@ struct SearchBench: AsyncParsableCommand {
                      papers, db.isPostgres ? "postgresql" : "sqlite", queries, pct(0.5), pct(0.9), pct(0.99), latencies.last!,
                      sequential / Double(queries), Double(results) / Double(queries), Double(queries) / sequential * 1000,
                      concurrency, Double(queries) / parallel * 1000))
+        for (q, ms) in timed.sorted(by: { $0.ms > $1.ms }).prefix(slowest) { print(String(format: "  %7.2f ms  %@", ms, q)) }
         print("examples: " + drawn.prefix(5).map { "\"\($0)\"" }.joined(separator: ", "))
         await db.close()
     }

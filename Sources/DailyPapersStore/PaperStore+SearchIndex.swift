@@ -42,8 +42,8 @@ extension PaperStore {
 
     /// The plain search (best first, no filters, no prefixes) from the in-memory index: every paper
     /// holding all the words scored exactly, then the best of them that are on the feed (and, for a
-    /// phrase, whose text has its words in order). Nil when the full-text index should answer instead:
-    /// while the index is being built, for prefixes, or when a phrase's words are often apart.
+    /// phrase, have its words in order). Nil when the full-text index should answer instead: while the
+    /// index is being built, and for prefixes.
     func hitsFromSearchIndex(_ query: SearchQuery, filters: SearchFilters) async throws -> [SearchHit]? {
         guard !query.parts.contains(where: \.prefix) else { return nil }
         var tokenizer = SearchTokenizer()
@@ -57,22 +57,10 @@ extension PaperStore {
             guard try await !Self.searchIndexPending(on: db) else { return nil }
             try await memory.catchUp(on: db)
             var limit = wanted + 20
-            var texts = 0
             while true {
-                let (matches, best) = memory.top(words, limit: limit)
-                var shown = try await Self.shownOrder(best, on: db)
-                if !phrased.isEmpty {
-                    var kept: [(match: SearchMemory.Match, submittedAt: Int64)] = []
-                    for start in stride(from: 0, to: shown.count, by: 32) where kept.count < wanted {
-                        let batch = Array(shown[start..<min(start + 32, shown.count)])
-                        texts += batch.count
-                        if texts > 256 { return nil }
-                        let having = try await SearchIndex.havingPhrases(batch.map(\.match.paper), phrased, on: db)
-                        kept += batch.filter { having.contains($0.match.paper) }
-                    }
-                    shown = kept
-                }
-                if shown.count >= wanted || best.count == matches {
+                let (complete, best) = memory.top(words, phrases: phrased, limit: limit)
+                let shown = try await Self.shownOrder(best, on: db)
+                if shown.count >= wanted || complete {
                     let page = shown.dropFirst(filters.offset).prefix(filters.limit).map(\.match.paper)
                     guard !page.isEmpty else { return [] }
                     let binds: [any Encodable & Sendable] = page
@@ -95,11 +83,12 @@ extension PaperStore {
 
     /// The matches that are on the feed, best first; equal scores newest first, then by id.
     static func shownOrder(_ best: [SearchMemory.Match], on db: any SQLDatabase) async throws -> [(match: SearchMemory.Match, submittedAt: Int64)] {
-        guard !best.isEmpty else { return [] }
-        let binds: [any Encodable & Sendable] = best.map(\.paper)
         var submitted: [String: Int64] = [:]
-        for row in try await db.raw("SELECT paper_id, submitted_at FROM featured WHERE hidden = 0 AND paper_id IN (\(binds: binds))").all() {
-            submitted[try row.decode(column: "paper_id", as: String.self)] = try row.decode(column: "submitted_at", as: Int64.self)
+        for start in stride(from: 0, to: best.count, by: 500) {
+            let binds: [any Encodable & Sendable] = best[start..<min(start + 500, best.count)].map(\.paper)
+            for row in try await db.raw("SELECT paper_id, submitted_at FROM featured WHERE hidden = 0 AND paper_id IN (\(binds: binds))").all() {
+                submitted[try row.decode(column: "paper_id", as: String.self)] = try row.decode(column: "submitted_at", as: Int64.self)
+            }
         }
         return best.compactMap { m in submitted[m.paper].map { (m, $0) } }.sorted { a, b in
             a.match.score != b.match.score ? a.match.score > b.match.score

@@ -2,8 +2,8 @@ import DailyPapersCore
 import Foundation
 import SQLKit
 
-/// What the search index keeps in the database: each paper's terms with their weighted counts
-/// (`search_documents`), written in the transaction that saves the paper. Each process builds its
+/// What the search index keeps in the database: each paper's terms with their weighted counts, and in
+/// order, field after field (`search_documents`), written in the transaction that saves the paper. Each process builds its
 /// inverted index in memory from these rows and follows new ones by their id (`SearchMemory`); a paper
 /// indexed again (new metadata) gets a new row, with a new id, in place of its old one.
 enum SearchIndex {
@@ -35,9 +35,11 @@ enum SearchIndex {
         guard !docs.isEmpty else { return }
         let binds: [any Encodable & Sendable] = docs.map(\.id)
         try await db.raw("DELETE FROM search_documents WHERE paper_id IN (\(binds: binds))").run()
-        let rows: [[any Encodable & Sendable]] = docs.map { [$0.id, $0.document.length, forwardEntry($0.document)] }
+        let rows: [[any Encodable & Sendable]] = docs.map {
+            [$0.id, $0.document.length, forwardEntry($0.document), $0.document.fields.map { $0.joined(separator: " ") }.joined(separator: " | ")]
+        }
         for start in stride(from: 0, to: rows.count, by: 300) {
-            var sql = SQLQueryString("INSERT INTO search_documents (paper_id, length, terms) VALUES ")
+            var sql = SQLQueryString("INSERT INTO search_documents (paper_id, length, terms, sequence) VALUES ")
             sql.appendRows(rows[start..<min(start + 300, rows.count)])
             try await db.raw(sql).run()
         }
@@ -69,33 +71,17 @@ enum SearchIndex {
         }
     }
 
-    /// Those of these papers whose title, abstract or author list has every phrase's words side by side.
-    static func havingPhrases(_ ids: [String], _ phrases: [[String]], on db: any SQLDatabase) async throws -> Set<String> {
-        guard !ids.isEmpty else { return [] }
-        let binds: [any Encodable & Sendable] = ids
-        var tokenizer = SearchTokenizer()
-        var found: Set<String> = []
-        let initials = Set(phrases.joined().compactMap(\.utf8.first))
-        for row in try await db.raw("""
-            SELECT p.arxiv_id, p.title, p.abstract,
-              COALESCE((SELECT \(unsafeRaw: PaperStore.authorList(on: db)) FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '') AS authors
-            FROM papers p WHERE p.arxiv_id IN (\(binds: binds))
-            """).all() {
-            var missing = Set(phrases.indices)
-            for column in ["title", "abstract", "authors"] where !missing.isEmpty {
-                // The last few terms of the field, to compare with each phrase's words as they arrive.
-                var window: [String] = []
-                tokenizer.forEachToken(try row.decode(column: column, as: String.self), initials: initials) { term, _ in
-                    window.append(term)
-                    if window.count > 16 { window.removeFirst() }
-                    for i in missing where window.count >= phrases[i].count && window.suffix(phrases[i].count).elementsEqual(phrases[i]) {
-                        missing.remove(i)
-                    }
-                    return !missing.isEmpty
-                }
+    /// Calls `body` with each space-separated word of `text`.
+    static func forEachWord(in text: String, _ body: (String) -> Void) {
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != 0x20 { end += 1 }
+                if end > start { body(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) }
+                start = end + 1
             }
-            if missing.isEmpty { found.insert(try row.decode(column: "arxiv_id", as: String.self)) }
         }
-        return found
     }
 }

@@ -27,6 +27,9 @@ final class SearchMemory: Sendable {
         var docOf: [String: Int32] = [:]
         var postings: [String: [Posting]] = [:]
         var aliveCount = 0
+        /// Each paper's terms in order as numbers (-1 between fields), to tell a phrase without the text.
+        var sequences: [[Int32]] = []
+        var termNumbers: [String: Int32] = [:]
     }
 
     private let state = Mutex(State())
@@ -40,6 +43,7 @@ final class SearchMemory: Sendable {
         let paper: String
         let length: Int
         let terms: String
+        let sequence: String
     }
 
     /// Applies the rows written since the last call (all of them the first time).
@@ -70,9 +74,10 @@ final class SearchMemory: Sendable {
     }
 
     private static func rows(_ condition: String, on db: any SQLDatabase) async throws -> [Row] {
-        try await db.raw("SELECT id, paper_id, length, terms FROM search_documents WHERE \(unsafeRaw: condition)").all().map {
+        try await db.raw("SELECT id, paper_id, length, terms, sequence FROM search_documents WHERE \(unsafeRaw: condition)").all().map {
             Row(id: try $0.decode(column: "id", as: Int64.self), paper: try $0.decode(column: "paper_id", as: String.self),
-                length: try $0.decode(column: "length", as: Int.self), terms: try $0.decode(column: "terms", as: String.self))
+                length: try $0.decode(column: "length", as: Int.self), terms: try $0.decode(column: "terms", as: String.self),
+                sequence: try $0.decode(column: "sequence", as: String.self))
         }
     }
 
@@ -88,6 +93,15 @@ final class SearchMemory: Sendable {
             s.alive.append(true)
             s.aliveCount += 1
             s.docOf[row.paper] = doc
+            var sequence: [Int32] = []
+            SearchIndex.forEachWord(in: row.sequence) { term in
+                if term == "|" { sequence.append(-1); return }
+                if let n = s.termNumbers[term] { sequence.append(n); return }
+                let n = Int32(s.termNumbers.count)
+                s.termNumbers[term] = n
+                sequence.append(n)
+            }
+            s.sequences.append(sequence)
             SearchIndex.forEachTerm(in: row.terms) { term, count in
                 let impact = Float(SearchRanking.impact(weightedCount: count, length: row.length))
                 s.postings[term, default: []].append(Posting(doc: doc, impact: impact))
@@ -106,20 +120,22 @@ final class SearchMemory: Sendable {
         let score: Double
     }
 
-    /// The `limit` best papers holding every word, best first, and how many papers hold them all.
-    func top(_ words: [String], limit: Int) -> (matches: Int, best: [Match]) {
+    /// The `limit` best papers holding every word (and each phrase's words side by side in one field),
+    /// best first, and whether they are all there are.
+    func top(_ words: [String], phrases: [[String]] = [], limit: Int) -> (complete: Bool, best: [Match]) {
         state.withLock { s in
             var lists: [[Posting]] = []
             for word in words {
-                guard let list = s.postings[word] else { return (0, []) }
+                guard let list = s.postings[word] else { return (true, []) }
                 lists.append(list)
             }
             let idf = lists.map { SearchRanking.idf(documents: s.aliveCount, containing: $0.count) }
+            let phraseNumbers = phrases.map { $0.map { s.termNumbers[$0] ?? -2 } }
             // Walk the shortest list; find each of its papers in the others, which only move forward.
             let order = lists.indices.sorted { lists[$0].count < lists[$1].count }
             var cursor = [Int](repeating: 0, count: lists.count)
             var heap = TopHeap(capacity: limit)
-            var matches = 0
+            var complete = true
             let alive = s.alive
             var impacts = [Float](repeating: 0, count: lists.count)
             outer: for posting in lists[order[0]] where alive[Int(posting.doc)] {
@@ -134,11 +150,23 @@ final class SearchMemory: Sendable {
                 }
                 // In the words' order, so a paper's score does not depend on which list was shortest.
                 for i in lists.indices { score += idf[i] * Double(impacts[i]) }
-                matches += 1
+                guard heap.wouldTake(score, Int(posting.doc)) else { complete = false; continue }
+                // Phrases are looked at only for a paper that would enter the page.
+                let sequence = s.sequences[Int(posting.doc)]
+                guard phraseNumbers.allSatisfy({ Self.contains(sequence, $0) }) else { continue }
+                if heap.isFull { complete = false }
                 heap.offer(score, Int(posting.doc))
             }
-            return (matches, heap.sorted().map { Match(paper: s.papers[$0.doc], score: $0.score) })
+            return (complete, heap.sorted().map { Match(paper: s.papers[$0.doc], score: $0.score) })
         }
+    }
+
+    static func contains(_ sequence: [Int32], _ phrase: [Int32]) -> Bool {
+        guard sequence.count >= phrase.count, let first = phrase.first else { return false }
+        for start in 0...(sequence.count - phrase.count) where sequence[start] == first {
+            if sequence[start..<(start + phrase.count)].elementsEqual(phrase) { return true }
+        }
+        return false
     }
 
     /// The first position at or after `from` whose paper is not before `doc` (galloping, then halving).
@@ -185,6 +213,11 @@ struct TopHeap {
             }
         }
     }
+
+    var isFull: Bool { items.count >= capacity }
+
+    /// Whether `offer` would keep this pair.
+    func wouldTake(_ score: Double, _ doc: Int) -> Bool { !isFull || Self.worse(items[0], (score, doc)) }
 
     func sorted() -> [(score: Double, doc: Int)] { items.sorted { Self.worse($1, $0) } }
 }
