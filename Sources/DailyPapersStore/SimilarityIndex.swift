@@ -13,6 +13,7 @@ public enum SimilarityIndex {
     /// Terms kept per paper: enough for a stable cosine, few enough for short postings.
     static let termsPerPaper = 30
     static let chunk = 400
+    static let keywordCandidates = 15
 
     /// Indexes the stored title and abstract of these papers. New papers add to the term counts; a paper
     /// indexed before is re-weighted without counting it twice.
@@ -73,7 +74,14 @@ public enum SimilarityIndex {
         guard !ids.isEmpty else { return [:] }
         let binds: [any Encodable & Sendable] = ids
         var weighted: [String: [(term: String, weight: Double)]] = [:]
-        for row in try await db.raw("SELECT paper_id, term, weight FROM paper_terms WHERE paper_id IN (\(binds: binds))").all() {
+        // The heaviest few per paper are enough to choose five from (a term already inside a chosen
+        // bigram is skipped); reading all thirty is most of a results page's decoding.
+        for row in try await db.raw("""
+            SELECT paper_id, term, weight FROM (
+              SELECT paper_id, term, weight, ROW_NUMBER() OVER (PARTITION BY paper_id ORDER BY weight DESC, term) AS r
+              FROM paper_terms WHERE paper_id IN (\(binds: binds))) heaviest
+            WHERE r <= \(bind: keywordCandidates)
+            """).all() {
             weighted[try row.decode(column: "paper_id", as: String.self), default: []]
                 .append((try row.decode(column: "term", as: String.self), try row.decode(column: "weight", as: Double.self)))
         }
