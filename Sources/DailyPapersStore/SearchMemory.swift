@@ -65,12 +65,22 @@ final class SearchMemory: Sendable {
             if !rows.isEmpty { state.withLock { apply(rows, to: &$0, postgres: false) } }
             return
         }
-        let ids = try await db.raw("SELECT id FROM search_documents WHERE id > \(bind: last - Self.lookBack)").all()
-            .map { try $0.decode(column: "id", as: Int64.self) }
-        let missing = state.withLock { s in ids.filter { $0 > s.lastID || !s.recent.contains($0) } }
-        guard !missing.isEmpty else { return }
-        let rows = try await Self.rows("id IN (\(missing.map(String.init).joined(separator: ","))) ORDER BY id", on: db)
-        state.withLock { apply(rows, to: &$0, postgres: true) }
+        // Usually nothing is new: the window's count and sum of ids tell, without reading the ids (a row
+        // deleted and another added change the sum, ids being unique).
+        let floor = last - Self.lookBack
+        let window = try await db.raw("SELECT count(*) AS n, CAST(COALESCE(sum(id), 0) AS BIGINT) AS total FROM search_documents WHERE id > \(bind: floor)").first()
+        let inWindow = (try window?.decode(column: "n", as: Int64.self) ?? 0, try window?.decode(column: "total", as: Int64.self) ?? 0)
+        let known = state.withLock { s in s.recent.filter { $0 > floor }.reduce((Int64(0), Int64(0))) { ($0.0 + 1, $0.1 + $1) } }
+        guard inWindow != known else { return }
+        let ids = Set(try await db.raw("SELECT id FROM search_documents WHERE id > \(bind: floor)").all()
+            .map { try $0.decode(column: "id", as: Int64.self) })
+        let missing = state.withLock { s in ids.filter { !s.recent.contains($0) } }
+        if !missing.isEmpty {
+            let rows = try await Self.rows("id IN (\(missing.map(String.init).joined(separator: ","))) ORDER BY id", on: db)
+            state.withLock { apply(rows, to: &$0, postgres: true) }
+        }
+        // Rows deleted since (papers indexed again) leave the window's count, so the counts agree next time.
+        state.withLock { s in s.recent = s.recent.filter { $0 <= floor || ids.contains($0) } }
     }
 
     private static func rows(_ condition: String, on db: any SQLDatabase) async throws -> [Row] {
