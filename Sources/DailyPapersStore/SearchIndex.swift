@@ -52,34 +52,31 @@ enum SearchIndex {
 
     /// Calls `body` with each term of a forward entry and its weighted count.
     static func forEachTerm(in entry: String, _ body: (String, Double) -> Void) {
-        var entry = entry
-        entry.withUTF8 { bytes in
-            var start = 0
-            while start < bytes.count {
-                var end = start
-                while end < bytes.count, bytes[end] != 0x20 { end += 1 }
-                // The count follows the last colon of the pair (terms hold no colon, but be safe).
-                var colon = end - 1
-                while colon > start, bytes[colon] != 0x3A { colon -= 1 }
-                if colon > start {
-                    var count = 0
-                    for i in (colon + 1)..<end where bytes[i] >= 0x30 && bytes[i] <= 0x39 { count = count * 10 + Int(bytes[i] - 0x30) }
-                    body(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<colon]), as: UTF8.self), Double(count))
-                }
-                start = end + 1
-            }
+        forEachSpaceSeparated(entry) { pair in
+            // The count follows the last colon of the pair (terms hold no colon, but be safe).
+            var colon = pair.count - 1
+            while colon > 0, pair[colon] != 0x3A { colon -= 1 }
+            guard colon > 0 else { return }
+            var count = 0
+            for byte in pair[(colon + 1)...] where byte >= 0x30 && byte <= 0x39 { count = count * 10 + Int(byte - 0x30) }
+            body(String(decoding: UnsafeBufferPointer(rebasing: pair[..<colon]), as: UTF8.self), Double(count))
         }
     }
 
     /// Calls `body` with each space-separated word of `text`.
     static func forEachWord(in text: String, _ body: (String) -> Void) {
+        forEachSpaceSeparated(text) { body(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    /// The non-empty runs of bytes between spaces, without making a string of each.
+    private static func forEachSpaceSeparated(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var text = text
         text.withUTF8 { bytes in
             var start = 0
             while start < bytes.count {
                 var end = start
                 while end < bytes.count, bytes[end] != 0x20 { end += 1 }
-                if end > start { body(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) }
+                if end > start { body(UnsafeBufferPointer(rebasing: bytes[start..<end])) }
                 start = end + 1
             }
         }
