@@ -40,6 +40,13 @@ extension PaperStore {
         return done
     }
 
+    /// Loads this process's in-memory search index now (a server does at start), so the first search
+    /// does not wait for it.
+    public func loadSearchIndex() async throws {
+        let memory = database.searchMemory
+        try await database.read { db in try await memory.catchUp(on: db) }
+    }
+
     /// The plain search (best first, no filters, no prefixes) from the in-memory index: every paper
     /// holding all the words scored exactly, then the best of them that are on the feed (and, for a
     /// phrase, have its words in order). Nil when the full-text index should answer instead: while the

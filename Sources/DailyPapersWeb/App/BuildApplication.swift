@@ -108,6 +108,7 @@ struct DatabaseCloser: Service {
 
 /// Papers stored before the similarity or search index existed (an upgraded instance) are indexed once,
 /// in the background, by one of the processes; papers saved from then on are indexed as they are saved.
+/// Then each process loads its in-memory search index, so its first search does not wait for that.
 struct IndexBackfill: Service {
     let store: PaperStore
     let exclusive: ExclusiveJob
@@ -131,8 +132,9 @@ struct IndexBackfill: Service {
                }), indexed > 0 {
                 logger.info("search: indexed \(indexed) papers stored before the search index existed")
             }
+            try await store.loadSearchIndex()
         } catch {
-            logger.error("search: building the search index failed: \(error); it is tried again at the next start")
+            logger.error("search: building or loading the search index failed: \(error); searches load it themselves, a build is tried again at the next start")
         }
         try? await gracefulShutdown()
     }
