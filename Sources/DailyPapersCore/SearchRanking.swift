@@ -32,30 +32,13 @@ public enum SearchRanking {
         public let counts: [String: Double]
         public var length: Int { fields.reduce(0) { $0 + $1.count } }
 
-        public init(title: String, abstract: String, authors: String, tokenizer: inout SearchTokenizer) {
-            fields = [tokenizer.terms(title), tokenizer.terms(abstract), tokenizer.terms(authors)]
+        public init(title: String, abstract: String, authors: String) {
+            fields = [SearchTokenizer.terms(title), SearchTokenizer.terms(abstract), SearchTokenizer.terms(authors)]
             var counts: [String: Double] = [:]
             for (field, weight) in zip(fields, [titleWeight, abstractWeight, authorsWeight]) {
                 for term in field { counts[term, default: 0] += weight }
             }
             self.counts = counts
-        }
-
-        /// Every term's impact in this paper.
-        public var impacts: [String: Double] {
-            let length = self.length
-            return counts.mapValues { SearchRanking.impact(weightedCount: $0, length: length) }
-        }
-
-        /// Whether the terms occur side by side, in order, within one field.
-        public func containsPhrase(_ terms: [String]) -> Bool {
-            guard terms.count > 1 else { return terms.first.map { counts[$0] != nil } ?? true }
-            for field in fields where field.count >= terms.count {
-                for start in 0...(field.count - terms.count) where field[start] == terms[0] {
-                    if field[start..<(start + terms.count)].elementsEqual(terms) { return true }
-                }
-            }
-            return false
         }
     }
 }

@@ -6,28 +6,26 @@ import Synchronization
 /// ASCII, which takes a byte loop; a token with other characters is folded by Foundation.
 ///
 /// Stems are remembered for the whole process (a corpus has far fewer distinct words than tokens), so
-/// a snippet's tokenizer finds its words stemmed by the indexing before it.
-public struct SearchTokenizer {
+/// a snippet finds its words stemmed by the indexing before it.
+public enum SearchTokenizer {
     private static let shared = Mutex<[Token: String]>([:])
     private static let sharedLimit = 1_000_000
 
-    public init() {}
-
     /// Every term of the text, in order, repeats kept.
-    public mutating func terms(_ text: String) -> [String] {
+    public static func terms(_ text: String) -> [String] {
         var out: [String] = []
         forEachTerm(text) { out.append($0) }
         return out
     }
 
-    public mutating func forEachTerm(_ text: String, _ body: (String) -> Void) {
+    public static func forEachTerm(_ text: String, _ body: (String) -> Void) {
         forEachToken(text) { term, _ in body(term); return true }
     }
 
     /// Each term with the UTF-8 offsets of the word it came from; `body` returns false to stop. With
     /// `initials`, a word whose first byte (lower-cased) is not among them is passed as "" unstemmed:
     /// stemming keeps a word's first letter, so such a word cannot be any of the terms looked for.
-    public mutating func forEachToken(_ text: String, initials: Set<UInt8>? = nil, _ body: (String, Range<Int>) -> Bool) {
+    public static func forEachToken(_ text: String, initials: Set<UInt8>? = nil, _ body: (String, Range<Int>) -> Bool) {
         var token: [UInt8] = []
         var ascii = true
         var utf8 = text.utf8.makeIterator()
@@ -100,7 +98,7 @@ public struct SearchTokenizer {
         func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 
-    private mutating func stem(_ bytes: [UInt8]) -> String {
+    private static func stem(_ bytes: [UInt8]) -> String {
         let token = Token(bytes: bytes)
         return Self.shared.withLock { cache in
             if let known = cache[token] { return known }

@@ -53,8 +53,7 @@ extension PaperStore {
     /// index is being built, and for prefixes.
     func hitsFromSearchIndex(_ query: SearchQuery, filters: SearchFilters) async throws -> [SearchHit]? {
         guard !query.parts.contains(where: \.prefix) else { return nil }
-        var tokenizer = SearchTokenizer()
-        let phrases = query.parts.map { $0.words.flatMap { tokenizer.terms($0) } }.filter { !$0.isEmpty }
+        let phrases = query.indexTerms
         let words = Array(Set(phrases.joined())).sorted()
         guard !words.isEmpty else { return nil }
         let phrased = phrases.filter { $0.count > 1 }

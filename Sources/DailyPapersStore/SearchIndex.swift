@@ -16,7 +16,6 @@ enum SearchIndex {
     static func documents(_ ids: [String], on db: any SQLDatabase) async throws -> [Analysed] {
         guard !ids.isEmpty else { return [] }
         let binds: [any Encodable & Sendable] = ids
-        var tokenizer = SearchTokenizer()
         return try await db.raw("""
             SELECT p.arxiv_id, p.title, p.abstract,
               COALESCE((SELECT \(unsafeRaw: PaperStore.authorList(on: db)) FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '') AS authors
@@ -25,8 +24,7 @@ enum SearchIndex {
             Analysed(id: try row.decode(column: "arxiv_id", as: String.self),
                      document: SearchRanking.Document(title: try row.decode(column: "title", as: String.self),
                                                       abstract: try row.decode(column: "abstract", as: String.self),
-                                                      authors: try row.decode(column: "authors", as: String.self),
-                                                      tokenizer: &tokenizer))
+                                                      authors: try row.decode(column: "authors", as: String.self)))
         }
     }
 

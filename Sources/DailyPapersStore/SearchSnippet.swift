@@ -7,15 +7,14 @@ import DailyPapersCore
 /// U+E001 after it, `…` where the text was cut.
 enum SearchSnippet {
     static func make(_ text: String, query: SearchQuery, words maxWords: Int = 28) -> String {
-        var tokenizer = SearchTokenizer()
-        let stems = Set(query.parts.filter { !$0.prefix }.flatMap { $0.words.flatMap { tokenizer.terms($0) } })
+        let stems = Set(query.indexTerms.joined())
         let prefixes = query.parts.filter(\.prefix).flatMap(\.words).map { $0.lowercased() }
         let bytes = Array(text.utf8)
         var words: [Range<Int>] = []
         var hits: [Bool] = []
         // Only words that start like a term or a prefix can match; the others need no stemming.
         let initials = Set(stems.compactMap(\.utf8.first) + prefixes.compactMap { Array($0.utf8).first })
-        tokenizer.forEachToken(text, initials: initials) { term, range in
+        SearchTokenizer.forEachToken(text, initials: initials) { term, range in
             words.append(range)
             var hit = stems.contains(term)
             if !hit, !prefixes.isEmpty {

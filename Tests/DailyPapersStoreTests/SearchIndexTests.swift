@@ -38,19 +38,17 @@ import Testing
     /// Every paper scored the slow way: its whole text against every term, idf from the whole corpus.
     struct BruteForce {
         let docs: [(paper: FeaturedPaper, document: SearchRanking.Document)]
-        var tokenizer = SearchTokenizer()
 
         init(_ papers: [FeaturedPaper]) {
-            var tokenizer = SearchTokenizer()
             docs = papers.map { p in
                 (p, SearchRanking.Document(title: p.paper.title, abstract: p.paper.abstract,
-                                           authors: p.paper.authors.map(\.name).joined(separator: ", "), tokenizer: &tokenizer))
+                                           authors: p.paper.authors.map(\.name).joined(separator: ", ")))
             }
         }
 
-        mutating func top(_ text: String, wanted: Int) throws -> [String] {
+        func top(_ text: String, wanted: Int) throws -> [String] {
             let query = try #require(SearchQuery(text))
-            let phrases = query.parts.map { $0.words.flatMap { tokenizer.terms($0) } }
+            let phrases = query.indexTerms
             let words = Array(Set(phrases.joined())).sorted()
             let idf = Dictionary(uniqueKeysWithValues: words.map { w in
                 (w, SearchRanking.idf(documents: docs.count, containing: docs.filter { $0.document.counts[w] != nil }.count))
@@ -73,7 +71,7 @@ import Testing
             let papers = try Self.corpus()
             try await store.saveFeatured(papers)
             #expect(try await store.searchIndexPending() == false)
-            var bruteForce = BruteForce(papers)
+            let bruteForce = BruteForce(papers)
             for text in Self.queries(papers) {
                 let query = try #require(SearchQuery(text))
                 for (offset, limit) in [(0, 1), (0, 5), (0, 20), (5, 5)] {
@@ -100,7 +98,7 @@ import Testing
                 let before = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.paper.id.base)
                 // Saved through the first handle, searched through the second (which loaded its index already).
                 try await store.saveFeatured(Array(papers.dropFirst(30)))
-                var bruteForce = BruteForce(papers)
+                let bruteForce = BruteForce(papers)
                 let after = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.paper.id.base)
                 #expect(after == (try bruteForce.top("models", wanted: 40)))
                 #expect(after.count > before.count)
@@ -168,12 +166,21 @@ import Testing
             }
             var fts: [Int: [(offset: Int, term: String)]] = [:]
             for (doc, offset, term) in rows { fts[doc, default: []].append((offset, term)) }
-            var tokenizer = SearchTokenizer()
             for (i, text) in texts.enumerated() {
                 let expected = (fts[i + 1] ?? []).sorted { $0.offset < $1.offset }.map(\.term)
-                let ours = tokenizer.terms(text)
+                let ours = SearchTokenizer.terms(text)
                 #expect(ours == expected, "text \(i + 1): \(zip(ours, expected).filter { $0 != $1 }.prefix(5).map { "\($0)≠\($1)" })")
             }
+        }
+    }
+}
+
+extension SearchRanking.Document {
+    /// Whether the terms occur side by side, in order, within one field: the test's own phrase check.
+    func containsPhrase(_ terms: [String]) -> Bool {
+        guard terms.count > 1 else { return terms.first.map { counts[$0] != nil } ?? true }
+        return fields.contains { field in
+            field.count >= terms.count && (0...(field.count - terms.count)).contains { field[$0..<($0 + terms.count)].elementsEqual(terms) }
         }
     }
 }
