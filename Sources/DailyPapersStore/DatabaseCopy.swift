@@ -80,7 +80,7 @@ public enum DatabaseCopy {
                 let count = try await copyTable(table, columns: columns, from: source, to: dst, progress: progress)
                 report.rows.append((table.name, count))
             }
-            try await rebuildSearchIndex(on: dst)
+            try await FullTextIndex.rebuild(on: dst)
             if dst.isPostgres {
                 for table in identityTables {
                     try await dst.raw("""
@@ -153,16 +153,5 @@ public enum DatabaseCopy {
         case .real: return try row.decode(column: column, as: Double?.self).map(Cell.real) ?? .null
         case .text: return try row.decode(column: column, as: String?.self).map(Cell.text) ?? .null
         }
-    }
-
-    static func rebuildSearchIndex(on db: any SQLDatabase) async throws {
-        try await db.raw("DELETE FROM papers_fts").run()
-        let authors = PaperStore.authorList(on: db)
-        try await db.raw("""
-            INSERT INTO papers_fts (arxiv_id, title, abstract, authors)
-            SELECT p.arxiv_id, p.title, p.abstract,
-              COALESCE((SELECT \(unsafeRaw: authors) FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '')
-            FROM papers p
-            """).run()
     }
 }

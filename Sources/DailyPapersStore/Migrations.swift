@@ -316,5 +316,16 @@ enum Migrations {
                     """,
                     "INSERT INTO site_state (key, value) SELECT 'search_pending', CASE WHEN EXISTS (SELECT 1 FROM papers) THEN 1 ELSE 0 END",
                   ]),
+        Migration(number: 27, name: "create_papers_fts_keys",
+                  why: "Re-indexing a paper in FTS5 deleted its old row by arxiv_id, an UNINDEXED column, which scans the whole table: once per 200 papers, an import grew quadratic (560 papers/s at 75,000, hours at 2.5 M). Each paper gets a stable FTS5 rowid (an INTEGER PRIMARY KEY, which VACUUM keeps, unlike papers.rowid), taken from the rows already there. PostgreSQL's papers_fts has arxiv_id as its primary key and needs nothing.",
+                  statements: [
+                    """
+                    CREATE TABLE papers_fts_keys (
+                      id INTEGER PRIMARY KEY,
+                      arxiv_id TEXT NOT NULL UNIQUE REFERENCES papers(arxiv_id) ON DELETE CASCADE)
+                    """,
+                    "INSERT OR IGNORE INTO papers_fts_keys (id, arxiv_id) SELECT rowid, arxiv_id FROM papers_fts",
+                  ],
+                  postgres: []),
     ]
 }

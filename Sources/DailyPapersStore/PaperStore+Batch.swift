@@ -23,23 +23,10 @@ extension PaperStore {
             try await upsertPaperRows(slice, on: db, now: now)
             try await upsertAuthorRows(slice.filter { !$0.authors.isEmpty }, on: db, now: now)
             try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, on: db)
-            try await reindex(slice.map(\.id.base), on: db)
+            try await FullTextIndex.write(slice.map(\.id.base), on: db)
             try await SimilarityIndex.index(slice.map(\.id.base), on: db)
             try await SearchIndex.index(slice.map(\.id.base), on: db)
         }
-    }
-
-    /// Rewrites the search index rows of these papers from what is stored now.
-    static func reindex(_ ids: [String], on db: any SQLDatabase) async throws {
-        let binds: [any Encodable & Sendable] = ids
-        try await db.raw("DELETE FROM papers_fts WHERE arxiv_id IN (\(binds: binds))").run()
-        let authors = authorList(on: db)
-        try await db.raw("""
-            INSERT INTO papers_fts (arxiv_id, title, abstract, authors)
-            SELECT p.arxiv_id, p.title, p.abstract,
-              COALESCE((SELECT \(unsafeRaw: authors) FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '')
-            FROM papers p WHERE p.arxiv_id IN (\(binds: binds))
-            """).run()
     }
 
     /// The aggregate that joins a paper's author names for the search index, in each engine's words.

@@ -107,6 +107,15 @@ import Testing
                 changed.paper.title = "Zyxwvut retitled"
                 try await store.saveFeatured([changed])
                 #expect(try await otherStore.searchHits("zyxwvut", filters: SearchFilters()).map(\.paper.paper.id.base) == [changed.paper.id.base])
+                // So do the full-text rows behind prefixes and filters: the old row is gone, not kept beside the new.
+                let filtered = SearchFilters(from: CalendarDay(iso: "2000-01-01")!)
+                #expect(try await otherStore.searchHits("zyxwv*", filters: SearchFilters()).map(\.paper.paper.id.base) == [changed.paper.id.base])
+                #expect(try await otherStore.searchHits("\"\(papers[0].paper.title)\"", filters: filtered)
+                    .allSatisfy { $0.paper.paper.id.base != changed.paper.id.base })
+                let rows = try await t.database.read { db in
+                    try await db.raw("SELECT COUNT(*) AS n FROM papers_fts").first()!.decode(column: "n", as: Int.self)
+                }
+                #expect(rows == papers.count)
                 try await store.rebuildSearchIndex()
                 #expect(try await otherStore.searchHits("zyxwvut", filters: SearchFilters()).map(\.paper.paper.id.base) == [changed.paper.id.base])
                 let rebuilt = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.paper.id.base)
