@@ -1,5 +1,5 @@
 import Foundation
-import DailyPapersCore
+@testable import DailyPapersCore
 import Testing
 
 @Suite struct TermsTests {
@@ -12,6 +12,22 @@ import Testing
         #expect(counts["diffusion diffusion"] == nil) // a sentence ended between them
         #expect(counts["we"] == nil && counts["propose"] == nil && counts["2024"] == nil)
         #expect(counts["gpt"] == 1 && counts["gpt 4"] == nil) // "4" is a number, not a word
+    }
+
+    /// The byte loop for ASCII text gives exactly the words and bigrams of the Character loop; and
+    /// unwrapping ASCII on bytes gives what unwrapping Characters gives.
+    @Test(arguments: [
+        "Diffusion Models for Video. GPT-4, 2024 and LLaMA-3.1-8B (ours): 3D scenes;\r\nthe The THE a an",
+        "We   study\tlearning\nwith\r\nCRLF\u{0B}vertical\u{0C}feed  x y z 12 ab a1 1a " + String(repeating: "w", count: 41) + " " + String(repeating: "v", count: 40),
+        "Trailing punctuation!? (Parenthesised) words: end.", "", "   ", "one",
+    ])
+    func asciiFastPathsMatchTheCharacterLoops(text: String) {
+        var bytes: [String: Int] = [:], characters: [String: Int] = [:]
+        Terms.addASCII(text, weight: 2, to: &bytes)
+        Terms.addCharacters(text, weight: 2, to: &characters)
+        #expect(bytes == characters)
+        // unwrap takes its Character loop for text that is not ASCII: the same text with one é added.
+        #expect(TextHelpers.unwrapASCII(text) + "é" == TextHelpers.unwrap(text + "é").replacingOccurrences(of: " é", with: "é"))
     }
 
     @Test func weightsAreSublinearTfIdfOfUnitLength() {
