@@ -131,6 +131,12 @@ public final class Database: Sendable {
     /// Runs `body` in one transaction: all of it is committed, or none of it. On PostgreSQL `body` may run
     /// again (from the start, in a new transaction) after a deadlock or serialization failure.
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeOnConnection { db, _ in try await body(db) }
+    }
+
+    /// `write`, also handing `body` the PostgreSQL connection the transaction runs on (nil on SQLite), for
+    /// what SQLKit does not speak (COPY).
+    func writeOnConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase, PostgresConnection?) async throws -> T) async throws -> T {
         try checkOpen()
         let queued = ContinuousClock.now
         switch backend {
@@ -139,7 +145,7 @@ public final class Database: Sendable {
                 let start = ContinuousClock.now
                 Self.writeWaitTimer.record(duration: start - queued)
                 defer { Self.writeTimer.record(duration: ContinuousClock.now - start) }
-                return try await transaction(writer.sql(), begin: "BEGIN IMMEDIATE", body)
+                return try await transaction(writer.sql(), begin: "BEGIN IMMEDIATE") { try await body($0, nil) }
             }
         case .postgres(let client, _):
           return try await PostgresPool.describingErrors {
@@ -150,7 +156,7 @@ public final class Database: Sendable {
                         let start = ContinuousClock.now
                         Self.writeWaitTimer.record(duration: start - queued)
                         defer { Self.writeTimer.record(duration: ContinuousClock.now - start) }
-                        return try await transaction(conn.sql(), begin: "BEGIN", body)
+                        return try await transaction(conn.sql(), begin: "BEGIN") { try await body($0, conn) }
                     }
                 } catch let error as PSQLError where attempt < 5 && PostgresPool.isTransient(error) {
                     logger.debug("retrying a transaction after \(PostgresPool.describe(error))")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresNIO
 import SQLKit
 
 /// Moves a whole instance from one database to another (SQLite to PostgreSQL, or back): every table in
@@ -66,7 +67,7 @@ public enum DatabaseCopy {
             throw ConfigurationError(setting: "--from", problem: "is not at the current schema; run `dailypapers migrate --database` on it first")
         }
         try await Migrator.migrate(target, logger: logger)
-        return try await target.write { dst in
+        return try await target.writeOnConnection { dst, postgres in
             for check in ["users", "papers", "subscriptions"] {
                 if try await dst.raw("SELECT 1 AS x FROM \(ident: check) LIMIT 1").first() != nil {
                     throw ConfigurationError(setting: "--to", problem: "already holds data (table \(check)); copy into a new, empty database")
@@ -77,7 +78,7 @@ public enum DatabaseCopy {
             var report = Report()
             for table in tables {
                 let columns = try await source.read { try await Self.columns(of: table.name, on: $0) }
-                let count = try await copyTable(table, columns: columns, from: source, to: dst, progress: progress)
+                let count = try await copyTable(table, columns: columns, from: source, to: dst, postgres: postgres, logger: logger, progress: progress)
                 report.rows.append((table.name, count))
             }
             try await FullTextIndex.rebuild(on: dst)
@@ -113,15 +114,43 @@ public enum DatabaseCopy {
         }
     }
 
-    /// Pages through the source by primary key (`WHERE (k1, k2) > (...)`), writing each page as one
-    /// multi-row insert.
+    /// Pages through the source by primary key (`WHERE (k1, k2) > (...)`) into the target: as one
+    /// streamed COPY on PostgreSQL (the source's next page is read while the server takes the last), as a
+    /// multi-row insert per page on SQLite.
     private static func copyTable(_ table: Table, columns: [(name: String, kind: Kind)], from source: Database,
-                                  to dst: any SQLDatabase, progress: @Sendable (String, Int) -> Void) async throws -> Int {
+                                  to dst: any SQLDatabase, postgres: PostgresConnection?, logger: Logger,
+                                  progress: @Sendable (String, Int) -> Void) async throws -> Int {
+        var total = 0
+        guard let postgres else {
+            let columnList = columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+            try await pages(of: table, columns: columns, from: source) { rows in
+                var insert = SQLQueryString("INSERT INTO \(unsafeRaw: table.name) (\(unsafeRaw: columnList)) VALUES ")
+                insert.appendRows(rows.map { $0 as [any Encodable & Sendable] })
+                try await dst.raw(insert).run()
+                total += rows.count
+                progress(table.name, total)
+            }
+            return total
+        }
+        // copyFrom quotes the names (from the source's own schema, not from users) itself.
+        try await postgres.copyFrom(table: table.name, columns: columns.map(\.name), logger: logger) { writer in
+            try await pages(of: table, columns: columns, from: source) { rows in
+                try await writer.write(CopyText.encode(rows))
+                total += rows.count
+                progress(table.name, total)
+            }
+        }
+        return total
+    }
+
+    /// Calls `body` with the table's rows a page at a time, in primary key order.
+    private static func pages(of table: Table, columns: [(name: String, kind: Kind)], from source: Database,
+                              _ body: ([[Cell]]) async throws -> Void) async throws {
         let pageSize = max(50, 8000 / columns.count)
         let columnList = columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
         let keyList = table.key.map { "\"\($0)\"" }.joined(separator: ", ")
+        let keyIndexes = table.key.map { k in columns.firstIndex { $0.name == k }! }
         var cursor: [Cell]?
-        var total = 0
         while true {
             let after = cursor
             let rows: [[Cell]] = try await source.read { src in
@@ -134,17 +163,11 @@ public enum DatabaseCopy {
                 sql.appendLiteral(" ORDER BY \(keyList) LIMIT \(pageSize)")
                 return try await src.raw(sql).all().map { row in try columns.map { try cell(row, $0.name, $0.kind) } }
             }
-            guard !rows.isEmpty else { break }
-            var insert = SQLQueryString("INSERT INTO \(unsafeRaw: table.name) (\(unsafeRaw: columnList)) VALUES ")
-            insert.appendRows(rows.map { $0 as [any Encodable & Sendable] })
-            try await dst.raw(insert).run()
-            total += rows.count
-            progress(table.name, total)
-            let keyIndexes = table.key.map { k in columns.firstIndex { $0.name == k }! }
+            guard !rows.isEmpty else { return }
+            try await body(rows)
             cursor = keyIndexes.map { rows[rows.count - 1][$0] }
-            if rows.count < pageSize { break }
+            if rows.count < pageSize { return }
         }
-        return total
     }
 
     private static func cell(_ row: any SQLRow, _ column: String, _ kind: Kind) throws -> Cell {

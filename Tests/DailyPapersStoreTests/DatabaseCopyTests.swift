@@ -32,7 +32,7 @@ import Testing
         _ = try await votes.setVote(userID: ada.id, paper: featured[6].paper.id, voted: true)
         _ = try await votes.setVote(userID: bob.id, paper: featured[6].paper.id, voted: true)
         let comments = CommentStore(database: source)
-        let top = try await comments.add(paper: featured[6].paper.id, parentID: nil, userID: ada.id, body: "First **bold** <script>")
+        let top = try await comments.add(paper: featured[6].paper.id, parentID: nil, userID: ada.id, body: "First **bold** <script> C:\\path\\n\ttab\r\nline \\N")
         _ = try await comments.add(paper: featured[6].paper.id, parentID: top, userID: bob.id, body: "A reply")
         let subscriptions = SubscriptionStore(database: source)
         _ = try await subscriptions.subscribe(email: "reader@example.org", preferences: DigestPreferences(frequency: .weekly, size: 7, keywords: ["diffusion"]),
@@ -59,7 +59,7 @@ import Testing
             try await copied.saveFeatured([featured[0]])
             #expect(try await copied.searchHits("diffus*", filters: SearchFilters(limit: 500)).count == 129)
             let thread = try await CommentStore(database: t.database).comments(paper: featured[6].paper.id)
-            #expect(thread.map(\.body) == ["First **bold** <script>", "A reply"] && thread[1].parentID == thread[0].id)
+            #expect(thread.map(\.body) == ["First **bold** <script> C:\\path\\n\ttab\r\nline \\N", "A reply"] && thread[1].parentID == thread[0].id)
             #expect(try await AccountStore(database: t.database).account(username: "ada")?.email == "ada@example.org")
             let reader = try #require(try await SubscriptionStore(database: t.database).subscription(manageToken: "manage-token"))
             #expect(reader.status == .active && reader.preferences.size == 7 && reader.preferences.keywords == ["diffusion"])
