@@ -14,6 +14,7 @@ struct SearchBench: AsyncParsableCommand {
     @Option(help: "Random seed for drawing the queries.") var seed: UInt64 = 42
     @Option(help: "Results per query (a page).") var limit = 20
     @Option(help: "Also list this many of the slowest queries of the sequential run.") var slowest = 0
+    @Option(help: "Run these queries (one a line, repeated to --queries) instead of drawing them from titles.") var queriesFile: String?
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -25,6 +26,11 @@ struct SearchBench: AsyncParsableCommand {
         }
         var rng = SplitMix64(seed: seed)
         var drawn: [String] = []
+        if let queriesFile {
+            let lines = try String(contentsOfFile: queriesFile, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            guard !lines.isEmpty else { throw ValidationError("\(queriesFile) holds no queries") }
+            while drawn.count < queries { drawn.append(lines[drawn.count % lines.count]) }
+        }
         while drawn.count < queries {
             let words = titles[Int(rng.next() % UInt64(titles.count))]
                 .split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).filter { $0.count >= 3 }.map(String.init)

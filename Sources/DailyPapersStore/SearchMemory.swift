@@ -141,33 +141,57 @@ final class SearchMemory: Sendable {
             }
             let idf = lists.map { SearchRanking.idf(documents: s.aliveCount, containing: $0.count) }
             let phraseNumbers = phrases.map { $0.map { s.termNumbers[$0] ?? -2 } }
-            // Walk the shortest list; find each of its papers in the others, which only move forward.
-            let order = lists.indices.sorted { lists[$0].count < lists[$1].count }
-            var cursor = [Int](repeating: 0, count: lists.count)
             var heap = TopHeap(capacity: limit)
             var complete = true
-            let alive = s.alive
-            var impacts = [Float](repeating: 0, count: lists.count)
-            outer: for posting in lists[order[0]] where alive[Int(posting.doc)] {
-                var score = 0.0
-                impacts[order[0]] = posting.impact
-                for i in order.dropFirst() {
-                    let list = lists[i]
-                    cursor[i] = Self.seek(list, from: cursor[i], to: posting.doc)
-                    guard cursor[i] < list.count else { break outer }
-                    guard list[cursor[i]].doc == posting.doc else { continue outer }
-                    impacts[i] = list[cursor[i]].impact
+            let sequences = s.sequences
+            // No paper indexed twice in this process: no list holds a dead posting.
+            let alive: [Bool]? = s.aliveCount == s.alive.count ? nil : s.alive
+            Self.withBuffers(lists[...], []) { buffers in
+                Self.intersect(buffers, idf: idf, alive: alive) { doc, score in
+                    guard heap.wouldTake(score, Int(doc)) else { complete = false; return }
+                    // Phrases are looked at only for a paper that would enter the page.
+                    guard phraseNumbers.allSatisfy({ Self.contains(sequences[Int(doc)], $0) }) else { return }
+                    if heap.isFull { complete = false }
+                    heap.offer(score, Int(doc))
                 }
-                // In the words' order, so a paper's score does not depend on which list was shortest.
-                for i in lists.indices { score += idf[i] * Double(impacts[i]) }
-                guard heap.wouldTake(score, Int(posting.doc)) else { complete = false; continue }
-                // Phrases are looked at only for a paper that would enter the page.
-                let sequence = s.sequences[Int(posting.doc)]
-                guard phraseNumbers.allSatisfy({ Self.contains(sequence, $0) }) else { continue }
-                if heap.isFull { complete = false }
-                heap.offer(score, Int(posting.doc))
             }
             return (complete, heap.sorted().map { Match(paper: s.papers[$0.doc], score: $0.score) })
+        }
+    }
+
+    /// The lists as buffers, for a loop that touches millions of postings without reference counting.
+    private static func withBuffers<R>(_ lists: ArraySlice<[Posting]>, _ buffers: [UnsafeBufferPointer<Posting>],
+                                       _ body: ([UnsafeBufferPointer<Posting>]) -> R) -> R {
+        guard let first = lists.first else { return body(buffers) }
+        return first.withUnsafeBufferPointer { withBuffers(lists.dropFirst(), buffers + [$0], body) }
+    }
+
+    /// Calls `body` with every paper in all the lists and its score (the sum of idf x impact, in the
+    /// words' order, so a score does not depend on which list was shortest). Walks the shortest list and
+    /// finds each of its papers in the others, whose cursors only move forward.
+    private static func intersect(_ lists: [UnsafeBufferPointer<Posting>], idf: [Double], alive: [Bool]?,
+                                  _ body: (Int32, Double) -> Void) {
+        let order = lists.indices.sorted { lists[$0].count < lists[$1].count }
+        let others = Array(order.dropFirst())
+        var cursor = [Int](repeating: 0, count: lists.count)
+        var impacts = [Float](repeating: 0, count: lists.count)
+        cursor.withUnsafeMutableBufferPointer { cursor in
+            impacts.withUnsafeMutableBufferPointer { impacts in
+                outer: for posting in lists[order[0]] {
+                    if let alive, !alive[Int(posting.doc)] { continue }
+                    impacts[order[0]] = posting.impact
+                    for i in others {
+                        let list = lists[i]
+                        cursor[i] = seek(list, from: cursor[i], to: posting.doc)
+                        guard cursor[i] < list.count else { break outer }
+                        guard list[cursor[i]].doc == posting.doc else { continue outer }
+                        impacts[i] = list[cursor[i]].impact
+                    }
+                    var score = 0.0
+                    for i in 0..<impacts.count { score += idf[i] * Double(impacts[i]) }
+                    body(posting.doc, score)
+                }
+            }
         }
     }
 
@@ -180,7 +204,7 @@ final class SearchMemory: Sendable {
     }
 
     /// The first position at or after `from` whose paper is not before `doc` (galloping, then halving).
-    static func seek(_ list: [Posting], from: Int, to doc: Int32) -> Int {
+    static func seek(_ list: UnsafeBufferPointer<Posting>, from: Int, to doc: Int32) -> Int {
         var low = from, step = 1
         while low + step < list.count, list[low + step].doc < doc { low += step; step *= 2 }
         var high = min(low + step, list.count)
