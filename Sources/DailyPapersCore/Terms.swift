@@ -95,13 +95,13 @@ public enum Terms {
     /// Keywords to show: the heaviest terms, leaving out a word already inside a chosen bigram.
     public static func keywords(_ weighted: [(term: String, weight: Double)], count: Int = 5) -> [String] {
         var chosen: [String] = []
+        // A term shares a word with a chosen one exactly when it holds a word of the chosen ones.
+        var chosenWords = Set<Substring>()
         for (term, _) in weighted.sorted(by: { $0.weight > $1.weight }) where chosen.count < count {
-            let words = Set(term.split(separator: " ").map(String.init))
-            let overlaps = chosen.contains { other in
-                let otherWords = Set(other.split(separator: " ").map(String.init))
-                return !words.isDisjoint(with: otherWords)
-            }
-            if !overlaps { chosen.append(term) }
+            let words = term.split(separator: " ")
+            guard !words.contains(where: chosenWords.contains) else { continue }
+            chosen.append(term)
+            chosenWords.formUnion(words)
         }
         return chosen
     }
