@@ -111,15 +111,22 @@ extension PaperStore {
             try await db.raw(sql).run()
         }
         // Drop positions past the new list's end (an author list that shrank).
-        var sql = SQLQueryString("WITH counts (pid, n) AS (VALUES")
-        for (i, p) in papers.enumerated() {
-            sql.appendLiteral(i == 0 ? " (" : ", (")
-            sql.appendInterpolation(binds: [p.id.base, p.authors.count])
-            sql.appendLiteral(")")
+        let counts = papers.map { [$0.id.base, $0.authors.count] as [any Encodable & Sendable] }
+        if db.isPostgres {
+            // A join probes the primary key once per paper; the form below ran a subplan over the whole
+            // list for every author row it looked at (0.3 s per 200 papers, growing with the table).
+            var sql = SQLQueryString("DELETE FROM paper_authors a USING (VALUES ")
+            sql.appendRows(counts)
+            sql.appendLiteral(") AS counts (pid, n) WHERE a.paper_id = counts.pid AND a.position >= counts.n")
+            try await db.raw(sql).run()
+        } else {
+            // SQLite has no DELETE ... USING; `paper_id IN (...)` first, so the primary key index limits
+            // the delete to this chunk's papers.
+            var sql = SQLQueryString("WITH counts (pid, n) AS (VALUES ")
+            sql.appendRows(counts)
+            sql.appendLiteral(") DELETE FROM paper_authors WHERE paper_id IN (SELECT pid FROM counts) AND position >= (SELECT n FROM counts WHERE counts.pid = paper_authors.paper_id)")
+            try await db.raw(sql).run()
         }
-        // `paper_id IN (...)` first, so the primary key index limits the delete to this chunk's papers.
-        sql.appendLiteral(") DELETE FROM paper_authors WHERE paper_id IN (SELECT pid FROM counts) AND position >= (SELECT n FROM counts WHERE counts.pid = paper_authors.paper_id)")
-        try await db.raw(sql).run()
     }
 
     private static func upsertCategoryRows(_ papers: [Paper], on db: any SQLDatabase) async throws {

@@ -30,6 +30,26 @@ import Testing
         }
     }
 
+    /// Saved again with fewer authors, a paper keeps only the new list; the other papers of the batch
+    /// keep theirs.
+    @Test func anAuthorListThatShrankLosesItsTail() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            let ids = ["2412.00001", "2412.00002", "2412.00003"]
+            var papers = try ids.map { try featured($0, day: "2024-12-04") }
+            for i in papers.indices { papers[i].paper.authors = (1...5).map { Author(name: "Author \($0)") } }
+            try await store.saveFeatured(papers)
+            papers[0].paper.authors = [Author(name: "Author 1"), Author(name: "Someone Else")]
+            papers[2].paper.authors = []
+            try await store.saveFeatured(papers)
+            let stored = try await store.papers(ids)
+            #expect(stored[ids[0]]?.paper.authors.map(\.name) == ["Author 1", "Someone Else"])
+            #expect(stored[ids[1]]?.paper.authors.count == 5)
+            // An empty list says nothing new about the authors (another source without them): they stay.
+            #expect(stored[ids[2]]?.paper.authors.count == 5)
+        }
+    }
+
     @Test func aPaperFeaturedTwiceKeepsTheEarlierDayAndTheHigherCount() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
