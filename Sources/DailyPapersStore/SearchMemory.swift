@@ -103,7 +103,10 @@ final class SearchMemory: Sendable {
             s.alive.append(true)
             s.aliveCount += 1
             s.docOf[row.paper] = doc
+            // Reserved at its length (words are space-separated): appending alone would leave up to as much
+            // again in spare capacity, a gigabyte or so at 2.5 M papers.
             var sequence: [Int32] = []
+            sequence.reserveCapacity(row.sequence.utf8.reduce(1) { $0 + ($1 == 0x20 ? 1 : 0) })
             SearchIndex.forEachWord(in: row.sequence) { term in
                 if term == "|" { sequence.append(-1); return }
                 if let n = s.termNumbers[term] { sequence.append(n); return }
