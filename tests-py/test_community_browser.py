@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from test_browser import CONTRAST_JS, browser  # noqa: F401  (the shared chromium fixture)
 
@@ -55,7 +56,9 @@ def test_sign_up_confirm_upvote_comment_and_log_out(browser, live):  # noqa: F81
     assert button.get_attribute("aria-pressed") == "false"
     page.evaluate("window.__stillHere = true")
     button.click()
-    page.wait_for_function("document.querySelector('main form.vote button').getAttribute('aria-pressed') === 'true'")
+    # A locator assertion, not wait_for_function: that evaluates its string with eval, which the page's
+    # Content-Security-Policy (script-src 'self') refuses whenever the first check does not already pass.
+    expect(page.locator("main form.vote button")).to_have_attribute("aria-pressed", "true")
     # Updated in place by the script: same document, new count.
     assert page.evaluate("window.__stillHere === true")
     assert int(button.locator(".count").inner_text()) == before + 1

@@ -275,7 +275,9 @@ def test_a_connection_dropped_mid_data_is_sent_again_exactly_once(workdir):
 
 
 def test_killed_at_many_points_every_subscriber_gets_exactly_one_digest(workdir):
-    sink = Sink(delay=0.004)
+    # Slow enough that half the 20 runs are still sending when killed 50-500 ms in (300 messages x 50 ms over
+    # 4 connections: about 4 s of sending in all); at 4 ms a faster machine finished most runs before the kill.
+    sink = Sink(delay=0.05)
     controller, port = start(sink)
     db, tokens = make_db(workdir, 300)
     rng = random.Random(20261127)
