@@ -10,34 +10,34 @@ enum FullTextIndex {
         if db.isPostgres {
             // arxiv_id is papers_fts's primary key there: the delete is an index lookup.
             try await db.raw("DELETE FROM papers_fts WHERE arxiv_id IN (\(binds: binds))").run()
-            try await db.raw("INSERT INTO papers_fts (arxiv_id, title, abstract, authors) \(unsafeRaw: rows(on: db)) WHERE p.arxiv_id IN (\(binds: binds))").run()
-            return
+        } else {
+            // FTS5 finds a row quickly only by its rowid: each paper keeps one (papers_fts_keys), so the old
+            // row goes without scanning the table for the UNINDEXED arxiv_id.
+            try await db.raw("INSERT OR IGNORE INTO papers_fts_keys (arxiv_id) SELECT arxiv_id FROM papers WHERE arxiv_id IN (\(binds: binds))").run()
+            try await db.raw("DELETE FROM papers_fts WHERE rowid IN (SELECT id FROM papers_fts_keys WHERE arxiv_id IN (\(binds: binds)))").run()
         }
-        // FTS5 finds a row quickly only by its rowid: each paper keeps one (papers_fts_keys), so the old
-        // row goes without scanning the table for the UNINDEXED arxiv_id.
-        try await db.raw("INSERT OR IGNORE INTO papers_fts_keys (arxiv_id) SELECT arxiv_id FROM papers WHERE arxiv_id IN (\(binds: binds))").run()
-        try await db.raw("DELETE FROM papers_fts WHERE rowid IN (SELECT id FROM papers_fts_keys WHERE arxiv_id IN (\(binds: binds)))").run()
-        try await db.raw("INSERT INTO papers_fts (rowid, arxiv_id, title, abstract, authors) \(unsafeRaw: rows(on: db)) WHERE p.arxiv_id IN (\(binds: binds))").run()
+        try await db.raw("\(unsafeRaw: insert(on: db)) WHERE p.arxiv_id IN (\(binds: binds))").run()
     }
 
     /// Writes the rows of every paper anew (a copied database, whose target starts without them).
     static func rebuild(on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM papers_fts").run()
-        if db.isPostgres {
-            try await db.raw("INSERT INTO papers_fts (arxiv_id, title, abstract, authors) \(unsafeRaw: rows(on: db))").run()
-            return
+        if !db.isPostgres {
+            try await db.raw("DELETE FROM papers_fts_keys").run()
+            try await db.raw("INSERT INTO papers_fts_keys (arxiv_id) SELECT arxiv_id FROM papers ORDER BY arxiv_id").run()
         }
-        try await db.raw("DELETE FROM papers_fts_keys").run()
-        try await db.raw("INSERT INTO papers_fts_keys (arxiv_id) SELECT arxiv_id FROM papers ORDER BY arxiv_id").run()
-        try await db.raw("INSERT INTO papers_fts (rowid, arxiv_id, title, abstract, authors) \(unsafeRaw: rows(on: db))").run()
+        try await db.raw("\(unsafeRaw: insert(on: db))").run()
     }
 
-    /// The SELECT whose rows papers_fts holds (with the FTS5 rowid first on SQLite), to be narrowed by a
-    /// WHERE on `p`.
-    private static func rows(on db: any SQLDatabase) -> String {
+    /// The insert of papers_fts rows from the stored papers (with each paper's FTS5 rowid on SQLite), to be
+    /// narrowed by a WHERE on `p`.
+    private static func insert(on db: any SQLDatabase) -> String {
         let authors = "COALESCE((SELECT \(PaperStore.authorList(on: db)) FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '')"
         return db.isPostgres
-            ? "SELECT p.arxiv_id, p.title, p.abstract, \(authors) FROM papers p"
-            : "SELECT k.id, p.arxiv_id, p.title, p.abstract, \(authors) FROM papers p JOIN papers_fts_keys k ON k.arxiv_id = p.arxiv_id"
+            ? "INSERT INTO papers_fts (arxiv_id, title, abstract, authors) SELECT p.arxiv_id, p.title, p.abstract, \(authors) FROM papers p"
+            : """
+              INSERT INTO papers_fts (rowid, arxiv_id, title, abstract, authors) SELECT k.id, p.arxiv_id, p.title, p.abstract, \(authors)
+              FROM papers p JOIN papers_fts_keys k ON k.arxiv_id = p.arxiv_id
+              """
     }
 }
