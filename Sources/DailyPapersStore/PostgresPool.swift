@@ -38,7 +38,13 @@ enum PostgresPool {
         config.options.minimumConnections = min(2, settings.poolSize - 1)
         config.options.additionalStartupParameters = parameters
         let client = PostgresClient(configuration: config, backgroundLogger: logger)
-        let run = Task { await client.run() }
+        // Wait for the task to reach run(): a lease asked for before it logs a warning on every start.
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let run = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
         return (client, run)
     }
 
