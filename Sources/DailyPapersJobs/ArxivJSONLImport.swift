@@ -9,10 +9,14 @@ import Foundation
 public struct ArxivJSONLImport: Sendable {
     let store: PaperStore
     let batchSize: Int
+    let deferSimilarity: Bool
 
-    public init(store: PaperStore, batchSize: Int = 1000) {
+    /// `deferSimilarity`: batches skip the similar-papers index, for the caller to build in one pass over all
+    /// papers afterwards (`PaperStore.rebuildSimilarity`), which loads millions of papers several times faster.
+    public init(store: PaperStore, batchSize: Int = 1000, deferSimilarity: Bool = false) {
         self.store = store
         self.batchSize = batchSize
+        self.deferSimilarity = deferSimilarity
     }
 
     public func run(path: String, limit: Int? = nil,
@@ -28,7 +32,7 @@ public struct ArxivJSONLImport: Sendable {
         batch.reserveCapacity(batchSize)
         func flush() async throws {
             guard !batch.isEmpty else { return }
-            try await store.savePapers(batch)
+            try await store.savePapers(batch, indexSimilarity: !deferSimilarity)
             report.papers += batch.count
             batch.removeAll(keepingCapacity: true)
             onProgress(ImportProgress(papers: report.papers, problems: report.problems.count,

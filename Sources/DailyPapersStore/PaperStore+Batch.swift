@@ -9,7 +9,7 @@ extension PaperStore {
     /// Rows per multi-row statement; keeps binds far below SQLite's and PostgreSQL's limits.
     static let chunk = 200
 
-    static func upsertPapers(_ papers: [Paper], on db: any SQLDatabase, now: Int64) async throws {
+    static func upsertPapers(_ papers: [Paper], on db: any SQLDatabase, now: Int64, indexSimilarity: Bool = true) async throws {
         // The last record of a paper within one batch wins, as it would across batches.
         var latest: [String: Paper] = [:]
         var order: [String] = []
@@ -24,7 +24,7 @@ extension PaperStore {
             try await upsertAuthorRows(slice.filter { !$0.authors.isEmpty }, on: db, now: now)
             try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, on: db)
             try await FullTextIndex.write(slice.map(\.id.base), on: db)
-            try await SimilarityIndex.index(slice.map(\.id.base), on: db)
+            if indexSimilarity { try await SimilarityIndex.index(slice.map(\.id.base), on: db) }
             try await SearchIndex.index(slice.map(\.id.base), on: db)
         }
     }

@@ -25,10 +25,12 @@ public struct PaperStore: Sendable {
     }
 
     /// Stores papers that are not (yet) on the feed.
-    public func savePapers(_ papers: [Paper]) async throws {
+    /// Saves papers in one transaction. `indexSimilarity: false` leaves their similar papers and keywords to
+    /// `rebuildSimilarity` (a bulk load builds them once at the end instead of per batch).
+    public func savePapers(_ papers: [Paper], indexSimilarity: Bool = true) async throws {
         guard !papers.isEmpty else { return }
         try await database.write { db in
-            try await Self.upsertPapers(papers, on: db, now: Int64(Date().timeIntervalSince1970 * 1000))
+            try await Self.upsertPapers(papers, on: db, now: Int64(Date().timeIntervalSince1970 * 1000), indexSimilarity: indexSimilarity)
             try await Self.bumpContentVersion(on: db)
         }
     }

@@ -114,11 +114,13 @@ extension PaperStore {
         }
     }
 
-    /// Indexes papers again with today's term counts (after a large import, weights of the first papers
-    /// were taken from a small corpus), or with `onlyMissing` those never indexed (papers stored before
-    /// the index existed). Batches of 500, each its own transaction; returns how many were indexed.
+    /// Indexes all papers again with today's term counts in one pass (`rebuildSimilarity`: after a large
+    /// import, weights of the first papers were taken from a small corpus), or with `onlyMissing` only those
+    /// never indexed (stored before the index existed, or by an import that deferred it), in batches of 500,
+    /// each its own transaction. Returns how many were indexed.
     @discardableResult
     public func reindexSimilarity(onlyMissing: Bool = false, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
+        if !onlyMissing { return try await rebuildSimilarity(progress: progress) }
         var after = ""
         var done = 0
         while true {
@@ -126,7 +128,7 @@ extension PaperStore {
             let ids: [String] = try await database.read { db in
                 try await db.raw("""
                     SELECT arxiv_id FROM papers p WHERE arxiv_id > \(bind: cursor)
-                    \(unsafeRaw: onlyMissing ? "AND NOT EXISTS (SELECT 1 FROM paper_terms t WHERE t.paper_id = p.arxiv_id)" : "")
+                      AND NOT EXISTS (SELECT 1 FROM paper_terms t WHERE t.paper_id = p.arxiv_id)
                     ORDER BY arxiv_id LIMIT 500
                     """).all().map { try $0.decode(column: "arxiv_id", as: String.self) }
             }

@@ -16,6 +16,8 @@ struct ImportArxivJSONLCommand: AsyncParsableCommand {
     @Option(help: "Papers per transaction.") var batchSize = 1000
     @Option(help: "SQLite page cache for the import's writes, in MiB (more is faster for dumps of millions of papers).")
     var cacheMib = 64
+    @Flag(help: "Build similar papers and keywords once for all papers at the end instead of in every batch: several times faster for a first load of millions of papers; until it ends, the new papers have no similar papers.")
+    var deferSimilarity = false
 
     func run() async throws {
         var problems: [String] = []
@@ -27,8 +29,15 @@ struct ImportArxivJSONLCommand: AsyncParsableCommand {
         let report: ImportReport
         do {
             try await database.setWriterCache(mebibytes: cacheMib)
-            report = try await ArxivJSONLImport(store: PaperStore(database: database), batchSize: batchSize)
+            let store = PaperStore(database: database)
+            report = try await ArxivJSONLImport(store: store, batchSize: batchSize, deferSimilarity: deferSimilarity)
                 .run(path: file, limit: limit) { progress.show($0) }
+            if deferSimilarity, report.papers > 0 {
+                let started = ContinuousClock.now
+                let count = try await store.rebuildSimilarity { progress.show(count: $0, unit: "papers weighed for similar papers", fraction: nil) }
+                if progress.interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                print("similar papers and keywords: \(count) papers in \(started.duration(to: .now))")
+            }
         } catch {
             await database.close()
             throw error

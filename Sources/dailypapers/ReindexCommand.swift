@@ -2,12 +2,18 @@ import ArgumentParser
 import DailyPapersStore
 import Foundation
 
-/// Rebuilds the search index from the stored papers: to have it built now rather than by the first server
-/// that starts after an upgrade, or after changing how papers are tokenized.
+/// Rebuilds the indexes derived from the stored papers: to have them built now rather than by the first
+/// server that starts after an upgrade, after changing how papers are tokenized, or after a large import
+/// (similar papers weighed against the whole corpus, not the corpus as each paper arrived).
 struct ReindexCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "reindex", abstract: "Rebuild the search index and exit.")
+    static let configuration = CommandConfiguration(commandName: "reindex", abstract: "Rebuild the search index and the similar-papers index, and exit.")
+
+    enum Index: String, ExpressibleByArgument, CaseIterable { case search, similarity }
 
     @OptionGroup var common: DatabaseOptions
+    @Option(help: "Which index to rebuild (search or similarity; repeat for both, the default).")
+    var index: [Index] = Index.allCases
+
     func run() async throws {
         var problems: [String] = []
         let logger = common.makeLogger("dailypapers.reindex", &problems)
@@ -16,13 +22,18 @@ struct ReindexCommand: AsyncParsableCommand {
         let database = try await Database.open(location!, logger: logger)
         do {
             try await Migrator.migrate(database, logger: logger)
-            let started = ContinuousClock.now
+            let store = PaperStore(database: database)
             let progress = TerminalProgress(interactive: isatty(STDERR_FILENO) == 1)
-            let count = try await PaperStore(database: database).rebuildSearchIndex {
-                progress.show(count: $0, unit: "papers", fraction: nil)
+            for which in Index.allCases where index.contains(which) {
+                let started = ContinuousClock.now
+                let count: Int
+                switch which {
+                case .search: count = try await store.rebuildSearchIndex { progress.show(count: $0, unit: "papers", fraction: nil) }
+                case .similarity: count = try await store.rebuildSimilarity { progress.show(count: $0, unit: "papers", fraction: nil) }
+                }
+                if progress.interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                print("\(which == .search ? "search index" : "similar papers and keywords"): \(count) papers in \(started.duration(to: .now))")
             }
-            if progress.interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            print("search index: \(count) papers in \(started.duration(to: .now))")
         } catch {
             await database.close()
             throw error

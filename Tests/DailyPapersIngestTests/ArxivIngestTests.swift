@@ -177,6 +177,38 @@ import Testing
         }
     }
 
+    @Test func anImportThatDefersSimilarPapersGetsThemFromOneRebuild() async throws {
+        try await TestDatabase.with { asItGoes in
+            try await TestDatabase.with { deferred in
+                let file = Fixtures.path("arxiv/corpus-excerpt.jsonl.gz")
+                // 40 papers in one batch: each weighed against all 40, what one rebuild at the end gives too.
+                _ = try await ArxivJSONLImport(store: PaperStore(database: asItGoes.database), batchSize: 1000).run(path: file)
+                let store = PaperStore(database: deferred.database)
+                let report = try await ArxivJSONLImport(store: store, batchSize: 7, deferSimilarity: true).run(path: file)
+                #expect(report.papers == 40 && report.succeeded)
+                let id = try #require(ArxivID(parsing: try Self.firstID(file)))
+                #expect(try await store.hasPapersWithoutTerms())
+                #expect(try await store.similar(to: id).isEmpty)
+
+                #expect(try await store.rebuildSimilarity() == 40)
+                #expect(!(try await store.hasPapersWithoutTerms()))
+                let expected = try await asItGoes.paperTerms()
+                let rebuilt = try await deferred.paperTerms()
+                #expect(!expected.isEmpty && Set(rebuilt.keys) == Set(expected.keys))
+                #expect(rebuilt.allSatisfy { key, weight in expected[key].map { abs($0 - weight) < 1e-9 } ?? false })
+                let neighbours = try await PaperStore(database: asItGoes.database).similar(to: id, limit: 5)
+                #expect(!neighbours.isEmpty)
+                #expect(try await store.similar(to: id, limit: 5).map(\.record.paper.id) == neighbours.map(\.record.paper.id))
+            }
+        }
+    }
+
+    static func firstID(_ file: String) throws -> String {
+        let reader = try LineReader(path: file)
+        let line = try #require(try reader.next())
+        return try ArxivJSONLReader.paper(fromLine: line).id.base
+    }
+
     @Test func anInterruptedImportCompletesWhenRunAgain() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)

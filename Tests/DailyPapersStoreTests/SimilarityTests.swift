@@ -76,4 +76,54 @@ import Testing
             #expect(documents == 5)
         }
     }
+
+    /// Every kept term of every paper with its weight, the term counts, and the number of papers counted.
+    static func index(_ t: TestDatabase) async throws -> (terms: [String: Double], df: [String: Int], documents: Int) {
+        let terms = try await t.paperTerms()
+        return try await t.database.read { db in
+            var df: [String: Int] = [:]
+            for row in try await db.raw("SELECT term, df FROM term_df").all() {
+                df[try row.decode(column: "term", as: String.self)] = try row.decode(column: "df", as: Int.self)
+            }
+            let documents = try await db.raw("SELECT value FROM site_state WHERE key = 'indexed_papers'").first()!.decode(column: "value", as: Int.self)
+            return (terms, df, documents)
+        }
+    }
+
+    static func expectSameWeights(_ a: [String: Double], _ b: [String: Double]) {
+        #expect(Set(a.keys) == Set(b.keys))
+        #expect(a.allSatisfy { key, weight in b[key].map { abs($0 - weight) < 1e-9 } ?? false })
+    }
+
+    @Test func aRebuildWeighsEveryPaperAgainstTheWholeCorpus() async throws {
+        try await TestDatabase.with { together in
+            try await TestDatabase.with { oneByOne in
+                // Saved in one batch, every paper is weighed against all five; saved one by one, the first
+                // papers were weighed against a corpus of one or two.
+                try await PaperStore(database: together.database).saveFeatured(Self.corpus)
+                let store = PaperStore(database: oneByOne.database)
+                for paper in Self.corpus { try await store.saveFeatured([paper]) }
+                let expected = try await Self.index(together)
+                let drifted = try await Self.index(oneByOne)
+                #expect(drifted.df == expected.df)
+                #expect(drifted.terms.contains { key, weight in abs((expected.terms[key] ?? 0) - weight) > 1e-6 })
+
+                #expect(try await store.rebuildSimilarity() == 5)
+                let rebuilt = try await Self.index(oneByOne)
+                Self.expectSameWeights(rebuilt.terms, expected.terms)
+                #expect(rebuilt.df == expected.df)
+                #expect(rebuilt.documents == 5)
+                // Rebuilding again replaces the index rather than adding to it.
+                #expect(try await store.reindexSimilarity() == 5)
+                let again = try await Self.index(oneByOne)
+                Self.expectSameWeights(again.terms, expected.terms)
+                #expect(again.df == expected.df && again.documents == 5)
+                // And a paper saved afterwards is indexed as it comes, on top of the rebuilt counts.
+                try await store.saveFeatured([Self.paper("2611.00010", "Grasping with reinforcement learning on a real robot",
+                                                         "Reinforcement learning grasping policies transfer from simulation to a real robot.")])
+                #expect(try await store.similar(to: ArxivID(parsing: "2611.00010")!, limit: 1).first?.record.paper.id.base == "2611.00004")
+                #expect(try await Self.index(oneByOne).documents == 6)
+            }
+        }
+    }
 }

@@ -84,3 +84,17 @@ public struct TestDatabase: Sendable {
         }
     }
 }
+
+extension TestDatabase {
+    /// Every kept similarity term of every paper ("paper_id | term") with its weight.
+    public func paperTerms() async throws -> [String: Double] {
+        try await database.read { db in
+            var terms: [String: Double] = [:]
+            for row in try await db.raw("SELECT paper_id, term, weight FROM paper_terms").all() {
+                terms[try row.decode(column: "paper_id", as: String.self) + " | " + row.decode(column: "term", as: String.self)] =
+                    try row.decode(column: "weight", as: Double.self)
+            }
+            return terms
+        }
+    }
+}
