@@ -5,7 +5,7 @@ import SQLKit
 
 /// Similar papers and keywords for every paper at once, in one transaction: a first pass over the stored
 /// titles and abstracts counts each term's papers in memory, a second weighs every paper against those
-/// final counts and writes its terms (one COPY per page on PostgreSQL). Against indexing papers as they
+/// final counts and writes its terms (streamed in one COPY on PostgreSQL). Against indexing papers as they
 /// come (`SimilarityIndex.index`) this touches each term row once instead of once per batch that holds
 /// the term, and every paper gets the weights of the whole corpus, not of the corpus as it stood when
 /// the paper arrived.
@@ -17,18 +17,21 @@ enum SimilarityRebuild {
 
     struct Text: Sendable { let id: String; let title: String; let abstract: String }
 
-    static func run(on db: any SQLDatabase, postgres: PostgresConnection?, logger: Logger,
+    static func run(on db: any SQLDatabase, postgres: PostgresConnection?, database: Database,
                     progress: @Sendable (Int) -> Void) async throws -> Int {
         if db.isPostgres {
             // A deliberate long statement or two (deleting millions of old rows); the pool's timeout is for requests.
             try await db.raw("SET LOCAL statement_timeout = 0").run()
         }
+        // Pages are read through the read pool, the next while this one is counted or written (the
+        // transaction's connection is busy with the COPY). On SQLite the write lock keeps other writers out
+        // meanwhile; on PostgreSQL a paper another process saves during the rebuild is weighed against counts
+        // that may miss it, until the next rebuild.
         var df: [String: Int] = [:]
         var documents = 0
-        try await pages(on: db) { texts in
-            for counts in await counted(texts) {
-                for term in counts.keys { df[term, default: 0] += 1 }
-            }
+        try await pages(database) { texts in
+            let termSets = await inParallel(texts) { slice in slice.map { Array(Terms.counts(title: $0.title, abstract: $0.abstract).keys) } }
+            for terms in termSets.joined() { for term in terms { df[term, default: 0] += 1 } }
             documents += texts.count
         }
         try await db.raw("DELETE FROM paper_terms").run()
@@ -36,76 +39,86 @@ enum SimilarityRebuild {
         try await db.raw("UPDATE site_state SET value = \(bind: documents) WHERE key = 'indexed_papers'").run()
         // In key order: SQLite appends to its primary key's b-tree instead of inserting all over it.
         let terms = df.keys.sorted()
-        try await insert(count: terms.count, into: "term_df", columns: ["term", "df"], on: db, postgres: postgres, logger: logger) { [df] i in
-            [.text(terms[i]), .integer(Int64(df[terms[i]]!))]
-        }
-        var done = 0
-        try await pages(on: db) { texts in
-            let counts = await counted(texts)
-            var rows: [[DatabaseCopy.Cell]] = []
-            rows.reserveCapacity(texts.count * SimilarityIndex.termsPerPaper)
-            for (text, counts) in zip(texts, counts) {
-                for (term, weight) in Terms.weights(counts, df: df, documents: documents, keep: SimilarityIndex.termsPerPaper) {
-                    rows.append([.text(text.id), .text(term), .real(weight)])
-                }
+        try await write(into: "term_df", columns: ["term", "df"], on: db, postgres: postgres, logger: database.logger) { send in
+            for start in stride(from: 0, to: terms.count, by: 20_000) {
+                try await send((start..<min(start + 20_000, terms.count)).map { [.text(terms[$0]), .integer(Int64(df[terms[$0]]!))] })
             }
-            try await insert(count: rows.count, into: "paper_terms", columns: ["paper_id", "term", "weight"], on: db,
-                             postgres: postgres, logger: logger) { [rows] in rows[$0] }
-            done += texts.count
-            progress(done)
+        }
+        let (counts, total) = (df, documents)
+        var done = 0
+        try await write(into: "paper_terms", columns: ["paper_id", "term", "weight"], on: db, postgres: postgres, logger: database.logger) { send in
+            try await pages(database) { texts in
+                let parts = await inParallel(texts) { slice in
+                    var rows: [[DatabaseCopy.Cell]] = []
+                    rows.reserveCapacity(slice.count * SimilarityIndex.termsPerPaper)
+                    for text in slice {
+                        let weights = Terms.weights(Terms.counts(title: text.title, abstract: text.abstract), df: counts,
+                                                    documents: total, keep: SimilarityIndex.termsPerPaper)
+                        for (term, weight) in weights { rows.append([.text(text.id), .text(term), .real(weight)]) }
+                    }
+                    return rows
+                }
+                for rows in parts { try await send(rows) }
+                done += texts.count
+                progress(done)
+            }
         }
         return documents
     }
 
-    /// The papers' texts a page at a time, in id order, read through the transaction's own connection
-    /// (so both passes see the same papers).
-    private static func pages(on db: any SQLDatabase, _ body: ([Text]) async throws -> Void) async throws {
-        var after = ""
-        while true {
-            let texts = try await db.raw("""
-                SELECT arxiv_id, title, abstract FROM papers WHERE arxiv_id > \(bind: after) ORDER BY arxiv_id LIMIT \(bind: pageSize)
-                """).all().map {
-                Text(id: try $0.decode(column: "arxiv_id", as: String.self), title: try $0.decode(column: "title", as: String.self),
-                     abstract: try $0.decode(column: "abstract", as: String.self))
+    /// The papers' texts a page at a time, in id order, the next page read while `body` works on this one.
+    private static func pages(_ database: Database, _ body: ([Text]) async throws -> Void) async throws {
+        @Sendable func page(after: String) async throws -> [Text] {
+            try await database.read { db in
+                try await db.raw("""
+                    SELECT arxiv_id, title, abstract FROM papers WHERE arxiv_id > \(bind: after) ORDER BY arxiv_id LIMIT \(bind: pageSize)
+                    """).all().map {
+                    Text(id: try $0.decode(column: "arxiv_id", as: String.self), title: try $0.decode(column: "title", as: String.self),
+                         abstract: try $0.decode(column: "abstract", as: String.self))
+                }
             }
+        }
+        var next = Task { try await page(after: "") }
+        defer { next.cancel() }
+        while true {
+            let texts = try await next.value
             guard let last = texts.last else { return }
+            next = Task { try await page(after: last.id) }
             try await body(texts)
-            after = last.id
         }
     }
 
-    /// Term counts of each text, in order, split over the machine's cores (counting is most of a pass).
-    static func counted(_ texts: [Text]) async -> [[String: Int]] {
+    /// `work` over slices of the texts on the machine's cores, the results in the texts' order.
+    static func inParallel<T: Sendable>(_ texts: [Text], _ work: @escaping @Sendable (ArraySlice<Text>) -> T) async -> [T] {
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, texts.count / 100))
         let size = (texts.count + parts - 1) / parts
-        return await withTaskGroup(of: (Int, [[String: Int]]).self) { group in
+        return await withTaskGroup(of: (Int, T).self) { group in
             for part in 0..<parts {
                 let slice = texts[min(part * size, texts.count)..<min((part + 1) * size, texts.count)]
-                group.addTask { (part, slice.map { Terms.counts(title: $0.title, abstract: $0.abstract) }) }
+                group.addTask { (part, work(slice)) }
             }
-            var results = [[[String: Int]]](repeating: [], count: parts)
-            for await (part, counts) in group { results[part] = counts }
-            return results.flatMap { $0 }
+            var results: [T?] = Array(repeating: nil, count: parts)
+            for await (part, result) in group { results[part] = result }
+            return results.map { $0! }
         }
     }
 
-    /// Rows `row(0..<count)` into the table, made a slice at a time (millions of term rows would not fit
-    /// in memory as cells): one COPY on PostgreSQL, multi-row inserts on SQLite.
-    private static func insert(count: Int, into table: String, columns: [String], on db: any SQLDatabase, postgres: PostgresConnection?,
-                               logger: Logger, row: @escaping @Sendable (Int) -> [DatabaseCopy.Cell]) async throws {
-        guard count > 0 else { return }
+    /// Rows into a table, handed over a batch at a time through `send`: one COPY on PostgreSQL (each
+    /// batch encoded as it comes), multi-row inserts on SQLite.
+    private static func write(into table: String, columns: [String], on db: any SQLDatabase, postgres: PostgresConnection?, logger: Logger,
+                              _ rows: (_ send: ([[DatabaseCopy.Cell]]) async throws -> Void) async throws -> Void) async throws {
         if let postgres {
             try await postgres.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                for start in stride(from: 0, to: count, by: 20_000) {
-                    try await writer.write(CopyText.encode((start..<min(start + 20_000, count)).map(row)))
-                }
+                try await rows { batch in try await writer.write(CopyText.encode(batch)) }
             }
             return
         }
-        for start in stride(from: 0, to: count, by: SimilarityIndex.chunk) {
-            var sql = SQLQueryString("INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", "))) VALUES ")
-            sql.appendRows((start..<min(start + SimilarityIndex.chunk, count)).map { row($0) as [any Encodable & Sendable] })
-            try await db.raw(sql).run()
+        try await rows { batch in
+            for start in stride(from: 0, to: batch.count, by: SimilarityIndex.chunk) {
+                var sql = SQLQueryString("INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", "))) VALUES ")
+                sql.appendRows(batch[start..<min(start + SimilarityIndex.chunk, batch.count)].map { $0 as [any Encodable & Sendable] })
+                try await db.raw(sql).run()
+            }
         }
     }
 }
@@ -116,7 +129,7 @@ extension PaperStore {
     @discardableResult
     public func rebuildSimilarity(progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
         try await database.writeOnConnection { [database] db, postgres in
-            try await SimilarityRebuild.run(on: db, postgres: postgres, logger: database.logger, progress: progress)
+            try await SimilarityRebuild.run(on: db, postgres: postgres, database: database, progress: progress)
         }
     }
 }
