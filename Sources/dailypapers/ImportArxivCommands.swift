@@ -125,11 +125,9 @@ final class TerminalProgress: Sendable {
             line += " · \(Int(f * 100))% · ETA \(Int(elapsed / f - elapsed))s"
         }
         line += suffix
-        if interactive {
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
-        } else {
-            print(line)
-        }
+        // On stderr, a line at a time even into a file (stdout is block-buffered there, so a log showed
+        // nothing for minutes); stdout keeps the summary.
+        FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K\(line)" : line + "\n").utf8))
     }
 
     func finish(_ report: ImportReport) throws {
