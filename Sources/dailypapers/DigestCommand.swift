@@ -64,7 +64,7 @@ struct DigestSend: AsyncParsableCommand {
                 let done = r.sent + r.skipped + r.failed + r.deferred + r.alreadyHandled
                 progress.show(count: done, unit: "digests", fraction: r.subscribers > 0 ? Double(done) / Double(r.subscribers) : nil)
             }
-            if progress.interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            progress.clearLine()
             let seconds = Date().timeIntervalSince(progress.start)
             print("\(dryRun ? "dry run, " : "")\(digestPeriod.key): \(report) in \(String(format: "%.1f", seconds))s")
             await database.close()

@@ -35,7 +35,7 @@ struct ImportArxivJSONLCommand: AsyncParsableCommand {
             if deferSimilarity, report.papers > 0 {
                 let started = ContinuousClock.now
                 let count = try await store.rebuildSimilarity { progress.show(count: $0, unit: "papers weighed for similar papers", fraction: nil) }
-                if progress.interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                progress.clearLine()
                 print("similar papers and keywords: \(count) papers in \(started.duration(to: .now))")
             }
         } catch {
@@ -130,8 +130,13 @@ final class TerminalProgress: Sendable {
         FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K\(line)" : line + "\n").utf8))
     }
 
-    func finish(_ report: ImportReport) throws {
+    /// Clears a terminal's progress line before the summary is printed.
+    func clearLine() {
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
+    func finish(_ report: ImportReport) throws {
+        clearLine()
         for p in report.problems { FileHandle.standardError.write(Data("error: \(p)\n".utf8)) }
         let seconds = Date().timeIntervalSince(start)
         print("imported \(report.papers) papers in \(String(format: "%.1f", seconds))s"

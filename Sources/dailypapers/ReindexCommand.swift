@@ -31,7 +31,7 @@ struct ReindexCommand: AsyncParsableCommand {
                 case .search: count = try await store.rebuildSearchIndex { progress.show(count: $0, unit: "papers", fraction: nil) }
                 case .similarity: count = try await store.rebuildSimilarity { progress.show(count: $0, unit: "papers", fraction: nil) }
                 }
-                if progress.interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                progress.clearLine()
                 print("\(which == .search ? "search index" : "similar papers and keywords"): \(count) papers in \(started.duration(to: .now))")
             }
         } catch {
