@@ -42,7 +42,7 @@ public struct DeliveryStore: Sendable {
                  period: try row.decode(column: "period", as: String.self),
                  status: Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .planned,
                  messageID: try row.decode(column: "message_id", as: String.self),
-                 papers: (try? JSONDecoder().decode([String].self, from: Data(try row.decode(column: "papers", as: String.self).utf8))) ?? [],
+                 papers: try RowDecoding.stringList(row, "papers"),
                  attempts: try row.decode(column: "attempts", as: Int.self))
     }
 
@@ -86,7 +86,7 @@ public struct DeliveryStore: Sendable {
             for row in try await db.raw("""
                 SELECT subscription_id, papers FROM deliveries WHERE subscription_id IN (\(binds: ids)) AND status IN ('sending', 'sent')
                 """).all() {
-                let papers = (try? JSONDecoder().decode([String].self, from: Data(try row.decode(column: "papers", as: String.self).utf8))) ?? []
+                let papers = try RowDecoding.stringList(row, "papers")
                 out[try row.decode(column: "subscription_id", as: Int.self), default: []].formUnion(papers)
             }
             return out
@@ -194,7 +194,7 @@ public struct DeliveryStore: Sendable {
             return try await db.raw(sql).all().map { row in
                 Recent(email: try row.decode(column: "email", as: String.self), period: try row.decode(column: "period", as: String.self),
                        status: try row.decode(column: "status", as: String.self),
-                       papers: ((try? JSONDecoder().decode([String].self, from: Data(try row.decode(column: "papers", as: String.self).utf8))) ?? []).count,
+                       papers: (try RowDecoding.stringList(row, "papers")).count,
                        attempts: try row.decode(column: "attempts", as: Int.self),
                        lastError: try row.decode(column: "last_error", as: String?.self),
                        updatedAt: Timestamp(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)))

@@ -8,6 +8,14 @@ enum RowDecoding {
         try row.decode(column: column, as: Int64?.self).map(Timestamp.init(millisecondsSince1970:))
     }
 
+    /// A JSON array of strings stored in a text column; anything unreadable is an empty list. Most such
+    /// lists are empty (a results page decodes a hundred author affiliations), which needs no decoder.
+    static func stringList(_ row: any SQLRow, _ column: String) throws -> [String] {
+        let json = try row.decode(column: column, as: String.self)
+        if json == "[]" || json.isEmpty { return [] }
+        return (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+    }
+
     static func user(from row: any SQLRow, prefix: String) throws -> UserRef? {
         guard let username = try row.decode(column: prefix + "username", as: String?.self) else { return nil }
         return UserRef(
@@ -27,8 +35,6 @@ enum RowDecoding {
     /// A paper without authors and categories; those are loaded in one query per page.
     static func paper(from row: any SQLRow) throws -> Paper {
         let base = try row.decode(column: "arxiv_id", as: String.self)
-        let keywordsJSON = try row.decode(column: "ai_keywords", as: String.self)
-        let keywords = (try? JSONDecoder().decode([String].self, from: Data(keywordsJSON.utf8))) ?? []
         return Paper(
             id: ArxivID(base: base, version: try row.decode(column: "version", as: Int?.self)),
             title: try row.decode(column: "title", as: String.self),
@@ -42,7 +48,7 @@ enum RowDecoding {
             projectPage: try row.decode(column: "project_page", as: String?.self),
             thumbnailURL: try row.decode(column: "thumbnail_url", as: String?.self),
             aiSummary: try row.decode(column: "ai_summary", as: String?.self),
-            aiKeywords: keywords,
+            aiKeywords: try stringList(row, "ai_keywords"),
             discussionID: try row.decode(column: "discussion_id", as: String?.self))
     }
 
@@ -73,6 +79,6 @@ enum RowDecoding {
             user: try user(from: row, prefix: "u_"),
             status: try row.decode(column: "status", as: String?.self),
             statusChangedAt: try timestamp(row, "status_changed_at"),
-            affiliations: (try? JSONDecoder().decode([String].self, from: Data(try row.decode(column: "affiliations", as: String.self).utf8))) ?? [])
+            affiliations: try stringList(row, "affiliations"))
     }
 }

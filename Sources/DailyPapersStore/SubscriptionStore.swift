@@ -33,7 +33,7 @@ public struct SubscriptionStore: Sendable {
 
     static func subscription(from row: any SQLRow) throws -> Subscription {
         func list(_ c: String) throws -> [String] {
-            (try? JSONDecoder().decode([String].self, from: Data(try row.decode(column: c, as: String.self).utf8))) ?? []
+            try RowDecoding.stringList(row, c)
         }
         return Subscription(
             id: try row.decode(column: "id", as: Int.self),
