@@ -26,15 +26,25 @@ public enum SearchTokenizer {
     /// `initials`, a word whose first byte (lower-cased) is not among them is passed as "" unstemmed:
     /// stemming keeps a word's first letter, so such a word cannot be any of the terms looked for.
     public static func forEachToken(_ text: String, initials: Set<UInt8>? = nil, _ body: (String, Range<Int>) -> Bool) {
+        // The initials as a table: a Set hashes every byte it is asked about, and most words are asked.
+        var wanted = [Bool](repeating: initials == nil, count: 256)
+        for byte in initials ?? [] { wanted[Int(byte)] = true }
         var token: [UInt8] = []
-        var ascii = true
+        var inToken = false, skipping = false, ascii = true
         var utf8 = text.utf8.makeIterator()
         var pendingScalarBytes: [UInt8] = []
         var offset = 0, tokenStart = 0, stopped = false
+        // A word that starts with an ASCII letter or digit not among the initials is not gathered at all:
+        // folding leaves ASCII as it is and stemming keeps the first letter, so it cannot become a term looked for.
+        func start(at position: Int, firstByte: UInt8?) {
+            inToken = true
+            tokenStart = position
+            skipping = firstByte.map { !wanted[Int($0)] } ?? false
+        }
         func flush(at end: Int) {
-            defer { token.removeAll(keepingCapacity: true); ascii = true }
-            guard !token.isEmpty, !stopped else { return }
-            if let initials, ascii, !initials.contains(token[0]) {
+            defer { token.removeAll(keepingCapacity: true); ascii = true; inToken = false; skipping = false }
+            guard inToken, !stopped else { return }
+            if skipping {
                 if !body("", tokenStart..<end) { stopped = true }
                 return
             }
@@ -43,13 +53,11 @@ public enum SearchTokenizer {
         while !stopped, let byte = utf8.next() {
             offset += 1
             if byte < 0x80 {
-                if byte >= 0x41 && byte <= 0x5A {
-                    if token.isEmpty { tokenStart = offset - 1 }
-                    token.append(byte | 0x20)
-                } else if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
-                    if token.isEmpty { tokenStart = offset - 1 }
-                    token.append(byte)
-                } else {
+                let lowered = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                if (lowered >= 0x61 && lowered <= 0x7A) || (lowered >= 0x30 && lowered <= 0x39) {
+                    if !inToken { start(at: offset - 1, firstByte: lowered) }
+                    if !skipping { token.append(lowered) }
+                } else if inToken {
                     flush(at: offset - 1)
                 }
                 continue
@@ -62,8 +70,8 @@ public enum SearchTokenizer {
             for _ in 1..<length { if let next = utf8.next() { pendingScalarBytes.append(next); offset += 1 } }
             guard let scalar = String(decoding: pendingScalarBytes, as: UTF8.self).unicodeScalars.first else { flush(at: scalarStart); continue }
             if Self.isWordScalar(scalar) {
-                if token.isEmpty { tokenStart = scalarStart }
-                token.append(contentsOf: pendingScalarBytes)
+                if !inToken { start(at: scalarStart, firstByte: nil) }
+                if !skipping { token.append(contentsOf: pendingScalarBytes) }
                 ascii = false
             } else {
                 flush(at: scalarStart)
