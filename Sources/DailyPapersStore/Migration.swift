@@ -67,13 +67,15 @@ public enum Migrator {
 
     /// On PostgreSQL, READ COMMITTED would let two processes starting together both see a migration as
     /// missing; a transaction-scoped advisory lock makes them take turns (SQLite's writer lock does that).
+    /// The lock is the schema's: instances in other schemas of the same database (the test suite runs one
+    /// per test) do not wait for each other's migrations.
     private static func lockMigrations(_ db: any SQLDatabase) async throws {
         guard db.isPostgres else { return }
-        try await db.raw("SELECT pg_advisory_xact_lock(\(bind: advisoryKey))").run()
+        try await db.raw("SELECT pg_advisory_xact_lock(\(bind: advisoryKey), hashtext(current_schema()))").run()
     }
 
-    /// An arbitrary constant naming the migration lock ("dp-migr").
-    static let advisoryKey: Int64 = 0x64_70_2d_6d_69_67_72
+    /// An arbitrary constant naming the migration lock ("dp-m").
+    static let advisoryKey: Int32 = 0x64_70_2d_6d
 
     public static func appliedNumbers(_ database: Database) async throws -> [Int] {
         try await database.read { db in
