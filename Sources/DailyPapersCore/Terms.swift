@@ -97,7 +97,7 @@ public enum Terms {
         var chosen: [String] = []
         // A term shares a word with a chosen one exactly when it holds a word of the chosen ones.
         var chosenWords = Set<Substring>()
-        for (term, _) in weighted.sorted(by: { $0.weight > $1.weight }) where chosen.count < count {
+        for (term, _) in weighted.sorted(by: { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }) where chosen.count < count {
             let words = term.split(separator: " ")
             guard !words.contains(where: chosenWords.contains) else { continue }
             chosen.append(term)

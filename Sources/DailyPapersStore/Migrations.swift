@@ -327,5 +327,19 @@ enum Migrations {
                     "INSERT OR IGNORE INTO papers_fts_keys (id, arxiv_id) SELECT rowid, arxiv_id FROM papers_fts",
                   ],
                   postgres: []),
+        Migration(number: 28, name: "create_paper_keywords",
+                  why: "A card shows a paper's keywords; for a paper that came without any they were chosen, at every read, from its heaviest tf-idf terms (a window query over paper_terms: the largest of a search page's reads, about 3 ms of 20 papers). They are chosen once, when the terms are written, and kept here one per line. Papers indexed before this table existed are filled in by the first server that starts, and read the old way until then.",
+                  statements: [
+                    """
+                    CREATE TABLE paper_keywords (
+                      paper_id TEXT PRIMARY KEY REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      keywords TEXT NOT NULL) WITHOUT ROWID
+                    """],
+                  postgres: [
+                    """
+                    CREATE TABLE paper_keywords (
+                      paper_id TEXT PRIMARY KEY REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      keywords TEXT NOT NULL)
+                    """]),
     ]
 }

@@ -13,7 +13,6 @@ public enum SimilarityIndex {
     /// Terms kept per paper: enough for a stable cosine, few enough for short postings.
     static let termsPerPaper = 30
     static let chunk = 400
-    static let keywordCandidates = 15
 
     /// Indexes the stored title and abstract of these papers. New papers add to the term counts; a paper
     /// indexed before is re-weighted without counting it twice.
@@ -57,30 +56,56 @@ public enum SimilarityIndex {
         }
         try await db.raw("DELETE FROM paper_terms WHERE paper_id IN (\(binds: binds))").run()
         var rows: [[any Encodable & Sendable]] = []
+        var keywordRows: [[any Encodable & Sendable]] = []
         for text in texts {
-            for (term, weight) in Terms.weights(text.counts, df: df, documents: documents, keep: termsPerPaper) {
-                rows.append([text.id, term, weight])
-            }
+            let weights = Terms.weights(text.counts, df: df, documents: documents, keep: termsPerPaper)
+            for (term, weight) in weights { rows.append([text.id, term, weight]) }
+            keywordRows.append([text.id, keywordsText(Terms.keywords(weights))])
         }
         for start in stride(from: 0, to: rows.count, by: chunk) {
             var sql = SQLQueryString("INSERT INTO paper_terms (paper_id, term, weight) VALUES ")
             sql.appendRows(rows[start..<min(start + chunk, rows.count)])
             try await db.raw(sql).run()
         }
+        try await upsertKeywords(keywordRows, on: db)
     }
 
-    /// Keywords of these papers (their heaviest terms), for papers that came without any.
+    /// Keywords as `paper_keywords` keeps them: one per line (a term is words of letters and digits
+    /// joined by spaces, so it holds no line break).
+    static func keywordsText(_ keywords: [String]) -> String { keywords.joined(separator: "\n") }
+
+    /// Rows of paper id and `keywordsText`, replacing what the papers had.
+    static func upsertKeywords(_ rows: [[any Encodable & Sendable]], on db: any SQLDatabase) async throws {
+        for start in stride(from: 0, to: rows.count, by: chunk) {
+            var sql = SQLQueryString("INSERT INTO paper_keywords (paper_id, keywords) VALUES ")
+            sql.appendRows(rows[start..<min(start + chunk, rows.count)])
+            sql.appendLiteral(" ON CONFLICT (paper_id) DO UPDATE SET keywords = excluded.keywords")
+            try await db.raw(sql).run()
+        }
+    }
+
+    /// Keywords of these papers (their heaviest terms), for papers that came without any: as chosen when
+    /// their terms were written, or, for papers indexed before keywords were kept, chosen from their terms now.
     static func keywords(_ ids: [String], on db: any SQLDatabase) async throws -> [String: [String]] {
         guard !ids.isEmpty else { return [:] }
         let binds: [any Encodable & Sendable] = ids
+        var out: [String: [String]] = [:]
+        for row in try await db.raw("SELECT paper_id, keywords FROM paper_keywords WHERE paper_id IN (\(binds: binds))").all() {
+            let text = try row.decode(column: "keywords", as: String.self)
+            out[try row.decode(column: "paper_id", as: String.self)] = text.isEmpty ? [] : text.split(separator: "\n").map(String.init)
+        }
+        let missing = ids.filter { out[$0] == nil }
+        if !missing.isEmpty { out.merge(try await keywordsFromTerms(missing, on: db)) { kept, _ in kept } }
+        return out
+    }
+
+    /// Keywords chosen from the papers' kept terms, as `index` chooses them (papers without terms have none).
+    static func keywordsFromTerms(_ ids: [String], on db: any SQLDatabase) async throws -> [String: [String]] {
+        guard !ids.isEmpty else { return [:] }
+        let binds: [any Encodable & Sendable] = ids
         var weighted: [String: [(term: String, weight: Double)]] = [:]
-        // The heaviest few per paper are enough to choose five from (a term already inside a chosen
-        // bigram is skipped); reading all thirty is most of a results page's decoding.
         for row in try await db.raw("""
-            SELECT paper_id, term, weight FROM (
-              SELECT paper_id, term, weight, ROW_NUMBER() OVER (PARTITION BY paper_id ORDER BY weight DESC, term) AS r
-              FROM paper_terms WHERE paper_id IN (\(binds: binds))) heaviest
-            WHERE r <= \(bind: keywordCandidates)
+            SELECT paper_id, term, weight FROM paper_terms WHERE paper_id IN (\(binds: binds))
             """).all() {
             weighted[try row.decode(column: "paper_id", as: String.self), default: []]
                 .append((try row.decode(column: "term", as: String.self), try row.decode(column: "weight", as: Double.self)))
@@ -104,36 +129,62 @@ extension PaperStore {
         return scored.compactMap { id, score in records[id].map { ($0, score) } }
     }
 
-    /// Whether any paper has no terms yet (stored before the index existed, or with no words to index).
+    /// Whether any paper has no terms yet (stored before the index existed, or with no words to index),
+    /// or has terms but no kept keywords (indexed before they were kept).
     public func hasPapersWithoutTerms() async throws -> Bool {
         try await database.read { db in
-            try await db.raw("""
+            if try await db.raw("""
                 SELECT 1 AS x FROM papers p WHERE NOT EXISTS (SELECT 1 FROM paper_terms t WHERE t.paper_id = p.arxiv_id)
                   AND (p.title <> '' OR p.abstract <> '') LIMIT 1
+                """).first() != nil { return true }
+            return try await db.raw("""
+                SELECT 1 AS x FROM papers p WHERE NOT EXISTS (SELECT 1 FROM paper_keywords k WHERE k.paper_id = p.arxiv_id)
+                  AND EXISTS (SELECT 1 FROM paper_terms t WHERE t.paper_id = p.arxiv_id) LIMIT 1
                 """).first() != nil
         }
     }
 
     /// Indexes all papers again with today's term counts in one pass (`rebuildSimilarity`: after a large
     /// import, weights of the first papers were taken from a small corpus), or with `onlyMissing` only those
-    /// never indexed (stored before the index existed, or by an import that deferred it), in batches of 500,
-    /// each its own transaction. Returns how many were indexed.
+    /// never indexed (stored before the index existed, or by an import that deferred it), then the keywords
+    /// of papers indexed before keywords were kept, in batches of 500, each its own transaction. Returns how
+    /// many papers it did either for.
     @discardableResult
     public func reindexSimilarity(onlyMissing: Bool = false, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
         if !onlyMissing { return try await rebuildSimilarity(progress: progress) }
+        var done = try await inBatches(papersWhere: "NOT EXISTS (SELECT 1 FROM paper_terms t WHERE t.paper_id = p.arxiv_id)",
+                                       progress: progress) { ids, db in
+            try await SimilarityIndex.index(ids, on: db)
+        }
+        // Papers indexed before keywords were kept: chosen from their terms as they stand.
+        let indexed = done
+        done += try await inBatches(papersWhere: """
+            NOT EXISTS (SELECT 1 FROM paper_keywords k WHERE k.paper_id = p.arxiv_id)
+              AND EXISTS (SELECT 1 FROM paper_terms t WHERE t.paper_id = p.arxiv_id)
+            """, progress: { progress(indexed + $0) }) { ids, db in
+            let chosen = try await SimilarityIndex.keywordsFromTerms(ids, on: db)
+            try await SimilarityIndex.upsertKeywords(ids.map { [$0, SimilarityIndex.keywordsText(chosen[$0] ?? [])] }, on: db)
+        }
+        return done
+    }
+
+    /// Hands the ids of the papers `p` meeting `condition` (fixed SQL) to `body`, 500 at a time in id
+    /// order, each batch its own transaction (a batch's work makes its papers no longer meet it, so a
+    /// cursor on the id, not an offset, walks them). Returns how many it handed over.
+    private func inBatches(papersWhere condition: String, progress: @Sendable (Int) -> Void,
+                           _ body: @Sendable ([String], any SQLDatabase) async throws -> Void) async throws -> Int {
         var after = ""
         var done = 0
         while true {
             let cursor = after
             let ids: [String] = try await database.read { db in
                 try await db.raw("""
-                    SELECT arxiv_id FROM papers p WHERE arxiv_id > \(bind: cursor)
-                      AND NOT EXISTS (SELECT 1 FROM paper_terms t WHERE t.paper_id = p.arxiv_id)
+                    SELECT arxiv_id FROM papers p WHERE arxiv_id > \(bind: cursor) AND \(unsafeRaw: condition)
                     ORDER BY arxiv_id LIMIT 500
                     """).all().map { try $0.decode(column: "arxiv_id", as: String.self) }
             }
             guard let last = ids.last else { return done }
-            try await database.write { db in try await SimilarityIndex.index(ids, on: db) }
+            try await database.write { db in try await body(ids, db) }
             done += ids.count
             progress(done)
             after = last

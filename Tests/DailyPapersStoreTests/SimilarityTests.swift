@@ -59,6 +59,40 @@ import Testing
         }
     }
 
+    /// The kept keywords, one line per keyword, of every paper that has a row.
+    static func keptKeywords(_ t: TestDatabase) async throws -> [String: String] {
+        try await t.database.read { db in
+            var kept: [String: String] = [:]
+            for row in try await db.raw("SELECT paper_id, keywords FROM paper_keywords").all() {
+                kept[try row.decode(column: "paper_id", as: String.self)] = try row.decode(column: "keywords", as: String.self)
+            }
+            return kept
+        }
+    }
+
+    @Test func keywordsAreKeptWhenTermsAreWrittenAndFilledInForOlderPapers() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured(Self.corpus)
+            let kept = try await Self.keptKeywords(t)
+            #expect(Set(kept.keys) == Set(Self.corpus.map(\.paper.id.base)))
+            let shown = try #require(try await store.paper(ArxivID(parsing: "2611.00004")!)?.paper.aiKeywords)
+            #expect(kept["2611.00004"] == shown.joined(separator: "\n"))
+            // An instance indexed before keywords were kept: cards choose them from the terms meanwhile,
+            // and the backfill keeps the same ones.
+            try await t.database.write { db in try await db.raw("DELETE FROM paper_keywords WHERE paper_id <> '2611.00001'").run() }
+            #expect(try await store.paper(ArxivID(parsing: "2611.00004")!)?.paper.aiKeywords == shown)
+            #expect(try await store.hasPapersWithoutTerms())
+            #expect(try await store.reindexSimilarity(onlyMissing: true) == 4)
+            #expect(try await Self.keptKeywords(t) == kept)
+            #expect(try await !store.hasPapersWithoutTerms())
+            #expect(try await store.reindexSimilarity(onlyMissing: true) == 0)
+            // A rebuild chooses them again from the weights it writes.
+            #expect(try await store.rebuildSimilarity() == 5)
+            #expect(try await Self.keptKeywords(t) == kept)
+        }
+    }
+
     @Test func reindexingCountsEachPaperOnce() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
