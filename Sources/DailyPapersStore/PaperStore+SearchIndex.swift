@@ -22,19 +22,8 @@ extension PaperStore {
         try await database.write { db in
             try await db.raw("UPDATE site_state SET value = 1 WHERE key = 'search_pending'").run()
         }
-        var after = ""
-        var done = 0
-        while true {
-            let cursor = after
-            let ids: [String] = try await database.read { db in
-                try await db.raw("SELECT arxiv_id FROM papers WHERE arxiv_id > \(bind: cursor) ORDER BY arxiv_id LIMIT 500")
-                    .all().map { try $0.decode(column: "arxiv_id", as: String.self) }
-            }
-            guard let last = ids.last else { break }
-            try await database.write { db in try await SearchIndex.index(ids, on: db) }
-            done += ids.count
-            progress(done)
-            after = last
+        let done = try await inBatches(papersWhere: "1 = 1", progress: progress) { ids, db in
+            try await SearchIndex.index(ids, on: db)
         }
         try await database.write { db in try await db.raw("UPDATE site_state SET value = 0 WHERE key = 'search_pending'").run() }
         return done

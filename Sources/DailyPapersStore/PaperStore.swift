@@ -100,3 +100,29 @@ public struct PaperStore: Sendable {
         try await db.raw("UPDATE site_state SET value = value + 1 WHERE key = 'counts_version'").run()
     }
 }
+
+extension PaperStore {
+    /// Hands the ids of the papers `p` meeting `condition` (fixed SQL) to `body`, 500 at a time in id
+    /// order, each batch its own transaction: the index rebuilds and backfills. A cursor on the id, not an
+    /// offset, walks them, so a batch whose work changes which papers meet the condition skips none.
+    /// Returns how many it handed over.
+    func inBatches(papersWhere condition: String, progress: @Sendable (Int) -> Void,
+                   _ body: @Sendable ([String], any SQLDatabase) async throws -> Void) async throws -> Int {
+        var after = ""
+        var done = 0
+        while true {
+            let cursor = after
+            let ids: [String] = try await database.read { db in
+                try await db.raw("""
+                    SELECT arxiv_id FROM papers p WHERE arxiv_id > \(bind: cursor) AND \(unsafeRaw: condition)
+                    ORDER BY arxiv_id LIMIT 500
+                    """).all().map { try $0.decode(column: "arxiv_id", as: String.self) }
+            }
+            guard let last = ids.last else { return done }
+            try await database.write { db in try await body(ids, db) }
+            done += ids.count
+            progress(done)
+            after = last
+        }
+    }
+}

@@ -74,6 +74,9 @@ public enum SimilarityIndex {
     /// joined by spaces, so it holds no line break).
     static func keywordsText(_ keywords: [String]) -> String { keywords.joined(separator: "\n") }
 
+    /// The keywords a `keywordsText` holds.
+    static func keywordsList(_ text: String) -> [String] { text.split(separator: "\n").map(String.init) }
+
     /// Rows of paper id and `keywordsText`, replacing what the papers had.
     static func upsertKeywords(_ rows: [[any Encodable & Sendable]], on db: any SQLDatabase) async throws {
         for start in stride(from: 0, to: rows.count, by: chunk) {
@@ -91,8 +94,7 @@ public enum SimilarityIndex {
         let binds: [any Encodable & Sendable] = ids
         var out: [String: [String]] = [:]
         for row in try await db.raw("SELECT paper_id, keywords FROM paper_keywords WHERE paper_id IN (\(binds: binds))").all() {
-            let text = try row.decode(column: "keywords", as: String.self)
-            out[try row.decode(column: "paper_id", as: String.self)] = text.isEmpty ? [] : text.split(separator: "\n").map(String.init)
+            out[try row.decode(column: "paper_id", as: String.self)] = keywordsList(try row.decode(column: "keywords", as: String.self))
         }
         let missing = ids.filter { out[$0] == nil }
         if !missing.isEmpty { out.merge(try await keywordsFromTerms(missing, on: db)) { kept, _ in kept } }
@@ -166,29 +168,6 @@ extension PaperStore {
             try await SimilarityIndex.upsertKeywords(ids.map { [$0, SimilarityIndex.keywordsText(chosen[$0] ?? [])] }, on: db)
         }
         return done
-    }
-
-    /// Hands the ids of the papers `p` meeting `condition` (fixed SQL) to `body`, 500 at a time in id
-    /// order, each batch its own transaction (a batch's work makes its papers no longer meet it, so a
-    /// cursor on the id, not an offset, walks them). Returns how many it handed over.
-    private func inBatches(papersWhere condition: String, progress: @Sendable (Int) -> Void,
-                           _ body: @Sendable ([String], any SQLDatabase) async throws -> Void) async throws -> Int {
-        var after = ""
-        var done = 0
-        while true {
-            let cursor = after
-            let ids: [String] = try await database.read { db in
-                try await db.raw("""
-                    SELECT arxiv_id FROM papers p WHERE arxiv_id > \(bind: cursor) AND \(unsafeRaw: condition)
-                    ORDER BY arxiv_id LIMIT 500
-                    """).all().map { try $0.decode(column: "arxiv_id", as: String.self) }
-            }
-            guard let last = ids.last else { return done }
-            try await database.write { db in try await body(ids, db) }
-            done += ids.count
-            progress(done)
-            after = last
-        }
     }
 }
 
