@@ -28,6 +28,8 @@ public final class Database: Sendable {
     let searchMemory = SearchMemory()
     /// After `close`, every call fails at once (a closed pool would otherwise wait for a connection forever).
     private let closed = Atomic<Bool>(false)
+    /// Calls under way; `close` waits for them, so none asks a pool that has stopped for a connection.
+    private let inUse = Atomic<Int>(0)
 
     private enum Backend: Sendable {
         case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection])
@@ -101,20 +103,27 @@ public final class Database: Sendable {
 
     /// Runs `body` on a reader connection (a consistent snapshot per statement).
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try checkOpen()
-        let start = ContinuousClock.now
-        defer { Self.readTimer.record(duration: ContinuousClock.now - start) }
-        switch backend {
-        case .sqlite(_, let readers):
-            let i = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
-            return try await body(readers[abs(i) % readers.count].sql())
-        case .postgres(let client, _):
-            return try await PostgresPool.describingErrors { try await client.withConnection { try await body($0.sql()) } }
+        try await using {
+            let start = ContinuousClock.now
+            defer { Self.readTimer.record(duration: ContinuousClock.now - start) }
+            switch backend {
+            case .sqlite(_, let readers):
+                let i = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+                return try await body(readers[abs(i) % readers.count].sql())
+            case .postgres(let client, _):
+                return try await PostgresPool.describingErrors { try await client.withConnection { try await body($0.sql()) } }
+            }
         }
     }
 
-    private func checkOpen() throws {
-        if closed.load(ordering: .relaxed) { throw StoreError("the database \(location) is closed") }
+    /// Runs `body` as one call on the connections. Counted before the check: either `close` sees this call
+    /// and waits for it, or this call sees `close` and fails; checked alone, a call could pass the check,
+    /// then find the pool stopped and wait for a connection forever.
+    private func using<T>(_ body: () async throws -> T) async throws -> T {
+        inUse.add(1, ordering: .sequentiallyConsistent)
+        defer { inUse.subtract(1, ordering: .sequentiallyConsistent) }
+        if closed.load(ordering: .sequentiallyConsistent) { throw StoreError("the database \(location) is closed") }
+        return try await body()
     }
 
     /// A consistent copy of the whole database, taken while it is in use (`VACUUM INTO`).
@@ -137,7 +146,10 @@ public final class Database: Sendable {
     /// `write`, also handing `body` the PostgreSQL connection the transaction runs on (nil on SQLite), for
     /// what SQLKit does not speak (COPY).
     func writeOnConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase, PostgresConnection?) async throws -> T) async throws -> T {
-        try checkOpen()
+        try await using { try await writeOnOpenConnection(body) }
+    }
+
+    private func writeOnOpenConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase, PostgresConnection?) async throws -> T) async throws -> T {
         let queued = ContinuousClock.now
         switch backend {
         case .sqlite(let writer, _):
@@ -195,23 +207,25 @@ public final class Database: Sendable {
     /// One statement outside a transaction, as an EventLoopFuture chain: whatever `body` chains after the
     /// statement runs on the connection's event loop the moment it commits, with no task hop in between.
     public func autocommitChain<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) -> EventLoopFuture<T>) async throws -> T {
-        try checkOpen()
-        switch backend {
-        case .sqlite(let writer, _):
-            return try await writeLock.withLock { try await body(writer.sql()).get() }
-        case .postgres(let client, _):
-            return try await PostgresPool.describingErrors { try await client.withConnection { try await body($0.sql()).get() } }
+        try await using {
+            switch backend {
+            case .sqlite(let writer, _):
+                return try await writeLock.withLock { try await body(writer.sql()).get() }
+            case .postgres(let client, _):
+                return try await PostgresPool.describingErrors { try await client.withConnection { try await body($0.sql()).get() } }
+            }
         }
     }
 
     /// Runs statements outside a transaction (VACUUM, checkpoints, long copies).
     public func writeWithoutTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try checkOpen()
-        switch backend {
-        case .sqlite(let writer, _):
-            return try await writeLock.withLock { try await body(writer.sql()) }
-        case .postgres(let client, _):
-            return try await PostgresPool.describingErrors { try await client.withConnection { try await body($0.sql()) } }
+        try await using {
+            switch backend {
+            case .sqlite(let writer, _):
+                return try await writeLock.withLock { try await body(writer.sql()) }
+            case .postgres(let client, _):
+                return try await PostgresPool.describingErrors { try await client.withConnection { try await body($0.sql()) } }
+            }
         }
     }
 
@@ -225,16 +239,43 @@ public final class Database: Sendable {
         try await writeLock.withLock { _ = try await writer.query("PRAGMA cache_size = -\(mebibytes * 1024)", []) }
     }
 
-    /// Closes the connections; a second call does nothing.
+    /// Closes the connections once the calls under way have ended; new calls fail at once. A second call
+    /// does nothing.
     public func close() async {
-        guard closed.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        guard closed.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged else { return }
+        while inUse.load(ordering: .sequentiallyConsistent) > 0 {
+            do { try await Task.sleep(for: .milliseconds(2)) } catch { await Task.yield() }
+        }
         switch backend {
         case .sqlite(let writer, let readers):
             for r in readers { try? await r.close() }
             try? await writer.close()
         case .postgres(_, let run):
             run.cancel()
-            await run.value
+            // PostgresNIO 1.33's pool now and then does not end its run after a cancel (seen in about one
+            // of three test runs under load, the pool holding no connection); waiting on it would hang a
+            // shutdown. Given a few seconds, it is left to end on its own.
+            if await !Self.ends(run, within: .seconds(5)) {
+                logger.warning("the PostgreSQL pool did not stop within 5 s; leaving it to stop on its own")
+            }
+        }
+    }
+
+    /// Whether `task` ends within `limit` (a task's value cannot be cancelled, so a group cannot wait for it).
+    private static func ends(_ task: Task<Void, Never>, within limit: Duration) async -> Bool {
+        await withCheckedContinuation { (answer: CheckedContinuation<Bool, Never>) in
+            let once = Once(answer)
+            Task { await task.value; once.give(true) }
+            Task { try? await Task.sleep(for: limit); once.give(false) }
+        }
+    }
+
+    /// A continuation resumed by the first of two racers.
+    private final class Once: Sendable {
+        private let continuation: Mutex<CheckedContinuation<Bool, Never>?>
+        init(_ continuation: CheckedContinuation<Bool, Never>) { self.continuation = Mutex(continuation) }
+        func give(_ value: Bool) {
+            continuation.withLock { c in c?.resume(returning: value); c = nil }
         }
     }
 }

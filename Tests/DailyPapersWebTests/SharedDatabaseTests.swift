@@ -60,17 +60,20 @@ import Testing
             }
             async let first = a.run("digest", work)
             while running.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(20)) }
-            // While `a` works, for longer than one lease, `b` keeps being turned away.
+            // While `a` works, for longer than one lease, `b` keeps being turned away: it tries until a try
+            // begins after the first lease would have run out (however slow each try is on a loaded machine).
             let started = ContinuousClock.now
             var refused = 0, tries = 0
-            while ContinuousClock.now - started < .seconds(4) {
+            while true {
+                let tryStarted = ContinuousClock.now
                 tries += 1
                 if try await b.run("digest", work) == nil { refused += 1 }
+                if tryStarted - started > .milliseconds(3500) { break }
                 try await Task.sleep(for: .milliseconds(400))
             }
             finish.store(true, ordering: .relaxed)
             #expect(try await first == "done")
-            #expect(refused == tries && tries >= 3)
+            #expect(refused == tries && tries >= 2)
             #expect(runs.load(ordering: .relaxed) == 1 && most.load(ordering: .relaxed) == 1)
             // Released at the end: the next scheduled run may happen anywhere.
             #expect(try await b.run("digest", { "b ran" }) == "b ran")

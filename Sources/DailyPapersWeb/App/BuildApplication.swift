@@ -79,11 +79,11 @@ public func buildApplication(configuration: AppConfiguration, database: Database
                  body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
 
-    var services: [any Service] = []
+    // A service group stops its services last to first: the database closes after the others have stopped.
+    var services: [any Service] = [DatabaseCloser(database: database)]
     if let plan = configuration.ingest { services.append(IngestScheduler(plan: plan, database: database, logger: logger)) }
     if let schedule = configuration.digestSchedule { services.append(DigestScheduler(schedule: schedule, job: digest, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger)) }
     services.append(IndexBackfill(store: store, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
-    services.append(DatabaseCloser(database: database))
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "dailypapers"),
@@ -97,7 +97,7 @@ private func loadDemo(_ store: PaperStore, logger: Logger) async throws {
     for failure in summary.failures { logger.error("demo data: \(failure)") }
 }
 
-/// Closes the database after the server has stopped taking requests.
+/// Closes the database after the server has stopped taking requests and the other services have stopped.
 struct DatabaseCloser: Service {
     let database: Database
     func run() async throws {
@@ -114,6 +114,13 @@ struct IndexBackfill: Service {
     let exclusive: ExclusiveJob
     let logger: Logger
     func run() async throws {
+        // A shutdown stops the work where it is (each batch is committed or rolled back whole); the next
+        // start goes on from there.
+        await cancelWhenGracefulShutdown { await backfill() }
+        try? await gracefulShutdown()
+    }
+
+    private func backfill() async {
         do {
             // Only an upgraded instance has anything to do; the lease is taken only then.
             if try await store.hasPapersWithoutTerms(),
@@ -122,6 +129,7 @@ struct IndexBackfill: Service {
                 logger.info("similar papers: indexed \(indexed) papers stored before the index existed")
             }
         } catch {
+            if Task.isCancelled { return logger.info("similar papers: indexing older papers stopped at shutdown; it goes on at the next start") }
             logger.error("similar papers: indexing older papers failed: \(error); it is tried again at the next start")
         }
         do {
@@ -134,8 +142,8 @@ struct IndexBackfill: Service {
             }
             try await store.loadSearchIndex()
         } catch {
+            if Task.isCancelled { return logger.info("search: building the search index stopped at shutdown; it is built at the next start") }
             logger.error("search: building or loading the search index failed: \(error); searches load it themselves, a build is tried again at the next start")
         }
-        try? await gracefulShutdown()
     }
 }
