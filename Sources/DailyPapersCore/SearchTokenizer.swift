@@ -23,12 +23,20 @@ public enum SearchTokenizer {
     }
 
     /// Each term with the UTF-8 offsets of the word it came from; `body` returns false to stop. With
-    /// `initials`, a word whose first byte (lower-cased) is not among them is passed as "" unstemmed:
-    /// stemming keeps a word's first letter, so such a word cannot be any of the terms looked for.
-    public static func forEachToken(_ text: String, initials: Set<UInt8>? = nil, _ body: (String, Range<Int>) -> Bool) {
+    /// `lookingFor`, a word that cannot stem to one of those terms is passed as "" unstemmed (most words
+    /// of an abstract, when a snippet looks for a query's few terms).
+    ///
+    /// Why a word can be ruled out by how it starts: Porter's steps strip a suffix and put back at most
+    /// a few letters, and where they put back letters the word had others in at most the last two
+    /// places of the stem ("possibilities" becomes "possibl": "possib" + "l"). So a word stems to a term
+    /// only if it starts with the term less its last two letters, and always with its first letter.
+    /// Only for words all ASCII: folding accents changes the bytes (`SearchQueryTests` checks this
+    /// over real abstracts).
+    public static func forEachToken(_ text: String, lookingFor terms: Set<String>? = nil, _ body: (String, Range<Int>) -> Bool) {
         // The initials as a table: a Set hashes every byte it is asked about, and most words are asked.
-        var wanted = [Bool](repeating: initials == nil, count: 256)
-        for byte in initials ?? [] { wanted[Int(byte)] = true }
+        var wanted = [Bool](repeating: terms == nil, count: 256)
+        for term in terms ?? [] { if let first = term.utf8.first { wanted[Int(first)] = true } }
+        let starts = (terms ?? []).map { Array($0.utf8.prefix(max(1, $0.utf8.count - 2))) }
         var token: [UInt8] = []
         var inToken = false, skipping = false, ascii = true
         var utf8 = text.utf8.makeIterator()
@@ -44,7 +52,7 @@ public enum SearchTokenizer {
         func flush(at end: Int) {
             defer { token.removeAll(keepingCapacity: true); ascii = true; inToken = false; skipping = false }
             guard inToken, !stopped else { return }
-            if skipping {
+            if skipping || (terms != nil && ascii && !starts.contains(where: { token.starts(with: $0) })) {
                 if !body("", tokenStart..<end) { stopped = true }
                 return
             }

@@ -12,9 +12,8 @@ enum SearchSnippet {
         let bytes = Array(text.utf8)
         var words: [Range<Int>] = []
         var hits: [Bool] = []
-        // Only words that start like a term or a prefix can match; the others need no stemming.
-        let initials = Set(stems.compactMap(\.utf8.first) + prefixes.compactMap { Array($0.utf8).first })
-        SearchTokenizer.forEachToken(text, initials: initials) { term, range in
+        // Only words that can stem to a term need stemming; a prefix matches the word as written.
+        SearchTokenizer.forEachToken(text, lookingFor: stems) { term, range in
             words.append(range)
             var hit = stems.contains(term)
             if !hit, !prefixes.isEmpty {

@@ -1,4 +1,6 @@
 @testable import DailyPapersStore
+import DailyPapersCore
+import DailyPapersTestSupport
 import Testing
 
 @Suite struct SearchQueryTests {
@@ -29,10 +31,34 @@ import Testing
         let short = SearchSnippet.make("Models: a study.", query: try #require(SearchQuery("model")))
         #expect(short == "\u{E000}Models\u{E001}: a study.")
     }
+
+    /// The tokenizer passes over words that cannot stem to a term looked for, judging by how they start;
+    /// no word may be passed over that stems to one: checked for every word of real abstracts (and words
+    /// whose stems end in letters the word did not have there), each looking for its own stem.
+    @Test func wordsPassedOverCannotStemToATermLookedFor() throws {
+        let tricky = "possibilities possibly relational conflating hoping generalization sensitivity agreed ies "
+            + "happy cries valency hesitancy activities operator organization naïve Über façade 3D GPT-4o x"
+        var text = tricky
+        for line in try String(contentsOfFile: Fixtures.path("arxiv/corpus-excerpt.jsonl"), encoding: .utf8).split(separator: "\n") {
+            text += " " + String(line)
+        }
+        var words = 0
+        SearchTokenizer.forEachToken(text) { stem, range in
+            let word = String(decoding: Array(text.utf8)[range], as: UTF8.self)
+            var seen: String?
+            SearchTokenizer.forEachToken(word, lookingFor: [stem]) { term, _ in seen = term; return false }
+            #expect(seen == stem, "'\(word)' stems to '\(stem)' but was passed over")
+            words += 1
+            return true
+        }
+        #expect(words > 5000)
+        // And words that cannot are passed over unstemmed.
+        var passed: [String] = []
+        SearchTokenizer.forEachToken("models model mobile diffusion", lookingFor: ["model"]) { term, _ in passed.append(term); return true }
+        #expect(passed == ["model", "model", "", ""])
+    }
 }
 
-import DailyPapersCore
-import DailyPapersTestSupport
 
 @Suite struct SearchFiltersTests {
     @Test func filtersSortsAndPages() async throws {
