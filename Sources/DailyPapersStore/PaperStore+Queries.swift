@@ -33,7 +33,7 @@ extension PaperStore {
     public func featured(_ query: FeedQuery) async throws -> [FeaturedPaper] {
         try await database.read { db in
             var sql = SQLQueryString("""
-                SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns)
+                SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns)
                 FROM featured f JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
                 WHERE f.hidden = 0
                 """)
@@ -45,7 +45,7 @@ extension PaperStore {
             sql.appendInterpolation(bind: query.offset)
             let rows = try await db.raw(sql).all()
             let papers = try rows.map(RowDecoding.featured(from:))
-            return try await Self.attachAuthorsAndCategories(papers, on: db)
+            return try await Self.attachAuthors(papers, on: db)
         }
     }
 
@@ -70,7 +70,7 @@ extension PaperStore {
         let binds: [any Encodable & Sendable] = ids
         return try await database.read { db in
             let rows = try await db.raw("""
-                SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns), f.paper_id AS featured_id
+                SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns), f.paper_id AS featured_id
                 FROM papers p LEFT JOIN featured f ON f.paper_id = p.arxiv_id AND f.hidden = 0
                 LEFT JOIN users u ON u.id = f.submitted_by
                 WHERE p.arxiv_id IN (\(binds: binds))
@@ -86,7 +86,7 @@ extension PaperStore {
                 return f
             }
             var out: [String: PaperRecord] = [:]
-            for f in try await Self.attachAuthorsAndCategories(all, on: db) {
+            for f in try await Self.attachAuthors(all, on: db) {
                 out[f.paper.id.base] = isFeatured[f.paper.id.base] == true ? .featured(f) : .unfeatured(f.paper)
             }
             return out
@@ -128,7 +128,7 @@ extension PaperStore {
             if postgres {
                 // The snippet is made in Swift below: ts_headline would drop `<...>` from abstracts as markup.
                 sql = SQLQueryString("""
-                    SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns),
+                    SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns),
                       ts_rank_cd('{0.1, 0.1, 0.3, 1.0}', s.document, to_tsquery('english', \(bind: query.tsquery)), 1) AS rank
                     FROM papers_fts s JOIN featured f ON f.paper_id = s.arxiv_id
                     JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
@@ -136,7 +136,7 @@ extension PaperStore {
                     """)
             } else {
                 sql = SQLQueryString("""
-                    SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns),
+                    SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns),
                       snippet(papers_fts, 2, char(57344), char(57345), '…', 28) AS snip
                     FROM papers_fts JOIN featured f ON f.paper_id = papers_fts.arxiv_id
                     JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
@@ -171,7 +171,7 @@ extension PaperStore {
             sql.appendLiteral(" OFFSET ")
             sql.appendInterpolation(bind: filters.offset)
             let rows = try await db.raw(sql).all()
-            let papers = try await Self.attachAuthorsAndCategories(try rows.map(RowDecoding.featured(from:)), on: db)
+            let papers = try await Self.attachAuthors(try rows.map(RowDecoding.featured(from:)), on: db)
             return try zip(papers, rows).map { paper, row in
                 let snippet = postgres ? SearchSnippet.make(paper.paper.abstract, query: query)
                                        : try row.decode(column: "snip", as: String.self)
@@ -190,7 +190,7 @@ extension PaperStore {
             let wanted = filters.offset + filters.limit
             let candidates = wanted * 2 + 20
             let rows = try await db.raw("""
-                SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns), hits.snip,
+                SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns), hits.snip,
                   f.paper_id AS featured_id, f.hidden AS featured_hidden
                 FROM (SELECT arxiv_id, rank, snippet(papers_fts, 2, char(57344), char(57345), '…', 28) AS snip
                       FROM papers_fts WHERE papers_fts MATCH \(bind: query.match) AND rank MATCH 'bm25(0.0, 10.0, 1.0, 3.0)'
@@ -205,7 +205,7 @@ extension PaperStore {
             // The index had more matches than it handed over, and too few of those handed over are on the feed.
             if rows.count == candidates, shown.count < wanted { return nil }
             let page = Array(shown.dropFirst(filters.offset).prefix(filters.limit))
-            let papers = try await Self.attachAuthorsAndCategories(try page.map(RowDecoding.featured(from:)), on: db)
+            let papers = try await Self.attachAuthors(try page.map(RowDecoding.featured(from:)), on: db)
             return try zip(papers, page).map { SearchHit(paper: $0, snippet: try $1.decode(column: "snip", as: String.self)) }
         }
     }
@@ -302,7 +302,7 @@ extension PaperStore {
         }
     }
 
-    static func attachAuthorsAndCategories(_ papers: [FeaturedPaper], on db: any SQLDatabase) async throws -> [FeaturedPaper] {
+    static func attachAuthors(_ papers: [FeaturedPaper], on db: any SQLDatabase) async throws -> [FeaturedPaper] {
         guard !papers.isEmpty else { return papers }
         let ids: [any Encodable & Sendable] = papers.map { $0.paper.id.base }
         var authors: [String: [Author]] = [:]
@@ -315,20 +315,13 @@ extension PaperStore {
             """).all() {
             authors[try row.decode(column: "paper_id", as: String.self), default: []].append(try RowDecoding.author(from: row))
         }
-        var categories: [String: [String]] = [:]
-        for row in try await db.raw("""
-            SELECT paper_id, category FROM paper_categories WHERE paper_id IN (\(binds: ids)) ORDER BY paper_id, position
-            """).all() {
-            categories[try row.decode(column: "paper_id", as: String.self), default: []]
-                .append(try row.decode(column: "category", as: String.self))
-        }
-        // Papers that came without keywords show their heaviest tf-idf terms instead.
+        // Papers that came without keywords show their heaviest tf-idf terms, kept beside them (read with
+        // the paper's row); those indexed before keywords were kept choose them from their terms meanwhile.
         let lacking = papers.filter { $0.paper.aiKeywords.isEmpty }.map(\.paper.id.base)
-        let keywords = try await SimilarityIndex.keywords(lacking, on: db)
+        let keywords = try await SimilarityIndex.keywordsFromTerms(lacking, on: db)
         return papers.map { f in
             var f = f
             f.paper.authors = authors[f.paper.id.base] ?? []
-            f.paper.categories = categories[f.paper.id.base] ?? []
             if f.paper.aiKeywords.isEmpty { f.paper.aiKeywords = keywords[f.paper.id.base] ?? [] }
             return f
         }

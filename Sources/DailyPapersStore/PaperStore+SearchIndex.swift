@@ -33,7 +33,7 @@ extension PaperStore {
     /// does not wait for it.
     public func loadSearchIndex() async throws {
         let memory = database.searchMemory
-        try await database.read { db in try await memory.catchUp(on: db) }
+        _ = try await database.read { db in try await memory.catchUp(on: db) }
     }
 
     /// The plain search (best first, no filters, no prefixes) from the in-memory index: every paper
@@ -49,25 +49,32 @@ extension PaperStore {
         let memory = database.searchMemory
         let wanted = filters.offset + filters.limit
         return try await database.read { db -> [SearchHit]? in
-            guard try await !Self.searchIndexPending(on: db) else { return nil }
-            try await memory.catchUp(on: db)
+            guard try await memory.catchUp(on: db) else { return nil }
             var limit = wanted + 20
             while true {
                 let (complete, best) = memory.top(words, phrases: phrased, limit: limit)
-                let shown = try await Self.shownOrder(best, on: db)
+                // A first look reads the candidates' whole rows, so the page needs no second statement (a
+                // round trip on PostgreSQL); a deeper one, past many papers not on the feed, only their order.
+                let withRows = best.count <= Self.candidatesReadWhole
+                let shown = try await Self.shownOrder(best, withRows: withRows, on: db)
                 if shown.count >= wanted || complete {
-                    let page = shown.dropFirst(filters.offset).prefix(filters.limit).map(\.match.paper)
+                    let page = Array(shown.dropFirst(filters.offset).prefix(filters.limit))
                     guard !page.isEmpty else { return [] }
-                    let binds: [any Encodable & Sendable] = page
-                    let rows = try await db.raw("""
-                        SELECT \(unsafeRaw: RowDecoding.paperColumns), \(unsafeRaw: RowDecoding.featuredColumns)
-                        FROM featured f JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
-                        WHERE f.paper_id IN (\(binds: binds))
-                        """).all()
-                    let papers = Dictionary(try await Self.attachAuthorsAndCategories(try rows.map(RowDecoding.featured(from:)), on: db)
+                    let rows: [any SQLRow]
+                    if withRows {
+                        rows = page.compactMap(\.row)
+                    } else {
+                        let binds: [any Encodable & Sendable] = page.map(\.match.paper)
+                        rows = try await db.raw("""
+                            SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns)
+                            FROM featured f JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
+                            WHERE f.paper_id IN (\(binds: binds))
+                            """).all()
+                    }
+                    let papers = Dictionary(try await Self.attachAuthors(try rows.map(RowDecoding.featured(from:)), on: db)
                         .map { ($0.paper.id.base, $0) }, uniquingKeysWith: { a, _ in a })
-                    return page.compactMap { id in
-                        papers[id].map { SearchHit(paper: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query)) }
+                    return page.compactMap { shown in
+                        papers[shown.match.paper].map { SearchHit(paper: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query)) }
                     }
                 }
                 // Too many of the best are not on the feed: look further down.
@@ -76,16 +83,27 @@ extension PaperStore {
         }
     }
 
-    /// The matches that are on the feed, best first; equal scores newest first, then by id.
-    static func shownOrder(_ best: [SearchMemory.Match], on db: any SQLDatabase) async throws -> [(match: SearchMemory.Match, submittedAt: Int64)] {
-        var submitted: [String: Int64] = [:]
+    /// How many candidates a search reads whole with their order (a page and a margin are 40).
+    static let candidatesReadWhole = 100
+
+    /// The matches that are on the feed, best first; equal scores newest first, then by id. `withRows`: with
+    /// each match's paper and featured columns.
+    static func shownOrder(_ best: [SearchMemory.Match], withRows: Bool, on db: any SQLDatabase) async throws
+        -> [(match: SearchMemory.Match, submittedAt: Int64, row: (any SQLRow)?)] {
+        var submitted: [String: (at: Int64, row: (any SQLRow)?)] = [:]
+        let columns = withRows ? "\(RowDecoding.paperColumns(on: db)), \(RowDecoding.featuredColumns), f.paper_id" : "f.paper_id, f.submitted_at"
         for start in stride(from: 0, to: best.count, by: 500) {
             let binds: [any Encodable & Sendable] = best[start..<min(start + 500, best.count)].map(\.paper)
-            for row in try await db.raw("SELECT paper_id, submitted_at FROM featured WHERE hidden = 0 AND paper_id IN (\(binds: binds))").all() {
-                submitted[try row.decode(column: "paper_id", as: String.self)] = try row.decode(column: "submitted_at", as: Int64.self)
+            let rows = try await db.raw("""
+                SELECT \(unsafeRaw: columns)
+                FROM featured f\(unsafeRaw: withRows ? " JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by" : "")
+                WHERE f.hidden = 0 AND f.paper_id IN (\(binds: binds))
+                """).all()
+            for row in rows {
+                submitted[try row.decode(column: "paper_id", as: String.self)] = (try row.decode(column: "submitted_at", as: Int64.self), withRows ? row : nil)
             }
         }
-        return best.compactMap { m in submitted[m.paper].map { (m, $0) } }.sorted { a, b in
+        return best.compactMap { m in submitted[m.paper].map { (m, $0.at, $0.row) } }.sorted { a, b in
             a.match.score != b.match.score ? a.match.score > b.match.score
                 : a.submittedAt != b.submittedAt ? a.submittedAt > b.submittedAt : a.match.paper < b.match.paper
         }

@@ -28,6 +28,13 @@ enum RowDecoding {
         return (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
     }
 
+    /// The paper's own keywords, else those kept from its terms (none for a paper not yet given any).
+    private static func keywords(_ row: any SQLRow) throws -> [String] {
+        let given = try stringList(row, "ai_keywords")
+        guard given.isEmpty, let kept = try optional(row, "kept_keywords", String.self) else { return given }
+        return SimilarityIndex.keywordsList(kept)
+    }
+
     static func user(from row: any SQLRow, prefix: String) throws -> UserRef? {
         guard let username = try optional(row, prefix + "username", String.self) else { return nil }
         return UserRef(
@@ -39,18 +46,27 @@ enum RowDecoding {
             isPro: try row.decode(column: prefix + "is_pro", as: Int.self) != 0)
     }
 
-    static let paperColumns = """
-        p.arxiv_id, p.version, p.title, p.abstract, p.first_version_at, p.latest_version_at, p.comment,
-        p.journal_ref, p.doi, p.github_repo, p.project_page, p.thumbnail_url, p.ai_summary, p.ai_keywords, p.discussion_id
-        """
+    /// A paper's columns (of `papers p`), with its categories and kept keywords read in the same
+    /// statement: on PostgreSQL each statement is a round trip, and a results page made three.
+    static func paperColumns(on db: any SQLDatabase) -> String {
+        let aggregate = db.isPostgres ? "string_agg" : "group_concat"
+        return """
+            p.arxiv_id, p.version, p.title, p.abstract, p.first_version_at, p.latest_version_at, p.comment,
+            p.journal_ref, p.doi, p.github_repo, p.project_page, p.thumbnail_url, p.ai_summary, p.ai_keywords, p.discussion_id,
+            (SELECT \(aggregate)(c.category, ' ' ORDER BY c.position) FROM paper_categories c WHERE c.paper_id = p.arxiv_id) AS category_list,
+            (SELECT k.keywords FROM paper_keywords k WHERE k.paper_id = p.arxiv_id) AS kept_keywords
+            """
+    }
 
-    /// A paper without authors and categories; those are loaded in one query per page.
+    /// A paper without authors (loaded in one query per page). Keywords: those that came with the paper,
+    /// else those kept from its terms.
     static func paper(from row: any SQLRow) throws -> Paper {
         let base = try row.decode(column: "arxiv_id", as: String.self)
         return Paper(
             id: ArxivID(base: base, version: try optional(row, "version", Int.self)),
             title: try row.decode(column: "title", as: String.self),
             abstract: try row.decode(column: "abstract", as: String.self),
+            categories: try optional(row, "category_list", String.self).map { $0.split(separator: " ").map(String.init) } ?? [],
             firstVersionAt: try timestamp(row, "first_version_at"),
             latestVersionAt: try timestamp(row, "latest_version_at"),
             comment: try optional(row, "comment", String.self),
@@ -60,7 +76,7 @@ enum RowDecoding {
             projectPage: try optional(row, "project_page", String.self),
             thumbnailURL: try optional(row, "thumbnail_url", String.self),
             aiSummary: try optional(row, "ai_summary", String.self),
-            aiKeywords: try stringList(row, "ai_keywords"),
+            aiKeywords: try keywords(row),
             discussionID: try optional(row, "discussion_id", String.self))
     }
 

@@ -46,32 +46,41 @@ final class SearchMemory: Sendable {
         let sequence: String
     }
 
-    /// Applies the rows written since the last call (all of them the first time).
-    func catchUp(on db: any SQLDatabase) async throws {
+    /// Applies the rows written since the last call (all of them the first time). Returns whether the
+    /// index is complete: false while it is being built (`site_state.search_pending`), when searches must
+    /// not rely on it. Asked here because on PostgreSQL it rides in the statement that checks for new rows.
+    @discardableResult
+    func catchUp(on db: any SQLDatabase) async throws -> Bool {
         let (loaded, last) = state.withLock { ($0.loaded, $0.lastID) }
-        if !loaded {
-            var after: Int64 = 0
-            while true {
-                let rows = try await Self.rows("id > \(after) ORDER BY id LIMIT \(Self.page)", on: db)
-                state.withLock { apply(rows, to: &$0, postgres: db.isPostgres) }
-                guard let lastRow = rows.last, rows.count == Self.page else { break }
-                after = lastRow.id
+        if !loaded || !db.isPostgres {
+            // SQLite reads in-process: a statement more costs microseconds, not a round trip.
+            if !loaded {
+                var after: Int64 = 0
+                while true {
+                    let rows = try await Self.rows("id > \(after) ORDER BY id LIMIT \(Self.page)", on: db)
+                    state.withLock { apply(rows, to: &$0, postgres: db.isPostgres) }
+                    guard let lastRow = rows.last, rows.count == Self.page else { break }
+                    after = lastRow.id
+                }
+                state.withLock { $0.loaded = true }
+            } else {
+                let rows = try await Self.rows("id > \(last) ORDER BY id", on: db)
+                if !rows.isEmpty { state.withLock { apply(rows, to: &$0, postgres: false) } }
             }
-            state.withLock { $0.loaded = true }
-            return
-        }
-        if !db.isPostgres {
-            let rows = try await Self.rows("id > \(last) ORDER BY id", on: db)
-            if !rows.isEmpty { state.withLock { apply(rows, to: &$0, postgres: false) } }
-            return
+            return try await PaperStore.searchIndexPending(on: db) == false
         }
         // Usually nothing is new: the window's count and sum of ids tell, without reading the ids (a row
         // deleted and another added change the sum, ids being unique).
         let floor = last - Self.lookBack
-        let window = try await db.raw("SELECT count(*) AS n, CAST(COALESCE(sum(id), 0) AS BIGINT) AS total FROM search_documents WHERE id > \(bind: floor)").first()
+        let window = try await db.raw("""
+            SELECT count(*) AS n, CAST(COALESCE(sum(id), 0) AS BIGINT) AS total,
+              (SELECT value FROM site_state WHERE key = 'search_pending') AS pending
+            FROM search_documents WHERE id > \(bind: floor)
+            """).first()
+        let complete = try window.flatMap { try RowDecoding.optional($0, "pending", Int.self) } == 0
         let inWindow = (try window?.decode(column: "n", as: Int64.self) ?? 0, try window?.decode(column: "total", as: Int64.self) ?? 0)
         let known = state.withLock { s in s.recent.filter { $0 > floor }.reduce((Int64(0), Int64(0))) { ($0.0 + 1, $0.1 + $1) } }
-        guard inWindow != known else { return }
+        guard inWindow != known else { return complete }
         let ids = Set(try await db.raw("SELECT id FROM search_documents WHERE id > \(bind: floor)").all()
             .map { try $0.decode(column: "id", as: Int64.self) })
         let missing = state.withLock { s in ids.filter { !s.recent.contains($0) } }
@@ -81,6 +90,7 @@ final class SearchMemory: Sendable {
         }
         // Rows deleted since (papers indexed again) leave the window's count, so the counts agree next time.
         state.withLock { s in s.recent = s.recent.filter { $0 <= floor || ids.contains($0) } }
+        return complete
     }
 
     private static func rows(_ condition: String, on db: any SQLDatabase) async throws -> [Row] {

@@ -87,20 +87,6 @@ public enum SimilarityIndex {
         }
     }
 
-    /// Keywords of these papers (their heaviest terms), for papers that came without any: as chosen when
-    /// their terms were written, or, for papers indexed before keywords were kept, chosen from their terms now.
-    static func keywords(_ ids: [String], on db: any SQLDatabase) async throws -> [String: [String]] {
-        guard !ids.isEmpty else { return [:] }
-        let binds: [any Encodable & Sendable] = ids
-        var out: [String: [String]] = [:]
-        for row in try await db.raw("SELECT paper_id, keywords FROM paper_keywords WHERE paper_id IN (\(binds: binds))").all() {
-            out[try row.decode(column: "paper_id", as: String.self)] = keywordsList(try row.decode(column: "keywords", as: String.self))
-        }
-        let missing = ids.filter { out[$0] == nil }
-        if !missing.isEmpty { out.merge(try await keywordsFromTerms(missing, on: db)) { kept, _ in kept } }
-        return out
-    }
-
     /// Keywords chosen from the papers' kept terms, as `index` chooses them (papers without terms have none).
     static func keywordsFromTerms(_ ids: [String], on db: any SQLDatabase) async throws -> [String: [String]] {
         guard !ids.isEmpty else { return [:] }
