@@ -60,17 +60,8 @@ extension PaperStore {
                 if shown.count >= wanted || complete {
                     let page = Array(shown.dropFirst(filters.offset).prefix(filters.limit))
                     guard !page.isEmpty else { return [] }
-                    let rows: [any SQLRow]
-                    if withRows {
-                        rows = page.compactMap(\.row)
-                    } else {
-                        let binds: [any Encodable & Sendable] = page.map(\.match.paper)
-                        rows = try await db.raw("""
-                            SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns)
-                            FROM featured f JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
-                            WHERE f.paper_id IN (\(binds: binds))
-                            """).all()
-                    }
+                    let rows = withRows ? page.compactMap(\.row)
+                        : try await Self.shownOrder(page.map(\.match), withRows: true, on: db).compactMap(\.row)
                     let papers = Dictionary(try await Self.attachAuthors(try rows.map(RowDecoding.featured(from:)), on: db)
                         .map { ($0.paper.id.base, $0) }, uniquingKeysWith: { a, _ in a })
                     return page.compactMap { shown in

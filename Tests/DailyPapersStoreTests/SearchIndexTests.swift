@@ -144,6 +144,30 @@ import Testing
         }
     }
 
+    /// An instance that harvests far more papers than it features: the best matches are mostly not on the
+    /// feed, so the search looks further down (past the candidates it reads whole) and still pages right.
+    @Test func matchesNotOnTheFeedAreLookedPast() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            // 150 unfeatured papers with "quasar" in the title outrank the featured ones, which have it in the abstract.
+            try await store.savePapers((0..<150).map { i in
+                Paper(id: ArxivID(parsing: String(format: "2611.%05d", 10000 + i))!, title: "Quasar survey \(i)", abstract: "Quasar light curves.")
+            }, indexSimilarity: false)
+            let shown = (0..<3).map { i in
+                FeaturedPaper(paper: Paper(id: ArxivID(parsing: String(format: "2611.%05d", 20000 + i))!, title: "Light curves \(i)",
+                                           abstract: "A quasar among many stars."),
+                              day: CalendarDay(iso: "2026-11-2\(i + 1)")!, submittedAt: Timestamp(millisecondsSince1970: Int64(i) * 1000))
+            }
+            try await store.saveFeatured(shown)
+            let query = try #require(SearchQuery("quasar"))
+            let hits = try #require(try await store.hitsFromSearchIndex(query, filters: SearchFilters(limit: 2)))
+            #expect(hits.map(\.paper.paper.id.base) == ["2611.20002", "2611.20001"])
+            #expect(hits.allSatisfy { $0.snippet.contains("\u{E000}quasar\u{E001}") })
+            let next = try #require(try await store.hitsFromSearchIndex(query, filters: SearchFilters(offset: 2, limit: 2)))
+            #expect(next.map(\.paper.paper.id.base) == ["2611.20000"])
+        }
+    }
+
     @Test func wordsAreTheFullTextIndexWords() async throws {
         guard !TestDatabase.isPostgres else { return }  // FTS5's own tokenizer is the reference.
         try await TestDatabase.with { t in
