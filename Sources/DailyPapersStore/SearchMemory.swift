@@ -52,25 +52,29 @@ final class SearchMemory: Sendable {
     @discardableResult
     func catchUp(on db: any SQLDatabase) async throws -> Bool {
         let (loaded, last) = state.withLock { ($0.loaded, $0.lastID) }
-        if !loaded || !db.isPostgres {
-            // SQLite reads in-process: a statement more costs microseconds, not a round trip.
-            if !loaded {
-                var after: Int64 = 0
-                while true {
-                    let rows = try await Self.rows("id > \(after) ORDER BY id LIMIT \(Self.page)", on: db)
-                    state.withLock { apply(rows, to: &$0, postgres: db.isPostgres) }
-                    guard let lastRow = rows.last, rows.count == Self.page else { break }
-                    after = lastRow.id
-                }
-                state.withLock { $0.loaded = true }
-            } else {
-                let rows = try await Self.rows("id > \(last) ORDER BY id", on: db)
-                if !rows.isEmpty { state.withLock { apply(rows, to: &$0, postgres: false) } }
+        if loaded, db.isPostgres { return try await followWindow(after: last, on: db) }
+        if loaded {
+            let rows = try await Self.rows("id > \(last) ORDER BY id", on: db)
+            if !rows.isEmpty { state.withLock { apply(rows, to: &$0, postgres: false) } }
+        } else {
+            var after: Int64 = 0
+            while true {
+                let rows = try await Self.rows("id > \(after) ORDER BY id LIMIT \(Self.page)", on: db)
+                state.withLock { apply(rows, to: &$0, postgres: db.isPostgres) }
+                guard let lastRow = rows.last, rows.count == Self.page else { break }
+                after = lastRow.id
             }
-            return try await PaperStore.searchIndexPending(on: db) == false
+            state.withLock { $0.loaded = true }
         }
-        // Usually nothing is new: the window's count and sum of ids tell, without reading the ids (a row
-        // deleted and another added change the sum, ids being unique).
+        // Asked apart: on SQLite a statement more costs microseconds (it reads in-process), and a first load
+        // is rare.
+        return try await PaperStore.searchIndexPending(on: db) == false
+    }
+
+    /// PostgreSQL's catch-up: rows committed within the look-back window that this process has not applied.
+    /// Usually nothing is new: the window's count and sum of ids tell, without reading the ids (a row
+    /// deleted and another added change the sum, ids being unique). Returns whether the index is complete.
+    private func followWindow(after last: Int64, on db: any SQLDatabase) async throws -> Bool {
         let floor = last - Self.lookBack
         let window = try await db.raw("""
             SELECT count(*) AS n, CAST(COALESCE(sum(id), 0) AS BIGINT) AS total,
