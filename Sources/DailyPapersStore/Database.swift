@@ -111,7 +111,7 @@ public final class Database: Sendable {
                 let i = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
                 return try await body(readers[abs(i) % readers.count].sql())
             case .postgres(let client, _):
-                return try await PostgresPool.describingErrors { try await client.withConnection { try await body($0.sql()) } }
+                return try await PostgresPool.describingErrors { try await client.withConnection { try await body(PostgresSQL(connection: $0)) } }
             }
         }
     }
@@ -168,7 +168,7 @@ public final class Database: Sendable {
                         let start = ContinuousClock.now
                         Self.writeWaitTimer.record(duration: start - queued)
                         defer { Self.writeTimer.record(duration: ContinuousClock.now - start) }
-                        return try await transaction(conn.sql(), begin: "BEGIN") { try await body($0, conn) }
+                        return try await transaction(PostgresSQL(connection: conn), begin: "BEGIN") { try await body($0, conn) }
                     }
                 } catch let error as PSQLError where attempt < 5 && PostgresPool.isTransient(error) {
                     logger.debug("retrying a transaction after \(PostgresPool.describe(error))")
@@ -212,7 +212,7 @@ public final class Database: Sendable {
             case .sqlite(let writer, _):
                 return try await writeLock.withLock { try await body(writer.sql()).get() }
             case .postgres(let client, _):
-                return try await PostgresPool.describingErrors { try await client.withConnection { try await body($0.sql()).get() } }
+                return try await PostgresPool.describingErrors { try await client.withConnection { try await body(PostgresSQL(connection: $0)).get() } }
             }
         }
     }
@@ -224,7 +224,7 @@ public final class Database: Sendable {
             case .sqlite(let writer, _):
                 return try await writeLock.withLock { try await body(writer.sql()) }
             case .postgres(let client, _):
-                return try await PostgresPool.describingErrors { try await client.withConnection { try await body($0.sql()) } }
+                return try await PostgresPool.describingErrors { try await client.withConnection { try await body(PostgresSQL(connection: $0)) } }
             }
         }
     }
