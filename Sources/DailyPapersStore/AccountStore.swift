@@ -22,11 +22,11 @@ public struct AccountStore: Sendable {
         Account(id: try row.decode(column: "id", as: Int.self),
                 username: try row.decode(column: "username", as: String.self),
                 fullname: try row.decode(column: "fullname", as: String.self),
-                email: try row.decode(column: "email", as: String?.self),
+                email: try RowDecoding.optional(row, "email", String.self),
                 role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .member,
-                emailVerified: try row.decode(column: "email_verified_at", as: Int64?.self) != nil,
+                emailVerified: try RowDecoding.optional(row, "email_verified_at", Int64.self) != nil,
                 bannedAt: try RowDecoding.timestamp(row, "banned_at"),
-                banReason: try row.decode(column: "ban_reason", as: String?.self))
+                banReason: try RowDecoding.optional(row, "ban_reason", String.self))
     }
 
     /// Creates a member. Usernames compare without case (so `Alice` cannot shadow `alice`), emails are
@@ -72,7 +72,7 @@ public struct AccountStore: Sendable {
                 WHERE lower(username) = lower(\(bind: login)) OR email = \(bind: login.lowercased())
                 ORDER BY CASE WHEN username = \(bind: login) THEN 0 ELSE 1 END LIMIT 1
                 """).first() else { return nil }
-            return (try Self.account(from: row), try row.decode(column: "password_hash", as: String?.self))
+            return (try Self.account(from: row), try RowDecoding.optional(row, "password_hash", String.self))
         }
     }
 

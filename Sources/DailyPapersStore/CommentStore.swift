@@ -32,7 +32,7 @@ public struct CommentStore: Sendable {
                     throw CommentError.noSuchComment
                 }
                 guard try parent.decode(column: "paper_id", as: String.self) == paper.base else { throw CommentError.parentElsewhere }
-                guard try parent.decode(column: "deleted_at", as: Int64?.self) == nil else { throw CommentError.parentDeleted }
+                guard try RowDecoding.optional(parent, "deleted_at", Int64.self) == nil else { throw CommentError.parentDeleted }
             }
             guard let row = try await db.raw("""
                 INSERT INTO comments (paper_id, parent_id, user_id, body, created_at)
@@ -72,7 +72,7 @@ public struct CommentStore: Sendable {
             SELECT paper_id, user_id, created_at, deleted_at FROM comments WHERE id = \(bind: commentID)
             """).first() else { throw CommentError.noSuchComment }
         guard try row.decode(column: "user_id", as: Int.self) == userID else { throw CommentError.notYours }
-        guard try row.decode(column: "deleted_at", as: Int64?.self) == nil else { throw CommentError.alreadyDeleted }
+        guard try RowDecoding.optional(row, "deleted_at", Int64.self) == nil else { throw CommentError.alreadyDeleted }
         return row
     }
 
@@ -86,13 +86,13 @@ public struct CommentStore: Sendable {
         guard let author = try RowDecoding.user(from: row, prefix: "u_") else { throw StoreError("comment without author") }
         return Comment(id: try row.decode(column: "id", as: Int.self),
                        paperID: ArxivID(base: try row.decode(column: "paper_id", as: String.self), version: nil),
-                       parentID: try row.decode(column: "parent_id", as: Int?.self),
+                       parentID: try RowDecoding.optional(row, "parent_id", Int.self),
                        author: author,
                        body: try row.decode(column: "body", as: String.self),
                        createdAt: Timestamp(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
                        editedAt: try RowDecoding.timestamp(row, "edited_at"),
-                       deleted: try row.decode(column: "deleted_at", as: Int64?.self) != nil,
-                       hiddenReason: try row.decode(column: "hidden_reason", as: String?.self))
+                       deleted: try RowDecoding.optional(row, "deleted_at", Int64.self) != nil,
+                       hiddenReason: try RowDecoding.optional(row, "hidden_reason", String.self))
     }
 
     /// All comments of a paper, oldest first (the page builds the tree).

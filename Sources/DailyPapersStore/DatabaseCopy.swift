@@ -173,9 +173,9 @@ public enum DatabaseCopy {
 
     private static func cell(_ row: any SQLRow, _ column: String, _ kind: Kind) throws -> Cell {
         switch kind {
-        case .integer: return try row.decode(column: column, as: Int64?.self).map(Cell.integer) ?? .null
-        case .real: return try row.decode(column: column, as: Double?.self).map(Cell.real) ?? .null
-        case .text: return try row.decode(column: column, as: String?.self).map(Cell.text) ?? .null
+        case .integer: return try RowDecoding.optional(row, column, Int64.self).map(Cell.integer) ?? .null
+        case .real: return try RowDecoding.optional(row, column, Double.self).map(Cell.real) ?? .null
+        case .text: return try RowDecoding.optional(row, column, String.self).map(Cell.text) ?? .null
         }
     }
 }

@@ -196,7 +196,7 @@ public struct DeliveryStore: Sendable {
                        status: try row.decode(column: "status", as: String.self),
                        papers: (try RowDecoding.stringList(row, "papers")).count,
                        attempts: try row.decode(column: "attempts", as: Int.self),
-                       lastError: try row.decode(column: "last_error", as: String?.self),
+                       lastError: try RowDecoding.optional(row, "last_error", String.self),
                        updatedAt: Timestamp(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)))
             }
         }

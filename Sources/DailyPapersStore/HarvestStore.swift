@@ -17,8 +17,8 @@ public struct HarvestStore: Sendable {
         try await database.read { db in
             guard let row = try await db.raw("SELECT last_datestamp, resumption_token FROM harvest_state WHERE source = \(bind: source)").first()
             else { return State() }
-            return State(lastDatestamp: try row.decode(column: "last_datestamp", as: String?.self),
-                         resumptionToken: try row.decode(column: "resumption_token", as: String?.self))
+            return State(lastDatestamp: try RowDecoding.optional(row, "last_datestamp", String.self),
+                         resumptionToken: try RowDecoding.optional(row, "resumption_token", String.self))
         }
     }
 

@@ -121,7 +121,7 @@ public struct ClaimStore: Sendable {
             guard let author = try await db.raw("""
                 SELECT user_id FROM paper_authors WHERE paper_id = \(bind: paper.base) AND position = \(bind: authorPosition)
                 """).first() else { throw ClaimError.noSuchAuthor }
-            if try author.decode(column: "user_id", as: Int?.self) != nil { throw ClaimError.alreadyClaimed }
+            if try RowDecoding.optional(author, "user_id", Int.self) != nil { throw ClaimError.alreadyClaimed }
             guard try await db.raw("""
                 INSERT INTO author_claims (paper_id, user_id, author_position, status, created_at)
                 VALUES (\(bind: paper.base), \(bind: userID), \(bind: authorPosition), 'pending', \(bind: now.millisecondsSince1970))

@@ -78,7 +78,7 @@ extension PaperStore {
             // Never-featured papers ride along as featured ones with a zero day, and come back bare.
             var isFeatured: [String: Bool] = [:]
             let all = try rows.map { row -> FeaturedPaper in
-                let featured = try row.decode(column: "featured_id", as: String?.self) != nil
+                let featured = try RowDecoding.optional(row, "featured_id", String.self) != nil
                 let f = featured ? try RowDecoding.featured(from: row)
                     : FeaturedPaper(paper: try RowDecoding.paper(from: row), day: CalendarDay(daysSinceEpoch: 0),
                                     submittedAt: Timestamp(millisecondsSince1970: 0))
@@ -200,7 +200,7 @@ extension PaperStore {
                 ORDER BY hits.rank, hits.arxiv_id
                 """).all()
             let shown = try rows.filter {
-                try $0.decode(column: "featured_id", as: String?.self) != nil && $0.decode(column: "featured_hidden", as: Int?.self) == 0
+                try RowDecoding.optional($0, "featured_id", String.self) != nil && RowDecoding.optional($0, "featured_hidden", Int.self) == 0
             }
             // The index had more matches than it handed over, and too few of those handed over are on the feed.
             if rows.count == candidates, shown.count < wanted { return nil }

@@ -42,7 +42,7 @@ public struct StatsStore: Sendable {
     public func weekly(since: CalendarDay) async throws -> [(week: FeedPeriod, submissions: Int, activeUsers: Int)] {
         let rows = try await database.read { db in
             try await db.raw("SELECT day, submitted_by FROM featured WHERE hidden = 0 AND day >= \(bind: since.iso)").all().map {
-                (try $0.decode(column: "day", as: String.self), try $0.decode(column: "submitted_by", as: Int?.self))
+                (try $0.decode(column: "day", as: String.self), try RowDecoding.optional($0, "submitted_by", Int.self))
             }
         }
         var submissions: [FeedPeriod: Int] = [:]

@@ -62,7 +62,7 @@ public struct SubscriptionStore: Sendable {
             if let row = try await db.raw("SELECT \(unsafeRaw: Self.columns), confirm_sent_at FROM subscriptions WHERE email = \(bind: email)").first() {
                 let existing = try Self.subscription(from: row)
                 if existing.status == .active { return .alreadyActive(existing) }
-                if existing.status == .pending, let sent = try row.decode(column: "confirm_sent_at", as: Int64?.self),
+                if existing.status == .pending, let sent = try RowDecoding.optional(row, "confirm_sent_at", Int64.self),
                    Double(ms - sent) / 1000 < resendAfter {
                     return .confirmationRecentlySent
                 }
