@@ -24,12 +24,6 @@ struct PostgresSQL: SQLDatabase {
         return connection.query(statement, logger: logger) { onRow(PostgresFastRow($0, columns: columns)) }.map { _ in }
     }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        let statement = try prepare(query)
-        let columns = ColumnNames()
-        _ = try await connection.query(statement, logger: logger) { onRow(PostgresFastRow($0, columns: columns)) }.get()
-    }
-
     private func prepare(_ query: any SQLExpression) throws -> PostgresQuery {
         let (sql, binds) = serialize(query)
         logger.debug("Executing query", metadata: ["sql": .string(sql)])
