@@ -77,19 +77,24 @@ struct SearchBench: AsyncParsableCommand {
         }
         let parallel = (ContinuousClock.now - t1).milliseconds
         let papers = titles.count
-        print(String(format: "papers %d  engine %@  queries %d  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  mean %.2f ms  avg results %.1f  sequential %.0f q/s  %d clients %.0f q/s",
+        say(String(format: "papers %d  engine %@  queries %d  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  mean %.2f ms  avg results %.1f  sequential %.0f q/s  %d clients %.0f q/s",
                      papers, db.isPostgres ? "postgresql" : "sqlite", queries, pct(0.5), pct(0.9), pct(0.99), latencies.last!,
                      sequential / Double(queries), Double(results) / Double(queries), Double(queries) / sequential * 1000,
                      concurrency, Double(queries) / parallel * 1000))
-        print(String(format: "index load %.1f s; peak resident memory %d MiB before the load, %d MiB loaded, %d MiB after the runs",
+        say(String(format: "index load %.1f s; peak resident memory %d MiB before the load, %d MiB loaded, %d MiB after the runs",
                      loadSeconds, rssBefore, rssLoaded, Self.maxResidentMiB()))
-        for (q, ms) in timed.sorted(by: { $0.ms > $1.ms }).prefix(slowest) { print(String(format: "  %7.2f ms  %@", ms, q)) }
-        print("examples: " + drawn.prefix(5).map { "\"\($0)\"" }.joined(separator: ", "))
+        for (q, ms) in timed.sorted(by: { $0.ms > $1.ms }).prefix(slowest) { say(String(format: "  %7.2f ms  %@", ms, q)) }
+        say("examples: " + drawn.prefix(5).map { "\"\($0)\"" }.joined(separator: ", "))
         await db.close()
     }
 }
 
 extension SearchBench {
+    /// A line written at once, even into a pipe or a file (where `print` holds it back until the end).
+    func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
     /// The process's peak resident set so far (getrusage reports KiB on Linux).
     static func maxResidentMiB() -> Int {
         var usage = rusage()

@@ -5,9 +5,9 @@ import Synchronization
 
 /// The inverted index behind the common search, held in memory by each process: for every term, the
 /// papers holding it in the order they were indexed, each with the term's `SearchRanking` impact. A
-/// query intersects its words' lists and scores every paper in the intersection exactly, so the cost
-/// grows with the lists' lengths (about a microsecond per thousand postings), not with a database's
-/// per-row costs; FTS5 and tsvector stay for phrases of prefixes and for filtered searches.
+/// query walks its rarest word's list and looks each paper up in the other words' lists, scoring it
+/// exactly unless bounds show it cannot make the page; the cost grows with the rarest list's length, not
+/// with a database's per-row costs. FTS5 and tsvector stay for prefixes and for filtered searches.
 ///
 /// It is built from `search_documents` on first use and follows that table by id before every search,
 /// so a paper saved by any process is found by the next search of every process.
@@ -26,6 +26,8 @@ final class SearchMemory: Sendable {
         var alive: [Bool] = []
         var docOf: [String: Int32] = [:]
         var postings: [String: [Posting]] = [:]
+        /// Each term's highest impact so far (a dead posting's too: still an upper bound).
+        var maxImpact: [String: Float] = [:]
         var aliveCount = 0
         /// Each paper's terms in order as numbers (-1 between fields), to tell a phrase without the text.
         var sequences: [[Int32]] = []
@@ -132,6 +134,7 @@ final class SearchMemory: Sendable {
             SearchIndex.forEachTerm(in: row.terms) { term, count in
                 let impact = Float(SearchRanking.impact(weightedCount: count, length: row.length))
                 s.postings[term, default: []].append(Posting(doc: doc, impact: impact))
+                if impact > s.maxImpact[term] ?? 0 { s.maxImpact[term] = impact }
             }
             s.lastID = max(s.lastID, row.id)
             if postgres { s.recent.insert(row.id) }
@@ -152,24 +155,22 @@ final class SearchMemory: Sendable {
     func top(_ words: [String], phrases: [[String]] = [], limit: Int) -> (complete: Bool, best: [Match]) {
         state.withLock { s in
             var lists: [[Posting]] = []
+            var ceilings: [Double] = []
             for word in words {
                 guard let list = s.postings[word] else { return (true, []) }
                 lists.append(list)
+                ceilings.append(Double(s.maxImpact[word] ?? .infinity))
             }
             let idf = lists.map { SearchRanking.idf(documents: s.aliveCount, containing: $0.count) }
             let phraseNumbers = phrases.map { $0.map { s.termNumbers[$0] ?? -2 } }
             var heap = TopHeap(capacity: limit)
-            var complete = true
             let sequences = s.sequences
             // No paper indexed twice in this process: no list holds a dead posting.
             let alive: [Bool]? = s.aliveCount == s.alive.count ? nil : s.alive
-            Self.withBuffers(lists[...], []) { buffers in
-                Self.intersect(buffers, idf: idf, alive: alive) { doc, score in
-                    guard heap.wouldTake(score, Int(doc)) else { complete = false; return }
+            let complete = Self.withBuffers(lists[...], []) { buffers in
+                Self.intersect(buffers, idf: idf, ceilings: zip(idf, ceilings).map(*), alive: alive, into: &heap) { doc in
                     // Phrases are looked at only for a paper that would enter the page.
-                    guard phraseNumbers.allSatisfy({ Self.contains(sequences[Int(doc)], $0) }) else { return }
-                    if heap.isFull { complete = false }
-                    heap.offer(score, Int(doc))
+                    phraseNumbers.allSatisfy { Self.contains(sequences[Int(doc)], $0) }
                 }
             }
             return (complete, heap.sorted().map { Match(paper: s.papers[$0.doc], score: $0.score) })
@@ -183,33 +184,55 @@ final class SearchMemory: Sendable {
         return first.withUnsafeBufferPointer { withBuffers(lists.dropFirst(), buffers + [$0], body) }
     }
 
-    /// Calls `body` with every paper in all the lists and its score (the sum of idf x impact, in the
-    /// words' order, so a score does not depend on which list was shortest). Walks the shortest list and
-    /// finds each of its papers in the others, whose cursors only move forward.
-    private static func intersect(_ lists: [UnsafeBufferPointer<Posting>], idf: [Double], alive: [Bool]?,
-                                  _ body: (Int32, Double) -> Void) {
+    /// Offers `heap` every paper in all the lists that `accept`s, with its score (the sum of idf x impact,
+    /// in the words' order, so a score does not depend on which list was shortest). Returns whether every
+    /// such paper is in the heap. Walks the shortest list and finds each of its papers in the others,
+    /// rarest word first, whose cursors only move forward.
+    ///
+    /// Once the heap is full, a paper whose score cannot reach the heap's lowest, even with the best
+    /// impact of every word not yet looked up (`ceilings`: idf x the word's highest impact), is passed over
+    /// without looking further. So the common words of a query ("for", "the", "model"), whose lists hold
+    /// most papers and add little to a score, are looked up only for papers that would make the page.
+    static func intersect(_ lists: [UnsafeBufferPointer<Posting>], idf: [Double], ceilings: [Double], alive: [Bool]?,
+                          into heap: inout TopHeap, accept: (Int32) -> Bool) -> Bool {
         let order = lists.indices.sorted { lists[$0].count < lists[$1].count }
-        let others = Array(order.dropFirst())
+        // What the words from the k-th in `order` on can add at most.
+        var rest = [Double](repeating: 0, count: order.count + 1)
+        for k in order.indices.reversed() { rest[k] = rest[k + 1] + ceilings[order[k]] }
         var cursor = [Int](repeating: 0, count: lists.count)
         var impacts = [Float](repeating: 0, count: lists.count)
+        var complete = true
+        // Below this a paper cannot enter the heap: once it is full, its lowest score less a hair, as a bound
+        // sums in another order than a score and may round the other way.
+        var cut = -Double.infinity
         cursor.withUnsafeMutableBufferPointer { cursor in
             impacts.withUnsafeMutableBufferPointer { impacts in
-                outer: for posting in lists[order[0]] {
+                let driver = order[0]
+                outer: for posting in lists[driver] {
                     if let alive, !alive[Int(posting.doc)] { continue }
-                    impacts[order[0]] = posting.impact
-                    for i in others {
-                        let list = lists[i]
+                    var known = idf[driver] * Double(posting.impact)
+                    if known + rest[1] < cut { complete = false; continue }
+                    impacts[driver] = posting.impact
+                    for k in 1..<order.count {
+                        let i = order[k], list = lists[i]
                         cursor[i] = seek(list, from: cursor[i], to: posting.doc)
                         guard cursor[i] < list.count else { break outer }
                         guard list[cursor[i]].doc == posting.doc else { continue outer }
                         impacts[i] = list[cursor[i]].impact
+                        known += idf[i] * Double(impacts[i])
+                        if known + rest[k + 1] < cut { complete = false; continue outer }
                     }
                     var score = 0.0
                     for i in 0..<impacts.count { score += idf[i] * Double(impacts[i]) }
-                    body(posting.doc, score)
+                    guard heap.wouldTake(score, Int(posting.doc)) else { complete = false; continue }
+                    guard accept(posting.doc) else { continue }
+                    if heap.isFull { complete = false }
+                    heap.offer(score, Int(posting.doc))
+                    if heap.isFull { cut = heap.lowestScore - 1e-9 * max(1, abs(heap.lowestScore)) }
                 }
             }
         }
+        return complete
     }
 
     static func contains(_ sequence: [Int32], _ phrase: [Int32]) -> Bool {
@@ -220,9 +243,16 @@ final class SearchMemory: Sendable {
         return false
     }
 
-    /// The first position at or after `from` whose paper is not before `doc` (galloping, then halving).
+    /// The first position at or after `from` whose paper is not before `doc`: a look at the next few (the
+    /// usual case, walking a shorter list against a longer one), then galloping and halving.
     static func seek(_ list: UnsafeBufferPointer<Posting>, from: Int, to doc: Int32) -> Int {
-        var low = from, step = 1
+        var low = from
+        let near = min(from + 4, list.count)
+        while low < near {
+            if list[low].doc >= doc { return low }
+            low += 1
+        }
+        var step = 1
         while low + step < list.count, list[low + step].doc < doc { low += step; step *= 2 }
         var high = min(low + step, list.count)
         while low < high {
@@ -266,6 +296,9 @@ struct TopHeap {
     }
 
     var isFull: Bool { items.count >= capacity }
+
+    /// The lowest score kept (meaningful once full).
+    var lowestScore: Double { items.first?.score ?? -.infinity }
 
     /// Whether `offer` would keep this pair.
     func wouldTake(_ score: Double, _ doc: Int) -> Bool { !isFull || Self.worse(items[0], (score, doc)) }

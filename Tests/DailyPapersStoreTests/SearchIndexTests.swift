@@ -86,6 +86,47 @@ import Testing
         }
     }
 
+    /// 600 papers pieced together from the excerpt's titles and sentences, so common words match hundreds
+    /// of papers with scores close together: a page is decided by passing over papers that cannot make it
+    /// (bounds on what the words not yet looked up can add), and must still be the page of ranking all.
+    @Test func passingOverPapersThatCannotMakeThePageKeepsItExact() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            let source = try Self.corpus()
+            let sentences = source.flatMap { $0.paper.abstract.split(separator: ".").map(String.init) }.filter { $0.count > 20 }
+            var mix: UInt64 = 2026
+            func next(_ n: Int) -> Int {
+                mix = mix &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Int((mix >> 33) % UInt64(n))
+            }
+            let papers = (0..<600).map { i in
+                let a = source[next(source.count)].paper.title.split(separator: " "), b = source[next(source.count)].paper.title.split(separator: " ")
+                let title = (a.prefix(1 + next(a.count)) + b.suffix(1 + next(b.count))).joined(separator: " ")
+                let abstract = (0..<(1 + next(6))).map { _ in sentences[next(sentences.count)] }.joined(separator: ". ")
+                return FeaturedPaper(paper: Paper(id: ArxivID(parsing: String(format: "2611.%05d", 30000 + i))!, title: title, abstract: abstract,
+                                                  authors: source[next(source.count)].paper.authors),
+                                     day: CalendarDay(iso: "2026-11-20")!,
+                                     submittedAt: Timestamp(millisecondsSince1970: 1_790_000_000_000 + Int64(i / 3) * 60_000))
+            }
+            try await store.saveFeatured(papers)
+            let bruteForce = BruteForce(papers)
+            var queries = ["models", "the model", "for the", "language models for", "learning of the", "\"of the\" models", "a"]
+            queries += (0..<40).map { _ in
+                let words = papers[next(papers.count)].paper.title.split(separator: " ")
+                let start = next(words.count)
+                return words[start..<min(words.count, start + 1 + next(3))].joined(separator: " ")
+            }
+            for text in queries {
+                let query = try #require(SearchQuery(text))
+                for (offset, limit) in [(0, 1), (0, 20), (10, 10)] {
+                    let hits = try await store.hitsFromSearchIndex(query, filters: SearchFilters(offset: offset, limit: limit))
+                    let expected = Array(try bruteForce.top(text, wanted: offset + limit).dropFirst(offset))
+                    #expect(hits?.map(\.paper.paper.id.base) == expected, "\(text) (\(offset), \(limit))")
+                }
+            }
+        }
+    }
+
     @Test func anotherProcessFindsWhatOneSavedAndARebuildChangesNothing() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
