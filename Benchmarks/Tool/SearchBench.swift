@@ -92,7 +92,8 @@ struct SearchBench: AsyncParsableCommand {
 extension SearchBench {
     /// A line written at once, even into a pipe or a file (where `print` holds it back until the end).
     func say(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        // A reader gone (`| head`) is no failure of the benchmark.
+        try? FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8))
     }
 
     /// The process's peak resident set so far (getrusage reports KiB on Linux).

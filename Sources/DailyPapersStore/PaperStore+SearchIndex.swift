@@ -40,7 +40,8 @@ extension PaperStore {
     /// holding all the words scored exactly, then the best of them that are on the feed (and, for a
     /// phrase, have its words in order). Nil when the full-text index should answer instead: while the
     /// index is being built, and for prefixes.
-    func hitsFromSearchIndex(_ query: SearchQuery, filters: SearchFilters) async throws -> [SearchHit]? {
+    func hitsFromSearchIndex(_ query: SearchQuery, filters: SearchFilters,
+                             shownReadWhole: Int = PaperStore.shownReadWhole) async throws -> [SearchHit]? {
         guard !query.parts.contains(where: \.prefix) else { return nil }
         let phrases = query.indexTerms
         let words = Array(Set(phrases.joined())).sorted()
@@ -51,8 +52,9 @@ extension PaperStore {
         return try await database.read { db -> [SearchHit]? in
             guard try await memory.catchUp(on: db) else { return nil }
             var limit = wanted + 20
+            var shownOnly: Set<String>?
             while true {
-                let (complete, best) = memory.top(words, phrases: phrased, limit: limit)
+                let (complete, best) = memory.top(words, phrases: phrased, limit: limit, only: shownOnly)
                 // A first look reads the candidates' whole rows, so the page needs no second statement (a
                 // round trip on PostgreSQL); a deeper one, past many papers not on the feed, only their order.
                 let withRows = best.count <= Self.candidatesReadWhole
@@ -68,14 +70,33 @@ extension PaperStore {
                         papers[shown.match.paper].map { SearchHit(paper: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query)) }
                     }
                 }
-                // Too many of the best are not on the feed: look further down.
+                // Too many of the best are not on the feed: look further down. Far down (an instance that
+                // harvests many more papers than it features), one pass over the matches with the feed's
+                // papers in hand, rather than reading ever more of the matches' feed rows (all of a common
+                // word's, at worst); when the feed holds too many for that, the look soon finds enough.
                 limit *= 4
+                if limit > Self.candidatesBeforeShownPapers, shownOnly == nil,
+                   let few = try await Self.shownPapers(atMost: shownReadWhole, on: db) {
+                    shownOnly = few
+                    limit = wanted + 20
+                }
             }
         }
     }
 
     /// How many candidates a search reads whole with their order (a page and a margin are 40).
     static let candidatesReadWhole = 100
+    /// How far down a search looks, reading the candidates' feed rows, before it reads the feed's papers.
+    static let candidatesBeforeShownPapers = 1000
+    /// Up to how many papers on the feed a search past many matches not on it reads at once.
+    static let shownReadWhole = 20000
+
+    /// The papers on the feed, if there are at most `limit`.
+    static func shownPapers(atMost limit: Int, on db: any SQLDatabase) async throws -> Set<String>? {
+        let rows = try await db.raw("SELECT paper_id FROM featured WHERE hidden = 0 LIMIT \(bind: limit + 1)").all()
+        guard rows.count <= limit else { return nil }
+        return Set(try rows.map { try $0.decode(column: "paper_id", as: String.self) })
+    }
 
     /// The matches that are on the feed, best first; equal scores newest first, then by id. `withRows`: with
     /// each match's paper and featured columns.

@@ -151,8 +151,8 @@ final class SearchMemory: Sendable {
     }
 
     /// The `limit` best papers holding every word (and each phrase's words side by side in one field),
-    /// best first, and whether they are all there are.
-    func top(_ words: [String], phrases: [[String]] = [], limit: Int) -> (complete: Bool, best: [Match]) {
+    /// best first, and whether they are all there are. `only`: of these papers alone.
+    func top(_ words: [String], phrases: [[String]] = [], limit: Int, only: Set<String>? = nil) -> (complete: Bool, best: [Match]) {
         state.withLock { s in
             var lists: [[Posting]] = []
             var ceilings: [Double] = []
@@ -167,8 +167,14 @@ final class SearchMemory: Sendable {
             let sequences = s.sequences
             // No paper indexed twice in this process: no list holds a dead posting.
             let alive: [Bool]? = s.aliveCount == s.alive.count ? nil : s.alive
+            // `only`'s papers by their current numbers (so none of them dead).
+            let considered = only.map { ids in
+                var keep = [Bool](repeating: false, count: s.papers.count)
+                for id in ids { if let doc = s.docOf[id] { keep[Int(doc)] = true } }
+                return keep
+            } ?? alive
             let complete = Self.withBuffers(lists[...], []) { buffers in
-                Self.intersect(buffers, idf: idf, ceilings: zip(idf, ceilings).map(*), alive: alive, into: &heap) { doc in
+                Self.intersect(buffers, idf: idf, ceilings: zip(idf, ceilings).map(*), considering: considered, into: &heap) { doc in
                     // Phrases are looked at only for a paper that would enter the page.
                     phraseNumbers.allSatisfy { Self.contains(sequences[Int(doc)], $0) }
                 }
@@ -184,7 +190,7 @@ final class SearchMemory: Sendable {
         return first.withUnsafeBufferPointer { withBuffers(lists.dropFirst(), buffers + [$0], body) }
     }
 
-    /// Offers `heap` every paper in all the lists that `accept`s, with its score (the sum of idf x impact,
+    /// Offers `heap` every paper in all the lists that `accept`s (and `considering` marks, when given), with its score (the sum of idf x impact,
     /// in the words' order, so a score does not depend on which list was shortest). Returns whether every
     /// such paper is in the heap. Walks the shortest list and finds each of its papers in the others,
     /// rarest word first, whose cursors only move forward.
@@ -193,7 +199,7 @@ final class SearchMemory: Sendable {
     /// impact of every word not yet looked up (`ceilings`: idf x the word's highest impact), is passed over
     /// without looking further. So the common words of a query ("for", "the", "model"), whose lists hold
     /// most papers and add little to a score, are looked up only for papers that would make the page.
-    static func intersect(_ lists: [UnsafeBufferPointer<Posting>], idf: [Double], ceilings: [Double], alive: [Bool]?,
+    static func intersect(_ lists: [UnsafeBufferPointer<Posting>], idf: [Double], ceilings: [Double], considering: [Bool]?,
                           into heap: inout TopHeap, accept: (Int32) -> Bool) -> Bool {
         let order = lists.indices.sorted { lists[$0].count < lists[$1].count }
         // What the words from the k-th in `order` on can add at most.
@@ -209,7 +215,7 @@ final class SearchMemory: Sendable {
             impacts.withUnsafeMutableBufferPointer { impacts in
                 let driver = order[0]
                 outer: for posting in lists[driver] {
-                    if let alive, !alive[Int(posting.doc)] { continue }
+                    if let considering, !considering[Int(posting.doc)] { continue }
                     var known = idf[driver] * Double(posting.impact)
                     if known + rest[1] < cut { complete = false; continue }
                     impacts[driver] = posting.impact

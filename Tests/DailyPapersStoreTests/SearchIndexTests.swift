@@ -201,11 +201,15 @@ import Testing
             }
             try await store.saveFeatured(shown)
             let query = try #require(SearchQuery("quasar"))
-            let hits = try #require(try await store.hitsFromSearchIndex(query, filters: SearchFilters(limit: 2)))
-            #expect(hits.map(\.paper.paper.id.base) == ["2611.20002", "2611.20001"])
-            #expect(hits.allSatisfy { $0.snippet.contains("\u{E000}quasar\u{E001}") })
-            let next = try #require(try await store.hitsFromSearchIndex(query, filters: SearchFilters(offset: 2, limit: 2)))
-            #expect(next.map(\.paper.paper.id.base) == ["2611.20000"])
+            // With the feed's few papers in hand, and (were there more than 2) by looking ever further down.
+            for shownReadWhole in [PaperStore.shownReadWhole, 2] {
+                let hits = try #require(try await store.hitsFromSearchIndex(query, filters: SearchFilters(limit: 2), shownReadWhole: shownReadWhole))
+                #expect(hits.map(\.paper.paper.id.base) == ["2611.20002", "2611.20001"])
+                #expect(hits.allSatisfy { $0.snippet.contains("\u{E000}quasar\u{E001}") })
+                let next = try #require(try await store.hitsFromSearchIndex(query, filters: SearchFilters(offset: 2, limit: 2),
+                                                                            shownReadWhole: shownReadWhole))
+                #expect(next.map(\.paper.paper.id.base) == ["2611.20000"])
+            }
         }
     }
 
