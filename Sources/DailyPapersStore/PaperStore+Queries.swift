@@ -1,4 +1,5 @@
 import DailyPapersCore
+import PostgresNIO
 import SQLKit
 
 /// What a feed page or API call asks for.
@@ -302,17 +303,34 @@ extension PaperStore {
         }
     }
 
-    static func attachAuthors(_ papers: [FeaturedPaper], on db: any SQLDatabase) async throws -> [FeaturedPaper] {
-        guard !papers.isEmpty else { return papers }
-        let ids: [any Encodable & Sendable] = papers.map { $0.paper.id.base }
-        var authors: [String: [Author]] = [:]
-        for row in try await db.raw("""
+    /// The authors of papers, in order; prepared on PostgreSQL (every page and search reads them).
+    enum AuthorRows: PreparedText {
+        static let name = "dailypapers_author_rows"
+        static let select = """
             SELECT a.paper_id, a.name, a.hf_id, a.hidden, a.status, a.status_changed_at, a.affiliations,
               u.username AS u_username, u.fullname AS u_fullname, u.hf_id AS u_hf_id, u.avatar_url AS u_avatar_url,
               u.kind AS u_kind, u.is_pro AS u_is_pro
             FROM paper_authors a LEFT JOIN users u ON u.id = a.user_id
-            WHERE a.paper_id IN (\(binds: ids)) ORDER BY a.paper_id, a.position
-            """).all() {
+            WHERE a.paper_id
+            """
+        static let order = "ORDER BY a.paper_id, a.position"
+        static let sql = "\(select) = ANY($1) \(order)"
+    }
+
+    static func attachAuthors(_ papers: [FeaturedPaper], on db: any SQLDatabase) async throws -> [FeaturedPaper] {
+        guard !papers.isEmpty else { return papers }
+        let ids = papers.map { $0.paper.id.base }
+        var authors: [String: [Author]] = [:]
+        let rows: [any SQLRow]
+        if let postgres = db as? PostgresSQL {
+            var bindings = PostgresBindings()
+            bindings.append(ids)
+            rows = try await postgres.rows(AuthorRows.self, bindings)
+        } else {
+            let binds: [any Encodable & Sendable] = ids
+            rows = try await db.raw("\(unsafeRaw: AuthorRows.select) IN (\(binds: binds)) \(unsafeRaw: AuthorRows.order)").all()
+        }
+        for row in rows {
             authors[try row.decode(column: "paper_id", as: String.self), default: []].append(try RowDecoding.author(from: row))
         }
         // Papers that came without keywords show their heaviest tf-idf terms, kept beside them (read with

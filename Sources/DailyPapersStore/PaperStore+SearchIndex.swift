@@ -1,5 +1,6 @@
 import DailyPapersCore
 import Foundation
+import PostgresNIO
 import SQLKit
 
 extension PaperStore {
@@ -98,6 +99,16 @@ extension PaperStore {
         return Set(try rows.map { try $0.decode(column: "paper_id", as: String.self) })
     }
 
+    /// The candidates' whole rows on PostgreSQL, prepared: run by every search.
+    enum ShownRows: PreparedText {
+        static let name = "dailypapers_search_shown_rows"
+        static let sql = """
+            SELECT \(RowDecoding.paperColumns(postgres: true)), \(RowDecoding.featuredColumns), f.paper_id
+            FROM featured f JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
+            WHERE f.hidden = 0 AND f.paper_id = ANY($1)
+            """
+    }
+
     /// The matches that are on the feed, best first; equal scores newest first, then by id. `withRows`: with
     /// each match's paper and featured columns.
     static func shownOrder(_ best: [SearchMemory.Match], withRows: Bool, on db: any SQLDatabase) async throws
@@ -105,12 +116,20 @@ extension PaperStore {
         var submitted: [String: (at: Int64, row: (any SQLRow)?)] = [:]
         let columns = withRows ? "\(RowDecoding.paperColumns(on: db)), \(RowDecoding.featuredColumns), f.paper_id" : "f.paper_id, f.submitted_at"
         for start in stride(from: 0, to: best.count, by: 500) {
-            let binds: [any Encodable & Sendable] = best[start..<min(start + 500, best.count)].map(\.paper)
-            let rows = try await db.raw("""
-                SELECT \(unsafeRaw: columns)
-                FROM featured f\(unsafeRaw: withRows ? " JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by" : "")
-                WHERE f.hidden = 0 AND f.paper_id IN (\(binds: binds))
-                """).all()
+            let ids = best[start..<min(start + 500, best.count)].map(\.paper)
+            let rows: [any SQLRow]
+            if withRows, let postgres = db as? PostgresSQL {
+                var bindings = PostgresBindings()
+                bindings.append(ids)
+                rows = try await postgres.rows(ShownRows.self, bindings)
+            } else {
+                let binds: [any Encodable & Sendable] = ids
+                rows = try await db.raw("""
+                    SELECT \(unsafeRaw: columns)
+                    FROM featured f\(unsafeRaw: withRows ? " JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by" : "")
+                    WHERE f.hidden = 0 AND f.paper_id IN (\(binds: binds))
+                    """).all()
+            }
             for row in rows {
                 submitted[try row.decode(column: "paper_id", as: String.self)] = (try row.decode(column: "submitted_at", as: Int64.self), withRows ? row : nil)
             }

@@ -48,8 +48,10 @@ enum RowDecoding {
 
     /// A paper's columns (of `papers p`), with its categories and kept keywords read in the same
     /// statement: on PostgreSQL each statement is a round trip, and a results page made three.
-    static func paperColumns(on db: any SQLDatabase) -> String {
-        let aggregate = db.isPostgres ? "string_agg" : "group_concat"
+    static func paperColumns(on db: any SQLDatabase) -> String { paperColumns(postgres: db.isPostgres) }
+
+    static func paperColumns(postgres: Bool) -> String {
+        let aggregate = postgres ? "string_agg" : "group_concat"
         return """
             p.arxiv_id, p.version, p.title, p.abstract, p.first_version_at, p.latest_version_at, p.comment,
             p.journal_ref, p.doi, p.github_repo, p.project_page, p.thumbnail_url, p.ai_summary, p.ai_keywords, p.discussion_id,

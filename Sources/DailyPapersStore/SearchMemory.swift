@@ -1,5 +1,6 @@
 import DailyPapersCore
 import Foundation
+import PostgresNIO
 import SQLKit
 import Synchronization
 
@@ -78,11 +79,10 @@ final class SearchMemory: Sendable {
     /// deleted and another added change the sum, ids being unique). Returns whether the index is complete.
     private func followWindow(after last: Int64, on db: any SQLDatabase) async throws -> Bool {
         let floor = last - Self.lookBack
-        let window = try await db.raw("""
-            SELECT count(*) AS n, CAST(COALESCE(sum(id), 0) AS BIGINT) AS total,
-              (SELECT value FROM site_state WHERE key = 'search_pending') AS pending
-            FROM search_documents WHERE id > \(bind: floor)
-            """).first()
+        guard let postgres = db as? PostgresSQL else { throw StoreError("the search index follows its window on PostgreSQL only") }
+        var bindings = PostgresBindings()
+        bindings.append(floor)
+        let window = try await postgres.rows(Window.self, bindings).first
         let complete = try window.flatMap { try RowDecoding.optional($0, "pending", Int.self) } == 0
         let inWindow = (try window?.decode(column: "n", as: Int64.self) ?? 0, try window?.decode(column: "total", as: Int64.self) ?? 0)
         let known = state.withLock { s in s.recent.filter { $0 > floor }.reduce((Int64(0), Int64(0))) { ($0.0 + 1, $0.1 + $1) } }
@@ -97,6 +97,17 @@ final class SearchMemory: Sendable {
         // Rows deleted since (papers indexed again) leave the window's count, so the counts agree next time.
         state.withLock { s in s.recent = s.recent.filter { $0 <= floor || ids.contains($0) } }
         return complete
+    }
+
+    /// How many rows the look-back window holds and the sum of their ids, with whether the index is
+    /// being built: asked before every search on PostgreSQL, so prepared.
+    enum Window: PreparedText {
+        static let name = "dailypapers_search_window"
+        static let sql = """
+            SELECT count(*) AS n, CAST(COALESCE(sum(id), 0) AS BIGINT) AS total,
+              (SELECT value FROM site_state WHERE key = 'search_pending') AS pending
+            FROM search_documents WHERE id > $1
+            """
     }
 
     private static func rows(_ condition: String, on db: any SQLDatabase) async throws -> [Row] {
