@@ -56,19 +56,17 @@ extension PaperStore {
             var shownOnly: Set<String>?
             while true {
                 let (complete, best) = memory.top(words, phrases: phrased, limit: limit, only: shownOnly)
-                // A first look reads the candidates' whole rows, so the page needs no second statement (a
-                // round trip on PostgreSQL); a deeper one, past many papers not on the feed, only their order.
-                let withRows = best.count <= Self.candidatesReadWhole
-                let shown = try await Self.shownOrder(best, withRows: withRows, on: db)
-                if shown.count >= wanted || complete {
-                    let page = Array(shown.dropFirst(filters.offset).prefix(filters.limit))
-                    guard !page.isEmpty else { return [] }
-                    let rows = withRows ? page.compactMap(\.row)
-                        : try await Self.shownOrder(page.map(\.match), withRows: true, on: db).compactMap(\.row)
-                    let papers = Dictionary(try await Self.attachAuthors(try rows.map(RowDecoding.featured(from:)), on: db)
-                        .map { ($0.paper.id.base, $0) }, uniquingKeysWith: { a, _ in a })
-                    return page.compactMap { shown in
-                        papers[shown.match.paper].map { SearchHit(paper: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query)) }
+                // A first look: the database keeps the candidates on the feed, orders them and reads whole
+                // rows for the page alone, in one statement. A deeper one, past many papers not on the feed,
+                // reads the candidates' order first and then the page.
+                if best.count <= Self.candidatesReadWhole {
+                    let rows = try await Self.pageRows(best, offset: filters.offset, limit: filters.limit, on: db)
+                    if rows.count == filters.limit || complete { return try await Self.hits(rows, query, on: db) }
+                } else {
+                    let shown = try await Self.shownOrder(best, on: db)
+                    if shown.count >= wanted || complete {
+                        let page = Array(shown.dropFirst(filters.offset).prefix(filters.limit))
+                        return try await Self.hits(try await Self.pageRows(page, offset: 0, limit: page.count, on: db), query, on: db)
                     }
                 }
                 // Too many of the best are not on the feed: look further down. Far down (an instance that
@@ -85,7 +83,8 @@ extension PaperStore {
         }
     }
 
-    /// How many candidates a search reads whole with their order (a page and a margin are 40).
+    /// Up to how many candidates a search sends in one statement that orders them and reads the page whole
+    /// (a page and a margin are 40).
     static let candidatesReadWhole = 100
     /// How far down a search looks, reading the candidates' feed rows, before it reads the feed's papers.
     static let candidatesBeforeShownPapers = 1000
@@ -99,44 +98,83 @@ extension PaperStore {
         return Set(try rows.map { try $0.decode(column: "paper_id", as: String.self) })
     }
 
-    /// The candidates' whole rows on PostgreSQL, prepared: run by every search.
-    enum ShownRows: PreparedText {
-        static let name = "dailypapers_search_shown_rows"
-        static let sql = """
-            SELECT \(RowDecoding.paperColumns(postgres: true)), \(RowDecoding.featuredColumns), f.paper_id
-            FROM featured f JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
-            WHERE f.hidden = 0 AND f.paper_id = ANY($1)
-            """
+    static func hits(_ rows: [any SQLRow], _ query: SearchQuery, on db: any SQLDatabase) async throws -> [SearchHit] {
+        guard !rows.isEmpty else { return [] }
+        return try await Self.attachAuthors(try rows.map(RowDecoding.featured(from:)), on: db).map {
+            SearchHit(paper: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query))
+        }
     }
 
-    /// The matches that are on the feed, best first; equal scores newest first, then by id. `withRows`: with
-    /// each match's paper and featured columns.
-    static func shownOrder(_ best: [SearchMemory.Match], withRows: Bool, on db: any SQLDatabase) async throws
-        -> [(match: SearchMemory.Match, submittedAt: Int64, row: (any SQLRow)?)] {
-        var submitted: [String: (at: Int64, row: (any SQLRow)?)] = [:]
-        let columns = withRows ? "\(RowDecoding.paperColumns(on: db)), \(RowDecoding.featuredColumns), f.paper_id" : "f.paper_id, f.submitted_at"
+    /// Of `best` (best first), those on the feed in the page's order (equal scores newest first, then by id),
+    /// the `offset`th to the `offset + limit`th, with their paper and featured columns. The database orders
+    /// them and reads whole rows only for those (at 2.5 M papers nearly every row read is a read from disk).
+    static func pageRows(_ best: [SearchMemory.Match], offset: Int, limit: Int, on db: any SQLDatabase) async throws -> [any SQLRow] {
+        guard !best.isEmpty, limit > 0 else { return [] }
+        // Equal scores share a rank, so the database breaks their ties as the page must.
+        var ranks: [Int] = []
+        ranks.reserveCapacity(best.count)
+        for (i, match) in best.enumerated() { ranks.append(i > 0 && best[i - 1].score == match.score ? ranks[i - 1] : i) }
+        if let postgres = db as? PostgresSQL {
+            var bindings = PostgresBindings()
+            bindings.append(best.map(\.paper))
+            bindings.append(ranks)
+            bindings.append(limit)
+            bindings.append(offset)
+            return try await postgres.rows(PageRows.self, bindings)
+        }
+        var sql = SQLQueryString("WITH c(paper_id, rank) AS (VALUES ")
+        sql.appendRows(zip(best, ranks).map { [$0.paper, $1] })
+        sql.appendLiteral("""
+            )
+            SELECT \(RowDecoding.paperColumns(postgres: false)), \(RowDecoding.featuredColumns), f.paper_id
+            FROM (\(PageRows.page("c", limit: "\(limit)", offset: "\(offset)", byteOrder: ""))) page
+            \(PageRows.rest(byteOrder: ""))
+            """)
+        return try await db.raw(sql).all()
+    }
+
+    /// The page of the candidates on the feed on PostgreSQL, prepared: run by nearly every search.
+    enum PageRows: PreparedText {
+        static let name = "dailypapers_search_page"
+        static let sql = """
+            SELECT \(RowDecoding.paperColumns(postgres: true)), \(RowDecoding.featuredColumns), f.paper_id
+            FROM (\(page("unnest($1::text[], $2::int8[]) AS c(paper_id, rank)", limit: "$3", offset: "$4", byteOrder: byteOrder))) page
+            \(rest(byteOrder: byteOrder))
+            """
+        /// Ids compared byte by byte, as Swift's ranking does, whatever the database's collation (SQLite's
+        /// default, BINARY, does so already).
+        static let byteOrder = #" COLLATE "C""#
+
+        /// The candidates (`paper_id`, `rank`) on the feed, in the page's order, cut to the page.
+        static func page(_ candidates: String, limit: String, offset: String, byteOrder: String) -> String {
+            """
+            SELECT f.paper_id, c.rank, f.submitted_at FROM \(candidates) JOIN featured f ON f.paper_id = c.paper_id
+            WHERE f.hidden = 0 ORDER BY c.rank, f.submitted_at DESC, f.paper_id\(byteOrder) LIMIT \(limit) OFFSET \(offset)
+            """
+        }
+
+        /// The page's whole rows, in its order.
+        static func rest(byteOrder: String) -> String {
+            """
+            JOIN featured f ON f.paper_id = page.paper_id JOIN papers p ON p.arxiv_id = page.paper_id
+            LEFT JOIN users u ON u.id = f.submitted_by
+            ORDER BY page.rank, page.submitted_at DESC, page.paper_id\(byteOrder)
+            """
+        }
+    }
+
+    /// The matches that are on the feed, best first; equal scores newest first, then by id.
+    static func shownOrder(_ best: [SearchMemory.Match], on db: any SQLDatabase) async throws -> [SearchMemory.Match] {
+        var submitted: [String: Int64] = [:]
         for start in stride(from: 0, to: best.count, by: 500) {
-            let ids = best[start..<min(start + 500, best.count)].map(\.paper)
-            let rows: [any SQLRow]
-            if withRows, let postgres = db as? PostgresSQL {
-                var bindings = PostgresBindings()
-                bindings.append(ids)
-                rows = try await postgres.rows(ShownRows.self, bindings)
-            } else {
-                let binds: [any Encodable & Sendable] = ids
-                rows = try await db.raw("""
-                    SELECT \(unsafeRaw: columns)
-                    FROM featured f\(unsafeRaw: withRows ? " JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by" : "")
-                    WHERE f.hidden = 0 AND f.paper_id IN (\(binds: binds))
-                    """).all()
-            }
-            for row in rows {
-                submitted[try row.decode(column: "paper_id", as: String.self)] = (try row.decode(column: "submitted_at", as: Int64.self), withRows ? row : nil)
+            let binds: [any Encodable & Sendable] = best[start..<min(start + 500, best.count)].map(\.paper)
+            for row in try await db.raw("SELECT paper_id, submitted_at FROM featured WHERE hidden = 0 AND paper_id IN (\(binds: binds))").all() {
+                submitted[try row.decode(column: "paper_id", as: String.self)] = try row.decode(column: "submitted_at", as: Int64.self)
             }
         }
-        return best.compactMap { m in submitted[m.paper].map { (m, $0.at, $0.row) } }.sorted { a, b in
-            a.match.score != b.match.score ? a.match.score > b.match.score
-                : a.submittedAt != b.submittedAt ? a.submittedAt > b.submittedAt : a.match.paper < b.match.paper
-        }
+        let shown: [(match: SearchMemory.Match, at: Int64)] = best.compactMap { m in submitted[m.paper].map { (m, $0) } }
+        return shown.sorted { a, b in
+            a.match.score != b.match.score ? a.match.score > b.match.score : a.at != b.at ? a.at > b.at : a.match.paper < b.match.paper
+        }.map(\.match)
     }
 }
