@@ -8,6 +8,7 @@
 #   SYNTH=2500000 Benchmarks/search.sh        # that many synthetic papers (dailypapers-bench synth) instead
 #   ENGINES=sqlite SYNTH=2500000 Benchmarks/search.sh       # SQLite only (2.5 M papers take ~36 GB there, ~40 GB on PostgreSQL)
 #   ENGINES=postgresql SYNTH=2500000 Benchmarks/search.sh   # PostgreSQL only, imported straight into it
+#   COLD=1 ...                                # each search run after dropping the OS page cache (root)
 # PostgreSQL: $DAILYPAPERS_BENCH_POSTGRES (a server URL), else scripts/postgres-for-tests.sh starts one on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,7 +55,17 @@ if [[ "$engines" == *postgresql* ]]; then
 fi
 
 echo "== search"
-for target in "${targets[@]}"; do "$bench" search --database "$target" --slowest 10; done
+for target in "${targets[@]}"; do
+  if [ -n "${COLD:-}" ]; then
+    # Every run from cold (root only): at millions of papers the page cache decides much of the latency, and a
+    # run after another with the same queries finds the pages that one read. The local server is restarted
+    # too, so its shared buffers start empty.
+    [ -z "${DAILYPAPERS_BENCH_POSTGRES:-}" ] && scripts/postgres-for-tests.sh stop
+    sync; echo 3 > /proc/sys/vm/drop_caches
+    [ -z "${DAILYPAPERS_BENCH_POSTGRES:-}" ] && scripts/postgres-for-tests.sh >/dev/null
+  fi
+  "$bench" search --database "$target" --slowest 10
+done
 
 echo "== feed page, requests/s (wrk -t2 -c32 -d10s on /, the newest day)"
 for target in "${targets[@]}"; do
