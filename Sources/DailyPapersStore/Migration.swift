@@ -34,7 +34,7 @@ public struct Migration: Sendable {
 public enum Migrator {
     /// Returns the numbers applied by this call (empty when the schema was current).
     @discardableResult
-    public static func migrate(_ database: Database, logger: Logger) async throws -> [Int] {
+    public static func migrate(_ database: Database, logger: Logger, migrations: [Migration] = Migrations.all) async throws -> [Int] {
         try await database.write { db in
             try await lockMigrations(db)
             try await db.raw("""
@@ -43,12 +43,15 @@ public enum Migrator {
                 """).run()
         }
         var applied: [Int] = []
-        for migration in Migrations.all {
+        for migration in migrations {
             // Checked inside the write transaction, so two processes starting together apply each once.
             let didApply = try await database.write { db -> Bool in
                 try await lockMigrations(db)
                 let seen = try await db.raw("SELECT number FROM schema_migrations WHERE number = \(bind: migration.number)").first()
                 guard seen == nil else { return false }
+                // The statement timeout is for requests: a migration may build an index over millions of papers.
+                // SET LOCAL ends with this transaction.
+                if db.isPostgres { try await db.raw("SET LOCAL statement_timeout = 0").run() }
                 for statement in migration.statements(postgres: db.isPostgres) { try await db.raw(SQLQueryString(statement)).run() }
                 let now = Int64(Date().timeIntervalSince1970 * 1000)
                 try await db.raw("""

@@ -1,8 +1,8 @@
 /// The schema's history. Append only: a released migration is never edited, a later one changes it.
 /// Timestamps are BIGINT milliseconds since 1970 (UTC) and days are TEXT `YYYY-MM-DD`, both portable
 /// and both sorting correctly; booleans are INTEGER 0/1 for the same reason.
-enum Migrations {
-    static let all: [Migration] = [
+public enum Migrations {
+    public static let all: [Migration] = [
         Migration(number: 1, name: "create_users",
                   why: "Accounts: submitters and claimed authors imported from Hugging Face, later local members.",
                   statements: ["""

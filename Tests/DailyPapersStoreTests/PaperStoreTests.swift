@@ -177,6 +177,28 @@ import Testing
         }
     }
 
+    /// A migration may outlast the statement timeout (an index built over millions of papers would), and
+    /// requests are held to it again after the migration.
+    @Test func aMigrationMayOutlastTheStatementTimeout() async throws {
+        guard TestDatabase.isPostgres else { return }  // SQLite has no statement timeout.
+        try await TestDatabase.with { t in
+            guard case .postgres(var settings) = t.database.location else { return }
+            settings.statementTimeoutMilliseconds = 200
+            let short = try await Database.open(.postgres(settings), logger: .init(label: "test"))
+            let slow = Migration(number: 1000, name: "slow", why: "a test", statements: ["SELECT pg_sleep(0.5)"])
+            func sleepAsARequest() async throws { try await short.write { db in try await db.raw("SELECT pg_sleep(0.5)").run() } }
+            do {
+                await #expect(throws: (any Error).self) { try await sleepAsARequest() }
+                #expect(try await Migrator.migrate(short, logger: .init(label: "test"), migrations: Migrations.all + [slow]) == [1000])
+                await #expect(throws: (any Error).self) { try await sleepAsARequest() }
+            } catch {
+                await short.close()
+                throw error
+            }
+            await short.close()
+        }
+    }
+
     @Test func databaseLocationParsing() throws {
         #expect(try DatabaseLocation(parsing: "./x.sqlite") == .sqliteFile(path: "./x.sqlite"))
         #expect(try DatabaseLocation(parsing: "sqlite:///var/lib/dp.sqlite") == .sqliteFile(path: "/var/lib/dp.sqlite"))
