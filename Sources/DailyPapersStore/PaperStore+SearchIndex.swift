@@ -127,7 +127,7 @@ extension PaperStore {
         sql.appendLiteral("""
             )
             SELECT \(RowDecoding.paperColumns(postgres: false)), \(RowDecoding.featuredColumns), f.paper_id
-            FROM (\(PageRows.page("c", limit: "\(limit)", offset: "\(offset)", byteOrder: ""))) page
+            FROM (\(PageRows.page("c", limit: "\(limit)", offset: "\(offset)", byteOrder: ""))) f
             \(PageRows.rest(byteOrder: ""))
             """)
         return try await db.raw(sql).all()
@@ -138,17 +138,18 @@ extension PaperStore {
         static let name = "dailypapers_search_page"
         static let sql = """
             SELECT \(RowDecoding.paperColumns(postgres: true)), \(RowDecoding.featuredColumns), f.paper_id
-            FROM (\(page("unnest($1::text[], $2::int8[]) AS c(paper_id, rank)", limit: "$3", offset: "$4", byteOrder: byteOrder))) page
+            FROM (\(page("unnest($1::text[], $2::int8[]) AS c(paper_id, rank)", limit: "$3", offset: "$4", byteOrder: byteOrder))) f
             \(rest(byteOrder: byteOrder))
             """
         /// Ids compared byte by byte, as Swift's ranking does, whatever the database's collation (SQLite's
         /// default, BINARY, does so already).
         static let byteOrder = #" COLLATE "C""#
 
-        /// The candidates (`paper_id`, `rank`) on the feed, in the page's order, cut to the page.
+        /// The candidates (`paper_id`, `rank`) on the feed with their featured rows, in the page's order, cut to
+        /// the page; read as `f`, so the featured row is not looked up a second time.
         static func page(_ candidates: String, limit: String, offset: String, byteOrder: String) -> String {
             """
-            SELECT f.paper_id, c.rank, f.submitted_at FROM \(candidates) JOIN featured f ON f.paper_id = c.paper_id
+            SELECT f.*, c.rank FROM \(candidates) JOIN featured f ON f.paper_id = c.paper_id
             WHERE f.hidden = 0 ORDER BY c.rank, f.submitted_at DESC, f.paper_id\(byteOrder) LIMIT \(limit) OFFSET \(offset)
             """
         }
@@ -156,9 +157,8 @@ extension PaperStore {
         /// The page's whole rows, in its order.
         static func rest(byteOrder: String) -> String {
             """
-            JOIN featured f ON f.paper_id = page.paper_id JOIN papers p ON p.arxiv_id = page.paper_id
-            LEFT JOIN users u ON u.id = f.submitted_by
-            ORDER BY page.rank, page.submitted_at DESC, page.paper_id\(byteOrder)
+            JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
+            ORDER BY f.rank, f.submitted_at DESC, f.paper_id\(byteOrder)
             """
         }
     }
