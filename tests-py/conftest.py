@@ -3,12 +3,16 @@
 The database holds the repository's Hugging Face fixtures plus one JSON-lines record written here that
 gives 2412.01981 arXiv categories (the HF fixture has none), so category feeds have content.
 """
+import http.cookiejar
 import json
+import re
 import os
 import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
@@ -72,3 +76,41 @@ def live():
 @pytest.fixture(scope="session")
 def server(live):
     return live.base
+
+
+class Client:
+    """A browser without a browser: cookies, the form's CSRF token, redirects not followed."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), self.NoRedirect)
+
+    def get(self, url):
+        try:
+            with self.opener.open(url, timeout=30) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def post(self, url, fields, accept="text/html"):
+        data = urllib.parse.urlencode(fields).encode()
+        req = urllib.request.Request(url, data=data, headers={"Accept": accept})
+        try:
+            with self.opener.open(req, timeout=30) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    @staticmethod
+    def csrf(html):
+        return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+    def log_in(self, base, login, password):
+        status, page = self.get(base + "/login")
+        assert status == 200
+        status, _ = self.post(base + "/login", {"login": login, "password": password, "csrf": self.csrf(page)})
+        assert status == 303, f"log in as {login} on {base}: {status}"

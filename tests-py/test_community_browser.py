@@ -38,9 +38,14 @@ def sign_up(page, base, mail_folder, username):
     assert msg["Subject"] == "Confirm your email for Daily Papers"
     body = msg.get_body(preferencelist=("plain",)).get_content()
     link = re.search(r"(http://\S+/verify-email\?token=\S+)", body).group(1)
+    # The link opens a page with one button: following a link alone confirms nothing and signs no one in.
     page.goto(link)
-    assert page.locator("nav.account").inner_text().count("@" + username) == 1
+    page.click("main form button[type=submit]")
     assert "Your email is confirmed" in page.locator("main").inner_text()
+    page.fill("#f-login", username)
+    page.fill("#f-password", "a long enough secret")
+    page.click("main form.stack button[type=submit]")
+    assert page.locator("nav.account").inner_text().count("@" + username) == 1
 
 
 def test_sign_up_confirm_upvote_comment_and_log_out(browser, live):  # noqa: F811
@@ -137,6 +142,7 @@ def test_subscribe_confirm_and_unsubscribe_in_the_browser(browser, live):  # noq
     assert msg["Subject"] == "Confirm your Daily Papers digest"
     link = re.search(r"(http://\S+/subscribe/confirm\?token=\S+)", msg.get_body(preferencelist=("plain",)).get_content()).group(1)
     page.goto(link)
+    page.click("main form button[type=submit]")
     assert "You are subscribed" in page.locator("main").inner_text()
     assert page.locator("input[name=frequency][value=weekly]").is_checked()
     assert page.locator("#f-keywords").input_value() == "reward, video"

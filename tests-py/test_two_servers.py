@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import FIXTURES, binary, free_port
+from conftest import FIXTURES, Client, binary, free_port
 from test_digest_smtp import DAY, Sink, start
 
 PG = os.environ.get("DAILYPAPERS_TEST_POSTGRES")
@@ -66,44 +66,6 @@ def shared():
         p.terminate()
         p.wait(timeout=10)
     psql(ns, f"DROP SCHEMA {schema} CASCADE")
-
-
-class Client:
-    """A browser without a browser: cookies, the form's CSRF token, redirects not followed."""
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), self.NoRedirect)
-
-    def get(self, url):
-        try:
-            with self.opener.open(url, timeout=30) as r:
-                return r.status, r.read().decode()
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode()
-
-    def post(self, url, fields, accept="text/html"):
-        data = urllib.parse.urlencode(fields).encode()
-        req = urllib.request.Request(url, data=data, headers={"Accept": accept})
-        try:
-            with self.opener.open(req, timeout=30) as r:
-                return r.status, r.read().decode()
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode()
-
-    @staticmethod
-    def csrf(html):
-        return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
-
-    def log_in(self, base, login, password):
-        status, page = self.get(base + "/login")
-        assert status == 200
-        status, _ = self.post(base + "/login", {"login": login, "password": password, "csrf": self.csrf(page)})
-        assert status == 303, f"log in as {login} on {base}: {status}"
 
 
 def create_users(shared, names):

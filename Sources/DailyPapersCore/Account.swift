@@ -62,6 +62,8 @@ public enum AccountRules {
     public static func checkPassword(_ password: String, username: String) -> String? {
         if password.count < minimumPasswordLength { return "Password must be at least \(minimumPasswordLength) characters long." }
         if password.utf8.count > maximumPasswordBytes { return "Password must be at most \(maximumPasswordBytes) bytes long." }
+        // bcrypt reads its key up to the first NUL: "secret\0anything" would be the password "secret".
+        if password.utf8.contains(0) { return "Password must not contain a NUL character." }
         if password.lowercased() == username.lowercased() { return "Password must not be the username." }
         if Set(password).count < 4 { return "Password is too repetitive; use at least four different characters." }
         return nil

@@ -24,6 +24,18 @@ public enum LinkFinder {
         return (code, project)
     }
 
+    /// `text` if it is an absolute http or https URL with a host and nothing a link must not hold (white
+    /// space, controls, quotes, angle brackets); nil otherwise. Every link built from imported data passes here.
+    public static func webURL(_ text: String?) -> String? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), text.utf8.count <= 2048 else { return nil }
+        let lower = text.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"),
+              !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control
+                  || "<>\"'`\\".unicodeScalars.contains($0) }),
+              let host = host(of: text), !host.isEmpty, !host.hasPrefix("@") else { return nil }
+        return text
+    }
+
     /// `http(s)://...` runs, with trailing punctuation of the surrounding sentence removed.
     public static func urls(in text: String) -> [String] {
         var result: [String] = []

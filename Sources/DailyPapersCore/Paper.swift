@@ -108,7 +108,8 @@ public struct PaperLinks: Hashable, Sendable {
         abstract = "https://arxiv.org/abs/\(paper.id.base)"
         pdf = "https://arxiv.org/pdf/\(paper.id.base)"
         let found = LinkFinder.links(in: [paper.comment ?? "", paper.abstract])
-        code = paper.githubRepo ?? found.code
-        projectPage = paper.projectPage ?? found.projectPage
+        // Imported links are data from elsewhere: only http(s) ones become links (no `javascript:`, `data:`...).
+        code = LinkFinder.webURL(paper.githubRepo) ?? found.code
+        projectPage = LinkFinder.webURL(paper.projectPage) ?? found.projectPage
     }
 }

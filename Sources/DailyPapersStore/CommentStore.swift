@@ -113,12 +113,15 @@ public struct CommentStore: Sendable {
         }
     }
 
-    /// A user's visible comments, newest first.
+    /// A user's visible comments, newest first: not deleted, not hidden, and not on a paper taken off the
+    /// feed (a hidden paper's discussion must not stay readable through its commenters' pages).
     public func comments(byUsername username: String, limit: Int = 50) async throws -> [Comment] {
         try await database.read { db in
             try await db.raw("""
                 SELECT \(unsafeRaw: Self.selectColumns) FROM comments c JOIN users u ON u.id = c.user_id
                 WHERE lower(u.username) = lower(\(bind: username)) AND c.deleted_at IS NULL AND c.hidden_reason IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM featured f WHERE f.paper_id = c.paper_id AND f.hidden = 1)
+                  AND NOT EXISTS (SELECT 1 FROM papers p WHERE p.arxiv_id = c.paper_id AND p.withdrawn = 1)
                 ORDER BY c.created_at DESC LIMIT \(bind: limit)
                 """).all().map(Self.comment(from:))
         }

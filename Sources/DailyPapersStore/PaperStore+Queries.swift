@@ -136,9 +136,11 @@ extension PaperStore {
                     WHERE s.document @@ to_tsquery('english', \(bind: query.tsquery)) AND f.hidden = 0
                     """)
             } else {
+                // No snippet() here: SQLite computes every result column before it sorts, so it would run for
+                // every match of a filtered or sorted search, not just the page. The page's snippets are made
+                // in Swift below, as on PostgreSQL.
                 sql = SQLQueryString("""
-                    SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns),
-                      snippet(papers_fts, 2, char(57344), char(57345), '…', 28) AS snip
+                    SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns)
                     FROM papers_fts JOIN featured f ON f.paper_id = papers_fts.arxiv_id
                     JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
                     WHERE papers_fts MATCH \(bind: query.match) AND f.hidden = 0
@@ -173,11 +175,7 @@ extension PaperStore {
             sql.appendInterpolation(bind: filters.offset)
             let rows = try await db.raw(sql).all()
             let papers = try await Self.attachAuthors(try rows.map(RowDecoding.featured(from:)), on: db)
-            return try zip(papers, rows).map { paper, row in
-                let snippet = postgres ? SearchSnippet.make(paper.paper.abstract, query: query)
-                                       : try row.decode(column: "snip", as: String.self)
-                return SearchHit(paper: paper, snippet: snippet)
-            }
+            return papers.map { SearchHit(paper: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query)) }
         }
     }
 

@@ -40,6 +40,16 @@ public struct SearchQuery: Sendable, Equatable {
         self.parts = parts
     }
 
+    /// The query as one canonical text: lower case, one space between terms, phrases quoted, prefixes
+    /// with `*`. Queries that search the same thing have the same text (`Model.`, `model`, ` MODEL `), so
+    /// caches key on it and made-up variants cannot multiply entries.
+    public var normalized: String {
+        parts.map { term in
+            let words = term.words.joined(separator: " ").lowercased()
+            return term.words.count > 1 ? "\"" + words + "\"" : words + (term.prefix ? "*" : "")
+        }.joined(separator: " ")
+    }
+
     /// Each word or phrase (prefixes left out) as the search index's terms.
     var indexTerms: [[String]] {
         parts.filter { !$0.prefix }.map { $0.words.flatMap(SearchTokenizer.terms) }.filter { !$0.isEmpty }

@@ -41,6 +41,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Load the bundled sample of real papers (it is also loaded when the database is empty).")
     var demo = false
 
+    @Option(help: "Seconds a connection may send no complete request part before it is closed, idle or sending slowly (env DAILYPAPERS_IDLE_TIMEOUT; default 30).")
+    var idleTimeout: String?
+
+    @Option(help: "Connections served at once; more wait in the listen backlog (env DAILYPAPERS_MAX_CONNECTIONS; default 4096).")
+    var maxConnections: String?
+
+    @Option(help: "MiB of memory for cached pages and API answers (env DAILYPAPERS_CACHE_MIB; default 64).")
+    var cacheMib: String?
+
     func run() async throws {
         var problems: [String] = []
         let logger = common.makeLogger("dailypapers", &problems)
@@ -81,9 +90,23 @@ struct ServeCommand: AsyncParsableCommand {
                 digestSchedule = IngestSchedule(hour: parts[0], minute: parts[1], timeZone: zone!, weekdays: [2, 3, 4, 5, 6])
             }
         }
+        func whole(_ flag: String, _ value: String?, _ variable: String, default fallback: Int, range: ClosedRange<Int>) -> Int {
+            let text = value ?? Environment.value(variable) ?? String(fallback)
+            guard let n = Int(text), range.contains(n) else {
+                problems.append("--\(flag) '\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+                return fallback
+            }
+            return n
+        }
+        let idle = whole("idle-timeout", idleTimeout, "DAILYPAPERS_IDLE_TIMEOUT", default: 30, range: 1...3600)
+        let connections = whole("max-connections", maxConnections, "DAILYPAPERS_MAX_CONNECTIONS", default: 4096, range: 1...1_000_000)
+        let cacheMiB = whole("cache-mib", cacheMib, "DAILYPAPERS_CACHE_MIB", default: 64, range: 1...65_536)
         try problems.throwIfAny()
-        let configuration = AppConfiguration(host: host, port: port!, database: database!, publicURL: publicURL, demo: demo, ingest: ingest,
+        var configuration = AppConfiguration(host: host, port: port!, database: database!, publicURL: publicURL, demo: demo, ingest: ingest,
                                              community: communitySettings, mail: mailSettings, digestSchedule: digestSchedule)
+        configuration.connectionIdleSeconds = idle
+        configuration.maximumConnections = connections
+        configuration.responseCacheBytes = cacheMiB << 20
         logger.info("starting", metadata: ["database": "\(configuration.database)", "url": "\(configuration.publicURL)"])
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()

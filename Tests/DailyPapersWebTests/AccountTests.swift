@@ -16,31 +16,44 @@ import Testing
                                                             "email": "Ada@Example.org", "password": "analytical engine"])
             #expect(signup.status == .ok)
             #expect(String(buffer: signup.body).contains("We sent a confirmation link to Ada@Example.org"))
-            #expect(browser.cookie("dp_session") == nil)
+            #expect(browser.cookie("__Host-dp_session") == nil)
 
-            let sent = try mails(in: env.mailFolder)
+            let sent = try await env.sentMails()
             #expect(sent.count == 1)
             #expect(sent[0].contains("To: ada@example.org"))
             #expect(sent[0].contains("Subject: Confirm your email for Daily Papers"))
             let confirm = try #require(link(in: sent[0], prefix: "https://papers.example.org/verify-email?token="))
             let path = String(confirm.dropFirst("https://papers.example.org".count))
 
-            let confirmed = try await browser.get(path)
+            // The link's page changes nothing by itself (mail scanners follow links); its button confirms.
+            let page = try await browser.get(path)
+            #expect(page.status == .ok)
+            let linkToken = String(path.dropFirst("/verify-email?token=".count))
+            #expect(try await AccountStore(database: env.database).account(username: "ada")?.emailVerified == false)
+            let formToken = try #require(BrowserSession.csrf(in: String(buffer: page.body)))
+            let confirmed = try await browser.post("/verify-email", ["csrf": formToken, "token": linkToken])
             #expect(confirmed.status == .seeOther)
-            #expect(confirmed.headers[.location] == "/?msg=verified")
-            let cookie = try #require(confirmed.headers[values: .setCookie].first { $0.hasPrefix("dp_session=") })
-            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Secure"))
-            let settings = String(buffer: try await browser.get("/settings").body)
+            // Confirming signs no one in (a link someone else sent must not put a browser in their account).
+            #expect(confirmed.headers[.location] == "/login?msg=verified-login")
+            #expect(confirmed.headers[values: .setCookie].allSatisfy { !$0.contains("dp_session=") })
+            #expect(try await AccountStore(database: env.database).account(username: "ada")?.emailVerified == true)
+            // The link works once.
+            #expect(try await browser.post("/verify-email", ["csrf": formToken, "token": linkToken]).status == .badRequest)
+            // A cross-site POST of the form is refused before the token is looked at.
+            let crossSite = try await BrowserSession(client).post("/verify-email", ["token": linkToken])
+            #expect(crossSite.status == .forbidden)
+
+            let signedIn = try await TestAccounts.signInWith(client, login: "ada@example.org", password: "analytical engine")
+            let cookie = try #require(signedIn.lastSetCookies.first { $0.hasPrefix("__Host-dp_session=") })
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Secure") && cookie.contains("Path=/"))
+            let settings = String(buffer: try await signedIn.get("/settings").body)
             #expect(settings.contains("ada@example.org (confirmed)"))
             #expect(settings.contains("@ada"))
 
-            // The link works once.
-            #expect(try await BrowserSession(client).get(path).status == .badRequest)
-
-            let logout = try await browser.post("/logout", ["csrf": try #require(BrowserSession.csrf(in: settings))])
+            let logout = try await signedIn.post("/logout", ["csrf": try #require(BrowserSession.csrf(in: settings))])
             #expect(logout.status == .seeOther)
-            #expect(browser.cookie("dp_session") == nil)
-            #expect(try await browser.get("/settings").headers[.location] == "/login?next=/settings")
+            #expect(signedIn.cookie("__Host-dp_session") == nil)
+            #expect(try await signedIn.get("/settings").headers[.location] == "/login?next=/settings")
 
             let again = try await TestAccounts.signInWith(client, login: "ada@example.org", password: "analytical engine")
             #expect(String(buffer: try await again.get("/settings").body).contains("Change password"))
@@ -69,7 +82,7 @@ import Testing
             #expect(html.contains(reason), "\(html.prefix(0))expected '\(reason)'")
             #expect(!html.contains("<script>"))
             #expect(try await AccountStore(database: env.database).account(email: "bob@example.org") == nil)
-            #expect(try mails(in: env.mailFolder).isEmpty)
+            #expect(try await env.sentMails().isEmpty)
         }
     }
 
@@ -83,7 +96,7 @@ import Testing
             #expect(response.status == .ok)
             #expect(String(buffer: response.body).contains("We sent a confirmation link to grace@example.org"))
             #expect(try await AccountStore(database: env.database).account(username: "mallory") == nil)
-            let sent = try mails(in: env.mailFolder)
+            let sent = try await env.sentMails()
             #expect(sent.count == 1 && sent[0].contains("You already have a Daily Papers account"))
         }
     }
@@ -104,7 +117,7 @@ import Testing
             let crossSite = try await fresh.post("/login", ["csrf": token, "login": "grace", "password": TestAccounts.password],
                                                  headers: [.origin: "https://evil.example"])
             #expect(crossSite.status == .forbidden)
-            #expect(fresh.cookie("dp_session") == nil)
+            #expect(fresh.cookie("__Host-dp_session") == nil)
 
             // Signed in, the session's token is required; the pre-sign-in token no longer counts.
             let member = try await TestAccounts.signIn(client, "grace")
@@ -132,7 +145,7 @@ import Testing
             #expect(throttled.headers[.retryAfter] != nil)
             #expect(throttled.headers[.contentType]?.hasPrefix("text/plain") == true)
             #expect(String(buffer: throttled.body).hasPrefix("Too many attempts; wait "))
-            #expect(browser.cookie("dp_session") == nil)
+            #expect(browser.cookie("__Host-dp_session") == nil)
         }
     }
 
@@ -146,7 +159,7 @@ import Testing
             let unknown = try await browser.post("/password-reset", ["csrf": token, "email": "nobody@example.org"])
             #expect(String(buffer: known.body).contains("If an account uses grace@example.org, a reset link is on its way."))
             #expect(String(buffer: unknown.body).contains("If an account uses nobody@example.org, a reset link is on its way."))
-            let sent = try mails(in: env.mailFolder)
+            let sent = try await env.sentMails()
             #expect(sent.count == 1)
             let resetLink = try #require(link(in: sent[0], prefix: "https://papers.example.org/password-reset/"))
             let path = String(resetLink.dropFirst("https://papers.example.org".count))

@@ -11,6 +11,8 @@ import SQLKit
 final class BrowserSession: @unchecked Sendable {
     let client: any TestClientProtocol
     private(set) var cookies: [String: String] = [:]
+    /// The Set-Cookie fields of the last response.
+    private(set) var lastSetCookies: [String] = []
     private let lock = NSLock()
 
     init(_ client: any TestClientProtocol) { self.client = client }
@@ -37,6 +39,7 @@ final class BrowserSession: @unchecked Sendable {
         let jar = lock.withLock { cookies }
         if !jar.isEmpty { h[.cookie] = jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         let response = try await client.execute(uri: uri, method: method, headers: h, body: body)
+        lock.withLock { lastSetCookies = response.headers[values: .setCookie] }
         for field in response.headers[values: .setCookie] {
             let pair = field.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let value = pair.count > 1 ? String(pair[1]) : ""
@@ -87,7 +90,7 @@ enum TestAccounts {
         let browser = BrowserSession(client)
         let token = try await browser.token(from: "/login")
         let response = try await browser.post("/login", ["csrf": token, "login": username, "password": password])
-        guard response.status == .seeOther, browser.cookie("dp_session") != nil else {
+        guard response.status == .seeOther, browser.cookie("__Host-dp_session") != nil else {
             throw TestFailure("log-in of \(username) answered \(response.status.code)")
         }
         return browser

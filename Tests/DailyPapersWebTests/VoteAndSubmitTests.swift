@@ -27,7 +27,7 @@ enum Crowd {
     }
 
     static func post(_ client: any TestClientProtocol, _ uri: String, cookie: String, _ body: String, json: Bool = false) async throws -> TestResponse {
-        var headers: HTTPFields = [.cookie: "dp_session=\(cookie)", .contentType: "application/x-www-form-urlencoded"]
+        var headers: HTTPFields = [.cookie: "__Host-dp_session=\(cookie)", .contentType: "application/x-www-form-urlencoded"]
         if json { headers[.accept] = "application/json" }
         return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
     }

@@ -16,7 +16,14 @@ func withApp(importing paths: [String] = [Fixtures.path("hf-daily")],
 struct AppEnvironment: Sendable {
     let database: Database
     let folder: String
+    let outbox: MailOutbox
     var mailFolder: String { folder + "/mail" }
+
+    /// The account mail sent so far, oldest first, once every mail queued by earlier requests is out.
+    func sentMails() async throws -> [String] {
+        await outbox.waitUntilIdle()
+        return try mails(in: mailFolder)
+    }
 }
 
 func withAppEnvironment(importing paths: [String] = [Fixtures.path("hf-daily")],
@@ -31,12 +38,13 @@ func withAppEnvironment(importing paths: [String] = [Fixtures.path("hf-daily")],
         logger.logLevel = .warning
         var settings = testCommunitySettings(folder: t.folder)
         configure(&settings)
+        let outbox = MailOutbox(logger: logger)
         let app = try buildApplication(
             configuration: AppConfiguration(database: .sqliteFile(path: t.path), publicURL: "https://papers.example.org",
                                             community: settings, mail: MailSettings(folder: t.folder + "/mail"),
                                             countsGrace: countsGrace),
-            database: t.database, logger: logger)
-        let environment = AppEnvironment(database: t.database, folder: t.folder)
+            database: t.database, logger: logger, mailOutbox: outbox)
+        let environment = AppEnvironment(database: t.database, folder: t.folder, outbox: outbox)
         try await app.test(.router) { client in try await body(client, environment) }
         await t.close()
     } catch {

@@ -3,28 +3,81 @@ import Logging
 import NIOSSL
 import Synchronization
 
-/// Delivery over SMTP: one connection reused for many messages, opened again when it drops;
-/// 4xx replies, timeouts and dropped connections retried with backoff; 5xx refused at once.
+/// Delivery over SMTP through a small pool of connections, each carrying one message at a time (an SMTP
+/// session is a strict dialogue: two messages interleaved on one connection corrupt both, and NIO's
+/// pipeline asserts). A delivery takes a permit, reuses an idle connection or opens one, and hands it
+/// back when done; at most `maxConnections` are open, and further deliveries wait their turn in order.
+/// 4xx replies, timeouts and dropped connections are retried with backoff; 5xx refused at once.
 public actor SMTPTransport: MailTransport {
     let configuration: SMTPConfiguration
     let logger: Logger
     let attempts: Int
     let initialBackoff: Duration
-    private var connection: SMTPConnection?
+    public let maxConnections: Int
+    private var idle: [SMTPConnection] = []
+    private var inUse = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var closed = false
 
-    public init(_ configuration: SMTPConfiguration, attempts: Int = 4, initialBackoff: Duration = .seconds(2), logger: Logger) {
+    public init(_ configuration: SMTPConfiguration, attempts: Int = 4, initialBackoff: Duration = .seconds(2),
+                maxConnections: Int = 2, logger: Logger) {
         self.configuration = configuration
         self.attempts = max(1, attempts)
         self.initialBackoff = initialBackoff
+        self.maxConnections = max(1, maxConnections)
         self.logger = logger
     }
 
     public func deliver(_ mail: PreparedMail, atCommit: @escaping CommitHook) async throws {
+        await acquirePermit()
+        var connection = takeIdle()
+        do {
+            try await deliver(mail, atCommit: atCommit, on: &connection)
+            await release(connection)
+        } catch {
+            await release(connection)
+            throw error
+        }
+    }
+
+    /// Waits until fewer than `maxConnections` deliveries are under way (first come, first served).
+    private func acquirePermit() async {
+        if inUse < maxConnections, waiters.isEmpty { inUse += 1; return }
+        // The permit is handed over by `release`, which counts it for the waiter.
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func takeIdle() -> SMTPConnection? {
+        while let c = idle.popLast() {
+            if c.isActive { return c }
+            Task { try? await c.channel.close() }
+        }
+        return nil
+    }
+
+    /// A healthy connection goes back to the pool; the permit goes to the next waiter.
+    private func release(_ connection: SMTPConnection?) async {
+        if let c = connection {
+            if c.isActive, !closed { idle.append(c) } else { await c.quit() }
+        }
+        if waiters.isEmpty { inUse -= 1 } else { waiters.removeFirst().resume() }
+    }
+
+    private func deliver(_ mail: PreparedMail, atCommit: @escaping CommitHook, on connection: inout SMTPConnection?) async throws {
         var backoff = initialBackoff
         let committed = CommitFlag()
+        func drop() async {
+            if let c = connection { try? await c.channel.close() }
+            connection = nil
+        }
         for attempt in 1...attempts {
             do {
-                let c = try await openConnection()
+                let c: SMTPConnection
+                if let open = connection, open.isActive { c = open } else {
+                    await drop()
+                    c = try await SMTPConnection.connect(configuration)
+                    connection = c
+                }
                 try await c.send(from: mail.envelopeFrom, to: mail.recipient, message: mail.data) { finalStep in
                     // Once only: after a final dot that provably never left, the retry is the same commit.
                     if committed.isSet { return try await finalStep().get() }
@@ -78,21 +131,10 @@ public actor SMTPTransport: MailTransport {
         }
     }
 
-    private func openConnection() async throws -> SMTPConnection {
-        if let c = connection, c.isActive { return c }
-        let c = try await SMTPConnection.connect(configuration)
-        connection = c
-        return c
-    }
-
-    private func drop() async {
-        if let c = connection { try? await c.channel.close() }
-        connection = nil
-    }
-
     public func close() async {
-        if let c = connection { await c.quit() }
-        connection = nil
+        closed = true
+        for c in idle { await c.quit() }
+        idle = []
     }
 }
 

@@ -23,6 +23,12 @@ public struct AppConfiguration: Sendable {
     public var mail: MailSettings
     /// When `serve` sends digests (nil: only `dailypapers digest send`).
     public var digestSchedule: IngestSchedule?
+    /// Seconds a connection may go without completing a request part before it is closed.
+    public var connectionIdleSeconds = 30
+    /// Memory the cache of rendered pages and API answers may hold.
+    public var responseCacheBytes = 64 << 20
+    /// Connections served at once; more wait in the listen backlog.
+    public var maximumConnections = 4096
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation = .sqliteFile(path: DatabaseLocation.defaultPath),
                 publicURL: String? = nil, siteName: String = "Daily Papers", demo: Bool = false, cacheCheckInterval: Double = 1,

@@ -10,6 +10,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// The peer's address; behind a trusted proxy, SessionMiddleware replaces it with X-Forwarded-For's last hop.
     public var remoteAddress: SocketAddress?
     var clientIP: String?
+    /// The site's cookie names (set by SessionMiddleware; `__Host-` prefixed on https).
+    var cookies = Cookies(secure: false)
 
     public init(source: Source) {
         coreContext = .init(source: source)

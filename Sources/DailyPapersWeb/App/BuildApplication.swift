@@ -29,24 +29,32 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger,
 }
 
 /// Builds the application over an open, migrated database; the application closes it on shutdown.
-public func buildApplication(configuration: AppConfiguration, database: Database, logger: Logger) throws -> some ApplicationProtocol {
+/// `mailOutbox` is where account mail waits to be sent; the application runs it (a test keeps a
+/// handle to wait for the mail it caused).
+public func buildApplication(configuration: AppConfiguration, database: Database, logger: Logger,
+                             mailOutbox: MailOutbox? = nil) throws -> some ApplicationProtocol {
+    let outbox = mailOutbox ?? MailOutbox(logger: logger)
     let store = PaperStore(database: database)
     let assets = try StaticAssets()
     let site = SiteInfo(name: configuration.siteName, publicURL: configuration.publicURL,
                         stylesheetVersion: assets.stylesheetVersion, scriptVersion: assets.scriptVersion)
     let cache = ResponseCache(database: database, store: store, checkInterval: configuration.cacheCheckInterval,
-                              countsGrace: configuration.countsGrace)
-    let community = try Community(settings: configuration.community, site: site, database: database, mail: configuration.mail, logger: logger)
+                              countsGrace: configuration.countsGrace, maximumBytes: configuration.responseCacheBytes)
+    let community = try Community(settings: configuration.community, site: site, database: database, mail: configuration.mail,
+                                  outbox: outbox, logger: logger)
     let users = UserStore(database: database)
 
     let registry = Observability.registry
-    let router = Router(context: AppRequestContext.self)
+    // HEAD answers as GET does, without the body (RFC 9110 9.3.2): link checkers, feed readers and uptime
+    // monitors use it.
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     // Requests by route and status, and their latency (hb_requests, hb_request_duration).
     router.middlewares.add(MetricsMiddleware())
-    router.middlewares.add(SecurityHeadersMiddleware())
+    router.middlewares.add(SecurityHeadersMiddleware(https: configuration.publicURL.hasPrefix("https://")))
     router.middlewares.add(ErrorMiddleware(site: site))
     router.middlewares.add(SessionMiddleware(sessions: community.sessions, lifetimeSeconds: configuration.community.sessionLifetimeDays * 86_400,
-                                             trustProxy: configuration.community.trustProxy))
+                                             trustProxy: configuration.community.trustProxy,
+                                             cookies: Cookies(secure: community.secureCookies)))
     PageRoutes(store: store, stats: StatsStore(database: database), site: site, cache: cache, community: community).register(on: router)
     AccountRoutes(community: community).register(on: router)
     CommunityRoutes(community: community).register(on: router)
@@ -80,13 +88,18 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     }
 
     // A service group stops its services last to first: the database closes after the others have stopped.
-    var services: [any Service] = [DatabaseCloser(database: database)]
+    var services: [any Service] = [DatabaseCloser(database: database), outbox]
     if let plan = configuration.ingest { services.append(IngestScheduler(plan: plan, database: database, logger: logger)) }
     if let schedule = configuration.digestSchedule { services.append(DigestScheduler(schedule: schedule, job: digest, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger)) }
     services.append(IndexBackfill(store: store, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "dailypapers"),
+        // A connection that sends no complete request part for this long is closed, whether idle between
+        // requests or sending its headers a byte at a time (slowloris); connections beyond the maximum wait
+        // in the listen backlog instead of exhausting file descriptors.
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.connectionIdleSeconds)))),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "dailypapers",
+                             availableConnectionsDelegate: .maximum(configuration.maximumConnections, logger: logger)),
         services: services,
         logger: logger)
 }

@@ -22,10 +22,16 @@ final class ResponseCache: Sendable {
         let gzipped: ByteBuffer?
         var countsVersion: Int64 = 0
         var renderedAt: Double = 0
+        /// Bytes held for this entry (both bodies and the key), counted against the cache's budget.
+        var size = 0
+        /// When it was last served (a tick of the cache), for evicting the least recently used first.
+        var lastUsed: UInt64 = 0
     }
 
     private struct State {
         var entries: [String: Entry] = [:]
+        var bytes = 0
+        var tick: UInt64 = 0
         var version: Int64 = -1
         var countsVersion: Int64 = -1
         var localWrites = -1
@@ -37,15 +43,23 @@ final class ResponseCache: Sendable {
     private let store: PaperStore
     private let checkInterval: Double
     private let countsGrace: Double
-    /// Bounded so that unusual URLs cannot grow memory without limit; a full cache starts over.
-    private let maxEntries = 4096
+    /// Bounded by bytes, so that many distinct URLs (any visitor can make them up) cannot pin memory; and by
+    /// count, so that many tiny entries cannot either. Past either bound the least recently used go first.
+    let maximumBytes: Int
+    let maximumEntries: Int
 
-    init(database: Database, store: PaperStore, checkInterval: Double, countsGrace: Double) {
+    init(database: Database, store: PaperStore, checkInterval: Double, countsGrace: Double,
+         maximumBytes: Int = 64 << 20, maximumEntries: Int = 20_000) {
         self.database = database
         self.store = store
         self.checkInterval = checkInterval
         self.countsGrace = countsGrace
+        self.maximumBytes = maximumBytes
+        self.maximumEntries = maximumEntries
     }
+
+    /// Bytes and entries held now (for tests and metrics).
+    var usage: (bytes: Int, entries: Int) { state.withLock { ($0.bytes, $0.entries.count) } }
 
     /// The cached entry for `key`, or renders one with `make` and keeps it.
     func entry(_ key: String, contentType: String, make: () async throws -> String) async throws -> Entry {
@@ -56,23 +70,43 @@ final class ResponseCache: Sendable {
         let (version, counts) = try await currentVersions()
         let now = Date().timeIntervalSince1970
         let hit = state.withLock { s -> Entry? in
-            guard s.version == version, let e = s.entries[key] else { return nil }
-            return e.countsVersion == counts || now - e.renderedAt < countsGrace ? e : nil
+            guard s.version == version, let e = s.entries[key],
+                  e.countsVersion == counts || now - e.renderedAt < countsGrace else { return nil }
+            s.tick += 1
+            s.entries[key]?.lastUsed = s.tick
+            return e
         }
         if let hit { return hit }
         let (text, lastModified) = try await make()
         // The ETag hashes the bytes, so it is the same in every process serving the same content.
         let body = ByteBuffer(string: text)
-        let entry = Entry(body: body, contentType: contentType, etag: "\"\(StableHash.hex(text))\"",
+        var entry = Entry(body: body, contentType: contentType, etag: "\"\(StableHash.hex(text))\"",
                           lastModified: lastModified?.truncatedToSeconds,
                           gzipped: body.readableBytes >= 1024 ? Gzip.compress(body) : nil,
                           countsVersion: counts, renderedAt: now)
+        entry.size = body.readableBytes + (entry.gzipped?.readableBytes ?? 0) + key.utf8.count + 256
+        // An answer larger than a tenth of the cache is served but not kept.
+        guard entry.size <= maximumBytes / 10 else { return entry }
         state.withLock { s in
             guard s.version == version else { return }
-            if s.entries.count >= maxEntries { s.entries.removeAll(keepingCapacity: true) }
-            s.entries[key] = entry
+            s.tick += 1
+            entry.lastUsed = s.tick
+            if let old = s.entries.updateValue(entry, forKey: key) { s.bytes -= old.size }
+            s.bytes += entry.size
+            if s.bytes > maximumBytes || s.entries.count > maximumEntries { evict(&s) }
         }
         return entry
+    }
+
+    /// Drops the least recently used entries until the cache is at 90% of both bounds, so that the
+    /// sort is paid once per tenth of the cache, not once per new entry.
+    private func evict(_ s: inout State) {
+        let targetBytes = maximumBytes / 10 * 9, targetEntries = maximumEntries / 10 * 9
+        for (key, e) in s.entries.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+            guard s.bytes > targetBytes || s.entries.count > targetEntries else { break }
+            s.entries[key] = nil
+            s.bytes -= e.size
+        }
     }
 
     private func currentVersions() async throws -> (Int64, Int64) {
@@ -84,7 +118,7 @@ final class ResponseCache: Sendable {
         if let cached { return cached }
         let (version, counts) = try await store.siteVersions()
         state.withLock { s in
-            if s.version != version { s.entries.removeAll(keepingCapacity: true) }
+            if s.version != version { s.entries.removeAll(keepingCapacity: true); s.bytes = 0 }
             s.version = version
             s.countsVersion = counts
             s.localWrites = local

@@ -9,6 +9,7 @@ struct AccountRoutes: Sendable {
     let community: Community
     var site: SiteInfo { community.site }
     var secure: Bool { community.secureCookies }
+    var cookies: Cookies { Cookies(secure: secure) }
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/signup") { req, ctx in
@@ -27,9 +28,16 @@ struct AccountRoutes: Sendable {
         router.post("/logout") { req, ctx in
             _ = try await FormInput.read(req, context: ctx)
             if let s = ctx.session { try await community.sessions.delete(tokenHash: s.tokenHash) }
-            return PageResponses.redirect("/", cookies: [Cookies.clear(Cookies.session, secure: secure)])
+            return PageResponses.redirect("/", cookies: [cookies.clear(cookies.session)])
         }
-        router.get("/verify-email") { req, ctx in try await verifyEmail(req, ctx) }
+        router.get("/verify-email") { req, ctx in
+            let (token, cookie) = PageResponses.formToken(req, secure: secure)
+            return PageResponses.html(AccountPagesView.confirmLink(
+                site: site, title: "Confirm your email", explanation: "Confirm the email address of your \(site.name) account.",
+                action: "/verify-email", token: String((req.query["token"] ?? "").prefix(100)),
+                formToken: ctx.session?.csrfToken ?? token, button: "Confirm my email", viewer: Viewer(ctx)), cookies: cookie)
+        }
+        router.post("/verify-email") { req, ctx in try await verifyEmail(req, ctx) }
         router.get("/settings") { req, ctx in
             guard let viewer = Viewer(ctx) else { return PageResponses.redirect("/login?next=/settings") }
             return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, notice: req.query["msg"].flatMap { Notices.text[$0] }))
@@ -38,7 +46,7 @@ struct AccountRoutes: Sendable {
             _ = try await FormInput.read(req, context: ctx)
             guard let viewer = Viewer(ctx), let email = viewer.account.email else { return PageResponses.redirect("/login") }
             try community.limiter.check(.mail, account: email, ip: ctx.clientIP)
-            try await sendVerification(viewer.account)
+            sendVerification(viewer.account)
             return PageResponses.redirect("/settings?msg=verify-sent")
         }
         router.post("/settings/password") { req, ctx in try await changePassword(req, ctx) }
@@ -62,7 +70,7 @@ struct AccountRoutes: Sendable {
     func signup(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
         try community.limiter.check(.signup, account: nil, ip: ctx.clientIP)
         let form = try await FormInput.read(req, context: ctx)
-        let token = Cookies.value(Cookies.formToken, in: req) ?? ""
+        let token = Cookies.value(cookies.formToken, in: req) ?? ""
         let username = form.fields["username"]?.trimmingCharacters(in: .whitespaces) ?? ""
         let emailText = form.fields["email"]?.trimmingCharacters(in: .whitespaces) ?? ""
         let fullnameText = form.fields["fullname"] ?? ""
@@ -83,12 +91,13 @@ struct AccountRoutes: Sendable {
         do {
             let account = try await community.accounts.create(username: username, fullname: fullname,
                                                               email: address.address, passwordHash: hash)
-            try await sendVerification(account)
+            sendVerification(account)
         } catch AccountStore.CreateError.usernameTaken {
             return refuse("The username '\(username)' is taken; choose another.")
         } catch AccountStore.CreateError.emailTaken {
             // Same answer as a new account; the owner of the address learns of it by mail.
-            if let existing = try await community.accounts.account(email: address.address) {
+            community.outbox.enqueue("sign-up notice to an existing account") { [community, site] in
+                guard let existing = try await community.accounts.account(email: address.address) else { return }
                 try await community.mail.send(AccountMail.alreadyRegistered(
                     to: address, from: community.mailFrom, username: existing.username,
                     resetLink: site.publicURL + "/password-reset", site: site.name))
@@ -98,26 +107,31 @@ struct AccountRoutes: Sendable {
             message: "We sent a confirmation link to \(address.address). Follow it to activate your account; until then you can log in and read, but not post or vote."))
     }
 
-    func sendVerification(_ account: Account) async throws {
+    /// Issues a confirmation link and mails it, after the response.
+    func sendVerification(_ account: Account) {
         guard let email = account.email, let to = try? MailAddress(email) else { return }
-        let link = Secrets.token()
-        let now = Timestamp.now
-        try await community.tokens.issue(tokenHash: Secrets.hash(link), userID: account.id, purpose: .verifyEmail,
-                                         now: now, expiresAt: now.adding(seconds: 48 * 3600))
-        try await community.mail.send(AccountMail.verify(to: to, from: community.mailFrom, username: account.username,
-                                                         link: site.publicURL + "/verify-email?token=" + link, site: site.name))
+        community.outbox.enqueue("confirmation mail") { [community, site] in
+            let link = Secrets.token()
+            let now = Timestamp.now
+            try await community.tokens.issue(tokenHash: Secrets.hash(link), userID: account.id, purpose: .verifyEmail,
+                                             now: now, expiresAt: now.adding(seconds: 48 * 3600))
+            try await community.mail.send(AccountMail.verify(to: to, from: community.mailFrom, username: account.username,
+                                                             link: site.publicURL + "/verify-email?token=" + link, site: site.name))
+        }
     }
 
     func verifyEmail(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
-        guard let link = req.query["token"], link.utf8.count <= 100,
+        let form = try await FormInput.read(req, context: ctx)
+        guard let link = form.fields["token"], link.utf8.count <= 100,
               let userID = try await community.tokens.consume(tokenHash: Secrets.hash(link), purpose: .verifyEmail, now: .now) else {
             return PageResponses.html(AccountPagesView.message(site: site, title: "Link expired",
                 message: "This confirmation link has expired or was used already. Log in and ask for a new one in Settings."),
                 status: .badRequest)
         }
         try await community.accounts.markEmailVerified(userID: userID)
-        // Following the link proves the mailbox is theirs: they are signed in as well.
-        return PageResponses.redirect("/?msg=verified", cookies: [try await startSession(userID: userID)])
+        // No sign-in here: a link sent by someone else must not sign a browser into the sender's account
+        // (log-in CSRF), and a reader signed in already keeps their session.
+        return PageResponses.redirect(ctx.session == nil ? "/login?msg=verified-login" : "/?msg=verified")
     }
 
     func login(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
@@ -129,7 +143,7 @@ struct AccountRoutes: Sendable {
         let found = name.isEmpty ? nil : try await community.accounts.credentials(login: name)
         let ok = try await community.hasher.verify(password, hash: found?.passwordHash ?? community.hasher.decoyHash)
         guard ok, let account = found?.account, found?.passwordHash != nil else {
-            let token = Cookies.value(Cookies.formToken, in: req) ?? ""
+            let token = Cookies.value(cookies.formToken, in: req) ?? ""
             return PageResponses.html(AccountPagesView.login(site: site, formToken: token, error: "Wrong username, email or password.",
                                                              login: name, next: next), status: .badRequest)
         }
@@ -146,7 +160,7 @@ struct AccountRoutes: Sendable {
         let lifetime = community.settings.sessionLifetimeDays * 86_400
         try await community.sessions.create(tokenHash: Secrets.hash(token), userID: userID, csrfToken: Secrets.token(),
                                             now: now, expiresAt: now.adding(seconds: lifetime))
-        return Cookies.set(Cookies.session, token, maxAge: Int(lifetime), secure: secure)
+        return cookies.set(cookies.session, token, maxAge: Int(lifetime))
     }
 
     func changePassword(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
@@ -169,14 +183,16 @@ struct AccountRoutes: Sendable {
 
     func requestReset(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
         let form = try await FormInput.read(req, context: ctx)
-        let token = Cookies.value(Cookies.formToken, in: req) ?? ""
+        let token = Cookies.value(cookies.formToken, in: req) ?? ""
         let emailText = (form.fields["email"] ?? "").trimmingCharacters(in: .whitespaces)
         guard let address = try? MailAddress(emailText) else {
             return PageResponses.html(AccountPagesView.resetRequest(site: site, formToken: token,
                 error: "That is not an email address."), status: .badRequest)
         }
         try community.limiter.check(.mail, account: address.address, ip: ctx.clientIP)
-        if let account = try await community.accounts.account(email: address.address), !account.isBanned {
+        // Looked up after the response, so known and unknown addresses answer alike and as fast.
+        community.outbox.enqueue("password reset mail") { [community, site] in
+            guard let account = try await community.accounts.account(email: address.address), !account.isBanned else { return }
             let link = Secrets.token()
             let now = Timestamp.now
             try await community.tokens.issue(tokenHash: Secrets.hash(link), userID: account.id, purpose: .resetPassword,
@@ -194,7 +210,7 @@ struct AccountRoutes: Sendable {
         let password = form.password("password")
         // Usernames are not known before the token is used; the username rule is checked after.
         if let problem = AccountRules.checkPassword(password, username: "") {
-            let token = Cookies.value(Cookies.formToken, in: req) ?? ""
+            let token = Cookies.value(cookies.formToken, in: req) ?? ""
             return PageResponses.html(AccountPagesView.resetForm(site: site, formToken: token, token: link, error: problem), status: .badRequest)
         }
         guard let userID = try await community.tokens.consume(tokenHash: Secrets.hash(link), purpose: .resetPassword, now: .now) else {
@@ -210,6 +226,7 @@ struct AccountRoutes: Sendable {
 enum Notices {
     static let text: [String: String] = [
         "verified": "Your email is confirmed. Welcome!",
+        "verified-login": "Your email is confirmed. Log in to start.",
         "verify-sent": "A new confirmation link is on its way.",
         "password-changed": "Your password was changed; your other sessions were signed out.",
         "password-reset": "Your password was changed. Log in with the new one.",

@@ -22,12 +22,15 @@ struct Community: Sendable {
     let hasher: PasswordHasher
     let limiter: RateLimiter
     let mail: Mailer
+    /// Where account and subscription mail waits to be sent, after the response.
+    let outbox: MailOutbox
     let mailFrom: MailAddress
     /// Looks a submitted id up where the database does not know it (the arXiv API); nil: database only.
     let fetchPaper: (@Sendable (ArxivID) async throws -> Paper?)?
 
-    init(settings: CommunitySettings, site: SiteInfo, database: Database, mail: MailSettings, logger: Logger) throws {
+    init(settings: CommunitySettings, site: SiteInfo, database: Database, mail: MailSettings, outbox: MailOutbox, logger: Logger) throws {
         self.settings = settings
+        self.outbox = outbox
         self.site = site
         papers = PaperStore(database: database)
         accounts = AccountStore(database: database)

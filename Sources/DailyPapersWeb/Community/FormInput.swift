@@ -27,7 +27,7 @@ struct FormInput {
             throw PayloadTooLarge("The form is larger than \(maximumBytes / 1024) kB.")
         }
         let fields = FormDecoding.pairs(String(buffer: body))
-        let expected = context.session?.csrfToken ?? Cookies.value(Cookies.formToken, in: request)
+        let expected = context.session?.csrfToken ?? Cookies.value(context.cookies.formToken, in: request)
         guard let expected, let sent = fields["csrf"], Secrets.constantTimeEqual(sent, expected) else {
             throw Forbidden("This form has expired or did not come from this site. Reload the page and try again.")
         }

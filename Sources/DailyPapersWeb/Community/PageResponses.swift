@@ -25,8 +25,9 @@ enum PageResponses {
 
     /// The pre-sign-in form token: the reader's `dp_form` cookie, or a new one to set with this response.
     static func formToken(_ request: Request, secure: Bool) -> (token: String, cookie: [String]) {
-        if let existing = Cookies.value(Cookies.formToken, in: request), existing.utf8.count == 43 { return (existing, []) }
+        let cookies = Cookies(secure: secure)
+        if let existing = Cookies.value(cookies.formToken, in: request), existing.utf8.count == 43 { return (existing, []) }
         let token = Secrets.token()
-        return (token, [Cookies.set(Cookies.formToken, token, maxAge: nil, secure: secure)])
+        return (token, [cookies.set(cookies.formToken, token, maxAge: nil)])
     }
 }

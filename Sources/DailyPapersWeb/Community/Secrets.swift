@@ -52,6 +52,10 @@ struct PasswordHasher: Sendable {
     }
 
     func verify(_ password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        // bcrypt stops at a NUL, so "secret\0x" would pass as "secret"; no password may hold one. The hash
+        // is still computed, so the answer takes as long either way.
+        let hasNUL = password.utf8.contains(0)
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        return matches && !hasNUL
     }
 }

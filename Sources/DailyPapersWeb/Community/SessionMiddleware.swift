@@ -10,17 +10,19 @@ struct SessionMiddleware: RouterMiddleware {
     let sessions: SessionStore
     let lifetimeSeconds: Double
     let trustProxy: Bool
+    let cookies: Cookies
     let touchInterval: Double = 600
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        context.cookies = cookies
         if trustProxy, let forwarded = request.headers[.init("X-Forwarded-For")!] {
             // The proxy appends the address it saw; earlier entries are whatever the client claimed.
             if let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
                 context.clientIP = last
             }
         }
-        if let token = Cookies.value(Cookies.session, in: request), token.utf8.count <= 100 {
+        if let token = Cookies.value(cookies.session, in: request), token.utf8.count <= 100 {
             let now = Timestamp.now
             let hash = Secrets.hash(token)
             if let session = try await sessions.session(tokenHash: hash, now: now) {

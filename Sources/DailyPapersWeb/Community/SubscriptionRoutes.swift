@@ -22,7 +22,15 @@ struct SubscriptionRoutes: Sendable {
         }
         router.post("/subscribe") { req, ctx in try await subscribe(req, ctx) }
         router.get("/subscribe/confirm") { req, ctx in
-            guard let token = req.query["token"], token.utf8.count <= 100,
+            let (token, cookie) = PageResponses.formToken(req, secure: secure)
+            return PageResponses.html(AccountPagesView.confirmLink(
+                site: site, title: "Confirm your subscription", explanation: "Start getting the \(site.name) digest at this address.",
+                action: "/subscribe/confirm", token: String((req.query["token"] ?? "").prefix(100)),
+                formToken: ctx.session?.csrfToken ?? token, button: "Confirm my subscription", viewer: Viewer(ctx)), cookies: cookie)
+        }
+        router.post("/subscribe/confirm") { req, ctx in
+            let form = try await FormInput.read(req, context: ctx)
+            guard let token = form.fields["token"], token.utf8.count <= 100,
                   let s = try await subscriptions.confirm(tokenHash: Secrets.hash(token)) else {
                 return PageResponses.html(AccountPagesView.message(site: site, title: "Link expired",
                     message: "This confirmation link has expired or was used already. Subscribe again to get a new one."), status: .badRequest)
@@ -90,14 +98,16 @@ struct SubscriptionRoutes: Sendable {
                                                  manageToken: Secrets.token(), confirmTokenHash: Secrets.hash(confirmToken),
                                                  expiresAt: now.adding(seconds: 48 * 3600), now: now) {
         case .confirmationNeeded(let s):
-            try await community.mail.send(DigestMail.confirmation(
+            let message = DigestMail.confirmation(
                 to: address, link: site.publicURL + "/subscribe/confirm?token=" + confirmToken,
-                manage: site.publicURL + "/subscription/" + s.manageToken, site: digestSite))
+                manage: site.publicURL + "/subscription/" + s.manageToken, site: digestSite)
+            community.outbox.enqueue("subscription confirmation") { [community] in try await community.mail.send(message) }
         case .alreadyActive(let s):
-            try await community.mail.send(MailMessage(from: community.mailFrom, to: address,
+            let message = MailMessage(from: community.mailFrom, to: address,
                 subject: "You are already subscribed to \(site.name)",
                 text: "This address already gets the \(site.name) digest. Change what you get, or unsubscribe, at:\n\n"
-                    + site.publicURL + "/subscription/" + s.manageToken + "\n"))
+                    + site.publicURL + "/subscription/" + s.manageToken + "\n")
+            community.outbox.enqueue("subscription notice") { [community] in try await community.mail.send(message) }
         case .confirmationRecentlySent:
             break
         }

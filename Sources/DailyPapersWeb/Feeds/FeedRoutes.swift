@@ -18,9 +18,12 @@ struct FeedRoutes: Sendable {
             case "daily": return try await serve("daily", format, req) { try await daily() }
             case "trending": return try await serve("trending", format, req) { try await trending() }
             case "search":
-                let q = (req.query["q"] ?? "").trimmingCharacters(in: .whitespaces)
-                guard !q.isEmpty else { throw BadRequest("Give the words to search for: /feeds/search.\(format.rawValue)?q=diffusion") }
-                guard q.count <= 500 else { throw BadRequest("The search query is longer than 500 characters.") }
+                let typed = (req.query["q"] ?? "").trimmingCharacters(in: .whitespaces)
+                guard typed.count <= 500 else { throw BadRequest("The search query is longer than 500 characters.") }
+                // Keyed and titled by the canonical query: spellings of the same search share one cache entry.
+                guard let q = SearchQuery(typed)?.normalized else {
+                    throw BadRequest("Give the words to search for: /feeds/search.\(format.rawValue)?q=diffusion")
+                }
                 return try await serve("search|\(q)", format, req) { try await search(q) }
             default:
                 throw NotFound("No feed '\(name)'. Feeds: daily, trending, search, category/CATEGORY, user/USERNAME.")

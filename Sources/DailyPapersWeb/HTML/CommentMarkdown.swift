@@ -77,91 +77,9 @@ enum CommentMarkdown {
         return nil
     }
 
-    static func inline(_ text: Substring, links: Bool = true) -> String {
-        var out = ""
-        var i = text.startIndex
-        while i < text.endIndex {
-            let c = text[i]
-            let rest = text[i...]
-            if c == "`", let close = rest.dropFirst().firstIndex(of: "`") {
-                out += "<code>" + HTML.escaped(String(text[text.index(after: i)..<close])) + "</code>"
-                i = text.index(after: close)
-                continue
-            }
-            if links, c == "[", let (label, url, end) = markdownLink(rest) {
-                out += anchor(url, label: inline(label, links: false))
-                i = end
-                continue
-            }
-            if links, c == "h", isWordStart(text, i), let (url, end) = bareURL(rest) {
-                out += anchor(String(url), label: HTML.escaped(String(url)))
-                i = end
-                continue
-            }
-            if c == "*", rest.hasPrefix("**"), let close = rest.dropFirst(2).range(of: "**"), close.lowerBound > text.index(i, offsetBy: 2) {
-                out += "<strong>" + inline(text[text.index(i, offsetBy: 2)..<close.lowerBound], links: links) + "</strong>"
-                i = close.upperBound
-                continue
-            }
-            if (c == "*" || c == "_"), isWordStart(text, i), let close = emphasisEnd(rest, marker: c) {
-                out += "<em>" + inline(text[text.index(after: i)..<close], links: links) + "</em>"
-                i = text.index(after: close)
-                continue
-            }
-            HTML.escape(String(c), into: &out)
-            i = text.index(after: i)
-        }
-        return out
-    }
-
-    private static func isWordStart(_ text: Substring, _ i: Substring.Index) -> Bool {
-        i == text.startIndex || !(text[text.index(before: i)].isLetter || text[text.index(before: i)].isNumber)
-    }
-
-    /// The closing marker of `*em*` / `_em_`: not right after the opening, not preceded by a space,
-    /// and (for `_`) not inside a word, so snake_case_names stay as typed.
-    private static func emphasisEnd(_ s: Substring, marker: Character) -> Substring.Index? {
-        var j = s.index(after: s.startIndex)
-        guard j < s.endIndex, s[j] != " ", s[j] != marker else { return nil }
-        while j < s.endIndex {
-            if s[j] == marker, s[s.index(before: j)] != " " {
-                let next = s.index(after: j)
-                if marker == "_", next < s.endIndex, s[next].isLetter || s[next].isNumber { j = next; continue }
-                return j
-            }
-            j = s.index(after: j)
-        }
-        return nil
-    }
-
-    /// `[label](url)` with an allowed scheme.
-    private static func markdownLink(_ s: Substring) -> (Substring, String, Substring.Index)? {
-        guard let closeLabel = s.firstIndex(of: "]") else { return nil }
-        let afterLabel = s.index(after: closeLabel)
-        guard afterLabel < s.endIndex, s[afterLabel] == "(",
-              let closeURL = s[afterLabel...].firstIndex(of: ")") else { return nil }
-        let label = s[s.index(after: s.startIndex)..<closeLabel]
-        let url = s[s.index(after: afterLabel)..<closeURL].trimmingCharacters(in: .whitespaces)
-        guard !label.isEmpty, allowed(url) else { return nil }
-        return (label, url, s.index(after: closeURL))
-    }
-
-    private static func bareURL(_ s: Substring) -> (Substring, Substring.Index)? {
-        guard s.hasPrefix("http://") || s.hasPrefix("https://") else { return nil }
-        var end = s.firstIndex(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" }) ?? s.endIndex
-        // Sentence punctuation after a URL is not part of it.
-        while end > s.startIndex, ".,;:!?)'".contains(s[s.index(before: end)]) { end = s.index(before: end) }
-        let url = s[..<end]
-        return url.count > "https://".count ? (url, end) : nil
-    }
-
-    static func allowed(_ url: String) -> Bool {
-        let lower = url.lowercased()
-        guard lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:") else { return false }
-        return !url.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" })
-    }
-
-    private static func anchor(_ url: String, label: String) -> String {
-        "<a href=\"" + HTML.escaped(url) + "\" rel=\"" + linkRel + "\">" + label + "</a>"
+    /// One line's inline spans (see `InlineMarkdown`).
+    static func inline(_ text: Substring) -> String {
+        var renderer = InlineMarkdown(text)
+        return renderer.render()
     }
 }

@@ -84,6 +84,20 @@ enum AccountPagesView {
     }
 
     /// A page with one message and where to go next (after sign-up, a used link, ...).
+    /// The page a mailed link opens: one button that POSTs the link's token. A GET changes nothing, so a
+    /// mail scanner that follows links spends none, and no other site can make a browser use a link.
+    static func confirmLink(site: SiteInfo, title: String, explanation: String, action: String, token: String,
+                            formToken: String, button: String, viewer: Viewer?) -> String {
+        form(site: site, title: title, path: "/", viewer: viewer) { h in
+            h.element("p", text: explanation)
+            h.open("form", [("class", "stack"), ("method", "post"), ("action", action)])
+            h.csrf(formToken)
+            h.hidden("token", token)
+            h.open("p"); h.open("button", [("type", "submit")]); h.text(button); h.close("button"); h.close("p")
+            h.close("form")
+        }
+    }
+
     static func message(site: SiteInfo, title: String, message: String, viewer: Viewer? = nil) -> String {
         form(site: site, title: title, path: "/", viewer: viewer) { h in
             h.element("p", text: message)

@@ -40,7 +40,23 @@ enum CommentThreadView {
     static func renderChildren(of parent: Int, _ children: [Int: [Comment]], depth: Int, paper: ArxivID,
                                options: Options, into h: inout HTML) {
         guard let list = children[parent], !list.isEmpty else { return }
-        h.raw(depth < maximumIndent ? "<ol class=\"comments\">" : "<ol class=\"comments flat\">")
+        guard depth < maximumIndent else {
+            // Deeper replies form one flat list in thread order, walked without recursion: a chain of
+            // thousands of replies costs neither stack nor nesting in the page.
+            h.raw("<ol class=\"comments flat\">")
+            var stack = Array(list.reversed())
+            var shown = Set<Int>()
+            while let c = stack.popLast() {
+                guard shown.insert(c.id).inserted else { continue }
+                h.open("li", [("id", "c\(c.id)"), ("class", "comment")])
+                renderOne(c, paper: paper, options: options, into: &h)
+                h.close("li")
+                stack.append(contentsOf: (children[c.id] ?? []).reversed())
+            }
+            h.raw("</ol>")
+            return
+        }
+        h.raw("<ol class=\"comments\">")
         for c in list {
             h.open("li", [("id", "c\(c.id)"), ("class", "comment")])
             renderOne(c, paper: paper, options: options, into: &h)

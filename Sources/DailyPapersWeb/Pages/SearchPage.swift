@@ -8,6 +8,9 @@ struct SearchParameters {
     var page: Int
 
     static let pageSize = 20
+    /// How deep results go (offset + limit). Deeper pages would make every search that asks for them rank
+    /// and sort tens of thousands of matches; nobody reads that far, and filters narrow a search instead.
+    static let maximumDepth = 1_000
 
     static func parse(_ q: [String: String], pageSize: Int = SearchParameters.pageSize) throws(BadRequest) -> SearchParameters {
         let text = q["q"] ?? ""
@@ -25,8 +28,11 @@ struct SearchParameters {
         guard let sort = SearchFilters.Sort(rawValue: q["sort"].flatMap { $0.isEmpty ? nil : $0 } ?? "relevance") else {
             throw BadRequest("sort: use relevance, newest or upvotes.")
         }
-        let page = try DailyPapersParameters.integer(q, "p", default: 0, range: 0...500)
         let limit = try DailyPapersParameters.integer(q, "limit", default: pageSize, range: 1...100)
+        let page = try DailyPapersParameters.integer(q, "p", default: 0, range: 0...10_000)
+        guard (page + 1) * limit <= maximumDepth else {
+            throw BadRequest("p: results go \(maximumDepth) deep (page \(maximumDepth / limit - 1) at \(limit) a page); add words or filters to narrow the search.")
+        }
         let from = try day("from"), to = try day("to")
         if let from, let to, from > to { throw BadRequest("from (\(from)) is after to (\(to)).") }
         return SearchParameters(
@@ -83,7 +89,7 @@ enum SearchPageView {
                 h.raw("</div><nav class=\"pages\" aria-label=\"Pages\">")
                 if s.page > 0 { h.open("a", [("href", s.link(page: s.page - 1)), ("rel", "prev")]); h.text("← Previous page"); h.close("a") }
                 h.element("span", text: "Page \(s.page + 1)")
-                if hits.count == s.filters.limit { h.open("a", [("href", s.link(page: s.page + 1)), ("rel", "next")]); h.text("Next page →"); h.close("a") }
+                if hits.count == s.filters.limit, (s.page + 2) * s.filters.limit <= SearchParameters.maximumDepth { h.open("a", [("href", s.link(page: s.page + 1)), ("rel", "next")]); h.text("Next page →"); h.close("a") }
                 h.raw("</nav>")
             }
         }
