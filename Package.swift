@@ -42,9 +42,12 @@ let package = Package(
         ),
         // zlib from the system: streaming reads of gzip (and plain) JSON-lines dumps of any size.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // libxml2 from the system: its streaming reader parses every XML source (Foundation's XMLParser traps
+        // on inputs the fuzzer built).
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(
             name: "DailyPapersIngest",
-            dependencies: ["DailyPapersCore", "CZlib",
+            dependencies: ["DailyPapersCore", "CZlib", "CLibXML2",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "Logging", package: "swift-log")]
         ),
@@ -97,6 +100,13 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/Tool"
+        ),
+        // Fuzz targets for every parser of outside bytes (scripts/fuzz builds it with libFuzzer; built plainly
+        // it replays found inputs). Not part of the product binary.
+        .executableTarget(
+            name: "dailypapers-fuzz",
+            dependencies: ["DailyPapersCore", "DailyPapersIngest", "DailyPapersMail"],
+            path: "Fuzz"
         ),
         .target(
             name: "DailyPapersTestSupport",

@@ -214,3 +214,47 @@ import Testing
         #expect(listing.problems.map(\.description) == ["item 2 (line 14): no id (<guid> or <id>)"])
     }
 }
+
+/// Inputs the fuzzer found (Fuzz/Regressions): each is refused with a clear error, never a trap.
+@Suite struct FuzzFindingsTests {
+    /// Foundation's XMLParser traps on an element name that is not UTF-8 (`<\xFFo`); every XML reader is
+    /// behind XMLTree.parse, which refuses such bytes first.
+    @Test(arguments: [[0x3C, 0xFF, 0x6F, 0x01, 0x00], [0x3C, 0x61, 0x3E, 0xC3, 0x28, 0x3C, 0x2F, 0x61, 0x3E], [0x3C, 0x61, 0x00, 0x3E]] as [[UInt8]])
+    func xmlThatIsNotUTF8IsRefused(bytes: [UInt8]) {
+        for read in [{ _ = try ArxivAtomReader.read(Data(bytes)) }, { _ = try OAIPMHReader.read(Data(bytes)) },
+                     { _ = try ArxivListingReader.read(Data(bytes)) }] as [() throws -> Void] {
+            #expect(throws: IngestError.self) { try read() }
+        }
+        do { _ = try XMLNode.parse(Data(bytes)) } catch {
+            #expect(error.message.contains("is not UTF-8 text"))
+        }
+    }
+
+    /// Foundation's XMLParser read NULL for a processing instruction without data (`<?F?>`) and crashed;
+    /// the reader is libxml2's now, which passes it over.
+    @Test func processingInstructionsWithoutDataAreSkipped() throws {
+        let node = try XMLNode.parse(Data("<?F?><feed><?x?><title>t</title></feed>".utf8))
+        #expect(node.value("title") == "t")
+        #expect(throws: IngestError.self) { try ArxivAtomReader.read(Data("<?F?>".utf8)) }
+    }
+
+    /// Entities are never expanded: neither a file nor a billion laughs gets in.
+    @Test func entitiesAreNotExpanded() throws {
+        let xxe = """
+            <?xml version="1.0"?><!DOCTYPE feed [<!ENTITY x SYSTEM "file:///etc/passwd"><!ENTITY a "aaaaaaaaaa">
+            <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
+            <feed><title>&x;&c;&amp;</title></feed>
+            """
+        // libxml2 may refuse the nesting outright; either way no file content and no expansion comes through.
+        if let node = try? XMLNode.parse(Data(xxe.utf8)) {
+            #expect(node.value("title") == "&")
+        }
+        let plainEntity = "<!DOCTYPE feed [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><feed><title>a&x;b</title></feed>"
+        #expect(try XMLNode.parse(Data(plainEntity.utf8)).value("title") == "ab")
+    }
+
+    @Test func validUTF8IsStillRead() throws {
+        let node = try XMLNode.parse(Data("<feed><title>Ünïcödé 日本語 🧪</title></feed>".utf8))
+        #expect(node.value("title") == "Ünïcödé 日本語 🧪")
+    }
+}

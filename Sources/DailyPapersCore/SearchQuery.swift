@@ -1,5 +1,3 @@
-import DailyPapersCore
-
 /// Turns whatever a reader typed into a safe full-text query: every word becomes a quoted term (so the
 /// engine's operators and syntax errors cannot arise), `"quoted phrases"` stay phrases, and a trailing `*`
 /// makes a prefix (`diffus*`). All terms must match. Returns nil when nothing searchable is left.
@@ -51,7 +49,7 @@ public struct SearchQuery: Sendable, Equatable {
     }
 
     /// Each word or phrase (prefixes left out) as the search index's terms.
-    var indexTerms: [[String]] {
+    public var indexTerms: [[String]] {
         parts.filter { !$0.prefix }.map { $0.words.flatMap(SearchTokenizer.terms) }.filter { !$0.isEmpty }
     }
 

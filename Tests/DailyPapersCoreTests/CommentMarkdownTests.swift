@@ -1,4 +1,4 @@
-@testable import DailyPapersWeb
+import DailyPapersCore
 import Testing
 
 @Suite struct CommentMarkdownTests {

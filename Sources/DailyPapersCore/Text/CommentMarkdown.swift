@@ -3,12 +3,12 @@
 /// and `>` quotes. Nothing typed ever becomes markup: text is escaped as it is copied, tags come only
 /// from this file, and links must be http, https or mailto (so no `javascript:`), carrying
 /// `rel="nofollow ugc noopener"`. Raw HTML in a comment shows as the text it is.
-enum CommentMarkdown {
-    static let linkRel = "nofollow ugc noopener"
+public enum CommentMarkdown {
+    public static let linkRel = "nofollow ugc noopener"
     /// Quotes inside quotes stop nesting here; deeper `>` are shown as text.
-    static let maximumQuoteDepth = 3
+    public static let maximumQuoteDepth = 3
 
-    static func render(_ source: String) -> String {
+    public static func render(_ source: String) -> String {
         var out = ""
         blocks(source.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)[...],
                depth: 0, into: &out)
@@ -31,7 +31,7 @@ enum CommentMarkdown {
                 var code: [Substring] = []
                 i += 1
                 while i < lines.endIndex, !lines[i].drop(while: { $0 == " " }).hasPrefix("```") { code.append(lines[i]); i += 1 }
-                out += "<pre><code>" + HTML.escaped(code.joined(separator: "\n")) + "</code></pre>"
+                out += "<pre><code>" + TextHelpers.htmlEscaped(code.joined(separator: "\n")) + "</code></pre>"
                 i += 1
             } else if trimmed.hasPrefix(">"), depth < maximumQuoteDepth {
                 flush()
