@@ -18,8 +18,10 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-swift build -c release --product dailypapers 2>&1 | tail -1
-bin="$(swift build -c release --show-bin-path)/dailypapers"
+if [ -n "${BIN:-}" ]; then bin="$BIN"; else  # BIN=path: a binary built earlier (to soak it while the tree changes)
+  swift build -c release --product dailypapers 2>&1 | tail -1
+  bin="$(swift build -c release --show-bin-path)/dailypapers"
+fi
 if [ "$ENGINE" = postgresql ]; then
   server="$(scripts/postgres-for-tests.sh)"
   db="${server}&schema=soak_$RANDOM"

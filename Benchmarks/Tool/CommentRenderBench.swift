@@ -33,10 +33,20 @@ struct CommentRenderBench: ParsableCommand {
             ("lines of [", fill(String(repeating: "[", count: 80) + "\n")),
             ("é*é_ unicode", fill("é*é_ ")),
             ("mixed worst", fill("[*_`h**[a](")),
+            ("[] pairs", fill("[]")),
+            ("[a]( then spaces", fill("[a](" + String(repeating: " ", count: 60))),
+            ("***_ deep nesting", fill("***___")),
+            ("` pairs", fill("`a`")),
         ]
+        // And the slowest of 50 random soups of every delimiter, space, letters and line breaks.
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("[]()*_`h> -1.\n\té<&\"ttps:/")
+        let soups = (0..<50).map { _ in String((0..<size).map { _ in alphabet.randomElement(using: &generator)! }) }
+        let inputsAndSoups = inputs + soups.enumerated().map { ("random soup \($0.offset)", $0.element) }
         var baseline = 0.0
+        var slowestSoup = (name: "", median: 0.0, worst: 0.0)
         print("input                      median ms   max ms   x plain")
-        for (name, text) in inputs {
+        for (name, text) in inputsAndSoups {
             var times: [Double] = []
             for _ in 0..<repeats {
                 let start = ContinuousClock.now
@@ -48,7 +58,13 @@ struct CommentRenderBench: ParsableCommand {
             times.sort()
             let median = times[times.count / 2], worst = times.last!
             if baseline == 0 { baseline = median }
+            if name.hasPrefix("random soup") {
+                if median > slowestSoup.median { slowestSoup = (name, median, worst) }
+                continue
+            }
             print(name.padding(toLength: 26, withPad: " ", startingAt: 0), String(format: "%9.2f %8.2f %9.1f", median, worst, median / baseline))
         }
+        print("slowest of 50 random soups".padding(toLength: 26, withPad: " ", startingAt: 0),
+              String(format: "%9.2f %8.2f %9.1f", slowestSoup.median, slowestSoup.worst, slowestSoup.median / baseline))
     }
 }

@@ -360,6 +360,12 @@ public struct SearchFilters: Sendable, Equatable {
     public var offset = 0
     public var limit = 20
 
+    /// Everything that decides the results, as one text (a cache key part).
+    public var key: String {
+        [category ?? "", from?.iso ?? "", to?.iso ?? "", author?.lowercased() ?? "", hasCode ? "1" : "0", sort.rawValue,
+         String(offset), String(limit)].joined(separator: "|")
+    }
+
     public init(category: String? = nil, from: CalendarDay? = nil, to: CalendarDay? = nil, author: String? = nil,
                 hasCode: Bool = false, sort: Sort = .relevance, offset: Int = 0, limit: Int = 20) {
         self.category = category

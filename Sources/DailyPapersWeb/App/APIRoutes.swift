@@ -71,6 +71,11 @@ struct APIRoutes: Sendable {
         guard text.count <= 500 else { throw BadRequest("q: longer than 500 characters") }
         let parameters: SearchParameters
         do { parameters = try SearchParameters.parse(q) } catch { throw BadRequest(error.message) }
-        return Responses.json(try await store.searchHits(text, filters: parameters.filters).map { HFDailyItem($0.paper) })
+        // The answer does not echo the query: spellings of one search share one cached answer until the content changes.
+        let key = "api-search|\(SearchQuery(text)?.normalized ?? "")|\(parameters.filters.key)"
+        let entry = try await cache.entry(key, contentType: "application/json; charset=utf-8") {
+            try Responses.jsonString(try await store.searchHits(text, filters: parameters.filters).map { HFDailyItem($0.paper) })
+        }
+        return Responses.cached(entry, request: request)
     }
 }

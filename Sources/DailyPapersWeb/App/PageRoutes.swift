@@ -107,10 +107,18 @@ struct PageRoutes: Sendable {
     func search(_ request: Request, _ ctx: AppRequestContext) async throws -> Response {
         let parameters: SearchParameters
         do { parameters = try SearchParameters.parse(request.query) } catch { throw BadRequest(error.message) }
+        if ctx.session == nil {
+            // Readers who are not signed in share one rendering per search until the content changes; the page
+            // shows what was typed, so the key is the typed text (the cache is bounded by bytes).
+            let key = "search|\(parameters.text)|\(parameters.filters.key)"
+            let entry = try await cache.entry(key, contentType: "text/html; charset=utf-8") {
+                SearchPageView.render(parameters, hits: try await store.searchHits(parameters.text, filters: parameters.filters), site: site)
+            }
+            return Responses.cached(entry, request: request)
+        }
         let hits = try await store.searchHits(parameters.text, filters: parameters.filters)
         let v = try await viewer(ctx, papers: hits.map(\.paper.paper.id))
-        let html = SearchPageView.render(parameters, hits: hits, site: site, viewer: v)
-        return v == nil ? Responses.text(html, contentType: "text/html; charset=utf-8") : PageResponses.html(html)
+        return PageResponses.html(SearchPageView.render(parameters, hits: hits, site: site, viewer: v))
     }
 }
 

@@ -31,11 +31,9 @@ struct AccountRoutes: Sendable {
             return PageResponses.redirect("/", cookies: [cookies.clear(cookies.session)])
         }
         router.get("/verify-email") { req, ctx in
-            let (token, cookie) = PageResponses.formToken(req, secure: secure)
-            return PageResponses.html(AccountPagesView.confirmLink(
-                site: site, title: "Confirm your email", explanation: "Confirm the email address of your \(site.name) account.",
-                action: "/verify-email", token: String((req.query["token"] ?? "").prefix(100)),
-                formToken: ctx.session?.csrfToken ?? token, button: "Confirm my email", viewer: Viewer(ctx)), cookies: cookie)
+            PageResponses.linkConfirmation(req, ctx, site: site, secure: secure, title: "Confirm your email",
+                                           explanation: "Confirm the email address of your \(site.name) account.",
+                                           action: "/verify-email", button: "Confirm my email")
         }
         router.post("/verify-email") { req, ctx in try await verifyEmail(req, ctx) }
         router.get("/settings") { req, ctx in

@@ -14,6 +14,7 @@ public final class MailOutbox: Service, Sendable {
     }
 
     public static let defaultCapacity = 2_000
+    let capacity: Int
     let concurrency: Int
     let logger: Logger
     private let stream: AsyncStream<Job>
@@ -23,6 +24,7 @@ public final class MailOutbox: Service, Sendable {
 
     public init(capacity: Int = MailOutbox.defaultCapacity, concurrency: Int = 4, logger: Logger) {
         (stream, continuation) = AsyncStream.makeStream(of: Job.self, bufferingPolicy: .bufferingOldest(capacity))
+        self.capacity = capacity
         self.concurrency = max(1, concurrency)
         self.logger = logger
     }
@@ -33,7 +35,7 @@ public final class MailOutbox: Service, Sendable {
         switch continuation.yield(Job(label: label, work: work)) {
         case .enqueued: break
         case .dropped:
-            logger.error("mail queue full (\(MailOutbox.defaultCapacity) waiting): \(label) not sent")
+            logger.error("mail queue full (\(capacity) waiting): \(label) not sent")
             finished()
         case .terminated:
             logger.error("mail queue closed (shutting down): \(label) not sent")

@@ -23,6 +23,17 @@ enum PageResponses {
         return c
     }
 
+    /// The page a mailed link opens (`?token=`): one button that POSTs the token to `action` with the form's
+    /// CSRF token, so that following a link changes nothing by itself.
+    static func linkConfirmation(_ request: Request, _ context: AppRequestContext, site: SiteInfo, secure: Bool, title: String,
+                                 explanation: String, action: String, button: String) -> Response {
+        let (token, cookie) = formToken(request, secure: secure)
+        return html(AccountPagesView.confirmLink(site: site, title: title, explanation: explanation, action: action,
+                                                 token: String((request.query["token"] ?? "").prefix(100)),
+                                                 formToken: context.session?.csrfToken ?? token, button: button, viewer: Viewer(context)),
+                    cookies: cookie)
+    }
+
     /// The pre-sign-in form token: the reader's `dp_form` cookie, or a new one to set with this response.
     static func formToken(_ request: Request, secure: Bool) -> (token: String, cookie: [String]) {
         let cookies = Cookies(secure: secure)

@@ -22,11 +22,9 @@ struct SubscriptionRoutes: Sendable {
         }
         router.post("/subscribe") { req, ctx in try await subscribe(req, ctx) }
         router.get("/subscribe/confirm") { req, ctx in
-            let (token, cookie) = PageResponses.formToken(req, secure: secure)
-            return PageResponses.html(AccountPagesView.confirmLink(
-                site: site, title: "Confirm your subscription", explanation: "Start getting the \(site.name) digest at this address.",
-                action: "/subscribe/confirm", token: String((req.query["token"] ?? "").prefix(100)),
-                formToken: ctx.session?.csrfToken ?? token, button: "Confirm my subscription", viewer: Viewer(ctx)), cookies: cookie)
+            PageResponses.linkConfirmation(req, ctx, site: site, secure: secure, title: "Confirm your subscription",
+                                           explanation: "Start getting the \(site.name) digest at this address.",
+                                           action: "/subscribe/confirm", button: "Confirm my subscription")
         }
         router.post("/subscribe/confirm") { req, ctx in
             let form = try await FormInput.read(req, context: ctx)

@@ -1,78 +1,97 @@
-/// The inline spans of a comment line: `` `code` ``, `[label](url)`, bare URLs, `**strong**`, `*em*` and
-/// `_em_`, rendered in time linear in the line's length whatever it holds.
+/// Renders a comment's bytes (blocks in CommentMarkdown.swift); here the inline spans of a line: `` `code` ``,
+/// `[label](url)`, bare URLs, `**strong**`, `*em*` and `_em_`, in time linear in the length whatever it holds.
 ///
 /// Why it is built this way: a renderer that looks ahead for each opening marker ("is there a `]` later?
 /// a closing `*`?") rescans the rest of the line at every marker, so a comment of 10,000 `[` took seconds.
 /// Here one backward pass over the bytes records, for every position, where the next delimiter of each
 /// kind is; each look-ahead is then one array read, and a link's URL is checked once per closing bracket.
 /// All delimiters are ASCII, so slicing the UTF-8 bytes at them never splits a character.
-struct InlineMarkdown {
-    private let b: [UInt8]
-    /// For each position i: the first index >= i holding that delimiter, or `b.count`.
-    private var nextBacktick: [Int32] = []
-    private var nextCloseBracket: [Int32] = []
-    private var nextCloseParen: [Int32] = []
-    private var nextDoubleStar: [Int32] = []
-    /// A `*` not preceded by a space (it may close emphasis).
-    private var nextStarCloser: [Int32] = []
-    /// A `_` not preceded by a space nor followed by a letter or digit (snake_case stays as typed).
-    private var nextUnderscoreCloser: [Int32] = []
-    /// Link targets already checked, by the index of their label's `]`: the URL's bounds and the `)`'s index.
-    private var linkTargets: [Int: (url: Range<Int>, close: Int)?] = [:]
-    private var out: [UInt8] = []
+struct MarkdownRenderer {
+    let b: [UInt8]
+    /// The delimiters looked ahead for.
+    enum Delimiter: Int, CaseIterable {
+        case backtick, closeBracket, closeParen, doubleStar
+        /// A `*` not preceded by a space (it may close emphasis).
+        case starCloser
+        /// A `_` not preceded by a space nor followed by a letter or digit (snake_case stays as typed).
+        case underscoreCloser
+    }
+    /// For each delimiter kind k and position i, at `k * (b.count + 1) + i`: the first index >= i holding that
+    /// delimiter, or `b.count`. One array, filled in one backward pass.
+    private var nextTable: [Int32] = []
+    /// Links are tried in increasing position, so the `[`s sharing one `]` come together: the last answer is
+    /// the only one worth keeping.
+    private var lastLinkTarget: (closeLabel: Int, target: (url: Range<Int>, close: Int)?)?
+    var out: [UInt8] = []
 
     /// Nesting of emphasis inside emphasis stops here; deeper markers show as typed.
     static let maximumNesting = 8
 
-    init(_ text: Substring) {
+    init(_ text: String) {
         b = Array(text.utf8)
         out.reserveCapacity(b.count + b.count / 4 + 16)
         buildTables()
     }
 
     mutating func render() -> String {
-        span(0..<b.count, links: true, nesting: 0)
+        blocks(lines()[...], depth: 0)
         return String(decoding: out, as: UTF8.self)
     }
 
     private mutating func buildTables() {
-        let n = b.count
-        let none = Int32(n)
-        var tick = none, bracket = none, paren = none, double = none, star = none, underscore = none
-        nextBacktick = Array(repeating: none, count: n + 1)
-        nextCloseBracket = nextBacktick; nextCloseParen = nextBacktick; nextDoubleStar = nextBacktick
-        nextStarCloser = nextBacktick; nextUnderscoreCloser = nextBacktick
-        var i = n - 1
-        while i >= 0 {
-            let c = b[i]
-            let here = Int32(i)
-            switch c {
-            case UInt8(ascii: "`"): tick = here
-            case UInt8(ascii: "]"): bracket = here
-            case UInt8(ascii: ")"): paren = here
-            case UInt8(ascii: "*"):
-                if i + 1 < n, b[i + 1] == UInt8(ascii: "*") { double = here }
-                if i > 0, b[i - 1] != UInt8(ascii: " ") { star = here }
-            case UInt8(ascii: "_"):
-                if i > 0, b[i - 1] != UInt8(ascii: " "), !isWordCharacter(startingAt: i + 1) { underscore = here }
-            default: break
+        let n = b.count, stride = n + 1
+        let kinds = Delimiter.allCases.count
+        nextTable = [Int32](unsafeUninitializedCapacity: kinds * stride) { table, count in
+            let none = Int32(n)
+            var tick = none, bracket = none, paren = none, double = none, star = none, underscore = none
+            for k in 0..<kinds { table[k * stride + n] = none }
+            b.withUnsafeBufferPointer { b in
+                var i = n - 1
+                while i >= 0 {
+                    let c = b[i]
+                    switch c {
+                    case UInt8(ascii: "`"): tick = Int32(i)
+                    case UInt8(ascii: "]"): bracket = Int32(i)
+                    case UInt8(ascii: ")"): paren = Int32(i)
+                    case UInt8(ascii: "*"):
+                        if i + 1 < n, b[i + 1] == UInt8(ascii: "*") { double = Int32(i) }
+                        if i > 0, b[i - 1] != UInt8(ascii: " ") { star = Int32(i) }
+                    case UInt8(ascii: "_"):
+                        if i > 0, b[i - 1] != UInt8(ascii: " "), !Self.isWordCharacter(b, startingAt: i + 1) { underscore = Int32(i) }
+                    default: break
+                    }
+                    table[i] = tick
+                    table[stride + i] = bracket
+                    table[2 * stride + i] = paren
+                    table[3 * stride + i] = double
+                    table[4 * stride + i] = star
+                    table[5 * stride + i] = underscore
+                    i -= 1
+                }
             }
-            nextBacktick[i] = tick; nextCloseBracket[i] = bracket; nextCloseParen[i] = paren
-            nextDoubleStar[i] = double; nextStarCloser[i] = star; nextUnderscoreCloser[i] = underscore
-            i -= 1
+            count = kinds * stride
         }
     }
 
-    private func next(_ table: [Int32], from i: Int) -> Int { i < table.count ? Int(table[i]) : b.count }
+    private func next(_ kind: Delimiter, from i: Int) -> Int {
+        i <= b.count ? Int(nextTable[kind.rawValue * (b.count + 1) + i]) : b.count
+    }
 
-    private mutating func span(_ range: Range<Int>, links: Bool, nesting: Int) {
+    mutating func span(_ range: Range<Int>, links: Bool, nesting: Int) {
         let hi = range.upperBound
         var i = range.lowerBound
         while i < hi {
             let c = b[i]
+            if !Self.mayStartSpan(c) {
+                let start = i
+                i += 1
+                while i < hi, !Self.mayStartSpan(b[i]) { i += 1 }
+                copy(start..<i)
+                continue
+            }
             switch c {
             case UInt8(ascii: "`"):
-                let close = next(nextBacktick, from: i + 1)
+                let close = next(.backtick, from: i + 1)
                 if close < hi {
                     append("<code>"); escape(i + 1..<close); append("</code>")
                     i = close + 1
@@ -97,7 +116,7 @@ struct InlineMarkdown {
             case UInt8(ascii: "*"), UInt8(ascii: "_"):
                 guard nesting < Self.maximumNesting else { break }
                 if c == UInt8(ascii: "*"), i + 1 < hi, b[i + 1] == UInt8(ascii: "*") {
-                    let close = next(nextDoubleStar, from: i + 2)
+                    let close = next(.doubleStar, from: i + 2)
                     if close + 1 < hi, close > i + 2 {
                         append("<strong>"); span(i + 2..<close, links: links, nesting: nesting + 1); append("</strong>")
                         i = close + 2
@@ -119,7 +138,7 @@ struct InlineMarkdown {
     /// The closing marker of `*em*` / `_em_`: not right after the opening, not after a space.
     private func emphasisEnd(at i: Int, marker: UInt8, before hi: Int) -> Int? {
         guard i + 1 < hi, b[i + 1] != UInt8(ascii: " "), b[i + 1] != marker else { return nil }
-        var close = next(marker == UInt8(ascii: "*") ? nextStarCloser : nextUnderscoreCloser, from: i + 2)
+        var close = next(marker == UInt8(ascii: "*") ? .starCloser : .underscoreCloser, from: i + 2)
         // A `_` ending the span closes even when the line goes on with a letter past the span's end.
         if marker == UInt8(ascii: "_"), hi - 1 >= i + 2, b[hi - 1] == marker, b[hi - 2] != UInt8(ascii: " ") { close = min(close, hi - 1) }
         return close < hi ? close : nil
@@ -127,12 +146,12 @@ struct InlineMarkdown {
 
     /// `[label](url)` with an allowed scheme: the label's range, the URL's range and the index after `)`.
     private mutating func link(at i: Int, before hi: Int) -> (Range<Int>, Range<Int>, Int)? {
-        let closeLabel = next(nextCloseBracket, from: i)
+        let closeLabel = next(.closeBracket, from: i)
         guard closeLabel < hi, closeLabel > i + 1 else { return nil }
         let target: (url: Range<Int>, close: Int)?
-        if let known = linkTargets[closeLabel] { target = known } else {
+        if let last = lastLinkTarget, last.closeLabel == closeLabel { target = last.target } else {
             target = linkTarget(after: closeLabel)
-            linkTargets[closeLabel] = target
+            lastLinkTarget = (closeLabel, target)
         }
         guard let target, target.close < hi else { return nil }
         return (i + 1..<closeLabel, target.url, target.close + 1)
@@ -142,7 +161,7 @@ struct InlineMarkdown {
     private func linkTarget(after closeLabel: Int) -> (url: Range<Int>, close: Int)? {
         let open = closeLabel + 1
         guard open < b.count, b[open] == UInt8(ascii: "(") else { return nil }
-        let close = next(nextCloseParen, from: open)
+        let close = next(.closeParen, from: open)
         guard close < b.count else { return nil }
         var start = open + 1, end = close
         while start < end, b[start] == UInt8(ascii: " ") || b[start] == UInt8(ascii: "\t") { start += 1 }
@@ -174,8 +193,11 @@ struct InlineMarkdown {
         }
     }
 
-    private func startsWith(_ s: String, at i: Int, before hi: Int) -> Bool {
-        hi - i >= s.utf8.count && zip(b[i...], s.utf8).allSatisfy { $0 == $1 }
+    private func startsWith(_ s: StaticString, at i: Int, before hi: Int) -> Bool {
+        let n = s.utf8CodeUnitCount
+        guard hi - i >= n else { return false }
+        for k in 0..<n where b[i + k] != s.utf8Start[k] { return false }
+        return true
     }
 
     private func isWordStart(_ i: Int, _ lo: Int) -> Bool {
@@ -187,12 +209,19 @@ struct InlineMarkdown {
 
     /// Whether the character starting at byte `i` is a letter or a digit (false past the end).
     private func isWordCharacter(startingAt i: Int) -> Bool {
+        b.withUnsafeBufferPointer { Self.isWordCharacter($0, startingAt: i) }
+    }
+
+    private static func isWordCharacter(_ b: UnsafeBufferPointer<UInt8>, startingAt i: Int) -> Bool {
         guard i < b.count else { return false }
         let c = b[i]
-        if c < 0x80 { return (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z")) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) }
-        var end = i + 1
-        while end < b.count, b[end] & 0xC0 == 0x80, end - i < 4 { end += 1 }
-        guard let scalar = String(decoding: b[i..<end], as: UTF8.self).unicodeScalars.first else { return false }
+        if c < 0x80 { return (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) }
+        // The scalar, decoded by hand from its 2 to 4 bytes (the text came from a String: it is valid UTF-8).
+        let length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+        guard i + length <= b.count else { return false }
+        var value = UInt32(c) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+        for k in 1..<length { value = value << 6 | UInt32(b[i + k] & 0x3F) }
+        guard let scalar = Unicode.Scalar(value) else { return false }
         return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
@@ -202,18 +231,45 @@ struct InlineMarkdown {
         append("\" rel=\"" + CommentMarkdown.linkRel + "\">")
     }
 
-    private mutating func append(_ s: String) { out.append(contentsOf: s.utf8) }
+    mutating func append(_ s: String) { out.append(contentsOf: s.utf8) }
 
-    private mutating func escape(_ r: Range<Int>) {
-        for c in b[r] {
+    /// Copies `r` escaped: runs of ordinary bytes in one append, the five special ones as entities.
+    mutating func escape(_ r: Range<Int>) {
+        var run = r.lowerBound
+        for i in r {
+            let c = b[i]
+            guard Self.needsEscape(c) else { continue }
+            copy(run..<i)
             switch c {
             case UInt8(ascii: "<"): append("&lt;")
             case UInt8(ascii: ">"): append("&gt;")
             case UInt8(ascii: "&"): append("&amp;")
             case UInt8(ascii: "\""): append("&quot;")
-            case UInt8(ascii: "'"): append("&#39;")
-            default: out.append(c)
+            default: append("&#39;")
             }
+            run = i + 1
+        }
+        copy(run..<r.upperBound)
+    }
+
+    /// Bytes of the source copied as they are, in one go.
+    @inline(__always) mutating func copy(_ r: Range<Int>) {
+        guard !r.isEmpty else { return }
+        if r.count == 1 { out.append(b[r.lowerBound]); return }
+        b.withUnsafeBufferPointer { source in out.append(contentsOf: UnsafeBufferPointer(rebasing: source[r])) }
+    }
+
+    @inline(__always) static func needsEscape(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), UInt8(ascii: "\""), UInt8(ascii: "'"): true
+        default: false
+        }
+    }
+    /// Bytes that may start an inline span (or need escaping): every other byte is copied in a run.
+    @inline(__always) static func mayStartSpan(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "`"), UInt8(ascii: "["), UInt8(ascii: "h"), UInt8(ascii: "*"), UInt8(ascii: "_"): true
+        default: needsEscape(c)
         }
     }
 }
