@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Soak: a realistic mix for DURATION at half the measured maximum, release build. Anonymous readers (feed days,
-# paper pages, searches, feeds, the API) paced by wrk; signed-in members viewing pages, voting and now and then
-# commenting; a flood of digest subscriptions whose mail goes to a real SMTP server (aiosmtpd on loopback) with
+# paper pages, searches, feeds, the API) paced by wrk; 32 signed-in members, each a request every 2 s (pages, votes,
+# now and then a comment); a flood of digest subscriptions whose mail goes to a real SMTP server (aiosmtpd on loopback) with
 # --smtp-url. Prints errors, anonymous p50/p99, the mail received, and resident memory sampled every 10 s.
 #
 #   Benchmarks/soak.sh                    # SQLite, one process, 600 s
@@ -31,7 +31,7 @@ else
   ports=("$PORT")
 fi
 days=../shared/data/hf-daily-papers
-if [ -d "$days" ]; then files=$(ls "$days"/*.json | grep -v repr | tail -120); else files=$(ls Tests/DailyPapersTestSupport/Fixtures/hf-daily/*.json); fi
+if [ -d "$days" ]; then files=$(find "$days" -name "*.json" | sort | tail -120); else files=$(ls Tests/DailyPapersTestSupport/Fixtures/hf-daily/*.json); fi
 # shellcheck disable=SC2086
 "$bin" import hf-daily --database "$db" $files >/dev/null 2>&1 || true
 for i in $(seq 1 "$MEMBERS"); do
@@ -74,8 +74,10 @@ base="http://127.0.0.1:${ports[0]}"
 python3 - "$base" "$MEMBERS" "$work" <<'PY'
 import http.cookiejar, json, re, sys, urllib.parse, urllib.request
 base, n, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-days = sorted({i["paper"]["submittedOnDailyAt"][:10] if "submittedOnDailyAt" in i["paper"] else i["publishedAt"][:10]
-               for i in json.load(urllib.request.urlopen(base + "/api/daily_papers?limit=100&sort=publishedAt"))})
+recent = []
+for page in range(10):
+    recent += json.load(urllib.request.urlopen(f"{base}/api/daily_papers?limit=100&p={page}"))
+days = sorted({i["publishedAt"][:10] for i in recent})
 papers = []
 for d in days[-20:]:
     papers += [i["paper"]["id"] for i in json.load(urllib.request.urlopen(f"{base}/api/daily_papers?date={d}&limit=100"))]
@@ -86,7 +88,7 @@ anon += [f"/papers/date/{d}" for d in days[-20:]] * 3 + ["/", "/papers?sort=tren
 anon = [a for a in anon if not a.endswith("/week/")]
 anon += [f"/papers/{p}" for p in papers] * 2
 anon += [f"/search?q={urllib.parse.quote(w)}" for w in words]
-anon += ["/feeds/daily.atom", "/feeds/trending.rss", "/feeds/daily.json", "/feeds/category/cs.CL.atom"] * 3
+anon += ["/feeds/daily.atom", "/feeds/trending.rss", "/feeds/daily.json", "/feeds/trending.atom"] * 3
 anon += [f"/api/daily_papers?date={d}" for d in days[-20:]] + [f"/api/papers/{p}" for p in papers[:100]]
 anon += [f"/api/papers/search?q={urllib.parse.quote(w)}" for w in words]
 members = []
@@ -135,36 +137,16 @@ request = function()
     return wrk.format("GET", "/papers/" .. papers[math.random(#papers)], h)
   end
 end
-delay = function() return 100 end
+delay = function() return 2000 end
 response = function(status) if status >= 400 then print("member request answered " .. status) end end
 LUA
 
 stats() { awk '/Requests\/sec/ {r=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} /Non-2xx/ {n=$NF} /Socket errors/ {s=$0} END {print r, p50, p99, (n==""?0:n), (s==""?"none":s)}'; }
 
-# The maximum of the anonymous mix, all processes at once.
-for p in "${ports[@]}"; do
-  wrk -t2 -c64 -d15s --latency -s "$work/anon.lua" "http://127.0.0.1:$p" >"$work/max-$p.txt" &
-done
-wait_wrk() { while pgrep -x wrk >/dev/null; do sleep 0.5; done; }
-wait_wrk
-max=0
-for p in "${ports[@]}"; do max=$(awk -v m="$max" '/Requests\/sec/ {printf "%d", m + $2}' "$work/max-$p.txt"); done
-target=$((max / 2))
-# wrk paces each connection by a whole number of milliseconds: 10 ms apart, so connections = rate / 100.
-per_process=$((target / ${#ports[@]}))
-conns=$(( per_process / 100 > 1 ? per_process / 100 : 1 ))
-echo "engine $ENGINE, ${#ports[@]} process(es); anonymous maximum $max req/s; soak at $target req/s ($conns connections per process, 10 ms apart) for ${DURATION}s"
-
-# Memory every 10 s.
-( while true; do
-    line="$(date +%s)"
-    for sp in "${server_pids[@]}"; do line="$line $(awk '/VmRSS/ {print $2}' /proc/$sp/status 2>/dev/null || echo dead)"; done
-    echo "$line" >> "$work/rss.txt"; sleep 10
-  done ) &
-pids+=($!)
-
+# Members and the subscription flood run all along: through the measurement of the maximum and the soak.
+total=$((DURATION + 25))
 # The subscription flood: 5 a second, each a new address, through process B (or the only one).
-python3 - "http://127.0.0.1:${ports[-1]}" "$DURATION" "$work/subs.txt" <<'PY' &
+python3 - "http://127.0.0.1:${ports[-1]}" "$total" "$work/subs.txt" <<'PY' &
 import re, sys, time, urllib.parse, urllib.request, http.cookiejar
 base, duration, out = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 jar = http.cookiejar.CookieJar(); op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -178,15 +160,42 @@ while time.time() - start < duration:
     except Exception:
         bad += 1
     time.sleep(max(0, start + i / 5 - time.time()))
-open(out, "w").write(f"{ok} {bad}")
+open(out, "w").write(f"{ok} {bad}\n")
 PY
 subs_pid=$!
+
+wrk -t1 -c"$MEMBERS" -d"${total}s" --latency -s "$work/member.lua" "$base" >"$work/members.txt" &
+members_pid=$!
+sleep 2
+
+# The maximum of the mix: anonymous readers as fast as they can go, beside the members and the flood.
+for p in "${ports[@]}"; do
+  wrk -t2 -c64 -d15s --latency -s "$work/anon.lua" "http://127.0.0.1:$p" >"$work/max-$p.txt" &
+done
+wait_anon() { while pgrep -f "anon.lua" >/dev/null; do sleep 0.5; done; }
+wait_anon
+max=0
+for p in "${ports[@]}"; do max=$(awk -v m="$max" '/Requests\/sec/ {printf "%d", m + $2}' "$work/max-$p.txt"); done
+target=$((max / 2))
+# wrk paces each connection by a whole number of milliseconds: 10 ms after each answer (of about 2 ms), so
+# connections = rate × 12 ms.
+per_process=$((target / ${#ports[@]}))
+conns=$(( per_process * 12 / 1000 > 1 ? per_process * 12 / 1000 : 1 ))
+echo "engine $ENGINE, ${#ports[@]} process(es); maximum of the mix $max anonymous req/s; soak at $target req/s ($conns connections per process, 10 ms apart) for ${DURATION}s"
+
+# Memory every 10 s.
+( while true; do
+    line="$(date +%s)"
+    for sp in "${server_pids[@]}"; do line="$line $(awk '/VmRSS/ {print $2}' /proc/$sp/status 2>/dev/null || echo dead)"; done
+    echo "$line" >> "$work/rss.txt"; sleep 10
+  done ) &
+pids+=($!)
 
 for p in "${ports[@]}"; do
   SOAK_DELAY=10 wrk -t2 -c"$conns" -d"${DURATION}s" --latency -s "$work/anon.lua" "http://127.0.0.1:$p" >"$work/soak-$p.txt" &
 done
-wrk -t1 -c"$MEMBERS" -d"${DURATION}s" --latency -s "$work/member.lua" "$base" >"$work/members.txt" &
-wait_wrk
+wait_anon
+wait "$members_pid" || true
 wait "$subs_pid" || true
 sleep 5  # the last confirmations leave the queue
 

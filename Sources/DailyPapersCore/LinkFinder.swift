@@ -36,16 +36,27 @@ public enum LinkFinder {
         return text
     }
 
-    /// `http(s)://...` runs, with trailing punctuation of the surrounding sentence removed.
+    /// `http(s)://...` runs, with trailing punctuation of the surrounding sentence removed. Scans the UTF-8
+    /// bytes for `http://` or `https://` in any case (every card of every page asks, so no Foundation search).
     public static func urls(in text: String) -> [String] {
         var result: [String] = []
-        var rest = Substring(text)
-        while let r = rest.range(of: "http", options: .caseInsensitive) {
-            let tail = rest[r.lowerBound...]
-            guard tail.lowercased().hasPrefix("http://") || tail.lowercased().hasPrefix("https://") else {
-                rest = rest[r.upperBound...]
+        let utf8 = text.utf8
+        var i = utf8.startIndex
+        func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c | 0x20 : c }
+        func matches(_ word: String, at start: String.UTF8View.Index) -> String.UTF8View.Index? {
+            var j = start
+            for w in word.utf8 {
+                guard j < utf8.endIndex, lower(utf8[j]) == w else { return nil }
+                j = utf8.index(after: j)
+            }
+            return j
+        }
+        while let h = utf8[i...].firstIndex(where: { $0 == UInt8(ascii: "h") || $0 == UInt8(ascii: "H") }) {
+            guard matches("https://", at: h) != nil || matches("http://", at: h) != nil else {
+                i = utf8.index(after: h)
                 continue
             }
+            let tail = text[h...]
             let end = tail.firstIndex(where: { $0.isWhitespace || "<>\"'{}|\\^`".contains($0) }) ?? tail.endIndex
             var url = String(tail[..<end])
             while let last = url.last, ".,;:)]!?".contains(last) {
@@ -54,7 +65,8 @@ public enum LinkFinder {
                 url.removeLast()
             }
             if url.count > "https://".count { result.append(url) }
-            rest = tail[end...]
+            i = end == tail.endIndex ? utf8.endIndex : end
+            if i == h { i = utf8.index(after: h) }
         }
         return result
     }

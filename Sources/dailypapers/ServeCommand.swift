@@ -50,6 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "MiB of memory for cached pages and API answers (env DAILYPAPERS_CACHE_MIB; default 64).")
     var cacheMib: String?
 
+    @Option(help: "Seconds cached pages may show vote and comment counts that are behind (env DAILYPAPERS_COUNTS_LAG; default 5; 0 re-renders on every change).")
+    var countsLag: String?
+
     func run() async throws {
         var problems: [String] = []
         let logger = common.makeLogger("dailypapers", &problems)
@@ -101,12 +104,14 @@ struct ServeCommand: AsyncParsableCommand {
         let idle = whole("idle-timeout", idleTimeout, "DAILYPAPERS_IDLE_TIMEOUT", default: 30, range: 1...3600)
         let connections = whole("max-connections", maxConnections, "DAILYPAPERS_MAX_CONNECTIONS", default: 4096, range: 1...1_000_000)
         let cacheMiB = whole("cache-mib", cacheMib, "DAILYPAPERS_CACHE_MIB", default: 64, range: 1...65_536)
+        let lag = whole("counts-lag", countsLag, "DAILYPAPERS_COUNTS_LAG", default: 5, range: 0...3600)
         try problems.throwIfAny()
         var configuration = AppConfiguration(host: host, port: port!, database: database!, publicURL: publicURL, demo: demo, ingest: ingest,
                                              community: communitySettings, mail: mailSettings, digestSchedule: digestSchedule)
         configuration.connectionIdleSeconds = idle
         configuration.maximumConnections = connections
         configuration.responseCacheBytes = cacheMiB << 20
+        configuration.countsGrace = Double(lag)
         logger.info("starting", metadata: ["database": "\(configuration.database)", "url": "\(configuration.publicURL)"])
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()

@@ -3,6 +3,7 @@ import DailyPapersStore
 import DailyPapersTestSupport
 @testable import DailyPapersWeb
 import Foundation
+import Synchronization
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -239,4 +240,37 @@ import Testing
             #expect(cache.usage.entries > 10)
         }
     }
+
+    /// Many readers missing the same page at once wait for one render instead of all rendering it.
+    @Test func concurrentMissesOfOneKeyRenderOnce() async throws {
+        try await TestDatabase.with { t in
+            let cache = ResponseCache(database: t.database, store: PaperStore(database: t.database), checkInterval: 60, countsGrace: 1)
+            let renders = RenderCount()
+            let bodies = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<50 {
+                    group.addTask {
+                        let e = try await cache.entry("page", contentType: "text/plain") {
+                            renders.add()
+                            try await Task.sleep(for: .milliseconds(100))
+                            return "the page"
+                        }
+                        return String(buffer: e.body)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(bodies == Array(repeating: "the page", count: 50))
+            #expect(renders.value == 1)
+            // A render that fails hands nothing to its waiters: each tries again, and the error is not kept.
+            await #expect(throws: NotFound.self) {
+                _ = try await cache.entry("missing", contentType: "text/plain") { () async throws -> String in throw NotFound("no") }
+            }
+        }
+    }
+}
+
+final class RenderCount: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }

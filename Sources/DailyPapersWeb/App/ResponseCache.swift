@@ -30,6 +30,8 @@ final class ResponseCache: Sendable {
 
     private struct State {
         var entries: [String: Entry] = [:]
+        /// Keys being rendered now, with the requests waiting for them.
+        var rendering: [String: [CheckedContinuation<Entry?, Never>]] = [:]
         var bytes = 0
         var tick: UInt64 = 0
         var version: Int64 = -1
@@ -66,17 +68,69 @@ final class ResponseCache: Sendable {
         try await entry(key, contentType: contentType) { (try await make(), nil) }
     }
 
+    /// What a request does with a key: serve what is there, render it, or wait for the request rendering it.
+    private enum Plan { case serve(Entry), render, wait }
+
+    /// One render per key at a time. A miss while another request renders the same key waits for it, so an
+    /// invalidation does not set every connection rendering the same page (a stampede that took a soak from
+    /// 7,000 to 1,000 requests/s). An entry behind only in counts keeps being served while one request
+    /// renders it again: counts may lag by that render's time beyond the grace period, never content.
     func entry(_ key: String, contentType: String, make: () async throws -> (String, Timestamp?)) async throws -> Entry {
         let (version, counts) = try await currentVersions()
-        let now = Date().timeIntervalSince1970
-        let hit = state.withLock { s -> Entry? in
-            guard s.version == version, let e = s.entries[key],
-                  e.countsVersion == counts || now - e.renderedAt < countsGrace else { return nil }
-            s.tick += 1
-            s.entries[key]?.lastUsed = s.tick
-            return e
+        while true {
+            let now = Date().timeIntervalSince1970
+            let plan = state.withLock { s -> Plan in
+                if s.version == version, let e = s.entries[key] {
+                    let fresh = e.countsVersion == counts || now - e.renderedAt < countsGrace
+                    if fresh || s.rendering[key] != nil {
+                        s.tick += 1
+                        s.entries[key]?.lastUsed = s.tick
+                        return .serve(e)
+                    }
+                } else if s.rendering[key] != nil {
+                    return .wait
+                }
+                s.rendering[key] = []
+                return .render
+            }
+            switch plan {
+            case .serve(let e): return e
+            case .wait:
+                if let e = await rendered(key) { return e }
+                continue  // the render failed or was not kept: try again (this request may render it)
+            case .render:
+                do {
+                    let e = try await render(key, contentType: contentType, version: version, counts: counts, make: make)
+                    finishRendering(key, e)
+                    return e
+                } catch {
+                    finishRendering(key, nil)
+                    throw error
+                }
+            }
         }
-        if let hit { return hit }
+    }
+
+    /// Waits for the request rendering `key`; nil if it failed (or finished before this request could wait).
+    private func rendered(_ key: String) async -> Entry? {
+        await withCheckedContinuation { (c: CheckedContinuation<Entry?, Never>) in
+            let waiting = state.withLock { s -> Bool in
+                guard s.rendering[key] != nil else { return false }
+                s.rendering[key]!.append(c)
+                return true
+            }
+            if !waiting { c.resume(returning: nil) }
+        }
+    }
+
+    private func finishRendering(_ key: String, _ entry: Entry?) {
+        let waiters = state.withLock { s in s.rendering.removeValue(forKey: key) ?? [] }
+        for w in waiters { w.resume(returning: entry) }
+    }
+
+    private func render(_ key: String, contentType: String, version: Int64, counts: Int64,
+                        make: () async throws -> (String, Timestamp?)) async throws -> Entry {
+        let now = Date().timeIntervalSince1970
         let (text, lastModified) = try await make()
         // The ETag hashes the bytes, so it is the same in every process serving the same content.
         let body = ByteBuffer(string: text)
