@@ -15,7 +15,7 @@ python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install -q aiosmtpd 2
 ENGINE=${ENGINE:-sqlite}; DURATION=${DURATION:-600}; PORT=${PORT:-18300}; MEMBERS=${MEMBERS:-32}
 work=$(mktemp -d /tmp/dailypapers-soak-XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"; }
 trap cleanup EXIT
 
 if [ -n "${BIN:-}" ]; then bin="$BIN"; else  # BIN=path: a binary built earlier (to soak it while the tree changes)
@@ -45,15 +45,19 @@ python3 - "$smtp_port" "$work/smtp.count" <<'PY' &
 import signal, sys, threading, time
 from aiosmtpd.controller import Controller
 count = 0
+recipients = {}
 lock = threading.Lock()
 class Sink:
     async def handle_DATA(self, server, session, envelope):
         global count
-        with lock: count += 1
+        with lock:
+            count += 1
+            for r in envelope.rcpt_tos: recipients[r] = recipients.get(r, 0) + 1
         return "250 OK"
 c = Controller(Sink(), hostname="127.0.0.1", port=int(sys.argv[1])); c.start()
 def done(*_):
-    open(sys.argv[2], "w").write(str(count)); c.stop(); sys.exit(0)
+    twice = sum(1 for n in recipients.values() if n > 1)
+    open(sys.argv[2], "w").write(f"{count} ({len(recipients)} addresses, {twice} of them more than once)"); c.stop(); sys.exit(0)
 signal.signal(signal.SIGTERM, done)
 while True: time.sleep(1)
 PY
@@ -143,6 +147,21 @@ LUA
 
 stats() { awk '/Requests\/sec/ {r=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} /Non-2xx/ {n=$NF} /Socket errors/ {s=$0} END {print r, p50, p99, (n==""?0:n), (s==""?"none":s)}'; }
 
+# Every anonymous page once on each process, so that the maximum is not measured on a cold cache (on
+# PostgreSQL a first render of each of the ~600 pages takes tens of milliseconds).
+for p in "${ports[@]}"; do
+  python3 - "http://127.0.0.1:$p" "$work/data.lua" <<'PY'
+import json, re, sys, urllib.request
+from concurrent.futures import ThreadPoolExecutor
+base, data = sys.argv[1], open(sys.argv[2]).read()
+paths = sorted(set(json.loads("[" + re.search(r"anon = \{(.*?)\}\n", data).group(1) + "]")))
+def get(path):
+    try: urllib.request.urlopen(base + path, timeout=60).read()
+    except Exception as e: print("warm-up:", path, e)
+with ThreadPoolExecutor(4) as pool: list(pool.map(get, paths))
+PY
+done
+
 # Members and the subscription flood run all along: through the measurement of the maximum and the soak.
 total=$((DURATION + 25))
 # The subscription flood: 5 a second, each a new address, through process B (or the only one).
@@ -192,7 +211,7 @@ echo "engine $ENGINE, ${#ports[@]} process(es); maximum of the mix $max anonymou
 pids+=($!)
 
 for p in "${ports[@]}"; do
-  SOAK_DELAY=10 wrk -t2 -c"$conns" -d"${DURATION}s" --latency -s "$work/anon.lua" "http://127.0.0.1:$p" >"$work/soak-$p.txt" &
+  SOAK_DELAY=10 wrk -t"$(( conns > 1 ? 2 : 1 ))" -c"$conns" -d"${DURATION}s" --latency -s "$work/anon.lua" "http://127.0.0.1:$p" >"$work/soak-$p.txt" &
 done
 wait_anon
 wait "$members_pid" || true

@@ -35,7 +35,7 @@ import Testing
 
     static let values: [Value] = [
         Value(""), Value(" "), Value(String(repeating: "a", count: 20_000)), Value(String(repeating: "é", count: 5_000)),
-        Value("%00", encoded: true), Value("a%00b", encoded: true), Value("%FF%FE%C3%28", encoded: true), Value("%ED%A0%80", encoded: true),
+        Value("%00", encoded: true), Value("a%00b", encoded: true), Value("a\u{0}b"), Value("%FF%FE%C3%28", encoded: true), Value("%ED%A0%80", encoded: true),
         Value("x%0D%0ASet-Cookie:%20dp_session=x", encoded: true), Value("\r\n\r\nHTTP/1.1 200 OK"),
         Value("<script>alert(1)</script>"), Value("\"><img src=x onerror=alert(1)>"), Value("javascript:alert(1)"),
         Value("' OR 1=1; DROP TABLE papers; --"), Value("\" OR \"\"=\""), Value("../../../../etc/passwd"),

@@ -26,6 +26,20 @@ import Testing
         }
     }
 
+    /// A NUL reached PostgreSQL as a 500 (it cannot compare text holding one); it is a plain 400 on both engines.
+    @Test(arguments: ["/api/daily_papers?submitter=a%00b", "/search?q=model&author=%00", "/users/x%00", "/papers?sort=%2500"])
+    func aNULInTheAddressIsAClearRefusal(path: String) async throws {
+        try await withApp { client in
+            let r = try await client.execute(uri: path, method: .get)
+            if path.hasSuffix("%2500") {
+                #expect(r.status == .badRequest && !String(buffer: r.body).contains("NUL"))  // an escaped percent sign, not a NUL
+            } else {
+                #expect(r.status == .badRequest)
+                #expect(String(buffer: r.body).contains("NUL character"))
+            }
+        }
+    }
+
     @Test func headOfAMissingPageIsA404() async throws {
         try await withApp { client in
             let head = try await client.execute(uri: "/papers/2401.99999", method: .head)

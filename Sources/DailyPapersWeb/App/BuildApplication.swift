@@ -52,6 +52,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(SecurityHeadersMiddleware(https: configuration.publicURL.hasPrefix("https://")))
     router.middlewares.add(ErrorMiddleware(site: site))
+    router.middlewares.add(NULRefusalMiddleware())
     router.middlewares.add(SessionMiddleware(sessions: community.sessions, lifetimeSeconds: configuration.community.sessionLifetimeDays * 86_400,
                                              trustProxy: configuration.community.trustProxy,
                                              cookies: Cookies(secure: community.secureCookies)))

@@ -26,7 +26,10 @@ struct FormInput {
         do { body = try await request.body.collect(upTo: maximumBytes) } catch {
             throw PayloadTooLarge("The form is larger than \(maximumBytes / 1024) kB.")
         }
-        let fields = FormDecoding.pairs(String(buffer: body))
+        let text = String(buffer: body)
+        // No field takes a NUL (and PostgreSQL cannot compare text holding one).
+        if NULRefusalMiddleware.holdsNUL(text) { throw BadRequest("The form holds a NUL character (%00), which no field accepts.") }
+        let fields = FormDecoding.pairs(text)
         let expected = context.session?.csrfToken ?? Cookies.value(context.cookies.formToken, in: request)
         guard let expected, let sent = fields["csrf"], Secrets.constantTimeEqual(sent, expected) else {
             throw Forbidden("This form has expired or did not come from this site. Reload the page and try again.")
