@@ -10,6 +10,13 @@ func LLVMFuzzerRunDriver(
 ) -> Int32
 
 nonisolated(unsafe) var selected = FuzzTarget.comment
+
+/// libFuzzer's runtime refers to this entry by name (a debug link fails without it); the driver below calls it.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
+    selected.run(bytes.map { Data(bytes: $0, count: count) } ?? Data())
+    return 0
+}
 #endif
 
 /// `DAILYPAPERS_FUZZ_TARGET=comment dailypapers-fuzz [libFuzzer flags] [corpus folders]` when built with
@@ -27,10 +34,7 @@ struct FuzzMain {
         selected = target
         var argc = CommandLine.argc
         var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { bytes, count in
-            selected.run(bytes.map { Data(bytes: $0, count: count) } ?? Data())
-            return 0
-        })
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { bytes, count in fuzzOneInput(bytes, count) })
         #else
         var count = 0
         for path in CommandLine.arguments.dropFirst() {
