@@ -6,6 +6,7 @@ import Hummingbird
 struct APIRoutes: Sendable {
     let store: PaperStore
     let cache: ResponseCache
+    let trendingWindowDays: Int
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/daily_papers") { req, _ in try await dailyPapers(req) }
@@ -23,7 +24,8 @@ struct APIRoutes: Sendable {
     func dailyPapers(_ request: Request) async throws -> Response {
         let params: DailyPapersParameters
         do { params = try DailyPapersParameters.parse(request.query) } catch { throw BadRequest(error.message) }
-        let q = params.query
+        var q = params.query
+        q.trendingWindowDays = trendingWindowDays
         let key = "api|\(q.period?.key ?? "-")|\(q.sort.rawValue)|\(q.submitter ?? "")|\(q.offset)|\(q.limit)"
         let entry = try await cache.entry(key, contentType: "application/json; charset=utf-8") {
             try Responses.jsonString(try await store.featured(q).map(HFDailyItem.init))

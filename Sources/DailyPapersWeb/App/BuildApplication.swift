@@ -68,8 +68,10 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     }
     DigestAdminRoutes(community: community, job: digest, subscriptions: SubscriptionStore(database: database),
                       deliveries: DeliveryStore(database: database)).register(on: router)
-    APIRoutes(store: store, cache: cache).register(on: router)
-    FeedRoutes(store: store, users: users, site: site, cache: cache).register(on: router)
+    // The trending window is a setting: lists without a period look that many days back from the newest paper.
+    let trendingWindowDays = configuration.community.trending.windowDays
+    APIRoutes(store: store, cache: cache, trendingWindowDays: trendingWindowDays).register(on: router)
+    FeedRoutes(store: store, users: users, site: site, cache: cache, trendingWindowDays: trendingWindowDays).register(on: router)
     assets.register(on: router)
     let docs = DocsPageView.render(openAPI: assets.openAPI, site: site)
     router.get("/docs") { _, _ in Responses.text(docs, contentType: "text/html; charset=utf-8") }

@@ -9,6 +9,7 @@ struct FeedRoutes: Sendable {
     let users: UserStore
     let site: SiteInfo
     let cache: ResponseCache
+    let trendingWindowDays: Int
     static let size = 50
 
     func register(on router: Router<AppRequestContext>) {
@@ -64,7 +65,7 @@ struct FeedRoutes: Sendable {
     func trending() async throws -> FeedDocument {
         FeedDocument(title: "\(site.name): trending", subtitle: "The papers trending now.",
                      basePath: "/feeds/trending", htmlPath: "/papers?sort=trending",
-                     items: try await store.featured(FeedQuery(sort: .trending, limit: 30)), site: site)
+                     items: try await store.featured(FeedQuery(sort: .trending, trendingWindowDays: trendingWindowDays, limit: 30)), site: site)
     }
 
     func search(_ q: String) async throws -> FeedDocument {
