@@ -111,7 +111,13 @@ public actor SMTPTransport: MailTransport {
                 try await Task.sleep(for: backoff)
                 backoff *= 2
             } catch let error as SMTPError {
-                if case .rejected = error, let c = connection, c.isActive { try? await c.reset() } else { await drop() }
+                // A refused message leaves the session usable after RSET; a connection whose RSET fails goes, so
+                // that no late reply can be read as the next message's.
+                if case .rejected = error, let c = connection, c.isActive {
+                    do { try await c.reset() } catch { await drop() }
+                } else {
+                    await drop()
+                }
                 throw error
             } catch let error where error is NIOSSLError || error is NIOSSLExtraError {
                 // A certificate that does not verify, or no common protocol: waiting will not fix it.
