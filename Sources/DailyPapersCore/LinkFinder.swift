@@ -27,13 +27,29 @@ public enum LinkFinder {
     /// `text` if it is an absolute http or https URL with a host and nothing a link must not hold (white
     /// space, controls, quotes, angle brackets); nil otherwise. Every link built from imported data passes here.
     public static func webURL(_ text: String?) -> String? {
-        guard let text = text?.trimmingCharacters(in: .whitespaces), text.utf8.count <= 2048 else { return nil }
-        let lower = text.lowercased()
-        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"),
-              !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control
-                  || "<>\"'`\\".unicodeScalars.contains($0) }),
-              let host = host(of: text), !host.isEmpty, !host.hasPrefix("@") else { return nil }
+        guard let text = text?.trimmingCharacters(in: .whitespaces), text.utf8.count <= 2048,
+              hasWebScheme(text) else { return nil }
+        for s in text.unicodeScalars {
+            // ASCII is decided by value: every card of every page asks, and Unicode properties cost a table look-up.
+            if s.value < 0x80 {
+                if s.value <= 0x20 || s.value == 0x7F || "<>\"'`\\".unicodeScalars.contains(s) { return nil }
+            } else if s.properties.isWhitespace || s.properties.generalCategory == .control {
+                return nil
+            }
+        }
+        guard let host = host(of: text), !host.isEmpty, !host.hasPrefix("@") else { return nil }
         return text
+    }
+
+    /// `http://` or `https://` in any case.
+    static func hasWebScheme(_ text: String) -> Bool {
+        var bytes = text.utf8.makeIterator()
+        for expected in "http".utf8 {
+            guard let b = bytes.next(), b | 0x20 == expected else { return false }
+        }
+        var next = bytes.next()
+        if next.map({ $0 | 0x20 }) == UInt8(ascii: "s") { next = bytes.next() }
+        return next == UInt8(ascii: ":") && bytes.next() == UInt8(ascii: "/") && bytes.next() == UInt8(ascii: "/")
     }
 
     /// `http(s)://...` runs, with trailing punctuation of the surrounding sentence removed. Scans the UTF-8

@@ -40,6 +40,7 @@ public struct CommentStore: Sendable {
                 RETURNING id
                 """).first() else { throw StoreError("comment insert returned no row") }
             _ = try await FeaturedCounts.recompute(paper.base, trending: trending, on: db)
+            try await FeaturedCounts.discussionChanged(paper.base, on: db)
             return try row.decode(column: "id", as: Int.self)
         }
     }
@@ -53,6 +54,7 @@ public struct CommentStore: Sendable {
             try await db.raw("""
                 UPDATE comments SET body = \(bind: body), edited_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: commentID)
                 """).run()
+            try await FeaturedCounts.discussionChanged(try row.decode(column: "paper_id", as: String.self), on: db)
             try await PaperStore.bumpCountsVersion(on: db)
         }
     }
@@ -63,7 +65,9 @@ public struct CommentStore: Sendable {
             try await db.raw("""
                 UPDATE comments SET body = '', deleted_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: commentID)
                 """).run()
-            _ = try await FeaturedCounts.recompute(try row.decode(column: "paper_id", as: String.self), trending: trending, on: db)
+            let paper = try row.decode(column: "paper_id", as: String.self)
+            _ = try await FeaturedCounts.recompute(paper, trending: trending, on: db)
+            try await FeaturedCounts.discussionChanged(paper, on: db)
         }
     }
 

@@ -32,4 +32,10 @@ enum FeaturedCounts {
         try await PaperStore.bumpCountsVersion(on: db)
         return counts
     }
+
+    /// A comment was added, edited or deleted: shared renderings of the paper's page older than this are
+    /// rendered again before a member sees them (see migration 29).
+    static func discussionChanged(_ paperID: String, on db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE featured SET discussion_version = discussion_version + 1 WHERE paper_id = \(bind: paperID)").run()
+    }
 }

@@ -341,5 +341,8 @@ public enum Migrations {
                       paper_id TEXT PRIMARY KEY REFERENCES papers(arxiv_id) ON DELETE CASCADE,
                       keywords TEXT NOT NULL)
                     """]),
+        Migration(number: 29, name: "add_featured_discussion_version",
+                  why: "A signed-in member's paper page is spliced from a rendering shared by all members. Comment counts may lag (they bump counts_version, which cached pages may trail by a few seconds), but a member must see their own comment at once: each change to a paper's discussion bumps this number, and a shared rendering older than it is rendered again.",
+                  statements: ["ALTER TABLE featured ADD COLUMN discussion_version BIGINT NOT NULL DEFAULT 0"]),
     ]
 }

@@ -51,12 +51,36 @@ public struct VoteStore: Sendable {
 
     /// Which of these papers the user has upvoted (for the buttons' state on a page).
     public func votedPapers(userID: Int, among papers: [ArxivID]) async throws -> Set<String> {
-        guard !papers.isEmpty else { return [] }
+        Set(try await viewerState(userID: userID, papers: papers).filter(\.value.voted).keys)
+    }
+
+    /// What a page shown to a member needs fresh, whatever its shared rendering shows: per featured paper
+    /// among `papers`, its upvotes now, whether the member upvoted it, and its discussion's version.
+    /// One query for the whole page.
+    public func viewerState(userID: Int, papers: [ArxivID]) async throws -> [String: PaperViewerState] {
+        guard !papers.isEmpty else { return [:] }
         let binds: [any Encodable & Sendable] = papers.map(\.base)
         return try await database.read { db in
-            Set(try await db.raw("""
-                SELECT paper_id FROM votes WHERE user_id = \(bind: userID) AND paper_id IN (\(binds: binds))
-                """).all().map { try $0.decode(column: "paper_id", as: String.self) })
+            var states: [String: PaperViewerState] = [:]
+            for row in try await db.raw("""
+                SELECT f.paper_id, f.upvotes, f.discussion_version,
+                  CASE WHEN EXISTS (SELECT 1 FROM votes v WHERE v.user_id = \(bind: userID) AND v.paper_id = f.paper_id) THEN 1 ELSE 0 END AS voted
+                FROM featured f WHERE f.paper_id IN (\(binds: binds))
+                """).all() {
+                states[try row.decode(column: "paper_id", as: String.self)] = PaperViewerState(
+                    upvotes: try row.decode(column: "upvotes", as: Int.self),
+                    voted: try row.decode(column: "voted", as: Int.self) == 1,
+                    discussionVersion: try row.decode(column: "discussion_version", as: Int64.self))
+            }
+            return states
+        }
+    }
+
+    /// How many times the paper's discussion has changed (0 for a paper not on the feed).
+    public func discussionVersion(paper: ArxivID) async throws -> Int64 {
+        try await database.read { db in
+            try await db.raw("SELECT discussion_version FROM featured WHERE paper_id = \(bind: paper.base)")
+                .first()?.decode(column: "discussion_version", as: Int64.self) ?? 0
         }
     }
 
@@ -66,4 +90,11 @@ public struct VoteStore: Sendable {
             try await db.raw("SELECT COUNT(*) AS n FROM votes WHERE paper_id = \(bind: paper.base)").first()?.decode(column: "n", as: Int.self) ?? 0
         }
     }
+}
+
+/// A featured paper as one member sees it now (see `VoteStore.viewerState`).
+public struct PaperViewerState: Sendable, Equatable {
+    public var upvotes: Int
+    public var voted: Bool
+    public var discussionVersion: Int64
 }

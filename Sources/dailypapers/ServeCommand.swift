@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Connections served at once; more wait in the listen backlog (env DAILYPAPERS_MAX_CONNECTIONS; default 4096).")
     var maxConnections: String?
 
-    @Option(help: "MiB of memory for cached pages and API answers (env DAILYPAPERS_CACHE_MIB; default 64).")
+    @Option(help: "MiB of memory for cached pages and API answers (env DAILYPAPERS_CACHE_MIB; default 64; 0 keeps none, every request renders).")
     var cacheMib: String?
 
     @Option(help: "Seconds cached pages may show vote and comment counts that are behind (env DAILYPAPERS_COUNTS_LAG; default 5; 0 re-renders on every change).")
@@ -103,7 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let idle = whole("idle-timeout", idleTimeout, "DAILYPAPERS_IDLE_TIMEOUT", default: 30, range: 1...3600)
         let connections = whole("max-connections", maxConnections, "DAILYPAPERS_MAX_CONNECTIONS", default: 4096, range: 1...1_000_000)
-        let cacheMiB = whole("cache-mib", cacheMib, "DAILYPAPERS_CACHE_MIB", default: 64, range: 1...65_536)
+        let cacheMiB = whole("cache-mib", cacheMib, "DAILYPAPERS_CACHE_MIB", default: 64, range: 0...65_536)
         let lag = whole("counts-lag", countsLag, "DAILYPAPERS_COUNTS_LAG", default: 5, range: 0...3600)
         try problems.throwIfAny()
         var configuration = AppConfiguration(host: host, port: port!, database: database!, publicURL: publicURL, demo: demo, ingest: ingest,

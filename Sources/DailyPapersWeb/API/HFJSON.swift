@@ -49,8 +49,9 @@ struct HFPaper: Encodable {
         upvotes = f?.upvotes ?? 0
         discussionId = p.discussionID ?? StableID.hex24("discussion:" + p.id.base)
         submittedOnDailyBy = f?.submittedBy.map(HFUser.init)
-        githubRepo = p.links.code
-        projectPage = p.links.projectPage
+        let links = p.links  // computed: it scans the abstract
+        githubRepo = links.code
+        projectPage = links.projectPage
         ai_keywords = p.aiKeywords.isEmpty ? nil : p.aiKeywords
         ai_summary = p.aiSummary
     }

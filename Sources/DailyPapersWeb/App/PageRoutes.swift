@@ -45,6 +45,24 @@ struct PageRoutes: Sendable {
         return v
     }
 
+    /// A signed-in member's page: the rendering shared by members, filled with this member's parts. `states`
+    /// is the member's view of the page's papers when the caller has read it already; else it is read here,
+    /// in one query for all the page's vote buttons.
+    func memberPage(_ template: PageTemplate, _ request: Request, _ ctx: AppRequestContext, viewer: Viewer,
+                    states: [String: PaperViewerState]? = nil) async throws -> Response {
+        var papers = states
+        if papers == nil {
+            let ids = template.slots.compactMap { slot -> ArxivID? in
+                if case .vote(let paper, _) = slot { return ArxivID(parsing: paper) }
+                return nil
+            }
+            papers = try await community.votes.viewerState(userID: viewer.account.id, papers: ids)
+        }
+        let fill = PersonalFill(viewer: viewer, notice: request.query["msg"].flatMap { Notices.text[$0] },
+                                papers: papers ?? [:], editWindow: community.settings.commentEditWindow)
+        return PageResponses.html(template.render(fill.write))
+    }
+
     func feed(_ period: FeedPeriod?, _ request: Request, _ ctx: AppRequestContext) async throws -> Response {
         let q = request.query
         let sort: FeedSort
@@ -56,13 +74,14 @@ struct PageRoutes: Sendable {
         }
         let page = try DailyPapersParameters.integer(q, "p", default: 0, range: 0...10_000)
         let canonical = period.map { SiteRoute.feed($0, sort: sort).path } ?? SiteRoute.latest(sort: sort).path
-        if ctx.session != nil {
-            let model = try await FeedPageQuery.load(period, sort: sort, page: page, store: store)
-            let v = try await viewer(ctx, papers: model.papers.map(\.paper.id))
-            let notice = request.query["msg"].flatMap { Notices.text[$0] }
-            return PageResponses.html(FeedPageView.render(model, site: site, canonical: canonical, viewer: v, notice: notice))
-        }
         let key = "feed|\(period?.key ?? "latest")|\(sort.rawValue)|\(page)"
+        if let viewer = Viewer(ctx) {
+            let template = try await cache.template("member|" + key) {
+                let model = try await FeedPageQuery.load(period, sort: sort, page: page, store: store)
+                return (PageTemplate(FeedPageView.document(model, site: site, canonical: canonical, viewer: .anyMember)), 0)
+            }
+            return try await memberPage(template, request, ctx, viewer: viewer)
+        }
         let entry = try await cache.entry(key, contentType: "text/html; charset=utf-8") {
             let model = try await FeedPageQuery.load(period, sort: sort, page: page, store: store)
             return FeedPageView.render(model, site: site, canonical: canonical)
@@ -76,7 +95,24 @@ struct PageRoutes: Sendable {
         guard let id = ArxivID(parsing: text) else {
             throw BadRequest("'\(text)' is not an arXiv id; ids look like 2412.01981, 2412.01981v2 or hep-th/9901001.")
         }
+        if !markdown, let viewer = Viewer(ctx), !viewer.account.canModerate {
+            // The member's state first: their page must show the discussion at least as it was then, so their
+            // own comment appears at once even where comment counts may lag.
+            let states = try await community.votes.viewerState(userID: viewer.account.id, papers: [id])
+            let template = try await cache.template("member|paper|\(id.base)",
+                                                    minimumStamp: states[id.base]?.discussionVersion ?? 0) {
+                let stamp = try await community.votes.discussionVersion(paper: id)
+                guard let record = try await store.paper(id) else { throw notFound(id) }
+                let page = PaperPageView.document(record, history: try await stats.upvoteHistory(id),
+                                                  comments: try await community.comments.comments(paper: id),
+                                                  similar: try await store.similar(to: id, limit: 8),
+                                                  personal: .init(viewer: .anyMember), site: site)
+                return (PageTemplate(page), stamp)
+            }
+            return try await memberPage(template, request, ctx, viewer: viewer, states: states)
+        }
         if !markdown, ctx.session != nil {
+            // Moderators see hidden comments, hiding forms and why a paper is hidden: rendered per request.
             guard let record = try await store.paper(id) else { throw notFound(id) }
             async let history = stats.upvoteHistory(id)
             async let comments = community.comments.comments(paper: id)
@@ -107,18 +143,20 @@ struct PageRoutes: Sendable {
     func search(_ request: Request, _ ctx: AppRequestContext) async throws -> Response {
         let parameters: SearchParameters
         do { parameters = try SearchParameters.parse(request.query) } catch { throw BadRequest(error.message) }
-        if ctx.session == nil {
-            // Readers who are not signed in share one rendering per search until the content changes; the page
-            // shows what was typed, so the key is the typed text (the cache is bounded by bytes).
-            let key = "search|\(parameters.text)|\(parameters.filters.key)"
-            let entry = try await cache.entry(key, contentType: "text/html; charset=utf-8") {
-                SearchPageView.render(parameters, hits: try await store.searchHits(parameters.text, filters: parameters.filters), site: site)
+        // One rendering per search until the content changes, for readers and for members; the page shows
+        // what was typed, so the key is the typed text (the cache is bounded by bytes).
+        let key = "search|\(parameters.text)|\(parameters.filters.key)"
+        if let viewer = Viewer(ctx) {
+            let template = try await cache.template("member|" + key) {
+                let hits = try await store.searchHits(parameters.text, filters: parameters.filters)
+                return (PageTemplate(SearchPageView.document(parameters, hits: hits, site: site, viewer: .anyMember)), 0)
             }
-            return Responses.cached(entry, request: request)
+            return try await memberPage(template, request, ctx, viewer: viewer)
         }
-        let hits = try await store.searchHits(parameters.text, filters: parameters.filters)
-        let v = try await viewer(ctx, papers: hits.map(\.paper.paper.id))
-        return PageResponses.html(SearchPageView.render(parameters, hits: hits, site: site, viewer: v))
+        let entry = try await cache.entry(key, contentType: "text/html; charset=utf-8") {
+            SearchPageView.render(parameters, hits: try await store.searchHits(parameters.text, filters: parameters.filters), site: site)
+        }
+        return Responses.cached(entry, request: request)
     }
 }
 

@@ -20,6 +20,11 @@ final class ResponseCache: Sendable {
         let lastModified: Timestamp?
         /// The body gzip-compressed, for clients that accept it (nil for small bodies).
         let gzipped: ByteBuffer?
+        /// For pages shared by members: the page with its members' slots (the body is then empty).
+        var template: PageTemplate? = nil
+        /// What the page showed of something a member must see at once when they change it (a paper's
+        /// discussion version): an entry below the stamp a request asks for is rendered again.
+        var stamp: Int64 = 0
         var countsVersion: Int64 = 0
         var renderedAt: Double = 0
         /// Bytes held for this entry (both bodies and the key), counted against the cache's budget.
@@ -68,6 +73,33 @@ final class ResponseCache: Sendable {
         try await entry(key, contentType: contentType) { (try await make(), nil) }
     }
 
+    func entry(_ key: String, contentType: String, make: () async throws -> (String, Timestamp?)) async throws -> Entry {
+        try await lookup(key, minimumStamp: 0) {
+            let (text, lastModified) = try await make()
+            // The ETag hashes the bytes, so it is the same in every process serving the same content.
+            let body = ByteBuffer(string: text)
+            var entry = Entry(body: body, contentType: contentType, etag: "\"\(StableHash.hex(text))\"",
+                              lastModified: lastModified?.truncatedToSeconds,
+                              gzipped: body.readableBytes >= 1024 ? Gzip.compress(body) : nil)
+            entry.size = body.readableBytes + (entry.gzipped?.readableBytes ?? 0)
+            return entry
+        }
+    }
+
+    /// The page shared by members for `key`, rendered again if it shows less than `minimumStamp` (see
+    /// `Entry.stamp`); `make` returns the page and the stamp it was rendered at (read before its content).
+    func template(_ key: String, minimumStamp: Int64 = 0,
+                  make: () async throws -> (PageTemplate, stamp: Int64)) async throws -> PageTemplate {
+        let entry = try await lookup(key, minimumStamp: minimumStamp) {
+            let (template, stamp) = try await make()
+            var entry = Entry(body: ByteBuffer(), contentType: "text/html; charset=utf-8", etag: "", lastModified: nil,
+                              gzipped: nil, template: template, stamp: stamp)
+            entry.size = template.byteCount
+            return entry
+        }
+        return entry.template!
+    }
+
     /// What a request does with a key: serve what is there, render it, or wait for the request rendering it.
     private enum Plan { case serve(Entry), render, wait }
 
@@ -75,12 +107,12 @@ final class ResponseCache: Sendable {
     /// invalidation does not set every connection rendering the same page (a stampede that took a soak from
     /// 7,000 to 1,000 requests/s). An entry behind only in counts keeps being served while one request
     /// renders it again: counts may lag by that render's time beyond the grace period, never content.
-    func entry(_ key: String, contentType: String, make: () async throws -> (String, Timestamp?)) async throws -> Entry {
+    private func lookup(_ key: String, minimumStamp: Int64, make: () async throws -> Entry) async throws -> Entry {
         let (version, counts) = try await currentVersions()
         while true {
             let now = Date().timeIntervalSince1970
             let plan = state.withLock { s -> Plan in
-                if s.version == version, let e = s.entries[key] {
+                if s.version == version, let e = s.entries[key], e.stamp >= minimumStamp {
                     let fresh = e.countsVersion == counts || now - e.renderedAt < countsGrace
                     if fresh || s.rendering[key] != nil {
                         s.tick += 1
@@ -96,11 +128,11 @@ final class ResponseCache: Sendable {
             switch plan {
             case .serve(let e): return e
             case .wait:
-                if let e = await rendered(key) { return e }
-                continue  // the render failed or was not kept: try again (this request may render it)
+                if let e = await rendered(key), e.stamp >= minimumStamp { return e }
+                continue  // failed, not kept, or begun before the change this request must see: try again
             case .render:
                 do {
-                    let e = try await render(key, contentType: contentType, version: version, counts: counts, make: make)
+                    let e = try await render(key, version: version, counts: counts, make: make)
                     finishRendering(key, e)
                     return e
                 } catch {
@@ -128,17 +160,12 @@ final class ResponseCache: Sendable {
         for w in waiters { w.resume(returning: entry) }
     }
 
-    private func render(_ key: String, contentType: String, version: Int64, counts: Int64,
-                        make: () async throws -> (String, Timestamp?)) async throws -> Entry {
+    private func render(_ key: String, version: Int64, counts: Int64, make: () async throws -> Entry) async throws -> Entry {
         let now = Date().timeIntervalSince1970
-        let (text, lastModified) = try await make()
-        // The ETag hashes the bytes, so it is the same in every process serving the same content.
-        let body = ByteBuffer(string: text)
-        var entry = Entry(body: body, contentType: contentType, etag: "\"\(StableHash.hex(text))\"",
-                          lastModified: lastModified?.truncatedToSeconds,
-                          gzipped: body.readableBytes >= 1024 ? Gzip.compress(body) : nil,
-                          countsVersion: counts, renderedAt: now)
-        entry.size = body.readableBytes + (entry.gzipped?.readableBytes ?? 0) + key.utf8.count + 256
+        var entry = try await make()
+        entry.countsVersion = counts
+        entry.renderedAt = now
+        entry.size += key.utf8.count + 256
         // An answer larger than a tenth of the cache is served but not kept.
         guard entry.size <= maximumBytes / 10 else { return entry }
         state.withLock { s in

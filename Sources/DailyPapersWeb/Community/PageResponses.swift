@@ -10,6 +10,12 @@ enum PageResponses {
         return response
     }
 
+    /// A page for one member: never stored by a shared cache.
+    static func html(_ body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-store"],
+                 body: .init(byteBuffer: body))
+    }
+
     static func redirect(_ location: String, cookies: [String] = []) -> Response {
         var response = Response(status: .seeOther, headers: [.location: location, .cacheControl: "private, no-store"])
         for c in cookies { response.headers.append(HTTPField(name: .setCookie, value: c)) }

@@ -3,11 +3,23 @@ import DailyPapersCore
 /// exception and takes only markup written in this module, never user or imported data.
 struct HTML {
     private(set) var output: String
+    /// Where a page shared by all members leaves a place for one member's part (see `PageTemplate`):
+    /// byte offsets into `output`, in order.
+    private(set) var slots: [(offset: Int, slot: PersonalSlot)] = []
 
     init(capacity: Int = 16_384) {
         output = ""
         output.reserveCapacity(capacity)
     }
+
+    /// Empties the buffer, keeping its storage (to write many small parts in turn).
+    mutating func removeAll() {
+        output.removeAll(keepingCapacity: true)
+        slots.removeAll()
+    }
+
+    /// Leaves a place for a member's own part here; `PageTemplate` fills it per request.
+    mutating func slot(_ slot: PersonalSlot) { slots.append((output.utf8.count, slot)) }
 
     /// Markup written by this module.
     mutating func raw(_ markup: String) { output += markup }

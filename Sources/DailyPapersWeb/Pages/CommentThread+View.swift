@@ -21,7 +21,7 @@ enum CommentThreadView {
             h.raw("<p class=\"muted\">This paper is not on the feed, so it takes no new comments.</p>")
         } else if let v = options.viewer {
             h.raw("<form class=\"stack comment-form\" method=\"post\" action=\"/comments\">")
-            h.csrf(v.csrf)
+            h.csrf(for: v)
             h.hidden("paper", paper.base)
             h.raw("<p class=\"field\"><label for=\"new-comment\">Add a comment</label>")
             h.raw("<textarea id=\"new-comment\" name=\"body\" rows=\"4\" required maxlength=\"\(Comment.maximumLength)\" aria-describedby=\"md-help\"></textarea>")
@@ -103,7 +103,7 @@ enum CommentThreadView {
         if c.hiddenReason == nil {
             details("Reply", into: &h) { h in
                 h.raw("<form class=\"stack\" method=\"post\" action=\"/comments\">")
-                h.csrf(v.csrf)
+                h.csrf(for: v)
                 h.hidden("paper", paper.base)
                 h.hidden("parent", String(c.id))
                 h.open("label", [("for", "r\(c.id)")]); h.text("Reply to @" + c.author.username); h.close("label")
@@ -111,31 +111,38 @@ enum CommentThreadView {
                 h.raw("<p><button type=\"submit\">Reply</button></p></form>")
             }
         }
-        if c.author.username == v.account.username {
-            if options.now.secondsSince1970 - c.createdAt.secondsSince1970 <= options.editWindow {
-                details("Edit", into: &h) { h in
-                    h.raw("<form class=\"stack\" method=\"post\" action=\"/comments/\(c.id)/edit\">")
-                    h.csrf(v.csrf)
-                    h.open("label", [("for", "e\(c.id)")]); h.text("Edit your comment"); h.close("label")
-                    h.raw("<textarea id=\"e\(c.id)\" name=\"body\" rows=\"3\" required maxlength=\"\(Comment.maximumLength)\">")
-                    h.text(c.body)
-                    h.raw("</textarea><p><button type=\"submit\">Save</button></p></form>")
-                }
-            }
-            h.raw("<form class=\"inline\" method=\"post\" action=\"/comments/\(c.id)/delete\">")
-            h.csrf(v.csrf)
-            h.raw("<button class=\"link\" type=\"submit\">Delete</button></form>")
+        if v.isTemplate {
+            h.slot(.ownComment(c))
+        } else if c.author.username == v.account.username {
+            ownActions(c, csrf: v.csrf, editWindow: options.editWindow, now: options.now, into: &h)
         }
         if isModerator, c.hiddenReason == nil {
             details("Hide", into: &h) { h in
                 h.raw("<form class=\"stack\" method=\"post\" action=\"/moderation/hide-comment\">")
-                h.csrf(v.csrf)
+                h.csrf(for: v)
                 h.hidden("comment", String(c.id))
                 h.open("label", [("for", "h\(c.id)")]); h.text("Reason (shown to moderators)"); h.close("label")
                 h.raw("<input id=\"h\(c.id)\" name=\"reason\" required maxlength=\"500\"><p><button type=\"submit\">Hide comment</button></p></form>")
             }
         }
         h.raw("</div></article>")
+    }
+
+    /// Edit (within the window) and delete, for the comment's author.
+    static func ownActions(_ c: Comment, csrf: String, editWindow: Double, now: Timestamp, into h: inout HTML) {
+        if now.secondsSince1970 - c.createdAt.secondsSince1970 <= editWindow {
+            details("Edit", into: &h) { h in
+                h.raw("<form class=\"stack\" method=\"post\" action=\"/comments/\(c.id)/edit\">")
+                h.csrf(csrf)
+                h.open("label", [("for", "e\(c.id)")]); h.text("Edit your comment"); h.close("label")
+                h.raw("<textarea id=\"e\(c.id)\" name=\"body\" rows=\"3\" required maxlength=\"\(Comment.maximumLength)\">")
+                h.text(c.body)
+                h.raw("</textarea><p><button type=\"submit\">Save</button></p></form>")
+            }
+        }
+        h.raw("<form class=\"inline\" method=\"post\" action=\"/comments/\(c.id)/delete\">")
+        h.csrf(csrf)
+        h.raw("<button class=\"link\" type=\"submit\">Delete</button></form>")
     }
 
     static func details(_ summary: String, into h: inout HTML, body: (inout HTML) -> Void) {

@@ -2,11 +2,15 @@ import DailyPapersCore
 
 enum FeedPageView {
     static func render(_ m: FeedPageModel, site: SiteInfo, canonical: String, viewer: Viewer? = nil, notice: String? = nil) -> String {
+        document(m, site: site, canonical: canonical, viewer: viewer, notice: notice).output
+    }
+
+    static func document(_ m: FeedPageModel, site: SiteInfo, canonical: String, viewer: Viewer? = nil, notice: String? = nil) -> HTML {
         let title = m.period.map(FeedPageModel.title(of:)) ?? "No papers yet"
-        return Layout.page(site: site, title: m.period == nil ? site.name : "\(site.name): \(title)",
+        return Layout.document(site: site, title: m.period == nil ? site.name : "\(site.name): \(title)",
                            description: "Trending research papers, submitted and upvoted by the community.",
                            canonical: canonical, viewer: viewer) { h in
-            h.notice(notice)
+            h.notice(notice, viewer: viewer)
             hero(site: site, into: &h)
             guard let period = m.period else {
                 h.raw("<section class=\"empty\"><h2>No papers yet</h2><p>This instance has no featured papers. Import some with ")

@@ -12,6 +12,14 @@ enum Layout {
     static func page(site: SiteInfo, title: String, description: String, canonical: String,
                      alternates: [(type: String, href: String)] = [], viewer: Viewer? = nil,
                      body: (inout HTML) -> Void) -> String {
+        document(site: site, title: title, description: description, canonical: canonical, alternates: alternates,
+                 viewer: viewer, body: body).output
+    }
+
+    /// The page with its slots (see `PageTemplate`).
+    static func document(site: SiteInfo, title: String, description: String, canonical: String,
+                         alternates: [(type: String, href: String)] = [], viewer: Viewer? = nil,
+                         body: (inout HTML) -> Void) -> HTML {
         var h = HTML()
         h.raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
         h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -42,7 +50,7 @@ enum Layout {
         h.raw("<label class=\"vh\" for=\"q\">Search papers</label>")
         h.raw("<input id=\"q\" name=\"q\" type=\"search\" placeholder=\"Search papers\" maxlength=\"500\">")
         h.raw("</form>")
-        accountNav(viewer, into: &h)
+        if viewer?.isTemplate == true { h.slot(.accountNav) } else { accountNav(viewer, into: &h) }
         h.raw("</div></header>")
         h.raw("<main id=\"main\" class=\"wrap\">")
         body(&h)
@@ -51,7 +59,7 @@ enum Layout {
         h.raw(" · a self-hosted daily feed of research papers · <a href=\"/feeds/daily.atom\">Atom</a> · ")
         h.raw("<a href=\"/feeds/daily.rss\">RSS</a> · <a href=\"/feeds/daily.json\">JSON Feed</a> · <a href=\"/stats\">Statistics</a> · <a href=\"/docs\">API</a></div></footer>")
         h.raw("</body></html>")
-        return h.output
+        return h
     }
 
     /// Log in / sign up for readers; submit, profile, moderation and log out for members.

@@ -55,10 +55,11 @@ enum PaperCardView {
             h.raw("</span>")
         }
         h.raw("</div><p class=\"links\">")
-        link("arXiv", p.links.abstract, into: &h)
-        link("PDF", p.links.pdf, into: &h)
-        if let code = p.links.code { link("Code", code, into: &h) }
-        if let page = p.links.projectPage { link("Project page", page, into: &h) }
+        let links = p.links  // computed: it scans the abstract for code and project links
+        link("arXiv", links.abstract, into: &h)
+        link("PDF", links.pdf, into: &h)
+        if let code = links.code { link("Code", code, into: &h) }
+        if let page = links.projectPage { link("Project page", page, into: &h) }
         h.raw("</p></div></article>")
     }
 

@@ -13,9 +13,10 @@ enum PaperMarkdown {
             if let by = f.submittedBy { out += " · **Submitted by:** \(escape(by.fullname)) (@\(escape(by.username)))" }
             out += "\n\n"
         }
-        out += "- arXiv: <\(p.links.abstract)>\n- PDF: <\(p.links.pdf)>\n"
-        if let code = p.links.code { out += "- Code: <\(code)>\n" }
-        if let page = p.links.projectPage { out += "- Project page: <\(page)>\n" }
+        let links = p.links  // computed: it scans the abstract for code and project links
+        out += "- arXiv: <\(links.abstract)>\n- PDF: <\(links.pdf)>\n"
+        if let code = links.code { out += "- Code: <\(code)>\n" }
+        if let page = links.projectPage { out += "- Project page: <\(page)>\n" }
         out += "- On \(escape(site.name)): <\(site.publicURL)\(SiteRoute.paper(p.id).path)>\n\n"
         out += "## Abstract\n\n\(escape(p.abstract))\n"
         if let s = p.aiSummary { out += "\n## Summary\n\n\(escape(s))\n" }

@@ -13,13 +13,19 @@ enum PaperPageView {
     static func render(_ record: PaperRecord, history: [(Timestamp, Int)] = [], comments: [Comment] = [],
                        similar: [(record: PaperRecord, score: Double)] = [],
                        personal: Personal = Personal(), site: SiteInfo) -> String {
+        document(record, history: history, comments: comments, similar: similar, personal: personal, site: site).output
+    }
+
+    static func document(_ record: PaperRecord, history: [(Timestamp, Int)] = [], comments: [Comment] = [],
+                         similar: [(record: PaperRecord, score: Double)] = [],
+                         personal: Personal = Personal(), site: SiteInfo) -> HTML {
         let p = record.paper
         let viewer = personal.viewer
-        return Layout.page(site: site, title: p.title, description: TextHelpers.excerpt(p.abstract, limit: 200),
+        return Layout.document(site: site, title: p.title, description: TextHelpers.excerpt(p.abstract, limit: 200),
                            canonical: SiteRoute.paper(p.id).path,
                            alternates: [("text/markdown", SiteRoute.paperMarkdown(p.id).path),
                                         ("application/json", SiteRoute.apiPaper(p.id).path)], viewer: viewer) { h in
-            h.notice(personal.notice)
+            h.notice(personal.notice, viewer: viewer)
             if let reason = personal.hiddenReason, viewer?.account.canModerate == true {
                 h.notice("Hidden from the feed by the moderators: " + reason, error: true)
             }
@@ -52,10 +58,11 @@ enum PaperPageView {
                 sparkline(f, history, into: &h)
             }
             h.raw("<p class=\"links\">")
-            PaperCardView.link("arXiv page", p.links.abstract, into: &h)
-            PaperCardView.link("PDF", p.links.pdf, into: &h)
-            if let code = p.links.code { PaperCardView.link("Code", code, into: &h) }
-            if let page = p.links.projectPage { PaperCardView.link("Project page", page, into: &h) }
+            let links = p.links  // computed: it scans the abstract for code and project links
+            PaperCardView.link("arXiv page", links.abstract, into: &h)
+            PaperCardView.link("PDF", links.pdf, into: &h)
+            if let code = links.code { PaperCardView.link("Code", code, into: &h) }
+            if let page = links.projectPage { PaperCardView.link("Project page", page, into: &h) }
             h.open("a", [("href", SiteRoute.paperMarkdown(p.id).path)])
             h.text("Markdown")
             h.close("a")
@@ -112,7 +119,7 @@ enum PaperPageView {
         if !unclaimed.isEmpty {
             CommentThreadView.details("Are you an author of this paper?", into: &h) { h in
                 h.raw("<form class=\"stack\" method=\"post\" action=\"/claims\">")
-                h.csrf(v.csrf)
+                h.csrf(for: v)
                 h.hidden("paper", p.id.base)
                 h.raw("<p class=\"field\"><label for=\"claim-author\">I am</label><select id=\"claim-author\" name=\"author\">")
                 for (i, a) in unclaimed {
@@ -126,7 +133,7 @@ enum PaperPageView {
         if featured, v.account.canModerate {
             CommentThreadView.details("Hide this paper from the feed", into: &h) { h in
                 h.raw("<form class=\"stack\" method=\"post\" action=\"/moderation/hide-paper\">")
-                h.csrf(v.csrf)
+                h.csrf(for: v)
                 h.hidden("paper", p.id.base)
                 h.raw("<p class=\"field\"><label for=\"hide-reason\">Reason (shown to moderators)</label>")
                 h.raw("<input id=\"hide-reason\" name=\"reason\" required maxlength=\"500\"></p>")

@@ -59,9 +59,13 @@ struct SearchParameters {
 
 enum SearchPageView {
     static func render(_ s: SearchParameters, hits: [SearchHit], site: SiteInfo, viewer: Viewer? = nil) -> String {
+        document(s, hits: hits, site: site, viewer: viewer).output
+    }
+
+    static func document(_ s: SearchParameters, hits: [SearchHit], site: SiteInfo, viewer: Viewer? = nil) -> HTML {
         let text = s.text
         let blank = text.trimmingCharacters(in: .whitespaces).isEmpty
-        return Layout.page(site: site, title: blank ? "Search" : "Search: \(text)", description: "Search papers",
+        return Layout.document(site: site, title: blank ? "Search" : "Search: \(text)", description: "Search papers",
                            canonical: s.link(page: s.page),
                            alternates: blank ? [] : [("application/atom+xml", "/feeds/search.atom?q=" + SiteRoute.percentEncode(text))],
                            viewer: viewer) { h in

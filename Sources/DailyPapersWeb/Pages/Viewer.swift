@@ -1,17 +1,28 @@
 import DailyPapersCore
 
 /// Who is looking at a page: a signed-in account with its form token and the papers it has upvoted.
-/// Pages for anonymous readers are rendered once and cached; pages for a viewer are rendered per request.
+/// Pages for anonymous readers are rendered once and cached. Pages for members are rendered once for
+/// `anyMember`, which leaves a slot wherever one member's part goes (see `PageTemplate`), and filled per
+/// request; moderators' pages, which show more, are rendered per request.
 struct Viewer: Sendable {
     var account: Account
     var csrf: String
     var voted: Set<String> = []
+    /// The shared rendering for every member: views leave slots instead of using the fields above.
+    private(set) var isTemplate = false
 
     init(account: Account, csrf: String, voted: Set<String> = []) {
         self.account = account
         self.csrf = csrf
         self.voted = voted
     }
+
+    /// Any member: no name, no token, no votes of its own; never a moderator.
+    static let anyMember: Viewer = {
+        var v = Viewer(account: Account(id: 0, username: "", fullname: "", email: nil, role: .member, emailVerified: true), csrf: "")
+        v.isTemplate = true
+        return v
+    }()
 
     init?(_ context: AppRequestContext) {
         guard let s = context.session else { return nil }
@@ -20,6 +31,17 @@ struct Viewer: Sendable {
 }
 
 extension HTML {
+    /// The viewer's form token, or its slot in a page shared by members.
+    mutating func csrf(for viewer: Viewer?) {
+        guard let viewer else { return }
+        if viewer.isTemplate { slot(.csrf) } else { csrf(viewer.csrf) }
+    }
+
+    /// A notice for this request, or its slot in a page shared by members.
+    mutating func notice(_ message: String?, viewer: Viewer?) {
+        if viewer?.isTemplate == true { slot(.notice) } else { notice(message) }
+    }
+
     /// The hidden token every state-changing form carries.
     mutating func csrf(_ token: String?) {
         guard let token else { return }

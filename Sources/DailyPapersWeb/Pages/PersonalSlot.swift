@@ -1,0 +1,45 @@
+import DailyPapersCore
+import DailyPapersStore
+
+/// A place in a page shared by members where one member's part goes (see `PageTemplate`).
+enum PersonalSlot: Sendable {
+    /// The header's account links: the member's name and the log-out form.
+    case accountNav
+    /// A notice for this request (`?msg=`).
+    case notice
+    /// The hidden form token.
+    case csrf
+    /// The upvote form: the member's vote and the paper's count now (the shared page may show counts a
+    /// few seconds old; a member must see their own vote counted at once).
+    case vote(paper: String, upvotes: Int)
+    /// Edit and delete, if the member wrote this comment.
+    case ownComment(Comment)
+}
+
+/// One member's parts, for filling a shared page's slots.
+struct PersonalFill {
+    var viewer: Viewer
+    var notice: String?
+    /// The page's papers as this member sees them now (`VoteStore.viewerState`).
+    var papers: [String: PaperViewerState] = [:]
+    var editWindow: Double = 900
+    var now: Timestamp = .now
+
+    func write(_ slot: PersonalSlot, into h: inout HTML) {
+        switch slot {
+        case .accountNav:
+            Layout.accountNav(viewer, into: &h)
+        case .notice:
+            h.notice(notice)
+        case .csrf:
+            h.csrf(viewer.csrf)
+        case .vote(let paper, let upvotes):
+            let state = papers[paper]
+            VoteButtonView.render(paper: paper, upvotes: state?.upvotes ?? upvotes, voted: state?.voted ?? false,
+                                  csrf: viewer.csrf, into: &h)
+        case .ownComment(let c):
+            guard c.author.username == viewer.account.username else { return }
+            CommentThreadView.ownActions(c, csrf: viewer.csrf, editWindow: editWindow, now: now, into: &h)
+        }
+    }
+}
