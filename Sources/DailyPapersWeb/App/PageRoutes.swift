@@ -50,16 +50,10 @@ struct PageRoutes: Sendable {
     /// in one query for all the page's vote buttons.
     func memberPage(_ template: PageTemplate, _ request: Request, _ ctx: AppRequestContext, viewer: Viewer,
                     states: [String: PaperViewerState]? = nil) async throws -> Response {
-        var papers = states
-        if papers == nil {
-            let ids = template.slots.compactMap { slot -> ArxivID? in
-                if case .vote(let paper, _) = slot { return ArxivID(parsing: paper) }
-                return nil
-            }
-            papers = try await community.votes.viewerState(userID: viewer.account.id, papers: ids)
-        }
+        var papers = states ?? [:]
+        if states == nil { papers = try await community.votes.viewerState(userID: viewer.account.id, papers: template.votePapers) }
         let fill = PersonalFill(viewer: viewer, notice: request.query["msg"].flatMap { Notices.text[$0] },
-                                papers: papers ?? [:], editWindow: community.settings.commentEditWindow)
+                                papers: papers, editWindow: community.settings.commentEditWindow)
         return PageResponses.html(template.render(fill.write))
     }
 

@@ -1,3 +1,4 @@
+import DailyPapersCore
 import NIOCore
 
 /// A page rendered once for every member, with a slot wherever one member's part goes. A member's page is
@@ -13,11 +14,14 @@ struct PageTemplate: Sendable {
     let bytes: ByteBuffer
     let offsets: [Int]
     let slots: [PersonalSlot]
+    /// The papers whose vote buttons are slots, in page order: what a member's state is read for.
+    let votePapers: [ArxivID]
 
     init(_ document: HTML) {
         bytes = ByteBuffer(string: document.output)
         offsets = document.slots.map(\.offset)
         slots = document.slots.map(\.slot)
+        votePapers = slots.compactMap { if case .vote(let paper, _) = $0 { paper } else { nil } }
     }
 
     /// Memory held, for the cache's budget (slot payloads are small next to the page, comments aside).

@@ -11,7 +11,7 @@ enum PersonalSlot: Sendable {
     case csrf
     /// The upvote form: the member's vote and the paper's count now (the shared page may show counts a
     /// few seconds old; a member must see their own vote counted at once).
-    case vote(paper: String, upvotes: Int)
+    case vote(paper: ArxivID, upvotes: Int)
     /// Edit and delete, if the member wrote this comment.
     case ownComment(Comment)
 }
@@ -34,8 +34,8 @@ struct PersonalFill {
         case .csrf:
             h.csrf(viewer.csrf)
         case .vote(let paper, let upvotes):
-            let state = papers[paper]
-            VoteButtonView.render(paper: paper, upvotes: state?.upvotes ?? upvotes, voted: state?.voted ?? false,
+            let state = papers[paper.base]
+            VoteButtonView.render(paper: paper.base, upvotes: state?.upvotes ?? upvotes, voted: state?.voted ?? false,
                                   csrf: viewer.csrf, into: &h)
         case .ownComment(let c):
             guard c.author.username == viewer.account.username else { return }

@@ -5,21 +5,24 @@ import DailyPapersCore
 enum VoteButtonView {
     static func render(_ f: FeaturedPaper, viewer: Viewer?, into h: inout HTML) {
         // Members' state changes by the second: in a page shared by members the whole form is a slot.
-        if viewer?.isTemplate == true { return h.slot(.vote(paper: f.paper.id.base, upvotes: f.upvotes)) }
+        if viewer?.isTemplate == true { return h.slot(.vote(paper: f.paper.id, upvotes: f.upvotes)) }
         render(paper: f.paper.id.base, upvotes: f.upvotes, voted: viewer?.voted.contains(f.paper.id.base) ?? false,
                csrf: viewer?.csrf, into: &h)
     }
 
+    /// Few appends of fixed markup: a member's page writes one of these per card on every request.
     static func render(paper: String, upvotes: Int, voted: Bool, csrf: String?, into h: inout HTML) {
         h.raw("<form class=\"vote\" method=\"post\" action=\"/vote\">")
         h.csrf(csrf)
-        h.hidden("paper", paper)
-        h.hidden("vote", voted ? "0" : "1")
-        h.open("button", [("type", "submit"), ("class", "votes"), ("aria-pressed", voted ? "true" : "false"),
-                          ("title", voted ? "Remove your upvote" : "Upvote")])
-        h.raw("<span aria-hidden=\"true\">▲</span> <span class=\"count\">")
-        h.text(String(upvotes))
-        h.raw("</span><span class=\"vh\"> upvotes</span></button>")
-        h.raw("<span class=\"vh vote-status\" role=\"status\"></span></form>")
+        h.raw("<input type=\"hidden\" name=\"paper\" value=\"")
+        h.text(paper)
+        h.raw(voted ? votedButton : unvotedButton)
+        h.raw(String(upvotes))
+        h.raw("</span><span class=\"vh\"> upvotes</span></button><span class=\"vh vote-status\" role=\"status\"></span></form>")
     }
+
+    private static let votedButton = "\"><input type=\"hidden\" name=\"vote\" value=\"0\"><button type=\"submit\" class=\"votes\" "
+        + "aria-pressed=\"true\" title=\"Remove your upvote\"><span aria-hidden=\"true\">▲</span> <span class=\"count\">"
+    private static let unvotedButton = "\"><input type=\"hidden\" name=\"vote\" value=\"1\"><button type=\"submit\" class=\"votes\" "
+        + "aria-pressed=\"false\" title=\"Upvote\"><span aria-hidden=\"true\">▲</span> <span class=\"count\">"
 }
