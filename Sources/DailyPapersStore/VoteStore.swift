@@ -59,18 +59,34 @@ public struct VoteStore: Sendable {
     /// One query for the whole page.
     public func viewerState(userID: Int, papers: [ArxivID]) async throws -> [String: PaperViewerState] {
         guard !papers.isEmpty else { return [:] }
-        let binds: [any Encodable & Sendable] = papers.map(\.base)
+        // Every signed-in page asks, for up to 100 papers: one text parameter for the ids and one text
+        // column for the answer, since binding and decoding each value through SQLKit costs more than the
+        // query itself (arXiv ids hold no space).
+        let ids = papers.map(\.base).joined(separator: " ")
         return try await database.read { db in
+            let row: (any SQLRow)?
+            if db.isPostgres {
+                row = try await db.raw("""
+                    SELECT string_agg(f.paper_id || ' ' || f.upvotes || ' ' || f.discussion_version || ' ' ||
+                      CASE WHEN EXISTS (SELECT 1 FROM votes v WHERE v.user_id = \(bind: userID) AND v.paper_id = f.paper_id) THEN 1 ELSE 0 END, ' ') AS states
+                    FROM featured f WHERE f.paper_id = ANY (string_to_array(\(bind: ids), ' '))
+                    """).first()
+            } else {
+                row = try await db.raw("""
+                    WITH wanted (id) AS (SELECT value FROM json_each('["' || replace(\(bind: ids), ' ', '","') || '"]'))
+                    SELECT group_concat(f.paper_id || ' ' || f.upvotes || ' ' || f.discussion_version || ' ' ||
+                      EXISTS (SELECT 1 FROM votes v WHERE v.user_id = \(bind: userID) AND v.paper_id = f.paper_id), ' ') AS states
+                    FROM featured f WHERE f.paper_id IN (SELECT id FROM wanted)
+                    """).first()
+            }
+            let fields = (try row.flatMap { try RowDecoding.optional($0, "states", String.self) } ?? "").split(separator: " ")
             var states: [String: PaperViewerState] = [:]
-            for row in try await db.raw("""
-                SELECT f.paper_id, f.upvotes, f.discussion_version,
-                  CASE WHEN EXISTS (SELECT 1 FROM votes v WHERE v.user_id = \(bind: userID) AND v.paper_id = f.paper_id) THEN 1 ELSE 0 END AS voted
-                FROM featured f WHERE f.paper_id IN (\(binds: binds))
-                """).all() {
-                states[try row.decode(column: "paper_id", as: String.self)] = PaperViewerState(
-                    upvotes: try row.decode(column: "upvotes", as: Int.self),
-                    voted: try row.decode(column: "voted", as: Int.self) == 1,
-                    discussionVersion: try row.decode(column: "discussion_version", as: Int64.self))
+            var i = 0
+            while i + 3 < fields.count {
+                if let upvotes = Int(fields[i + 1]), let version = Int64(fields[i + 2]) {
+                    states[String(fields[i])] = PaperViewerState(upvotes: upvotes, voted: fields[i + 3] == "1", discussionVersion: version)
+                }
+                i += 4
             }
             return states
         }
