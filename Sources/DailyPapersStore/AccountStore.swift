@@ -14,6 +14,9 @@ public struct AccountStore: Sendable {
     }
 
     static let columns = "id, username, fullname, email, role, email_verified_at, banned_at, ban_reason"
+    /// `columns` with `u.` before each (the session look-up, on every signed-in request, joins users as u).
+    static let columnsOfU = columns(alias: "u")
+
     static func columns(alias: String) -> String {
         columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ")
     }
@@ -102,6 +105,7 @@ public struct AccountStore: Sendable {
             try await db.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: userID)").run()
             try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: userID) AND token_hash <> \(bind: keep ?? "")").run()
         }
+        database.sessionMemory.forgetAll()
     }
 
     public func markEmailVerified(userID: Int, now: Timestamp = .now) async throws {
@@ -110,12 +114,14 @@ public struct AccountStore: Sendable {
                 UPDATE users SET email_verified_at = COALESCE(email_verified_at, \(bind: now.millisecondsSince1970)) WHERE id = \(bind: userID)
                 """).run()
         }
+        database.sessionMemory.forgetAll()
     }
 
     /// Returns false when there is no such user.
     @discardableResult
     public func setRole(username: String, role: Role) async throws -> Bool {
-        try await database.write { db in
+        defer { database.sessionMemory.forgetAll() }
+        return try await database.write { db in
             try await db.raw("""
                 UPDATE users SET role = \(bind: role.rawValue) WHERE lower(username) = lower(\(bind: username)) RETURNING id
                 """).first() != nil

@@ -26,6 +26,7 @@ public final class Database: Sendable {
     private let localWrites = Atomic<Int>(0)
     /// The search index this process holds in memory for this database.
     let searchMemory = SearchMemory()
+    let sessionMemory = SessionMemory()
     /// After `close`, every call fails at once (a closed pool would otherwise wait for a connection forever).
     private let closed = Atomic<Bool>(false)
     /// Calls under way; `close` waits for them, so none asks a pool that has stopped for a connection.

@@ -57,6 +57,7 @@ public struct ModerationStore: Sendable {
     /// Bans a member: their sessions end at once and every posting or voting path checks the ban.
     /// Moderators and admins cannot be banned this way (an admin changes their role first).
     public func ban(username: String, reason: String, moderatorID: Int, now: Timestamp = .now) async throws {
+        defer { database.sessionMemory.forgetAll() }
         try await database.write { db in
             guard let row = try await db.raw("SELECT id, role FROM users WHERE lower(username) = lower(\(bind: username))").first() else {
                 throw ModerationError.notFound

@@ -32,19 +32,23 @@ public struct SessionStore: Sendable {
     /// The live session for a token hash, with its account; nil when unknown or expired.
     /// A banned account has no sessions (banning deletes them), so it is never returned here.
     public func session(tokenHash: String, now: Timestamp) async throws -> Session? {
-        try await database.read { db in
+        let memory = database.sessionMemory
+        if let kept = memory.session(tokenHash, now: now.secondsSince1970) { return kept }
+        return try await database.read { db in
             guard let row = try await db.raw("""
-                SELECT \(unsafeRaw: AccountStore.columns(alias: "u")),
+                SELECT \(unsafeRaw: AccountStore.columnsOfU),
                        s.csrf_token, s.last_seen_at, s.expires_at
                 FROM sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.token_hash = \(bind: tokenHash) AND s.expires_at > \(bind: now.millisecondsSince1970)
                 """).first() else { return nil }
             let account = try AccountStore.account(from: row)
             if account.isBanned { return nil }
-            return Session(tokenHash: tokenHash, account: account,
-                           csrfToken: try row.decode(column: "csrf_token", as: String.self),
-                           lastSeenAt: Timestamp(millisecondsSince1970: try row.decode(column: "last_seen_at", as: Int64.self)),
-                           expiresAt: Timestamp(millisecondsSince1970: try row.decode(column: "expires_at", as: Int64.self)))
+            let session = Session(tokenHash: tokenHash, account: account,
+                                  csrfToken: try row.decode(column: "csrf_token", as: String.self),
+                                  lastSeenAt: Timestamp(millisecondsSince1970: try row.decode(column: "last_seen_at", as: Int64.self)),
+                                  expiresAt: Timestamp(millisecondsSince1970: try row.decode(column: "expires_at", as: Int64.self)))
+            memory.keep(session, now: now.secondsSince1970)
+            return session
         }
     }
 
@@ -56,10 +60,12 @@ public struct SessionStore: Sendable {
                 WHERE token_hash = \(bind: tokenHash)
                 """).run()
         }
+        database.sessionMemory.forget(tokenHash)
     }
 
     public func delete(tokenHash: String) async throws {
         try await database.write { db in try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run() }
+        database.sessionMemory.forget(tokenHash)
     }
 }
 

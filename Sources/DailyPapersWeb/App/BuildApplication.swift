@@ -56,7 +56,8 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     router.middlewares.add(SessionMiddleware(sessions: community.sessions, lifetimeSeconds: configuration.community.sessionLifetimeDays * 86_400,
                                              trustProxy: configuration.community.trustProxy,
                                              cookies: Cookies(secure: community.secureCookies)))
-    PageRoutes(store: store, stats: StatsStore(database: database), site: site, cache: cache, community: community).register(on: router)
+    PageRoutes(store: store, stats: StatsStore(database: database), site: site, cache: cache,
+               memberStates: MemberStateCache(countsGrace: configuration.countsGrace), community: community).register(on: router)
     AccountRoutes(community: community).register(on: router)
     CommunityRoutes(community: community).register(on: router)
     ModerationRoutes(community: community).register(on: router)

@@ -8,6 +8,7 @@ struct PageRoutes: Sendable {
     let stats: StatsStore
     let site: SiteInfo
     let cache: ResponseCache
+    let memberStates: MemberStateCache
     let community: Community
 
     func register(on router: Router<AppRequestContext>) {
@@ -48,13 +49,27 @@ struct PageRoutes: Sendable {
     /// A signed-in member's page: the rendering shared by members, filled with this member's parts. `states`
     /// is the member's view of the page's papers when the caller has read it already; else it is read here,
     /// in one query for all the page's vote buttons.
-    func memberPage(_ template: PageTemplate, _ request: Request, _ ctx: AppRequestContext, viewer: Viewer,
+    func memberPage(_ template: PageTemplate, key: String, _ request: Request, _ ctx: AppRequestContext, viewer: Viewer,
                     states: [String: PaperViewerState]? = nil) async throws -> Response {
         var papers = states ?? [:]
-        if states == nil { papers = try await community.votes.viewerState(userID: viewer.account.id, papers: template.votePapers) }
+        if states == nil { papers = try await memberState(viewer, page: key, papers: template.votePapers, request, ctx) }
         let fill = PersonalFill(viewer: viewer, notice: request.query["msg"].flatMap { Notices.text[$0] },
                                 papers: papers, editWindow: community.settings.commentEditWindow)
         return PageResponses.html(template.render(fill.write))
+    }
+
+    /// The member's view of a page's papers: kept from an earlier request while it may be (see
+    /// `MemberStateCache`), else read in one query and kept.
+    func memberState(_ viewer: Viewer, page key: String, papers: [ArxivID], _ request: Request,
+                     _ ctx: AppRequestContext) async throws -> [String: PaperViewerState] {
+        let now = Date().timeIntervalSince1970
+        let (_, counts) = try await cache.currentVersions()
+        let wrote = Cookies.value(ctx.cookies.wrote, in: request).flatMap(Double.init).map { $0 / 1000 }
+        let kept = "\(viewer.account.id)|\(key)"
+        if let papers = memberStates.papers(kept, now: now, countsVersion: counts, wroteAt: wrote) { return papers }
+        let read = try await community.votes.viewerState(userID: viewer.account.id, papers: papers)
+        memberStates.keep(kept, read, readAt: now, countsVersion: counts)
+        return read
     }
 
     func feed(_ period: FeedPeriod?, _ request: Request, _ ctx: AppRequestContext) async throws -> Response {
@@ -74,7 +89,7 @@ struct PageRoutes: Sendable {
                 let model = try await FeedPageQuery.load(period, sort: sort, page: page, store: store)
                 return (PageTemplate(FeedPageView.document(model, site: site, canonical: canonical, viewer: .anyMember)), 0)
             }
-            return try await memberPage(template, request, ctx, viewer: viewer)
+            return try await memberPage(template, key: key, request, ctx, viewer: viewer)
         }
         let entry = try await cache.entry(key, contentType: "text/html; charset=utf-8") {
             let model = try await FeedPageQuery.load(period, sort: sort, page: page, store: store)
@@ -92,7 +107,7 @@ struct PageRoutes: Sendable {
         if !markdown, let viewer = Viewer(ctx), !viewer.account.canModerate {
             // The member's state first: their page must show the discussion at least as it was then, so their
             // own comment appears at once even where comment counts may lag.
-            let states = try await community.votes.viewerState(userID: viewer.account.id, papers: [id])
+            let states = try await memberState(viewer, page: "paper|\(id.base)", papers: [id], request, ctx)
             let template = try await cache.template("member|paper|\(id.base)",
                                                     minimumStamp: states[id.base]?.discussionVersion ?? 0) {
                 let stamp = try await community.votes.discussionVersion(paper: id)
@@ -103,7 +118,7 @@ struct PageRoutes: Sendable {
                                                   personal: .init(viewer: .anyMember), site: site)
                 return (PageTemplate(page), stamp)
             }
-            return try await memberPage(template, request, ctx, viewer: viewer, states: states)
+            return try await memberPage(template, key: "paper|\(id.base)", request, ctx, viewer: viewer, states: states)
         }
         if !markdown, ctx.session != nil {
             // Moderators see hidden comments, hiding forms and why a paper is hidden: rendered per request.
@@ -145,7 +160,7 @@ struct PageRoutes: Sendable {
                 let hits = try await store.searchHits(parameters.text, filters: parameters.filters)
                 return (PageTemplate(SearchPageView.document(parameters, hits: hits, site: site, viewer: .anyMember)), 0)
             }
-            return try await memberPage(template, request, ctx, viewer: viewer)
+            return try await memberPage(template, key: key, request, ctx, viewer: viewer)
         }
         let entry = try await cache.entry(key, contentType: "text/html; charset=utf-8") {
             SearchPageView.render(parameters, hits: try await store.searchHits(parameters.text, filters: parameters.filters), site: site)

@@ -190,7 +190,9 @@ final class ResponseCache: Sendable {
         }
     }
 
-    private func currentVersions() async throws -> (Int64, Int64) {
+    /// The content and counts versions, read from the database at most every `checkInterval` seconds
+    /// (at once after a write through this process).
+    func currentVersions() async throws -> (Int64, Int64) {
         let now = Date().timeIntervalSince1970
         let local = database.writesThroughThisHandle
         let cached = state.withLock { s -> (Int64, Int64)? in

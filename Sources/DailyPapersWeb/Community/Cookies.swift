@@ -10,12 +10,16 @@ struct Cookies: Sendable {
     let session: String
     /// A random value echoed in forms shown before sign-in (log in, sign up, reset): the double-submit check.
     let formToken: String
+    /// When the member last changed something (milliseconds): their next pages must show it (see
+    /// `MemberStateCache`). Not a secret; a forged value only costs its sender a query.
+    let wrote: String
 
     init(secure: Bool) {
         self.secure = secure
         let prefix = secure ? "__Host-" : ""
         session = prefix + "dp_session"
         formToken = prefix + "dp_form"
+        wrote = prefix + "dp_wrote"
     }
 
     /// The cookie's value; nil when absent, empty, or sent more than once with different values (which

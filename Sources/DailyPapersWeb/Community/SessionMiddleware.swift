@@ -1,5 +1,6 @@
 import DailyPapersCore
 import DailyPapersStore
+import HTTPTypes
 import Hummingbird
 
 /// Finds the request's session from its cookie and puts it in the context. Expiry slides: a session
@@ -32,6 +33,12 @@ struct SessionMiddleware: RouterMiddleware {
                 }
             }
         }
-        return try await next(request, context)
+        var response = try await next(request, context)
+        // A member's accepted change: their next pages on any process read their state afresh.
+        if context.session != nil, request.method == .post, response.status.code < 400 {
+            let now = Int64(Timestamp.now.secondsSince1970 * 1000)
+            response.headers.append(HTTPField(name: .setCookie, value: cookies.set(cookies.wrote, String(now), maxAge: 120)))
+        }
+        return response
     }
 }
