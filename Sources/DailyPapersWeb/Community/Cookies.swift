@@ -25,18 +25,23 @@ struct Cookies: Sendable {
     /// The cookie's value; nil when absent, empty, or sent more than once with different values (which
     /// one a browser puts first depends on paths an attacker may have chosen, so neither is trusted).
     static func value(_ name: String, in request: Request) -> String? {
-        var found: String?
+        var found: Substring?
         for field in request.headers[values: .cookie] {
-            for part in field.split(separator: ";") {
-                let kv = part.split(separator: "=", maxSplits: 1)
-                if kv.count == 2, kv[0].trimmingCharacters(in: .whitespaces) == name {
-                    let v = kv[1].trimmingCharacters(in: .whitespaces)
-                    if let found, found != v { return nil }
-                    found = v
-                }
+            // Scanned in place: every signed-in request looks up two cookies.
+            var rest = field[...]
+            while !rest.isEmpty {
+                let end = rest.firstIndex(of: ";") ?? rest.endIndex
+                let part = rest[..<end].drop { $0 == " " || $0 == "\t" }
+                rest = end < rest.endIndex ? rest[rest.index(after: end)...] : rest[rest.endIndex...]
+                guard let equals = part.firstIndex(of: "="),
+                      part[..<equals].trimmingTrailingSpaces == name[...] else { continue }
+                let v = part[part.index(after: equals)...].drop { $0 == " " || $0 == "\t" }.trimmingTrailingSpaces
+                if let found, found != v { return nil }
+                found = v
             }
         }
-        return found?.isEmpty == false ? found : nil
+        guard let found, !found.isEmpty else { return nil }
+        return String(found)
     }
 
     func set(_ name: String, _ value: String, maxAge: Int?) -> String {
@@ -48,5 +53,13 @@ struct Cookies: Sendable {
 
     func clear(_ name: String) -> String {
         set(name, "", maxAge: 0)
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingTrailingSpaces: Substring {
+        var s = self
+        while let last = s.last, last == " " || last == "\t" { s = s.dropLast() }
+        return s
     }
 }

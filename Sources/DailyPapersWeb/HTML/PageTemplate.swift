@@ -33,17 +33,15 @@ struct PageTemplate: Sendable {
     }
 
     /// The page for one member: `fill` writes each slot's part.
-    func render(_ fill: (PersonalSlot, inout HTML) -> Void) -> ByteBuffer {
+    func render(_ fill: (PersonalSlot, inout ByteBuffer) -> Void) -> ByteBuffer {
         var out = ByteBuffer()
         out.reserveCapacity(bytes.readableBytes + slots.count * 640)
-        var part = HTML(capacity: 1024)
         var start = 0
         bytes.withUnsafeReadableBytes { shared in
-            for (offset, slot) in zip(offsets, slots) {
+            for i in slots.indices {
+                let offset = offsets[i]
                 out.writeBytes(UnsafeRawBufferPointer(rebasing: shared[start..<offset]))
-                part.removeAll()
-                fill(slot, &part)
-                out.writeString(part.output)
+                fill(slots[i], &out)
                 start = offset
             }
             out.writeBytes(UnsafeRawBufferPointer(rebasing: shared[start...]))

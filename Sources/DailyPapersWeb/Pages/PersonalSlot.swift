@@ -1,5 +1,6 @@
 import DailyPapersCore
 import DailyPapersStore
+import NIOCore
 
 /// A place in a page shared by members where one member's part goes (see `PageTemplate`).
 enum PersonalSlot: Sendable {
@@ -22,8 +23,34 @@ struct PersonalFill {
     var notice: String?
     /// The page's papers as this member sees them now (`VoteStore.viewerState`).
     var papers: [String: PaperViewerState] = [:]
-    var editWindow: Double = 900
-    var now: Timestamp = .now
+    var editWindow: Double
+    var now: Timestamp
+    /// The token's hidden input, as every form of the page carries it.
+    let csrfInput: String
+
+    init(viewer: Viewer, notice: String?, papers: [String: PaperViewerState] = [:], editWindow: Double = 900, now: Timestamp = .now) {
+        self.viewer = viewer
+        self.notice = notice
+        self.papers = papers
+        self.editWindow = editWindow
+        self.now = now
+        var h = HTML(capacity: 128)
+        h.csrf(viewer.csrf)
+        csrfInput = h.output
+    }
+
+    func write(_ slot: PersonalSlot, into out: inout ByteBuffer) {
+        if case .vote(let paper, let upvotes) = slot {
+            // A page has up to a hundred of these: written straight into the page, the token escaped once.
+            let state = papers[paper.base]
+            VoteButtonView.write(paper: paper.base, upvotes: state?.upvotes ?? upvotes, voted: state?.voted ?? false,
+                                 csrfInput: csrfInput, into: &out)
+            return
+        }
+        var h = HTML(capacity: 512)
+        write(slot, into: &h)
+        out.writeString(h.output)
+    }
 
     func write(_ slot: PersonalSlot, into h: inout HTML) {
         switch slot {

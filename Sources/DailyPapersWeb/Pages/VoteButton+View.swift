@@ -1,4 +1,5 @@
 import DailyPapersCore
+import NIOCore
 
 /// The upvote control: a real form (works without script), enhanced by app.js. Signed out, it posts
 /// without a token and the server sends the reader to the log-in page.
@@ -19,6 +20,17 @@ enum VoteButtonView {
         h.raw(voted ? votedButton : unvotedButton)
         h.raw(String(upvotes))
         h.raw("</span><span class=\"vh\"> upvotes</span></button><span class=\"vh vote-status\" role=\"status\"></span></form>")
+    }
+
+    /// The same form written straight into a page being filled; `csrfInput` is the token's hidden input.
+    static func write(paper: String, upvotes: Int, voted: Bool, csrfInput: String, into out: inout ByteBuffer) {
+        out.writeStaticString("<form class=\"vote\" method=\"post\" action=\"/vote\">")
+        out.writeString(csrfInput)
+        out.writeStaticString("<input type=\"hidden\" name=\"paper\" value=\"")
+        out.writeString(HTML.escaped(paper))
+        out.writeString(voted ? votedButton : unvotedButton)
+        out.writeString(String(upvotes))
+        out.writeStaticString("</span><span class=\"vh\"> upvotes</span></button><span class=\"vh vote-status\" role=\"status\"></span></form>")
     }
 
     private static let votedButton = "\"><input type=\"hidden\" name=\"vote\" value=\"0\"><button type=\"submit\" class=\"votes\" "
