@@ -27,8 +27,9 @@ struct APIRoutes: Sendable {
         var q = params.query
         q.trendingWindowDays = trendingWindowDays
         let key = "api|\(q.period?.key ?? "-")|\(q.sort.rawValue)|\(q.submitter ?? "")|\(q.offset)|\(q.limit)"
+        let query = q
         let entry = try await cache.entry(key, contentType: "application/json; charset=utf-8") {
-            try Responses.jsonString(try await store.featured(q).map(HFDailyItem.init))
+            try Responses.jsonString(try await store.featured(query).map(HFDailyItem.init))
         }
         return Responses.cached(entry, request: request)
     }
@@ -55,9 +56,10 @@ struct APIRoutes: Sendable {
             guard let n = Int(text), (1...50).contains(n) else { throw BadRequest("limit: a number from 1 to 50, got '\(text)'") }
             limit = n
         }
-        let entry = try await cache.entry("api-similar|\(id.base)|\(limit)", contentType: "application/json; charset=utf-8") {
+        let count = limit
+        let entry = try await cache.entry("api-similar|\(id.base)|\(count)", contentType: "application/json; charset=utf-8") {
             guard try await store.paper(id) != nil else { throw NotFound("Paper \(id.base) not found") }
-            return try Responses.jsonString(try await store.similar(to: id, limit: limit).map {
+            return try Responses.jsonString(try await store.similar(to: id, limit: count).map {
                 HFSimilarPaper(paper: HFPaper($0.record.paper, featured: $0.record.featured), similarity: ($0.score * 1000).rounded() / 1000)
             })
         }

@@ -43,7 +43,15 @@ final class ResponseCache: Sendable {
         var countsVersion: Int64 = -1
         var localWrites = -1
         var checkedAt: Double = 0
+        /// Renders running in the background for pages served while behind in counts.
+        var refreshing = 0
     }
+
+    /// A page behind only in counts is served at once, and rendered again in the background, until this many
+    /// grace periods after its rendering; older, the request renders it. Counts shown are then at most this
+    /// many grace periods old (20 s with the default 5 s lag).
+    static let staleServingFactor = 4.0
+    static let maximumRefreshes = 8
 
     private let state = Mutex(State())
     private let database: Database
@@ -69,11 +77,11 @@ final class ResponseCache: Sendable {
     var usage: (bytes: Int, entries: Int) { state.withLock { ($0.bytes, $0.entries.count) } }
 
     /// The cached entry for `key`, or renders one with `make` and keeps it.
-    func entry(_ key: String, contentType: String, make: () async throws -> String) async throws -> Entry {
+    func entry(_ key: String, contentType: String, make: @escaping @Sendable () async throws -> String) async throws -> Entry {
         try await entry(key, contentType: contentType) { (try await make(), nil) }
     }
 
-    func entry(_ key: String, contentType: String, make: () async throws -> (String, Timestamp?)) async throws -> Entry {
+    func entry(_ key: String, contentType: String, make: @escaping @Sendable () async throws -> (String, Timestamp?)) async throws -> Entry {
         try await lookup(key, minimumStamp: 0) {
             let (text, lastModified) = try await make()
             // The ETag hashes the bytes, so it is the same in every process serving the same content.
@@ -89,7 +97,7 @@ final class ResponseCache: Sendable {
     /// The page shared by members for `key`, rendered again if it shows less than `minimumStamp` (see
     /// `Entry.stamp`); `make` returns the page and the stamp it was rendered at (read before its content).
     func template(_ key: String, minimumStamp: Int64 = 0,
-                  make: () async throws -> (PageTemplate, stamp: Int64)) async throws -> PageTemplate {
+                  make: @escaping @Sendable () async throws -> (PageTemplate, stamp: Int64)) async throws -> PageTemplate {
         let entry = try await lookup(key, minimumStamp: minimumStamp) {
             let (template, stamp) = try await make()
             var entry = Entry(body: ByteBuffer(), contentType: "text/html; charset=utf-8", etag: "", lastModified: nil,
@@ -100,24 +108,35 @@ final class ResponseCache: Sendable {
         return entry.template!
     }
 
-    /// What a request does with a key: serve what is there, render it, or wait for the request rendering it.
-    private enum Plan { case serve(Entry), render, wait }
+    /// What a request does with a key: serve what is there, render it, wait for the request rendering it,
+    /// or serve what is there while it is rendered again in the background.
+    private enum Plan { case serve(Entry), render, wait, serveAndRefresh(Entry) }
 
     /// One render per key at a time. A miss while another request renders the same key waits for it, so an
     /// invalidation does not set every connection rendering the same page (a stampede that took a soak from
     /// 7,000 to 1,000 requests/s). An entry behind only in counts keeps being served while one request
     /// renders it again: counts may lag by that render's time beyond the grace period, never content.
-    private func lookup(_ key: String, minimumStamp: Int64, make: () async throws -> Entry) async throws -> Entry {
+    private func lookup(_ key: String, minimumStamp: Int64, make: @escaping @Sendable () async throws -> Entry) async throws -> Entry {
         let (version, counts) = try await currentVersions()
         while true {
             let now = Date().timeIntervalSince1970
             let plan = state.withLock { s -> Plan in
                 if s.version == version, let e = s.entries[key], e.stamp >= minimumStamp {
-                    let fresh = e.countsVersion == counts || now - e.renderedAt < countsGrace
+                    let age = now - e.renderedAt
+                    let fresh = e.countsVersion == counts || age < countsGrace
                     if fresh || s.rendering[key] != nil {
                         s.tick += 1
                         s.entries[key]?.lastUsed = s.tick
                         return .serve(e)
+                    }
+                    // Behind in counts only, and not by much: this request gets it at once and the page is
+                    // rendered again off the request (a few at a time; past that, requests render as before).
+                    if age < countsGrace * Self.staleServingFactor, s.refreshing < Self.maximumRefreshes {
+                        s.refreshing += 1
+                        s.rendering[key] = []
+                        s.tick += 1
+                        s.entries[key]?.lastUsed = s.tick
+                        return .serveAndRefresh(e)
                     }
                 } else if s.rendering[key] != nil {
                     return .wait
@@ -127,6 +146,13 @@ final class ResponseCache: Sendable {
             }
             switch plan {
             case .serve(let e): return e
+            case .serveAndRefresh(let e):
+                Task { [self] in
+                    let fresh = try? await render(key, version: version, counts: counts, make: make)
+                    finishRendering(key, fresh)
+                    state.withLock { $0.refreshing -= 1 }
+                }
+                return e
             case .wait:
                 if let e = await rendered(key), e.stamp >= minimumStamp { return e }
                 continue  // failed, not kept, or begun before the change this request must see: try again
@@ -160,7 +186,7 @@ final class ResponseCache: Sendable {
         for w in waiters { w.resume(returning: entry) }
     }
 
-    private func render(_ key: String, version: Int64, counts: Int64, make: () async throws -> Entry) async throws -> Entry {
+    private func render(_ key: String, version: Int64, counts: Int64, make: @Sendable () async throws -> Entry) async throws -> Entry {
         let now = Date().timeIntervalSince1970
         var entry = try await make()
         entry.countsVersion = counts

@@ -75,7 +75,7 @@ struct FeedRoutes: Sendable {
     }
 
     private func serve(_ key: String, _ format: FeedFormat, _ request: Request,
-                       _ make: @escaping () async throws -> FeedDocument) async throws -> Response {
+                       _ make: @escaping @Sendable () async throws -> FeedDocument) async throws -> Response {
         let entry = try await cache.entry("feed|\(key)|\(format.rawValue)", contentType: format.contentType) {
             let feed = try await make()
             return (try format.render(feed), feed.items.isEmpty ? nil : feed.updated)
