@@ -20,6 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The site's public base URL, for absolute links (env DAILYPAPERS_PUBLIC_URL; default http://HOST:PORT).")
     var publicURL: String?
 
+    @Option(help: "The site's name, in page titles, the header, feeds and mail (env DAILYPAPERS_SITE_NAME; default Daily Papers).")
+    var siteName: String?
+
+    @Option(help: "The line under the name on the feed page (env DAILYPAPERS_SITE_TAGLINE; default 'by the research community').")
+    var siteTagline: String?
+
     @OptionGroup var arxiv: ArxivOptions
 
     @OptionGroup var community: CommunityOptions
@@ -105,13 +111,24 @@ struct ServeCommand: AsyncParsableCommand {
         let connections = whole("max-connections", maxConnections, "DAILYPAPERS_MAX_CONNECTIONS", default: 4096, range: 1...1_000_000)
         let cacheMiB = whole("cache-mib", cacheMib, "DAILYPAPERS_CACHE_MIB", default: 64, range: 0...65_536)
         let lag = whole("counts-lag", countsLag, "DAILYPAPERS_COUNTS_LAG", default: 5, range: 0...3600)
+        func line(_ flag: String, _ value: String?, _ variable: String, default fallback: String) -> String {
+            let text = (value ?? Environment.value(variable) ?? fallback).trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty, text.count <= 100, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                problems.append("--\(flag) must be one line of 1 to 100 characters")
+                return fallback
+            }
+            return text
+        }
+        let name = line("site-name", siteName, "DAILYPAPERS_SITE_NAME", default: "Daily Papers")
+        let tagline = line("site-tagline", siteTagline, "DAILYPAPERS_SITE_TAGLINE", default: "by the research community")
         try problems.throwIfAny()
-        var configuration = AppConfiguration(host: host, port: port!, database: database!, publicURL: publicURL, demo: demo, ingest: ingest,
+        var configuration = AppConfiguration(host: host, port: port!, database: database!, publicURL: publicURL, siteName: name, demo: demo, ingest: ingest,
                                              community: communitySettings, mail: mailSettings, digestSchedule: digestSchedule)
         configuration.connectionIdleSeconds = idle
         configuration.maximumConnections = connections
         configuration.responseCacheBytes = cacheMiB << 20
         configuration.countsGrace = Double(lag)
+        configuration.siteTagline = tagline
         logger.info("starting", metadata: ["database": "\(configuration.database)", "url": "\(configuration.publicURL)"])
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()

@@ -25,3 +25,24 @@ import Testing
         }
     }
 }
+
+/// An instance for a lab is not Hugging Face's: its name and tagline are settings, shown where readers look.
+@Suite struct SiteNameSettingTests {
+    @Test func theNameAndTaglineAreWhatReadersSee() async throws {
+        try await withAppEnvironment(site: { configuration in
+            configuration.siteName = "Lab <Papers>"
+            configuration.siteTagline = "Picked by the vision group & friends"
+        }) { client, _ in
+            let feed = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            #expect(feed.contains("<title>Lab &lt;Papers&gt;: "))
+            #expect(feed.contains("<p class=\"tagline\">Picked by the vision group &amp; friends</p>"))
+            #expect(!feed.contains("by AK"))
+            let atom = String(buffer: try await client.execute(uri: "/feeds/daily.atom", method: .get).body)
+            #expect(atom.contains("Lab &lt;Papers&gt;"))
+        }
+        try await withAppEnvironment { client, _ in
+            let feed = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            #expect(feed.contains("<p class=\"tagline\">by the research community</p>") && !feed.contains("by AK"))
+        }
+    }
+}

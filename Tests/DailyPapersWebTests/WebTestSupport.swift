@@ -29,6 +29,7 @@ struct AppEnvironment: Sendable {
 func withAppEnvironment(importing paths: [String] = [Fixtures.path("hf-daily")],
                         configure: @Sendable (inout CommunitySettings) -> Void = { _ in },
                         countsGrace: Double = 1,
+                        site: @Sendable (inout AppConfiguration) -> Void = { _ in },
                         _ body: @Sendable (any TestClientProtocol, AppEnvironment) async throws -> Void) async throws {
     _ = Observability.registry  // metrics recorded by the import below must reach /metrics
     let t = try await TestDatabase.make()
@@ -39,11 +40,11 @@ func withAppEnvironment(importing paths: [String] = [Fixtures.path("hf-daily")],
         var settings = testCommunitySettings(folder: t.folder)
         configure(&settings)
         let outbox = MailOutbox(logger: logger)
-        let app = try buildApplication(
-            configuration: AppConfiguration(database: .sqliteFile(path: t.path), publicURL: "https://papers.example.org",
-                                            community: settings, mail: MailSettings(folder: t.folder + "/mail"),
-                                            countsGrace: countsGrace),
-            database: t.database, logger: logger, mailOutbox: outbox)
+        var configuration = AppConfiguration(database: .sqliteFile(path: t.path), publicURL: "https://papers.example.org",
+                                             community: settings, mail: MailSettings(folder: t.folder + "/mail"),
+                                             countsGrace: countsGrace)
+        site(&configuration)
+        let app = try buildApplication(configuration: configuration, database: t.database, logger: logger, mailOutbox: outbox)
         let environment = AppEnvironment(database: t.database, folder: t.folder, outbox: outbox)
         try await app.test(.router) { client in try await body(client, environment) }
         await t.close()

@@ -9,6 +9,8 @@ public struct AppConfiguration: Sendable {
     /// Absolute base URL of the site as users reach it (for canonical links and the API).
     public var publicURL: String
     public var siteName: String
+    /// The line under the name on the feed page.
+    public var siteTagline = "by the research community"
     /// Load the bundled sample of real papers (also done automatically on an empty database).
     public var demo: Bool
     /// Seconds between checks for writes made by other processes (page cache freshness).

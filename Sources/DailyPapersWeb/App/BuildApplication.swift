@@ -36,7 +36,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     let outbox = mailOutbox ?? MailOutbox(logger: logger)
     let store = PaperStore(database: database)
     let assets = try StaticAssets()
-    let site = SiteInfo(name: configuration.siteName, publicURL: configuration.publicURL,
+    let site = SiteInfo(name: configuration.siteName, tagline: configuration.siteTagline, publicURL: configuration.publicURL,
                         stylesheetVersion: assets.stylesheetVersion, scriptVersion: assets.scriptVersion)
     let cache = ResponseCache(database: database, store: store, checkInterval: configuration.cacheCheckInterval,
                               countsGrace: configuration.countsGrace, maximumBytes: configuration.responseCacheBytes)

@@ -38,7 +38,9 @@ enum FeedPageView {
     static func hero(site: SiteInfo, into h: inout HTML) {
         h.raw("<section class=\"hero\"><div><h1>")
         h.text(site.name)
-        h.raw("</h1><p class=\"tagline\">by AK and the research community</p></div>")
+        h.raw("</h1><p class=\"tagline\">")
+        h.text(site.tagline)
+        h.raw("</p></div>")
         // A GET to the subscribe page: this page is cached for everyone, so the form with its token lives there.
         h.raw("<form class=\"subscribe\" action=\"/subscribe\" method=\"get\" aria-describedby=\"sub-note\">")
         h.raw("<p><strong>Get trending papers in your email inbox!</strong></p>")

@@ -1,6 +1,8 @@
 /// What every page needs to know about the site it belongs to.
 struct SiteInfo: Sendable {
     var name: String
+    /// The line under the name on the feed page.
+    var tagline = "by the research community"
     /// Absolute base for canonical links and the API's absolute URLs, without trailing slash.
     var publicURL: String
     var stylesheetVersion: String
