@@ -113,4 +113,10 @@ public struct PaperViewerState: Sendable, Equatable {
     public var upvotes: Int
     public var voted: Bool
     public var discussionVersion: Int64
+
+    public init(upvotes: Int, voted: Bool, discussionVersion: Int64) {
+        self.upvotes = upvotes
+        self.voted = voted
+        self.discussionVersion = discussionVersion
+    }
 }

@@ -185,6 +185,23 @@ import Testing
         await t.close()
     }
 
+    /// A member walking thousands of distinct searches cannot make the kept states grow past their bound.
+    @Test func keptMemberStatesStayWithinTheirBound() {
+        let cache = MemberStateCache(countsGrace: 5, maximumPapers: 1_000)
+        let states = Dictionary(uniqueKeysWithValues: (0..<20).map {
+            ("2412.\(10_000 + $0)", PaperViewerState(upvotes: $0, voted: false, discussionVersion: 0))
+        })
+        for i in 0..<5_000 {
+            cache.keep("7|search|query \(i)", states, readAt: 100, countsVersion: 1)
+            #expect(cache.heldPapers <= 1_000)
+        }
+        // What is kept is served while it may be, and not after the member's own write.
+        cache.keep("7|feed", states, readAt: 100, countsVersion: 1)
+        #expect(cache.papers("7|feed", now: 101, countsVersion: 1, wroteAt: nil) == states)
+        #expect(cache.papers("7|feed", now: 101, countsVersion: 1, wroteAt: 99.5) == nil)
+        #expect(cache.papers("7|feed", now: 106, countsVersion: 2, wroteAt: nil) == nil)
+    }
+
     /// The shared rendering filled for a member is byte for byte the page rendered for that member alone.
     @Test func aFilledPageIsThePageRenderedForTheMember() async throws {
         let t = try await TestDatabase.make()

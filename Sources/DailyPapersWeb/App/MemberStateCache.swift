@@ -13,20 +13,31 @@ final class MemberStateCache: Sendable {
         var countsVersion: Int64
     }
 
-    private let kept = Mutex<[String: Kept]>([:])
-    let countsGrace: Double
-    /// Members times pages; past it, it is emptied (each member then pays one query again).
-    let maximumEntries: Int
-    static let clockMargin = 1.0
-
-    init(countsGrace: Double, maximumEntries: Int = 50_000) {
-        self.countsGrace = countsGrace
-        self.maximumEntries = maximumEntries
+    private struct Store {
+        var entries: [String: Kept] = [:]
+        /// Paper states held in all entries: what the memory bound counts.
+        var papers = 0
     }
 
+    private let kept = Mutex(Store())
+    let countsGrace: Double
+    /// Paper states held (about 100 bytes each); past it, everything is dropped (each member then pays one
+    /// query again). Bounded by states rather than entries: one member walking many distinct searches or
+    /// feed pages must not pin memory.
+    let maximumPapers: Int
+    static let clockMargin = 1.0
+
+    init(countsGrace: Double, maximumPapers: Int = 200_000) {
+        self.countsGrace = countsGrace
+        self.maximumPapers = maximumPapers
+    }
+
+    /// Paper states held now (for tests and metrics).
+    var heldPapers: Int { kept.withLock { $0.papers } }
+
     func papers(_ key: String, now: Double, countsVersion: Int64, wroteAt: Double?) -> [String: PaperViewerState]? {
-        kept.withLock { entries in
-            guard let k = entries[key] else { return nil }
+        kept.withLock { store in
+            guard let k = store.entries[key] else { return nil }
             if let wroteAt, k.readAt <= wroteAt + Self.clockMargin { return nil }
             guard k.countsVersion == countsVersion || now - k.readAt < countsGrace else { return nil }
             return k.papers
@@ -34,9 +45,15 @@ final class MemberStateCache: Sendable {
     }
 
     func keep(_ key: String, _ papers: [String: PaperViewerState], readAt: Double, countsVersion: Int64) {
-        kept.withLock { entries in
-            if entries.count >= maximumEntries { entries.removeAll(keepingCapacity: true) }
-            entries[key] = Kept(papers: papers, readAt: readAt, countsVersion: countsVersion)
+        kept.withLock { store in
+            if let old = store.entries.updateValue(Kept(papers: papers, readAt: readAt, countsVersion: countsVersion), forKey: key) {
+                store.papers -= max(old.papers.count, 1)
+            }
+            store.papers += max(papers.count, 1)
+            if store.papers > maximumPapers {
+                store.entries.removeAll(keepingCapacity: true)
+                store.papers = 0
+            }
         }
     }
 }
