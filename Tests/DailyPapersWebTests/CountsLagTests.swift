@@ -9,11 +9,7 @@ import Testing
     let day = "2024-12-04"
     let paper = "2412.01981"
 
-    func count(_ html: String) -> Int? {
-        guard let form = html.range(of: "name=\"paper\" value=\"\(paper)\"><input type=\"hidden\" name=\"vote\""),
-              let c = html[form.upperBound...].range(of: "<span class=\"count\">") else { return nil }
-        return Int(html[c.upperBound...].prefix { $0.isNumber })
-    }
+    func count(_ html: String) -> Int? { voteCount(in: html, paper: paper) }
 
     @Test func aPageBehindInCountsIsServedAtOnceWhileItIsRenderedAgain() async throws {
         // A two-second lag, so that a slow test machine does not push the request past four lags (8 s).

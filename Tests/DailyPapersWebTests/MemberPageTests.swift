@@ -102,11 +102,7 @@ import Testing
             let ada = try await TestAccounts.signIn(client, "ada")
             let grace = try await TestAccounts.signIn(client, "grace")
             let token = try await ada.token(from: "/settings")
-            func count(_ html: String) -> Int? {
-                guard let form = html.range(of: "name=\"paper\" value=\"\(paper)\"><input type=\"hidden\" name=\"vote\""),
-                      let c = html[form.upperBound...].range(of: "<span class=\"count\">") else { return nil }
-                return Int(html[c.upperBound...].prefix { $0.isNumber })
-            }
+            func count(_ html: String) -> Int? { voteCount(in: html, paper: paper) }
             // Every page rendered (and cached) before the writes.
             let anonymousBefore = String(buffer: try await client.execute(uri: "/papers/date/\(day)", method: .get).body)
             let before = try #require(count(String(buffer: try await ada.get("/papers/date/\(day)").body)))

@@ -72,3 +72,10 @@ func hasInlineScript(_ html: String) -> Bool {
         return !html[range.upperBound..<tagEnd].contains(" src=")
     }
 }
+
+/// The count on `paper`'s vote button in a page, nil when the page has no such button.
+func voteCount(in html: String, paper: String) -> Int? {
+    guard let form = html.range(of: "name=\"paper\" value=\"\(paper)\"><input type=\"hidden\" name=\"vote\""),
+          let c = html[form.upperBound...].range(of: "<span class=\"count\">") else { return nil }
+    return Int(html[c.upperBound...].prefix { $0.isNumber })
+}

@@ -34,22 +34,21 @@ struct PersonalFill {
         self.papers = papers
         self.editWindow = editWindow
         self.now = now
-        var h = HTML(capacity: 128)
-        h.csrf(viewer.csrf)
-        csrfInput = h.output
+        csrfInput = HTML.csrfInput(viewer.csrf)
     }
 
     func write(_ slot: PersonalSlot, into out: inout ByteBuffer) {
-        if case .vote(let paper, let upvotes) = slot {
-            // A page has up to a hundred of these: written straight into the page, the token escaped once.
-            let state = papers[paper.base]
-            VoteButtonView.write(paper: paper.base, upvotes: state?.upvotes ?? upvotes, voted: state?.voted ?? false,
-                                 csrfInput: csrfInput, into: &out)
-            return
-        }
+        // A page has up to a hundred vote buttons: written straight into the page, the token escaped once.
+        if case .vote(let paper, let upvotes) = slot { return vote(paper, upvotes, into: &out) }
         var h = HTML(capacity: 512)
         write(slot, into: &h)
         out.writeString(h.output)
+    }
+
+    private func vote(_ paper: ArxivID, _ upvotes: Int, into out: inout some MarkupSink) {
+        let state = papers[paper.base]
+        VoteButtonView.write(paper: paper.base, upvotes: state?.upvotes ?? upvotes, voted: state?.voted ?? false,
+                             csrfInput: csrfInput, into: &out)
     }
 
     func write(_ slot: PersonalSlot, into h: inout HTML) {
@@ -61,9 +60,7 @@ struct PersonalFill {
         case .csrf:
             h.csrf(viewer.csrf)
         case .vote(let paper, let upvotes):
-            let state = papers[paper.base]
-            VoteButtonView.render(paper: paper.base, upvotes: state?.upvotes ?? upvotes, voted: state?.voted ?? false,
-                                  csrf: viewer.csrf, into: &h)
+            vote(paper, upvotes, into: &h)
         case .ownComment(let c):
             guard c.author.username == viewer.account.username else { return }
             CommentThreadView.ownActions(c, csrf: viewer.csrf, editWindow: editWindow, now: now, into: &h)

@@ -42,6 +42,13 @@ extension HTML {
         if viewer?.isTemplate == true { slot(.notice) } else { notice(message) }
     }
 
+    /// `csrf(token)`'s markup alone, to write it many times over.
+    static func csrfInput(_ token: String?) -> String {
+        var h = HTML(capacity: 128)
+        h.csrf(token)
+        return h.output
+    }
+
     /// The hidden token every state-changing form carries.
     mutating func csrf(_ token: String?) {
         guard let token else { return }

@@ -1,5 +1,4 @@
 import DailyPapersCore
-import NIOCore
 
 /// The upvote control: a real form (works without script), enhanced by app.js. Signed out, it posts
 /// without a token and the server sends the reader to the log-in page.
@@ -11,26 +10,20 @@ enum VoteButtonView {
                csrf: viewer?.csrf, into: &h)
     }
 
-    /// Few appends of fixed markup: a member's page writes one of these per card on every request.
     static func render(paper: String, upvotes: Int, voted: Bool, csrf: String?, into h: inout HTML) {
-        h.raw("<form class=\"vote\" method=\"post\" action=\"/vote\">")
-        h.csrf(csrf)
-        h.raw("<input type=\"hidden\" name=\"paper\" value=\"")
-        h.text(paper)
-        h.raw(voted ? votedButton : unvotedButton)
-        h.raw(String(upvotes))
-        h.raw("</span><span class=\"vh\"> upvotes</span></button><span class=\"vh vote-status\" role=\"status\"></span></form>")
+        write(paper: paper, upvotes: upvotes, voted: voted, csrfInput: HTML.csrfInput(csrf), into: &h)
     }
 
-    /// The same form written straight into a page being filled; `csrfInput` is the token's hidden input.
-    static func write(paper: String, upvotes: Int, voted: Bool, csrfInput: String, into out: inout ByteBuffer) {
-        out.writeStaticString("<form class=\"vote\" method=\"post\" action=\"/vote\">")
-        out.writeString(csrfInput)
-        out.writeStaticString("<input type=\"hidden\" name=\"paper\" value=\"")
-        out.writeString(HTML.escaped(paper))
-        out.writeString(voted ? votedButton : unvotedButton)
-        out.writeString(String(upvotes))
-        out.writeStaticString("</span><span class=\"vh\"> upvotes</span></button><span class=\"vh vote-status\" role=\"status\"></span></form>")
+    /// Few appends of fixed markup, into a page being written or straight into one being filled (a member's
+    /// page writes one per card on every request); `csrfInput` is the token's hidden input, made once.
+    static func write(paper: String, upvotes: Int, voted: Bool, csrfInput: String, into out: inout some MarkupSink) {
+        out.appendMarkup("<form class=\"vote\" method=\"post\" action=\"/vote\">")
+        out.appendMarkup(csrfInput)
+        out.appendMarkup("<input type=\"hidden\" name=\"paper\" value=\"")
+        out.appendMarkup(HTML.escaped(paper))
+        out.appendMarkup(voted ? votedButton : unvotedButton)
+        out.appendMarkup(String(upvotes))
+        out.appendMarkup("</span><span class=\"vh\"> upvotes</span></button><span class=\"vh vote-status\" role=\"status\"></span></form>")
     }
 
     private static let votedButton = "\"><input type=\"hidden\" name=\"vote\" value=\"0\"><button type=\"submit\" class=\"votes\" "
