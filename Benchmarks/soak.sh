@@ -7,6 +7,7 @@
 #   Benchmarks/soak.sh                    # SQLite, one process, 600 s
 #   ENGINE=postgresql Benchmarks/soak.sh  # PostgreSQL (scripts/postgres-for-tests.sh), two processes
 #   DURATION=60 Benchmarks/soak.sh        # a short run
+#   SERVE_ARGS="--counts-lag 30" ...       # extra serve flags
 # Rate limits are off (--rate-limit-scale 0): all the load comes from one address.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,7 +67,7 @@ smtp_pid=$!
 server_pids=()
 for p in "${ports[@]}"; do
   "$bin" serve --database "$db" --port "$p" --public-url "http://127.0.0.1:${ports[0]}" --log-level warning --rate-limit-scale 0 \
-    --arxiv-api off --bcrypt-cost 10 --smtp-url "smtp://127.0.0.1:$smtp_port?tls=none" --digest-at off >"$work/serve-$p.log" 2>&1 &
+    --arxiv-api off --bcrypt-cost 10 --smtp-url "smtp://127.0.0.1:$smtp_port?tls=none" --digest-at off ${SERVE_ARGS:-} >"$work/serve-$p.log" 2>&1 &
   server_pids+=($!); pids+=($!)
 done
 for p in "${ports[@]}"; do

@@ -54,8 +54,9 @@ public struct CommentStore: Sendable {
             try await db.raw("""
                 UPDATE comments SET body = \(bind: body), edited_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: commentID)
                 """).run()
-            try await FeaturedCounts.discussionChanged(try row.decode(column: "paper_id", as: String.self), on: db)
-            try await PaperStore.bumpCountsVersion(on: db)
+            let paper = try row.decode(column: "paper_id", as: String.self)
+            try await FeaturedCounts.discussionChanged(paper, on: db)
+            try await CountsChanges.record(paper, on: db)
         }
     }
 

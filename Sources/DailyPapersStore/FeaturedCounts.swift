@@ -29,7 +29,7 @@ enum FeaturedCounts {
         let score = trending.score(upvotes: counts.upvotes, comments: counts.comments, submittedAt: submitted)
         try await db.raw("UPDATE featured SET trending_score = \(bind: score) WHERE paper_id = \(bind: paperID)").run()
         try await PaperStore.recordUpvotes(paperID, upvotes: counts.upvotes, on: db)
-        try await PaperStore.bumpCountsVersion(on: db)
+        try await CountsChanges.record(paperID, on: db)
         return counts
     }
 

@@ -344,5 +344,10 @@ public enum Migrations {
         Migration(number: 29, name: "add_featured_discussion_version",
                   why: "A signed-in member's paper page is spliced from a rendering shared by all members. Comment counts may lag (they bump counts_version, which cached pages may trail by a few seconds), but a member must see their own comment at once: each change to a paper's discussion bumps this number, and a shared rendering older than it is rendered again.",
                   statements: ["ALTER TABLE featured ADD COLUMN discussion_version BIGINT NOT NULL DEFAULT 0"]),
+        Migration(number: 30, name: "create_counts_changes",
+                  why: "Cached pages may show counts a few seconds late, and one counts version for the whole site made every page stale at any vote: under steady voting nearly every visit more than the lag after a page's rendering rendered it again (a paper page is several queries), which was most of a PostgreSQL soak's CPU. Each paper's latest counts change is kept here with the counts version it made, so a process reads which papers (and featured days) changed since it last looked and keeps the pages that show none of them.",
+                  statements: [
+                    "CREATE TABLE counts_changes (paper_id TEXT PRIMARY KEY, day TEXT, version BIGINT NOT NULL)",
+                    "CREATE INDEX counts_changes_version ON counts_changes (version)"]),
     ]
 }

@@ -35,7 +35,7 @@ extension PaperStore {
         try await database.read { db in
             var sql = SQLQueryString("""
                 SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns)
-                FROM featured f JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
+                FROM featured f JOIN papers p ON p.arxiv_id = f.paper_id \(unsafeRaw: RowDecoding.submitterJoin(on: db))
                 WHERE f.hidden = 0
                 """)
             Self.appendFilters(query, to: &sql)
@@ -53,7 +53,7 @@ extension PaperStore {
     public func count(_ query: FeedQuery) async throws -> Int {
         try await database.read { db in
             var sql = SQLQueryString("""
-                SELECT COUNT(*) AS n FROM featured f LEFT JOIN users u ON u.id = f.submitted_by WHERE f.hidden = 0
+                SELECT COUNT(*) AS n FROM featured f WHERE f.hidden = 0
                 """)
             Self.appendFilters(query, to: &sql)
             return try await db.raw(sql).first()?.decode(column: "n", as: Int.self) ?? 0
@@ -73,7 +73,7 @@ extension PaperStore {
             let rows = try await db.raw("""
                 SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns), f.paper_id AS featured_id
                 FROM papers p LEFT JOIN featured f ON f.paper_id = p.arxiv_id AND f.hidden = 0
-                LEFT JOIN users u ON u.id = f.submitted_by
+                \(unsafeRaw: RowDecoding.submitterJoin(on: db))
                 WHERE p.arxiv_id IN (\(binds: binds))
                 """).all()
             // Never-featured papers ride along as featured ones with a zero day, and come back bare.
@@ -274,8 +274,9 @@ extension PaperStore {
             sql.appendInterpolation(bind: period.days.upperBound.iso)
         }
         if let submitter = query.submitter {
-            sql.appendLiteral(" AND u.username = ")
+            sql.appendLiteral(" AND f.submitted_by IN (SELECT id FROM users WHERE username = ")
             sql.appendInterpolation(bind: submitter)
+            sql.appendLiteral(")")
         }
         if let category = query.category {
             sql.appendLiteral(" AND EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper_id = f.paper_id AND c.category = ")
@@ -304,15 +305,20 @@ extension PaperStore {
     /// The authors of papers, in order; prepared on PostgreSQL (every page and search reads them).
     enum AuthorRows: PreparedText {
         static let name = "dailypapers_author_rows"
-        static let select = """
+        /// As `RowDecoding.submitterJoin`: PostgreSQL's generic plan for this prepared statement hashed the whole
+        /// users table for every page (1.2 ms of a paper page); one probe per author is what a page needs.
+        static func select(postgres: Bool) -> String {
+            """
             SELECT a.paper_id, a.name, a.hf_id, a.hidden, a.status, a.status_changed_at, a.affiliations,
               u.username AS u_username, u.fullname AS u_fullname, u.hf_id AS u_hf_id, u.avatar_url AS u_avatar_url,
               u.kind AS u_kind, u.is_pro AS u_is_pro
-            FROM paper_authors a LEFT JOIN users u ON u.id = a.user_id
+            FROM paper_authors a \(postgres ? "LEFT JOIN LATERAL (\(RowDecoding.userRow) WHERE users.id = a.user_id OFFSET 0) u ON true"
+                                           : "LEFT JOIN users u ON u.id = a.user_id")
             WHERE a.paper_id
             """
+        }
         static let order = "ORDER BY a.paper_id, a.position"
-        static let sql = "\(select) = ANY($1) \(order)"
+        static let sql = "\(select(postgres: true)) = ANY($1) \(order)"
     }
 
     static func attachAuthors(_ papers: [FeaturedPaper], on db: any SQLDatabase) async throws -> [FeaturedPaper] {
@@ -326,7 +332,7 @@ extension PaperStore {
             rows = try await postgres.rows(AuthorRows.self, bindings)
         } else {
             let binds: [any Encodable & Sendable] = ids
-            rows = try await db.raw("\(unsafeRaw: AuthorRows.select) IN (\(binds: binds)) \(unsafeRaw: AuthorRows.order)").all()
+            rows = try await db.raw("\(unsafeRaw: AuthorRows.select(postgres: false)) IN (\(binds: binds)) \(unsafeRaw: AuthorRows.order)").all()
         }
         for row in rows {
             authors[try row.decode(column: "paper_id", as: String.self), default: []].append(try RowDecoding.author(from: row))

@@ -128,7 +128,7 @@ extension PaperStore {
             )
             SELECT \(RowDecoding.paperColumns(postgres: false)), \(RowDecoding.featuredColumns), f.paper_id
             FROM (\(PageRows.page("c", limit: "\(limit)", offset: "\(offset)", byteOrder: ""))) f
-            \(PageRows.rest(byteOrder: ""))
+            \(PageRows.rest(byteOrder: "", postgres: false))
             """)
         return try await db.raw(sql).all()
     }
@@ -139,7 +139,7 @@ extension PaperStore {
         static let sql = """
             SELECT \(RowDecoding.paperColumns(postgres: true)), \(RowDecoding.featuredColumns), f.paper_id
             FROM (\(page("unnest($1::text[], $2::int8[]) AS c(paper_id, rank)", limit: "$3", offset: "$4", byteOrder: byteOrder))) f
-            \(rest(byteOrder: byteOrder))
+            \(rest(byteOrder: byteOrder, postgres: true))
             """
         /// Ids compared byte by byte, as Swift's ranking does, whatever the database's collation (SQLite's
         /// default, BINARY, does so already).
@@ -155,9 +155,9 @@ extension PaperStore {
         }
 
         /// The page's whole rows, in its order.
-        static func rest(byteOrder: String) -> String {
+        static func rest(byteOrder: String, postgres: Bool) -> String {
             """
-            JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
+            JOIN papers p ON p.arxiv_id = f.paper_id \(RowDecoding.submitterJoin(postgres: postgres))
             ORDER BY f.rank, f.submitted_at DESC, f.paper_id\(byteOrder)
             """
         }

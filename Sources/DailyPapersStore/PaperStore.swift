@@ -94,11 +94,6 @@ public struct PaperStore: Sendable {
     static func bumpContentVersion(on db: any SQLDatabase) async throws {
         try await db.raw("UPDATE site_state SET value = value + 1 WHERE key = 'content_version'").run()
     }
-
-    /// Votes and comment counts: pages may show these a moment late (see ResponseCache).
-    static func bumpCountsVersion(on db: any SQLDatabase) async throws {
-        try await db.raw("UPDATE site_state SET value = value + 1 WHERE key = 'counts_version'").run()
-    }
 }
 
 extension PaperStore {

@@ -82,6 +82,20 @@ enum RowDecoding {
             discussionID: try optional(row, "discussion_id", String.self))
     }
 
+    /// Joins the submitter (`u`) of the featured row `f`. On PostgreSQL one index probe per row, forced by the
+    /// lateral subquery (OFFSET 0 keeps the planner from flattening it): as a plain join, the planner hashed
+    /// the whole users table for a page of 20 rows, 1.3 ms of a paper page's 7 ms at 2,400 users and growing
+    /// with them. SQLite has no LATERAL and probes by itself.
+    static func submitterJoin(postgres: Bool) -> String {
+        postgres ? "LEFT JOIN LATERAL (\(userRow) WHERE users.id = f.submitted_by OFFSET 0) u ON true"
+                 : "LEFT JOIN users u ON u.id = f.submitted_by"
+    }
+
+    static func submitterJoin(on db: any SQLDatabase) -> String { submitterJoin(postgres: db.isPostgres) }
+
+    /// The user columns the rows read, for a lateral subquery.
+    static let userRow = "SELECT id, username, fullname, hf_id, avatar_url, kind, is_pro FROM users"
+
     static let featuredColumns = """
         f.day, f.submitted_at, f.upvotes, f.num_comments, f.is_author_participating, f.trending_score,
         u.username AS s_username, u.fullname AS s_fullname, u.hf_id AS s_hf_id, u.avatar_url AS s_avatar_url,

@@ -29,7 +29,10 @@ struct APIRoutes: Sendable {
         let key = "api|\(q.period?.key ?? "-")|\(q.sort.rawValue)|\(q.submitter ?? "")|\(q.offset)|\(q.limit)"
         let query = q
         let entry = try await cache.entry(key, contentType: "application/json; charset=utf-8") {
-            try Responses.jsonString(try await store.featured(query).map(HFDailyItem.init))
+            let papers = try await store.featured(query)
+            // A period's papers in an order counts may change; the newest of all, or of one submitter, in one they cannot.
+            let counts: CountsScope = query.period != nil ? .feed(query.period) : query.sort == .newest ? .shown(papers) : .everything
+            return .init(text: try Responses.jsonString(papers.map(HFDailyItem.init)), counts: counts)
         }
         return Responses.cached(entry, request: request)
     }
@@ -40,7 +43,7 @@ struct APIRoutes: Sendable {
         }
         let entry = try await cache.entry("api-paper|\(id.base)", contentType: "application/json; charset=utf-8") {
             guard let record = try await store.paper(id) else { throw NotFound("Paper \(id.base) not found") }
-            return try Responses.jsonString(HFPaper(record.paper, featured: record.featured))
+            return .init(text: try Responses.jsonString(HFPaper(record.paper, featured: record.featured)), counts: .papers([id.base]))
         }
         return Responses.cached(entry, request: request)
     }
@@ -59,9 +62,10 @@ struct APIRoutes: Sendable {
         let count = limit
         let entry = try await cache.entry("api-similar|\(id.base)|\(count)", contentType: "application/json; charset=utf-8") {
             guard try await store.paper(id) != nil else { throw NotFound("Paper \(id.base) not found") }
-            return try Responses.jsonString(try await store.similar(to: id, limit: count).map {
+            let similar = try await store.similar(to: id, limit: count)
+            return .init(text: try Responses.jsonString(similar.map {
                 HFSimilarPaper(paper: HFPaper($0.record.paper, featured: $0.record.featured), similarity: ($0.score * 1000).rounded() / 1000)
-            })
+            }), counts: .papers(similar.map { $0.record.paper.id.base }))
         }
         return Responses.cached(entry, request: request)
     }
@@ -78,7 +82,8 @@ struct APIRoutes: Sendable {
         // The answer does not echo the query: spellings of one search share one cached answer until the content changes.
         let key = "api-search|\(SearchQuery(text)?.normalized ?? "")|\(parameters.filters.key)"
         let entry = try await cache.entry(key, contentType: "application/json; charset=utf-8") {
-            try Responses.jsonString(try await store.searchHits(text, filters: parameters.filters).map { HFDailyItem($0.paper) })
+            let hits = try await store.searchHits(text, filters: parameters.filters)
+            return .init(text: try Responses.jsonString(hits.map { HFDailyItem($0.paper) }), counts: .search(parameters.filters, hits))
         }
         return Responses.cached(entry, request: request)
     }

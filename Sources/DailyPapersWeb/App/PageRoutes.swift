@@ -87,13 +87,14 @@ struct PageRoutes: Sendable {
         if let viewer = Viewer(ctx) {
             let template = try await cache.template("member|" + key) {
                 let model = try await FeedPageQuery.load(period, sort: sort, page: page, store: store)
-                return (PageTemplate(FeedPageView.document(model, site: site, canonical: canonical, viewer: .anyMember)), 0)
+                return (PageTemplate(FeedPageView.document(model, site: site, canonical: canonical, viewer: .anyMember)), 0,
+                        .feed(model.period))
             }
             return try await memberPage(template, key: key, request, ctx, viewer: viewer)
         }
         let entry = try await cache.entry(key, contentType: "text/html; charset=utf-8") {
             let model = try await FeedPageQuery.load(period, sort: sort, page: page, store: store)
-            return FeedPageView.render(model, site: site, canonical: canonical)
+            return .init(text: FeedPageView.render(model, site: site, canonical: canonical), counts: .feed(model.period))
         }
         return Responses.cached(entry, request: request)
     }
@@ -112,11 +113,11 @@ struct PageRoutes: Sendable {
                                                     minimumStamp: states[id.base]?.discussionVersion ?? 0) {
                 let stamp = try await community.votes.discussionVersion(paper: id)
                 guard let record = try await store.paper(id) else { throw notFound(id) }
+                let similar = try await store.similar(to: id, limit: 8)
                 let page = PaperPageView.document(record, history: try await stats.upvoteHistory(id),
                                                   comments: try await community.comments.comments(paper: id),
-                                                  similar: try await store.similar(to: id, limit: 8),
-                                                  personal: .init(viewer: .anyMember), site: site)
-                return (PageTemplate(page), stamp)
+                                                  similar: similar, personal: .init(viewer: .anyMember), site: site)
+                return (PageTemplate(page), stamp, Self.paperCounts(id, similar))
             }
             return try await memberPage(template, key: "paper|\(id.base)", request, ctx, viewer: viewer, states: states)
         }
@@ -136,12 +137,19 @@ struct PageRoutes: Sendable {
         let key = "paper|\(id.base)|\(markdown)"
         let entry = try await cache.entry(key, contentType: markdown ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8") {
             guard let record = try await store.paper(id) else { throw notFound(id) }
-            if markdown { return PaperMarkdown.render(record, site: site) }
-            return PaperPageView.render(record, history: try await stats.upvoteHistory(id),
-                                        comments: try await community.comments.comments(paper: id),
-                                        similar: try await store.similar(to: id, limit: 8), site: site)
+            if markdown { return .init(text: PaperMarkdown.render(record, site: site), counts: .papers([id.base])) }
+            let similar = try await store.similar(to: id, limit: 8)
+            return .init(text: PaperPageView.render(record, history: try await stats.upvoteHistory(id),
+                                                    comments: try await community.comments.comments(paper: id),
+                                                    similar: similar, site: site),
+                         counts: Self.paperCounts(id, similar))
         }
         return Responses.cached(entry, request: request)
+    }
+
+    /// A paper page shows the paper's counts and discussion, and its similar papers' counts.
+    static func paperCounts(_ id: ArxivID, _ similar: [(record: PaperRecord, score: Double)]) -> CountsScope {
+        .papers([id.base] + similar.map { $0.record.paper.id.base })
     }
 
     func notFound(_ id: ArxivID) -> NotFound {
@@ -158,12 +166,14 @@ struct PageRoutes: Sendable {
         if let viewer = Viewer(ctx) {
             let template = try await cache.template("member|" + key) {
                 let hits = try await store.searchHits(parameters.text, filters: parameters.filters)
-                return (PageTemplate(SearchPageView.document(parameters, hits: hits, site: site, viewer: .anyMember)), 0)
+                return (PageTemplate(SearchPageView.document(parameters, hits: hits, site: site, viewer: .anyMember)), 0,
+                        .search(parameters.filters, hits))
             }
             return try await memberPage(template, key: key, request, ctx, viewer: viewer)
         }
         let entry = try await cache.entry(key, contentType: "text/html; charset=utf-8") {
-            SearchPageView.render(parameters, hits: try await store.searchHits(parameters.text, filters: parameters.filters), site: site)
+            let hits = try await store.searchHits(parameters.text, filters: parameters.filters)
+            return .init(text: SearchPageView.render(parameters, hits: hits, site: site), counts: .search(parameters.filters, hits))
         }
         return Responses.cached(entry, request: request)
     }

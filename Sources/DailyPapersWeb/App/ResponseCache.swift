@@ -10,7 +10,8 @@ import Synchronization
 /// running beside `serve`) within `checkInterval` seconds. Vote and comment counts are the exception:
 /// an entry whose only staleness is in counts is served for up to `countsGrace` seconds after it was
 /// rendered, so a burst of votes re-renders a page at most once per grace period instead of on every
-/// vote (signed-in readers, who see their own votes, get pages rendered per request anyway).
+/// vote; and past it only if one of the papers it shows changed (`CountsScope`, `CountsLedger`). Members
+/// see their own votes at once through their own part of the page (`PageTemplate`).
 final class ResponseCache: Sendable {
     struct Entry: Sendable {
         let body: ByteBuffer
@@ -26,6 +27,8 @@ final class ResponseCache: Sendable {
         /// discussion version): an entry below the stamp a request asks for is rendered again.
         var stamp: Int64 = 0
         var countsVersion: Int64 = 0
+        /// The counts the page shows: past the grace period it is still fresh if none of them changed.
+        var counts = CountsScope.everything
         var renderedAt: Double = 0
         /// Bytes held for this entry (both bodies and the key), counted against the cache's budget.
         var size = 0
@@ -45,6 +48,8 @@ final class ResponseCache: Sendable {
         var checkedAt: Double = 0
         /// Renders running in the background for pages served while behind in counts.
         var refreshing = 0
+        /// Which papers' counts changed since this process started reading them.
+        var ledger = CountsLedger()
     }
 
     /// A page behind only in counts is served at once, and rendered again in the background, until this many
@@ -76,20 +81,30 @@ final class ResponseCache: Sendable {
     /// Bytes and entries held now (for tests and metrics).
     var usage: (bytes: Int, entries: Int) { state.withLock { ($0.bytes, $0.entries.count) } }
 
-    /// The cached entry for `key`, or renders one with `make` and keeps it.
-    func entry(_ key: String, contentType: String, make: @escaping @Sendable () async throws -> String) async throws -> Entry {
-        try await entry(key, contentType: contentType) { (try await make(), nil) }
+    /// What a render hands the cache: the text, for feeds the time of their newest item (sent as
+    /// Last-Modified), and the counts the text shows.
+    struct Rendering: Sendable {
+        var text: String
+        var lastModified: Timestamp? = nil
+        var counts: CountsScope
     }
 
-    func entry(_ key: String, contentType: String, make: @escaping @Sendable () async throws -> (String, Timestamp?)) async throws -> Entry {
+    /// The cached entry for `key`, or renders one with `make` and keeps it; `make` returns text showing counts
+    /// from anywhere (use the other form to say which).
+    func entry(_ key: String, contentType: String, make: @escaping @Sendable () async throws -> String) async throws -> Entry {
+        try await entry(key, contentType: contentType) { Rendering(text: try await make(), counts: .everything) }
+    }
+
+    func entry(_ key: String, contentType: String, make: @escaping @Sendable () async throws -> Rendering) async throws -> Entry {
         try await lookup(key, minimumStamp: 0) {
-            let (text, lastModified) = try await make()
+            let rendering = try await make()
             // The ETag hashes the bytes, so it is the same in every process serving the same content.
-            let body = ByteBuffer(string: text)
-            var entry = Entry(body: body, contentType: contentType, etag: "\"\(StableHash.hex(text))\"",
-                              lastModified: lastModified?.truncatedToSeconds,
+            let body = ByteBuffer(string: rendering.text)
+            var entry = Entry(body: body, contentType: contentType, etag: "\"\(StableHash.hex(rendering.text))\"",
+                              lastModified: rendering.lastModified?.truncatedToSeconds,
                               gzipped: body.readableBytes >= 1024 ? Gzip.compress(body) : nil)
             entry.size = body.readableBytes + (entry.gzipped?.readableBytes ?? 0)
+            entry.counts = rendering.counts
             return entry
         }
     }
@@ -97,12 +112,13 @@ final class ResponseCache: Sendable {
     /// The page shared by members for `key`, rendered again if it shows less than `minimumStamp` (see
     /// `Entry.stamp`); `make` returns the page and the stamp it was rendered at (read before its content).
     func template(_ key: String, minimumStamp: Int64 = 0,
-                  make: @escaping @Sendable () async throws -> (PageTemplate, stamp: Int64)) async throws -> PageTemplate {
+                  make: @escaping @Sendable () async throws -> (PageTemplate, stamp: Int64, counts: CountsScope)) async throws -> PageTemplate {
         let entry = try await lookup(key, minimumStamp: minimumStamp) {
-            let (template, stamp) = try await make()
+            let (template, stamp, counts) = try await make()
             var entry = Entry(body: ByteBuffer(), contentType: "text/html; charset=utf-8", etag: "", lastModified: nil,
                               gzipped: nil, template: template, stamp: stamp)
             entry.size = template.byteCount
+            entry.counts = counts
             return entry
         }
         return entry.template!
@@ -123,7 +139,12 @@ final class ResponseCache: Sendable {
             let plan = state.withLock { s -> Plan in
                 if s.version == version, let e = s.entries[key], e.stamp >= minimumStamp {
                     let age = now - e.renderedAt
-                    let fresh = e.countsVersion == counts || age < countsGrace
+                    var fresh = e.countsVersion == counts || age < countsGrace
+                    if !fresh, s.ledger.unchanged(e.counts, from: e.countsVersion, to: counts) {
+                        // None of its counts changed: fresh until the next change, and checked once per change.
+                        s.entries[key]?.countsVersion = counts
+                        fresh = true
+                    }
                     if fresh || s.rendering[key] != nil {
                         s.tick += 1
                         s.entries[key]?.lastUsed = s.tick
@@ -225,7 +246,17 @@ final class ResponseCache: Sendable {
             (s.localWrites == local && now - s.checkedAt < checkInterval) ? (s.version, s.countsVersion) : nil
         }
         if let cached { return cached }
-        let (version, counts) = try await store.siteVersions()
+        var (version, counts) = try await store.siteVersions()
+        // Counts moved: which papers they moved for, so that pages showing none of them stay.
+        let known = state.withLock { s -> Int64 in
+            if !s.ledger.isStarted { s.ledger.begin(at: counts) }
+            return s.ledger.version
+        }
+        if counts > known {
+            let read = try await store.countsChanges(since: known)
+            state.withLock { $0.ledger.add(read.changes, upTo: read.counts) }
+            counts = read.counts
+        }
         state.withLock { s in
             if s.version != version { s.entries.removeAll(keepingCapacity: true); s.bytes = 0 }
             s.version = version

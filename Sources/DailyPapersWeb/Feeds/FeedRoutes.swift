@@ -17,7 +17,7 @@ struct FeedRoutes: Sendable {
             let (name, format) = try Self.split(try ctx.parameters.require("file"))
             switch name {
             case "daily": return try await serve("daily", format, req) { try await daily() }
-            case "trending": return try await serve("trending", format, req) { try await trending() }
+            case "trending": return try await serve("trending", format, req, counts: { _ in .everything }) { try await trending() }
             case "search":
                 let typed = (req.query["q"] ?? "").trimmingCharacters(in: .whitespaces)
                 guard typed.count <= 500 else { throw BadRequest("The search query is longer than 500 characters.") }
@@ -74,11 +74,13 @@ struct FeedRoutes: Sendable {
                      items: try await store.search(q, limit: Self.size), site: site)
     }
 
+    /// `counts`: which counts the feed shows; all but trending list their papers in an order counts cannot change.
     private func serve(_ key: String, _ format: FeedFormat, _ request: Request,
+                       counts: @escaping @Sendable (FeedDocument) -> CountsScope = { .shown($0.items) },
                        _ make: @escaping @Sendable () async throws -> FeedDocument) async throws -> Response {
         let entry = try await cache.entry("feed|\(key)|\(format.rawValue)", contentType: format.contentType) {
             let feed = try await make()
-            return (try format.render(feed), feed.items.isEmpty ? nil : feed.updated)
+            return .init(text: try format.render(feed), lastModified: feed.items.isEmpty ? nil : feed.updated, counts: counts(feed))
         }
         return Responses.cached(entry, request: request, maxAge: 300)
     }
