@@ -163,6 +163,24 @@ with ThreadPoolExecutor(4) as pool: list(pool.map(get, paths))
 PY
 done
 
+# And every page a member visits, once, signed in, on each process: the pages members share are kept too, and
+# 32 members visiting ~460 pages at random take minutes to have asked for each (memory would still be filling).
+for p in "${ports[@]}"; do
+  python3 - "http://127.0.0.1:$p" "$work/data.lua" <<'PY'
+import json, re, sys, urllib.request
+from concurrent.futures import ThreadPoolExecutor
+base, data = sys.argv[1], open(sys.argv[2]).read()
+session = json.loads(re.search(r'members = \{\{(".*?"),', data).group(1))
+papers = json.loads("[" + re.search(r"papers = \{(.*?)\}\n", data).group(1) + "]")
+days = json.loads("[" + re.search(r"days = \{(.*?)\}\n", data).group(1) + "]")
+paths = [f"/papers/date/{d}" for d in days] + [f"/papers/{p}" for p in papers]
+def get(path):
+    try: urllib.request.urlopen(urllib.request.Request(base + path, headers={"Cookie": "dp_session=" + session}), timeout=60).read()
+    except Exception as e: print("warm-up:", path, e)
+with ThreadPoolExecutor(4) as pool: list(pool.map(get, paths))
+PY
+done
+
 # Members and the subscription flood run all along: through the measurement of the maximum and the soak.
 total=$((DURATION + 25))
 # The subscription flood: 5 a second, each a new address, through process B (or the only one).

@@ -196,6 +196,10 @@ import Testing
         #expect(cache.papers("7|feed", now: 101, countsVersion: 1, wroteAt: nil) == states)
         #expect(cache.papers("7|feed", now: 101, countsVersion: 1, wroteAt: 99.5) == nil)
         #expect(cache.papers("7|feed", now: 106, countsVersion: 2, wroteAt: nil) == nil)
+        // Once counts moved, states older than the lag can never be served: the next keep drops them.
+        cache.keep("8|feed", states, readAt: 107, countsVersion: 2)
+        #expect(cache.heldPapers == states.count)
+        #expect(cache.papers("8|feed", now: 107, countsVersion: 2, wroteAt: nil) == states)
     }
 
     /// The shared rendering filled for a member is byte for byte the page rendered for that member alone.

@@ -17,6 +17,8 @@ final class MemberStateCache: Sendable {
         var entries: [String: Kept] = [:]
         /// Paper states held in all entries: what the memory bound counts.
         var papers = 0
+        /// When entries that can no longer be served were last dropped.
+        var sweptAt: Double = 0
     }
 
     private let kept = Mutex(Store())
@@ -50,6 +52,13 @@ final class MemberStateCache: Sendable {
                 store.papers -= max(old.papers.count, 1)
             }
             store.papers += max(papers.count, 1)
+            // Once counts have moved, states older than the lag are never served again: dropped once per lag,
+            // so that under steady voting the kept states are those of the last few seconds, not all there were.
+            if readAt - store.sweptAt >= max(countsGrace, 1) {
+                store.sweptAt = readAt
+                store.entries = store.entries.filter { $0.value.countsVersion == countsVersion || readAt - $0.value.readAt < countsGrace }
+                store.papers = store.entries.values.reduce(0) { $0 + max($1.papers.count, 1) }
+            }
             if store.papers > maximumPapers {
                 store.entries.removeAll(keepingCapacity: true)
                 store.papers = 0
