@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.0.0"),
     ],
     targets: [
         .target(name: "DailyPapersCore"),
@@ -91,6 +92,7 @@ let package = Package(
                 "DailyPapersCore", "DailyPapersStore", "DailyPapersJobs", "DailyPapersWeb", "DailyPapersMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ]
         ),
         // Benchmark helpers (search latency, the synthetic corpus); not part of the product binary.
@@ -118,6 +120,8 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "DailyPapersCoreTests", dependencies: ["DailyPapersCore"]),
+        // The command line: settings read from flags, the environment and the config file.
+        .testTarget(name: "DailyPapersCommandTests", dependencies: ["dailypapers"]),
         .testTarget(name: "DailyPapersMailTests", dependencies: ["DailyPapersMail", .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "DailyPapersStoreTests", dependencies: ["DailyPapersStore", "DailyPapersCore", "DailyPapersTestSupport"]),
         .testTarget(

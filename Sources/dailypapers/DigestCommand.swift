@@ -24,8 +24,8 @@ struct DigestSend: AsyncParsableCommand {
     @Flag(help: "Pick the papers and count, but record and send nothing.") var dryRun = false
     @Option(help: "Only the subscriber with this address.") var to: String?
     @Option(help: "SMTP connections used at once (1-64).") var concurrency = 4
-    @Option(help: "The site's public base URL, for links in the mail (env DAILYPAPERS_PUBLIC_URL).") var publicURL: String?
-    @Option(help: "Site name shown in the mail.") var siteName = "Daily Papers"
+    @Option(help: Setting.publicURL.help) var publicURL: String?
+    @Option(help: Setting.siteName.help) var siteName: String?
 
     func run() async throws {
         var problems: [String] = []
@@ -47,10 +47,15 @@ struct DigestSend: AsyncParsableCommand {
             digestPeriod = .weekly(containing: day)
         }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 64") }
-        let url = try AppURL.resolve(publicURL)
-        let settings = mail.settings(publicURL: url, &problems)
+        let read = try await common.settings(mail.flags.merging([.publicURL: publicURL, .siteName: siteName]) { $1 })
+        var url = "http://127.0.0.1:8080"
+        if let text = read.text(.publicURL, &problems) {
+            do { url = try AppConfiguration.parsePublicURL(text) } catch { problems.append(error.description) }
+        }
+        let siteName = read.text(.siteName, default: "Daily Papers", &problems)
+        let settings = MailOptions.settings(read, publicURL: url, &problems)
         try problems.throwIfAny()
-        let (database, logger) = try await openDatabase(common, &problems)
+        let (database, logger) = try await openDatabase(common, read, &problems)
         do {
             let site = DigestSite(name: siteName, publicURL: url, from: try MailAddress(settings.from, name: siteName))
             let host = URL(string: url)?.host ?? "localhost"
@@ -83,9 +88,3 @@ struct FailingTransport: MailTransport {
     }
 }
 
-enum AppURL {
-    static func resolve(_ flag: String?) throws -> String {
-        guard let text = flag ?? Environment.value("DAILYPAPERS_PUBLIC_URL") else { return "http://127.0.0.1:8080" }
-        do { return try AppConfiguration.parsePublicURL(text) } catch { throw ValidationError("\(error)") }
-    }
-}

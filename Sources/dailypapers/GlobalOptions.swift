@@ -3,44 +3,51 @@ import DailyPapersStore
 import Foundation
 import Logging
 
-/// Options every command shares. Each falls back to an environment variable, then a safe default.
+/// Options every command shares: the database, logging, and the config file every setting may come from.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite file path, sqlite:///path, or postgres://user:password@host:5432/db?sslmode=prefer (env DATABASE_URL; default ./dailypapers.sqlite).")
+    @Option(name: .long, help: "A JSON file of settings, keyed by their flag names without dashes, e.g. {\"port\": 8080} (env DAILYPAPERS_CONFIG). Flags and environment variables win over it.")
+    var config: String?
+
+    @Option(name: .long, help: Setting.database.help)
     var database: String?
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error (env LOG_LEVEL; default info).")
+    @Option(name: .long, help: Setting.logLevel.help)
     var logLevel: String?
 
-    @Option(name: .long, help: "Log format: text or json, one object per line (env LOG_FORMAT; default text).")
+    @Option(name: .long, help: Setting.logFormat.help)
     var logFormat: String?
 
-    func resolveDatabase(_ problems: inout [String]) -> DatabaseLocation? {
-        let text = database ?? Environment.value("DATABASE_URL") ?? DatabaseLocation.defaultPath
-        do { return try DatabaseLocation(parsing: text) } catch {
-            problems.append(error.description + (database == nil && Environment.value("DATABASE_URL") != nil ? " (from DATABASE_URL)" : ""))
+    /// Every setting, read once: these flags and a command's own (`more`), the environment, the config file.
+    func settings(_ more: [Setting: String?] = [:]) async throws -> SettingsReader {
+        var flags: [Setting: String?] = [.database: database, .logLevel: logLevel, .logFormat: logFormat]
+        flags.merge(more) { $1 }
+        do { return try await SettingsReader.load(flags: flags, config: config) } catch let error as SettingsError {
+            throw ValidationError(ConfigurationProblems(problems: [error.description]).description)
+        }
+    }
+
+    func resolveDatabase(_ settings: SettingsReader, _ problems: inout [String]) -> DatabaseLocation? {
+        let given: (text: String, source: String)?
+        do { given = try settings.given(.database) } catch { problems.append("\(error)"); return nil }
+        do { return try DatabaseLocation(parsing: given?.text ?? DatabaseLocation.defaultPath) } catch {
+            problems.append(error.description + (given.map { $0.source == Setting.database.flag ? "" : " (from \($0.source))" } ?? ""))
             return nil
         }
     }
 
-    func makeLogger(_ label: String, _ problems: inout [String]) -> Logger {
-        if let format = logFormat ?? Environment.value("LOG_FORMAT"), format != "json", format != "text" {
+    func makeLogger(_ label: String, _ settings: SettingsReader, _ problems: inout [String]) -> Logger {
+        let format = settings.text(.logFormat, default: "text", &problems)
+        if format == "json" { LogFormat.useJSON() } else if format != "text" {
             problems.append("--log-format '\(format)' is not one of text, json")
         }
         var logger = Logger(label: label)
-        let text = logLevel ?? Environment.value("LOG_LEVEL") ?? "info"
+        let text = settings.text(.logLevel, default: "info", &problems)
         if let level = Logger.Level(rawValue: text.lowercased()) {
             logger.logLevel = level
         } else {
             problems.append("--log-level '\(text)' is not one of trace, debug, info, notice, warning, error, critical")
         }
         return logger
-    }
-}
-
-enum Environment {
-    static func value(_ name: String) -> String? {
-        guard let v = ProcessInfo.processInfo.environment[name], !v.isEmpty else { return nil }
-        return v
     }
 }
 

@@ -81,8 +81,12 @@ func runFileImport(_ common: DatabaseOptions, _ files: [String], _ format: Arxiv
 
 /// Opens and migrates the database named by the options, after reporting every bad setting at once.
 func openDatabase(_ common: DatabaseOptions, _ problems: inout [String]) async throws -> (Database, Logger) {
-    let logger = common.makeLogger("dailypapers", &problems)
-    let location = common.resolveDatabase(&problems)
+    try await openDatabase(common, try await common.settings(), &problems)
+}
+
+func openDatabase(_ common: DatabaseOptions, _ settings: SettingsReader, _ problems: inout [String]) async throws -> (Database, Logger) {
+    let logger = common.makeLogger("dailypapers", settings, &problems)
+    let location = common.resolveDatabase(settings, &problems)
     try problems.throwIfAny()
     let database = try await Database.open(location!, logger: logger)
     do { try await Migrator.migrate(database, logger: logger) } catch {

@@ -18,28 +18,30 @@ struct IngestArxivCommand: AsyncParsableCommand {
     @OptionGroup var common: DatabaseOptions
     @OptionGroup var arxiv: ArxivOptions
 
-    @Option(help: "Categories, comma separated, e.g. cs.LG,cs.CL (env DAILYPAPERS_INGEST_CATEGORIES).")
+    @Option(help: "Categories, comma separated, e.g. cs.LG,cs.CL (env DAILYPAPERS_INGEST_CATEGORIES; ingest-categories in the config file).")
     var categories: String?
 
     @Option(help: "Fetch from this day (YYYY-MM-DD); default: where the last harvest stopped, or two days ago.")
     var since: String?
 
-    @Option(help: "api, oai or listing (default oai).")
-    var via: String = "oai"
+    @Option(help: "api, oai or listing (env DAILYPAPERS_INGEST_VIA; ingest-via in the config file; default oai).")
+    var via: String?
 
     func run() async throws {
         var problems: [String] = []
-        let list = ArxivOptions.categories(categories ?? Environment.value("DAILYPAPERS_INGEST_CATEGORIES") ?? "", &problems, flag: "--categories")
+        let settings = try await common.settings(arxiv.flags.merging([.ingestCategories: categories, .ingestVia: via]) { $1 })
+        let list = ArxivOptions.categories(settings.text(.ingestCategories, default: "", &problems), &problems, flag: "--categories")
         if list.isEmpty && problems.isEmpty { problems.append("--categories names no category; e.g. --categories cs.LG,cs.CL") }
         var sinceDay: CalendarDay?
         if let since {
             sinceDay = CalendarDay(iso: since)
             if sinceDay == nil { problems.append("--since '\(since)' is not a date as YYYY-MM-DD") }
         }
-        let method = ArxivOptions.via(via, &problems, flag: "--via")
-        let rules = arxiv.rules(&problems)
-        let (database, logger) = try await openDatabase(common, &problems)
-        let http = PoliteHTTPClient(userAgent: arxiv.userAgent(), logger: logger)
+        let method = ArxivOptions.via(settings.text(.ingestVia, default: "oai", &problems), &problems, flag: "--via")
+        let rules = ArxivOptions.rules(settings, &problems)
+        let userAgent = ArxivOptions.userAgent(settings, &problems)
+        let (database, logger) = try await openDatabase(common, settings, &problems)
+        let http = PoliteHTTPClient(userAgent: userAgent, logger: logger)
         let report: ImportReport
         do {
             report = try await ArxivIngest(database: database, http: http, logger: logger)
@@ -55,33 +57,33 @@ struct IngestArxivCommand: AsyncParsableCommand {
 
 /// Settings shared by `ingest arxiv` and the schedule inside `serve`.
 struct ArxivOptions: ParsableArguments {
-    @Option(help: "Contact address sent to arXiv in the User-Agent, as its terms ask (env DAILYPAPERS_CONTACT).")
+    @Option(help: Setting.contact.help)
     var contact: String?
 
-    @Option(help: "Feature ingested papers in these categories automatically, comma separated (env DAILYPAPERS_AUTO_FEATURE_CATEGORIES).")
+    @Option(help: Setting.autoFeatureCategories.help)
     var autoFeatureCategories: String?
 
-    @Option(help: "Feature ingested papers whose title or abstract holds one of these words, comma separated (env DAILYPAPERS_AUTO_FEATURE_KEYWORDS).")
+    @Option(help: Setting.autoFeatureKeywords.help)
     var autoFeatureKeywords: String?
 
-    @Option(help: "At most this many automatic features a day (env DAILYPAPERS_AUTO_FEATURE_MAX; default 10).")
+    @Option(help: Setting.autoFeatureMax.help)
     var autoFeatureMax: String?
 
-    func userAgent() -> String {
-        let contact = self.contact ?? Environment.value("DAILYPAPERS_CONTACT")
+    var flags: [Setting: String?] {
+        [.contact: contact, .autoFeatureCategories: autoFeatureCategories, .autoFeatureKeywords: autoFeatureKeywords,
+         .autoFeatureMax: autoFeatureMax]
+    }
+
+    static func userAgent(_ settings: SettingsReader, _ problems: inout [String]) -> String {
+        let contact = settings.text(.contact, &problems)
         return "DailyPapers/0.1 (self-hosted instance" + (contact.map { "; mailto:\($0)" } ?? "") + ")"
     }
 
-    func rules(_ problems: inout [String]) -> AutoFeatureRules {
-        let cats = Self.categories(autoFeatureCategories ?? Environment.value("DAILYPAPERS_AUTO_FEATURE_CATEGORIES") ?? "",
-                                   &problems, flag: "--auto-feature-categories")
-        let words = (autoFeatureKeywords ?? Environment.value("DAILYPAPERS_AUTO_FEATURE_KEYWORDS") ?? "")
+    static func rules(_ settings: SettingsReader, _ problems: inout [String]) -> AutoFeatureRules {
+        let cats = categories(settings.text(.autoFeatureCategories, default: "", &problems), &problems, flag: "--auto-feature-categories")
+        let words = settings.text(.autoFeatureKeywords, default: "", &problems)
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let maxText = autoFeatureMax ?? Environment.value("DAILYPAPERS_AUTO_FEATURE_MAX") ?? "10"
-        guard let max = Int(maxText), (0...1000).contains(max) else {
-            problems.append("--auto-feature-max '\(maxText)' is not a whole number from 0 to 1000")
-            return AutoFeatureRules(dailyMaximum: 0)
-        }
+        let max = settings.whole(.autoFeatureMax, default: 10, range: 0...1000, &problems)
         return AutoFeatureRules(categories: cats, keywords: words, dailyMaximum: max)
     }
 

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Logging
 
@@ -51,12 +52,22 @@ struct JSONLogHandler: LogHandler {
 }
 
 enum LogFormat {
-    /// `--log-format json` / `LOG_FORMAT=json`; text otherwise. Must run before any logger is made.
+    private static let json = Mutex(false)
+
+    /// `--log-format json` / `LOG_FORMAT=json`, read before the command line is parsed so that no logger is
+    /// made before; a config file's `log-format` is applied by `useJSON` when the settings are read.
     static func bootstrap(_ arguments: [String]) {
         let flag = arguments.firstIndex(of: "--log-format").flatMap { i in i + 1 < arguments.count ? arguments[i + 1] : nil }
             ?? arguments.first { $0.hasPrefix("--log-format=") }.map { String($0.dropFirst("--log-format=".count)) }
-        if (flag ?? ProcessInfo.processInfo.environment["LOG_FORMAT"]) == "json" {
-            LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        if (flag ?? ProcessInfo.processInfo.environment["LOG_FORMAT"]) == "json" { useJSON() }
+    }
+
+    /// Logs as JSON lines from now on (once per process, as swift-log allows).
+    static func useJSON() {
+        let first = json.withLock { done in
+            defer { done = true }
+            return !done
         }
+        if first { LoggingSystem.bootstrap { JSONLogHandler(label: $0) } }
     }
 }

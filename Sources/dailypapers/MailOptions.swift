@@ -2,35 +2,29 @@ import ArgumentParser
 import DailyPapersJobs
 import Foundation
 
-/// Where mail goes, for `serve` and `digest send`. Each has an environment fallback.
+/// Where mail goes, for `serve` and `digest send`.
 struct MailOptions: ParsableArguments {
-    @Option(help: "Folder where mail is written as .eml files when no SMTP server is set (env DAILYPAPERS_MAIL_FOLDER; default ./mail).")
-    var mailFolder: String?
+    @Option(help: Setting.mailFolder.help) var mailFolder: String?
+    @Option(help: Setting.mailFrom.help) var mailFrom: String?
+    @Option(help: Setting.smtpURL.help) var smtpURL: String?
+    @Option(help: Setting.dkimKey.help) var dkimKey: String?
+    @Option(help: Setting.dkimSelector.help) var dkimSelector: String?
+    @Option(help: Setting.dkimDomain.help) var dkimDomain: String?
 
-    @Option(help: "From address (env DAILYPAPERS_MAIL_FROM; default daily-papers@ the public URL's host).")
-    var mailFrom: String?
+    var flags: [Setting: String?] {
+        [.mailFolder: mailFolder, .mailFrom: mailFrom, .smtpURL: smtpURL, .dkimKey: dkimKey, .dkimSelector: dkimSelector,
+         .dkimDomain: dkimDomain]
+    }
 
-    @Option(help: "SMTP server: smtp://user:pass@host:587 (STARTTLS) or smtps://host:465; ?tls=required|none, ?ca=FILE (env DAILYPAPERS_SMTP_URL).")
-    var smtpURL: String?
-
-    @Option(help: "DKIM private key file from `dailypapers dkim keygen` (env DAILYPAPERS_DKIM_KEY).")
-    var dkimKey: String?
-
-    @Option(help: "DKIM selector (env DAILYPAPERS_DKIM_SELECTOR; default dailypapers).")
-    var dkimSelector: String?
-
-    @Option(help: "DKIM signing domain (env DAILYPAPERS_DKIM_DOMAIN; default the From address's domain).")
-    var dkimDomain: String?
-
-    func settings(publicURL: String, _ problems: inout [String]) -> MailSettings {
+    static func settings(_ read: SettingsReader, publicURL: String, _ problems: inout [String]) -> MailSettings {
         let host = URL(string: publicURL)?.host ?? "localhost"
         let s = MailSettings(
-            folder: mailFolder ?? Environment.value("DAILYPAPERS_MAIL_FOLDER") ?? "mail",
-            smtpURL: smtpURL ?? Environment.value("DAILYPAPERS_SMTP_URL"),
-            from: mailFrom ?? Environment.value("DAILYPAPERS_MAIL_FROM") ?? "daily-papers@\(host)",
-            dkimKeyFile: dkimKey ?? Environment.value("DAILYPAPERS_DKIM_KEY"),
-            dkimSelector: dkimSelector ?? Environment.value("DAILYPAPERS_DKIM_SELECTOR") ?? "dailypapers",
-            dkimDomain: dkimDomain ?? Environment.value("DAILYPAPERS_DKIM_DOMAIN"))
+            folder: read.text(.mailFolder, default: "mail", &problems),
+            smtpURL: read.text(.smtpURL, &problems),
+            from: read.text(.mailFrom, default: "daily-papers@\(host)", &problems),
+            dkimKeyFile: read.text(.dkimKey, &problems),
+            dkimSelector: read.text(.dkimSelector, default: "dailypapers", &problems),
+            dkimDomain: read.text(.dkimDomain, &problems))
         problems += s.validate()
         return s
     }

@@ -8,8 +8,9 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         var problems: [String] = []
-        let logger = common.makeLogger("dailypapers.migrate", &problems)
-        let location = common.resolveDatabase(&problems)
+        let settings = try await common.settings()
+        let logger = common.makeLogger("dailypapers.migrate", settings, &problems)
+        let location = common.resolveDatabase(settings, &problems)
         try problems.throwIfAny()
         let database = try await Database.open(location!, logger: logger)
         let applied: [Int]

@@ -16,8 +16,9 @@ struct ReindexCommand: AsyncParsableCommand {
 
     func run() async throws {
         var problems: [String] = []
-        let logger = common.makeLogger("dailypapers.reindex", &problems)
-        let location = common.resolveDatabase(&problems)
+        let settings = try await common.settings()
+        let logger = common.makeLogger("dailypapers.reindex", settings, &problems)
+        let location = common.resolveDatabase(settings, &problems)
         try problems.throwIfAny()
         let database = try await Database.open(location!, logger: logger)
         do {

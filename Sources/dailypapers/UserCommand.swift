@@ -21,19 +21,21 @@ struct CreateUser: AsyncParsableCommand {
     @Option(help: "Full name (default: the username).") var fullname: String?
     @Flag(help: "Make the account an admin (moderation and authorship claims).") var admin = false
     @Flag(help: "Make the account a moderator.") var moderator = false
-    @Option(help: "bcrypt cost, 10-16 (default 12).") var bcryptCost = 12
+    @Option(help: Setting.bcryptCost.help) var bcryptCost: String?
 
     func run() async throws {
         guard !(admin && moderator) else { throw ValidationError("choose at most one of --admin and --moderator") }
-        guard let password = Environment.value("DAILYPAPERS_PASSWORD") ?? readLine(strippingNewline: true), !password.isEmpty else {
+        guard let password = ProcessInfo.processInfo.environment["DAILYPAPERS_PASSWORD"].flatMap({ $0.isEmpty ? nil : $0 }) ?? readLine(strippingNewline: true), !password.isEmpty else {
             throw ValidationError("no password: set DAILYPAPERS_PASSWORD or pipe it on standard input")
         }
         var problems: [String] = []
-        let (database, _) = try await openDatabase(common, &problems)
+        let settings = try await common.settings([.bcryptCost: bcryptCost])
+        let cost = settings.whole(.bcryptCost, default: 12, range: 10...16, &problems)
+        let (database, _) = try await openDatabase(common, settings, &problems)
         do {
             let account = try await AccountAdministration.create(
                 database: database, username: username, email: email, fullname: fullname, password: password,
-                role: admin ? .admin : moderator ? .moderator : .member, bcryptCost: bcryptCost)
+                role: admin ? .admin : moderator ? .moderator : .member, bcryptCost: cost)
             print("created @\(account.username) (\(account.role.rawValue)), email confirmed")
             await database.close()
         } catch {
