@@ -18,12 +18,16 @@ public struct ArxivIngest: Sendable {
         public var since: CalendarDay?
         public var via: Via
         public var autoFeature: AutoFeatureRules
+        /// Scores of automatically featured papers.
+        public var trending: Trending
 
-        public init(categories: [String], since: CalendarDay? = nil, via: Via = .oai, autoFeature: AutoFeatureRules = AutoFeatureRules(dailyMaximum: 0)) {
+        public init(categories: [String], since: CalendarDay? = nil, via: Via = .oai,
+                    autoFeature: AutoFeatureRules = AutoFeatureRules(dailyMaximum: 0), trending: Trending) {
             self.categories = categories
             self.since = since
             self.via = via
             self.autoFeature = autoFeature
+            self.trending = trending
         }
     }
 
@@ -77,7 +81,8 @@ public struct ArxivIngest: Sendable {
             }
         }
         ImportMetrics.record(source: "arxiv-\(options.via.rawValue)", papers: report.papers, problems: report.problems.count)
-        let featured = try await store.autoFeature(options.autoFeature, day: today, since: now.adding(seconds: -86_400), now: now)
+        let featured = try await store.autoFeature(options.autoFeature, day: today, since: now.adding(seconds: -86_400), now: now,
+                                                   trending: options.trending)
         if !featured.isEmpty { logger.info("featured \(featured.count) papers automatically") }
         return report
     }

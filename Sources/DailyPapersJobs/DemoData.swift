@@ -1,3 +1,4 @@
+import DailyPapersCore
 import DailyPapersStore
 import Foundation
 
@@ -9,8 +10,8 @@ public enum DemoData {
     }
 
     /// Loads the sample into the store. Idempotent, like every import.
-    public static func load(into store: PaperStore) async throws -> HFDailyImport.Summary {
+    public static func load(into store: PaperStore, trending: Trending) async throws -> HFDailyImport.Summary {
         guard let folder else { throw StoreError("the demo data is missing from this build") }
-        return try await HFDailyImport(store: store).run(paths: [folder])
+        return try await HFDailyImport(store: store, trending: trending).run(paths: [folder])
     }
 }

@@ -28,7 +28,13 @@ public struct HFDailyImport: Sendable {
     }
 
     let store: PaperStore
-    public init(store: PaperStore) { self.store = store }
+    /// The scores of imported papers are computed with the configured trending settings: a re-import with
+    /// the standard ones would reset what the site computes with its own.
+    let trending: Trending
+    public init(store: PaperStore, trending: Trending) {
+        self.store = store
+        self.trending = trending
+    }
 
     public func run(paths: [String], onEvent: @Sendable (Event) -> Void = { _ in }) async throws -> Summary {
         var summary = Summary()
@@ -43,7 +49,7 @@ public struct HFDailyImport: Sendable {
             do {
                 let data = try Data(contentsOf: URL(fileURLWithPath: file))
                 let result = try HFDailyPapersReader.read(data, fileName: (file as NSString).lastPathComponent)
-                try await store.saveFeatured(result.papers)
+                try await store.saveFeatured(result.papers, trending: trending)
                 summary.importedFiles += 1
                 summary.papers += result.papers.count
                 onEvent(.imported(file: file, papers: result.papers.count))

@@ -28,7 +28,7 @@ extension PaperStore {
     /// and are not on the feed yet, newest first. Returns the ids featured.
     @discardableResult
     public func autoFeature(_ rules: AutoFeatureRules, day: CalendarDay, since: Timestamp, now: Timestamp,
-                            trending: Trending = .standard) async throws -> [ArxivID] {
+                            trending: Trending) async throws -> [ArxivID] {
         guard rules.isEnabled else { return [] }
         return try await database.write { db in
             let bot = try await UserStore.upsert(AutoFeatureRules.submitter, on: db, now: now.millisecondsSince1970)

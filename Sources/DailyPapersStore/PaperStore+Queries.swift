@@ -11,13 +11,14 @@ public struct FeedQuery: Sendable, Hashable {
     public var category: String?
     /// Only papers this user has upvoted.
     public var upvotedBy: String?
-    /// With the trending sort and no period: only papers submitted within this many days of the newest one.
-    public var trendingWindowDays: Int
+    /// With the trending sort and no period: only papers submitted within this many days of the newest one
+    /// (the trending-window-days setting; such a query without it is refused, not given a default).
+    public var trendingWindowDays: Int?
     public var offset: Int
     public var limit: Int
 
     public init(period: FeedPeriod? = nil, sort: FeedSort = .upvotes, submitter: String? = nil, category: String? = nil,
-                upvotedBy: String? = nil, trendingWindowDays: Int = Trending.standard.windowDays,
+                upvotedBy: String? = nil, trendingWindowDays: Int? = nil,
                 offset: Int = 0, limit: Int = 50) {
         self.category = category
         self.upvotedBy = upvotedBy
@@ -32,7 +33,10 @@ public struct FeedQuery: Sendable, Hashable {
 
 extension PaperStore {
     public func featured(_ query: FeedQuery) async throws -> [FeaturedPaper] {
-        try await database.read { db in
+        if query.sort == .trending, query.period == nil, query.trendingWindowDays == nil {
+            throw StoreError("a trending list over no period needs the trending window (the trending-window-days setting)")
+        }
+        return try await database.read { db in
             var sql = SQLQueryString("""
                 SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns)
                 FROM featured f JOIN papers p ON p.arxiv_id = f.paper_id \(unsafeRaw: RowDecoding.submitterJoin(on: db))
@@ -290,7 +294,7 @@ extension PaperStore {
         }
         if query.sort == .trending, query.period == nil {
             sql.appendLiteral(" AND f.submitted_at >= (SELECT MAX(submitted_at) FROM featured WHERE hidden = 0) - ")
-            sql.appendInterpolation(bind: Int64(query.trendingWindowDays) * 86_400_000)
+            sql.appendInterpolation(bind: Int64(query.trendingWindowDays ?? 0) * 86_400_000)
         }
     }
 

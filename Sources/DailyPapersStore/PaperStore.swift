@@ -10,7 +10,7 @@ public struct PaperStore: Sendable {
     /// Stores featured papers in one transaction: all of them or none.
     /// Idempotent: storing the same values again changes no row. A paper featured on two days keeps
     /// the earlier day; imported vote and comment counts only grow, and local votes are kept on top.
-    public func saveFeatured(_ items: [FeaturedPaper], trending: Trending = .standard) async throws {
+    public func saveFeatured(_ items: [FeaturedPaper], trending: Trending) async throws {
         guard !items.isEmpty else { return }
         try await database.write { db in
             let now = Int64(Date().timeIntervalSince1970 * 1000)

@@ -7,7 +7,7 @@ import SQLKit
 public struct SubmissionStore: Sendable {
     let database: Database
     let trending: Trending
-    public init(database: Database, trending: Trending = .standard) {
+    public init(database: Database, trending: Trending) {
         self.database = database
         self.trending = trending
     }

@@ -12,16 +12,13 @@ struct CommunityOptions: ParsableArguments {
     @Option(help: Setting.sessionDays.help) var sessionDays: String?
     @Option(help: Setting.rateLimitScale.help) var rateLimitScale: String?
     @Flag(help: Setting.trustProxy.help) var trustProxy = false
-    @Option(help: Setting.trendingGravityHours.help) var trendingGravityHours: String?
-    @Option(help: Setting.trendingWindowDays.help) var trendingWindowDays: String?
-    @Option(help: Setting.trendingCommentWeight.help) var trendingCommentWeight: String?
+    @OptionGroup var trending: TrendingOptions
     @Option(help: Setting.arxivAPI.help) var arxivAPI: String?
 
     var flags: [Setting: String?] {
         [.bcryptCost: bcryptCost, .submissionsPerDay: submissionsPerDay, .submissionMaxAgeDays: submissionMaxAgeDays,
          .commentEditMinutes: commentEditMinutes, .sessionDays: sessionDays, .rateLimitScale: rateLimitScale,
-         .trustProxy: trustProxy ? "on" : nil, .trendingGravityHours: trendingGravityHours,
-         .trendingWindowDays: trendingWindowDays, .trendingCommentWeight: trendingCommentWeight, .arxivAPI: arxivAPI]
+         .trustProxy: trustProxy ? "on" : nil, .arxivAPI: arxivAPI].merging(trending.flags) { $1 }
     }
 
     /// Unset settings keep `CommunitySettings`' defaults (the values the help shows).
@@ -34,9 +31,7 @@ struct CommunityOptions: ParsableArguments {
         if let n = read.number(.sessionDays, range: 0.01...3650, &problems) { s.sessionLifetimeDays = n }
         if let n = read.number(.rateLimitScale, range: 0...1_000_000, &problems) { s.rateLimitScale = n }
         s.trustProxy = read.boolean(.trustProxy, &problems)
-        if let n = read.number(.trendingGravityHours, range: 0.1...10_000, &problems) { s.trending.gravitySeconds = n * 3600 }
-        if let n = read.whole(.trendingWindowDays, range: 1...100_000, &problems) { s.trending.windowDays = n }
-        if let n = read.number(.trendingCommentWeight, range: 0...1000, &problems) { s.trending.commentWeight = n }
+        s.trending = TrendingOptions.trending(read, &problems)
         if let api = read.text(.arxivAPI, &problems) {
             if api == "off" { s.arxivAPI = nil } else if api.hasPrefix("http://") || api.hasPrefix("https://") { s.arxivAPI = api } else {
                 problems.append("--arxiv-api '\(api)' is not an http(s) URL or 'off'")
@@ -44,5 +39,26 @@ struct CommunityOptions: ParsableArguments {
         }
         s.arxivContact = read.text(.contact, &problems)
         return s
+    }
+}
+
+/// How trending scores are computed: by `serve`, and by the imports and ingests that store scores (a
+/// re-import with other weights would reset the scores the site computes).
+struct TrendingOptions: ParsableArguments {
+    @Option(help: Setting.trendingGravityHours.help) var trendingGravityHours: String?
+    @Option(help: Setting.trendingWindowDays.help) var trendingWindowDays: String?
+    @Option(help: Setting.trendingCommentWeight.help) var trendingCommentWeight: String?
+
+    var flags: [Setting: String?] {
+        [.trendingGravityHours: trendingGravityHours, .trendingWindowDays: trendingWindowDays,
+         .trendingCommentWeight: trendingCommentWeight]
+    }
+
+    static func trending(_ read: SettingsReader, _ problems: inout [String]) -> Trending {
+        var t = Trending.standard
+        if let n = read.number(.trendingGravityHours, range: 0.1...10_000, &problems) { t.gravitySeconds = n * 3600 }
+        if let n = read.whole(.trendingWindowDays, range: 1...100_000, &problems) { t.windowDays = n }
+        if let n = read.number(.trendingCommentWeight, range: 0...1000, &problems) { t.commentWeight = n }
+        return t
     }
 }

@@ -15,6 +15,7 @@ struct ImportHFDailyCommand: AsyncParsableCommand {
         discussion: "Each file is imported in one transaction. Bad files are named with the reason; the rest are imported. Exit status 1 when any file failed.")
 
     @OptionGroup var common: DatabaseOptions
+    @OptionGroup var trending: TrendingOptions
 
     @Argument(help: "JSON files or folders holding them.")
     var paths: [String]
@@ -22,11 +23,13 @@ struct ImportHFDailyCommand: AsyncParsableCommand {
     func run() async throws {
         var problems: [String] = []
         if paths.isEmpty { problems.append("give at least one file or folder to import") }
-        let (database, _) = try await openDatabase(common, &problems)
+        let settings = try await common.settings(trending.flags)
+        let scoring = TrendingOptions.trending(settings, &problems)
+        let (database, _) = try await openDatabase(common, settings, &problems)
         let progress = HFImportProgress(interactive: isatty(STDERR_FILENO) == 1)
         let summary: HFDailyImport.Summary
         do {
-            summary = try await HFDailyImport(store: PaperStore(database: database)).run(paths: paths) { progress.handle($0) }
+            summary = try await HFDailyImport(store: PaperStore(database: database), trending: scoring).run(paths: paths) { progress.handle($0) }
         } catch {
             await database.close()
             throw error

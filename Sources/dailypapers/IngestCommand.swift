@@ -17,6 +17,7 @@ struct IngestArxivCommand: AsyncParsableCommand {
 
     @OptionGroup var common: DatabaseOptions
     @OptionGroup var arxiv: ArxivOptions
+    @OptionGroup var trending: TrendingOptions
 
     @Option(help: "Categories, comma separated, e.g. cs.LG,cs.CL (env DAILYPAPERS_INGEST_CATEGORIES; ingest-categories in the config file).")
     var categories: String?
@@ -29,7 +30,8 @@ struct IngestArxivCommand: AsyncParsableCommand {
 
     func run() async throws {
         var problems: [String] = []
-        let settings = try await common.settings(arxiv.flags.merging([.ingestCategories: categories, .ingestVia: via]) { $1 })
+        let settings = try await common.settings(arxiv.flags.merging([.ingestCategories: categories, .ingestVia: via]) { $1 }
+                                                    .merging(trending.flags) { $1 })
         let list = ArxivOptions.categories(settings.text(.ingestCategories, default: "", &problems), &problems, flag: "--categories")
         if list.isEmpty && problems.isEmpty { problems.append("--categories names no category; e.g. --categories cs.LG,cs.CL") }
         var sinceDay: CalendarDay?
@@ -40,12 +42,14 @@ struct IngestArxivCommand: AsyncParsableCommand {
         let method = ArxivOptions.via(settings.text(.ingestVia, default: "oai", &problems), &problems, flag: "--via")
         let rules = ArxivOptions.rules(settings, &problems)
         let userAgent = ArxivOptions.userAgent(settings, &problems)
+        let scoring = TrendingOptions.trending(settings, &problems)
         let (database, logger) = try await openDatabase(common, settings, &problems)
         let http = PoliteHTTPClient(userAgent: userAgent, logger: logger)
         let report: ImportReport
         do {
             report = try await ArxivIngest(database: database, http: http, logger: logger)
-                .run(.init(categories: list, since: sinceDay, via: method!, autoFeature: rules))
+                .run(.init(categories: list, since: sinceDay, via: method!, autoFeature: rules,
+                           trending: scoring))
         } catch {
             await database.close()
             throw error

@@ -63,7 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
         let via = ArxivOptions.via(settings.text(.ingestVia, default: "oai", &problems), &problems, flag: "--ingest-via")
         let rules = ArxivOptions.rules(settings, &problems)
         if !categories.isEmpty, let via {
-            ingest = ScheduledIngest(options: .init(categories: categories, via: via, autoFeature: rules),
+            ingest = ScheduledIngest(options: .init(categories: categories, via: via, autoFeature: rules,
+                                                    trending: TrendingOptions.trending(settings, &problems)),
                                      userAgent: ArxivOptions.userAgent(settings, &problems))
         }
         let resolvedURL = publicURL ?? "http://\(host):\(port)"

@@ -93,7 +93,7 @@ import Testing
                 var endpoints = ArxivEndpoints()
                 endpoints.oai = base + "/oai"
                 let job = ArxivIngest(database: t.database, http: http(), endpoints: endpoints, logger: Logger(label: "test"))
-                await #expect(throws: (any Error).self) { try await job.run(.init(categories: ["cs.LG"], via: .oai)) }
+                await #expect(throws: (any Error).self) { try await job.run(.init(categories: ["cs.LG"], via: .oai, trending: .standard)) }
             }
             // The first page is saved with the token that continues it.
             let source = "oai:arXiv:cs:cs:LG"
@@ -106,7 +106,7 @@ import Testing
                 var endpoints = ArxivEndpoints()
                 endpoints.oai = base + "/oai"
                 let job = ArxivIngest(database: t.database, http: http(), endpoints: endpoints, logger: Logger(label: "test"))
-                let report = try await job.run(.init(categories: ["cs.LG"], via: .oai))
+                let report = try await job.run(.init(categories: ["cs.LG"], via: .oai, trending: .standard))
                 #expect(report.papers == 1)
             }
             #expect(again.seen.first?.query["resumptionToken"] == "tok-2")
@@ -129,10 +129,10 @@ import Testing
                 var endpoints = ArxivEndpoints()
                 endpoints.listing = base
                 let job = ArxivIngest(database: t.database, http: http(), endpoints: endpoints, logger: Logger(label: "test"))
-                let report = try await job.run(.init(categories: ["quant-ph"], via: .listing, autoFeature: rules), now: now)
+                let report = try await job.run(.init(categories: ["quant-ph"], via: .listing, autoFeature: rules, trending: .standard), now: now)
                 #expect(report.papers == 81)
                 #expect(report.succeeded)
-                _ = try await job.run(.init(categories: ["quant-ph"], via: .listing, autoFeature: rules), now: now)
+                _ = try await job.run(.init(categories: ["quant-ph"], via: .listing, autoFeature: rules, trending: .standard), now: now)
             }
             let store = PaperStore(database: t.database)
             let featured = try await store.featured(FeedQuery(period: .day(CalendarDay(iso: "2025-04-28")!)))

@@ -10,7 +10,7 @@ import Testing
     @Test func importsGoodFilesAndNamesEachBadOne() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
-            let summary = try await HFDailyImport(store: store).run(paths: [Fixtures.path("hf-daily")])
+            let summary = try await HFDailyImport(store: store, trending: .standard).run(paths: [Fixtures.path("hf-daily")])
             #expect(summary.files == 5)
             #expect(summary.importedFiles == 2)
             #expect(summary.papers == 15 + 5)
@@ -22,10 +22,27 @@ import Testing
         }
     }
 
+    /// Scores are stored with the site's trending settings: a re-import must not reset them to the standard ones.
+    @Test func scoresAreComputedWithTheConfiguredTrendingSettings() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            let own = Trending(commentWeight: 50, gravitySeconds: 3_600, windowDays: 3)
+            _ = try await HFDailyImport(store: store, trending: own).run(paths: [Fixtures.path("hf-daily/2024-12-04.json")])
+            let papers = try await store.featured(FeedQuery(period: try FeedPeriod.parseDay("2024-12-04")))
+            #expect(!papers.isEmpty)
+            for p in papers {
+                let expected = own.score(upvotes: p.upvotes, comments: p.numComments, submittedAt: p.submittedAt)
+                #expect(abs(p.trendingScore - expected) <= abs(expected) * 1e-9)
+                #expect(p.numComments == 0 || expected != Trending.standard.score(upvotes: p.upvotes, comments: p.numComments,
+                                                                                    submittedAt: p.submittedAt))
+            }
+        }
+    }
+
     @Test func importingTwiceChangesNothing() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
-            let job = HFDailyImport(store: store)
+            let job = HFDailyImport(store: store, trending: .standard)
             _ = try await job.run(paths: [Fixtures.path("hf-daily")])
             let before = try await dump(t.database)
             let again = try await job.run(paths: [Fixtures.path("hf-daily")])
@@ -43,7 +60,7 @@ import Testing
             let file = t.folder + "/2024-12-04.json"
             try JSONSerialization.data(withJSONObject: items).write(to: URL(fileURLWithPath: file))
             let store = PaperStore(database: t.database)
-            let summary = try await HFDailyImport(store: store).run(paths: [file, t.folder + "/missing.json"])
+            let summary = try await HFDailyImport(store: store, trending: .standard).run(paths: [file, t.folder + "/missing.json"])
             #expect(summary.failures.count == 2)
             #expect(summary.failures[0].reason == "no such file or folder")
             #expect(summary.failures[1].reason.contains("item 6: paper.id 'garbage' is not an arXiv id"))
@@ -56,7 +73,7 @@ import Testing
     @Test func demoDataLoadsTheSeedPagePapers() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
-            let summary = try await DemoData.load(into: store)
+            let summary = try await DemoData.load(into: store, trending: .standard)
             #expect(summary.succeeded)
             #expect(summary.importedFiles == 11)
             for id in ["2311.15657", "2507.19247", "2412.01981", "2108.13097"] {

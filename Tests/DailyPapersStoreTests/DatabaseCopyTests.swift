@@ -24,14 +24,14 @@ import Testing
                           categories: ["cs.LG", "stat.ML"])
             featured.append(FeaturedPaper(paper: p, day: CalendarDay(iso: "2026-11-\(10 + i % 15)")!, submittedAt: .now, upvotes: i))
         }
-        try await papers.saveFeatured(featured)
+        try await papers.saveFeatured(featured, trending: .standard)
         let accounts = AccountStore(database: source)
         let ada = try await accounts.create(username: "ada", fullname: "Ada", email: "ada@example.org", passwordHash: "$2b$12$hash", verified: true)
         let bob = try await accounts.create(username: "bob", fullname: "Bob", email: "bob@example.org", passwordHash: "$2b$12$hash2")
-        let votes = VoteStore(database: source)
+        let votes = VoteStore(database: source, trending: .standard)
         _ = try await votes.setVote(userID: ada.id, paper: featured[6].paper.id, voted: true)
         _ = try await votes.setVote(userID: bob.id, paper: featured[6].paper.id, voted: true)
-        let comments = CommentStore(database: source)
+        let comments = CommentStore(database: source, trending: .standard)
         let top = try await comments.add(paper: featured[6].paper.id, parentID: nil, userID: ada.id, body: "First **bold** <script> C:\\path\\n\ttab\r\nline \\N")
         _ = try await comments.add(paper: featured[6].paper.id, parentID: top, userID: bob.id, body: "A reply")
         let subscriptions = SubscriptionStore(database: source)
@@ -56,9 +56,9 @@ import Testing
             #expect(try await copied.search("diffusion", limit: 500).count == 129)
             // So are the full-text rows behind prefixes, and a paper saved again on the target replaces its own.
             #expect(try await copied.searchHits("émig*", filters: SearchFilters()).map(\.paper.paper.id) == [featured[6].paper.id])
-            try await copied.saveFeatured([featured[0]])
+            try await copied.saveFeatured([featured[0]], trending: .standard)
             #expect(try await copied.searchHits("diffus*", filters: SearchFilters(limit: 500)).count == 129)
-            let thread = try await CommentStore(database: t.database).comments(paper: featured[6].paper.id)
+            let thread = try await CommentStore(database: t.database, trending: .standard).comments(paper: featured[6].paper.id)
             #expect(thread.map(\.body) == ["First **bold** <script> C:\\path\\n\ttab\r\nline \\N", "A reply"] && thread[1].parentID == thread[0].id)
             #expect(try await AccountStore(database: t.database).account(username: "ada")?.email == "ada@example.org")
             let reader = try #require(try await SubscriptionStore(database: t.database).subscription(manageToken: "manage-token"))
@@ -67,7 +67,7 @@ import Testing
             let carol = try await AccountStore(database: t.database).create(username: "carol", fullname: "C", email: "c@example.org", passwordHash: "x")
             #expect(carol.id > bob.id)
             // A vote on the target recounts from the copied rows.
-            #expect(try await VoteStore(database: t.database).setVote(userID: carol.id, paper: featured[6].paper.id, voted: true).upvotes == 10)
+            #expect(try await VoteStore(database: t.database, trending: .standard).setVote(userID: carol.id, paper: featured[6].paper.id, voted: true).upvotes == 10)
 
             // A second copy into a database that holds data is refused, changing nothing.
             await #expect(throws: ConfigurationError.self) { try await DatabaseCopy.copy(from: source, to: t.database, logger: logger) }

@@ -17,7 +17,7 @@ import Testing
     @Test func roundTripsAPaperWithAuthorsAndCategoriesInOrder() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
-            try await store.saveFeatured([try featured("2412.01981v2", day: "2024-12-04", upvotes: 17, by: "lievan")])
+            try await store.saveFeatured([try featured("2412.01981v2", day: "2024-12-04", upvotes: 17, by: "lievan")], trending: .standard)
             let record = try #require(try await store.paper(ArxivID(parsing: "2412.01981")!))
             let f = try #require(record.featured)
             #expect(f.paper.id.versioned == "2412.01981v2")
@@ -38,10 +38,10 @@ import Testing
             let ids = ["2412.00001", "2412.00002", "2412.00003"]
             var papers = try ids.map { try featured($0, day: "2024-12-04") }
             for i in papers.indices { papers[i].paper.authors = (1...5).map { Author(name: "Author \($0)") } }
-            try await store.saveFeatured(papers)
+            try await store.saveFeatured(papers, trending: .standard)
             papers[0].paper.authors = [Author(name: "Author 1"), Author(name: "Someone Else")]
             papers[2].paper.authors = []
-            try await store.saveFeatured(papers)
+            try await store.saveFeatured(papers, trending: .standard)
             let stored = try await store.papers(ids)
             #expect(stored[ids[0]]?.paper.authors.map(\.name) == ["Author 1", "Someone Else"])
             #expect(stored[ids[1]]?.paper.authors.count == 5)
@@ -53,8 +53,8 @@ import Testing
     @Test func aPaperFeaturedTwiceKeepsTheEarlierDayAndTheHigherCount() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
-            try await store.saveFeatured([try featured("2412.01981", day: "2024-12-05", upvotes: 30)])
-            try await store.saveFeatured([try featured("2412.01981", day: "2024-12-04", upvotes: 17)])
+            try await store.saveFeatured([try featured("2412.01981", day: "2024-12-05", upvotes: 30)], trending: .standard)
+            try await store.saveFeatured([try featured("2412.01981", day: "2024-12-04", upvotes: 17)], trending: .standard)
             let f = try #require(try await store.paper(ArxivID(parsing: "2412.01981")!)?.featured)
             #expect(f.day.iso == "2024-12-04")
             #expect(f.upvotes == 30)
@@ -67,7 +67,7 @@ import Testing
             let store = PaperStore(database: t.database)
             try await store.saveFeatured([try featured("2412.00001", day: "2024-12-02"),
                                           try featured("2412.00002", day: "2024-12-06"),
-                                          try featured("2412.00003", day: "2024-12-09")])
+                                          try featured("2412.00003", day: "2024-12-09")], trending: .standard)
             let d = try #require(CalendarDay(iso: "2024-12-06"))
             #expect(try await store.previousDay(before: d)?.iso == "2024-12-02")
             #expect(try await store.nextDay(after: d)?.iso == "2024-12-09")
@@ -83,7 +83,7 @@ import Testing
                 try featured("2412.00001", day: "2024-12-04", upvotes: 5, at: "2024-12-04T09:00:00Z"),
                 try featured("2412.00002", day: "2024-12-04", upvotes: 50, at: "2024-12-04T08:00:00Z"),
                 try featured("2412.00003", day: "2024-12-04", upvotes: 1, comments: 20, at: "2024-12-04T10:00:00Z"),
-            ])
+            ], trending: .standard)
             let day = try FeedPeriod.parseDay("2024-12-04")
             func ids(_ sort: FeedSort) async throws -> [String] {
                 try await store.featured(FeedQuery(period: day, sort: sort)).map(\.paper.id.base)
@@ -103,8 +103,10 @@ import Testing
                 try featured("2412.00001", day: "2024-11-20", upvotes: 5000, at: "2024-11-20T09:00:00Z"),
                 try featured("2412.00002", day: "2024-12-01", upvotes: 2, at: "2024-12-01T09:00:00Z"),
                 try featured("2412.00003", day: "2024-12-04", upvotes: 1, at: "2024-12-04T09:00:00Z"),
-            ])
-            let week = try await store.featured(FeedQuery(sort: .trending)).map(\.paper.id.base)
+            ], trending: .standard)
+            // Over no period the window is the trending-window-days setting, never a hidden default.
+            await #expect(throws: StoreError.self) { try await store.featured(FeedQuery(sort: .trending)) }
+            let week = try await store.featured(FeedQuery(sort: .trending, trendingWindowDays: 7)).map(\.paper.id.base)
             #expect(week == ["2412.00003", "2412.00002"])
             let month = try await store.featured(FeedQuery(sort: .trending, trendingWindowDays: 30)).map(\.paper.id.base)
             // 5000 upvotes two weeks older: 10^(14 days / 12.5 h) is far more than 5000, so it still comes last.
@@ -119,7 +121,7 @@ import Testing
                 try featured("2412.00001", day: "2024-12-02", upvotes: 3, by: "ada"),
                 try featured("2412.00002", day: "2024-12-08", upvotes: 2, by: "alan"),
                 try featured("2412.00003", day: "2024-12-09", upvotes: 1, by: "ada"),
-            ])
+            ], trending: .standard)
             #expect(try await store.count(FeedQuery(period: try FeedPeriod.parseWeek("2024-W49"))) == 2)
             #expect(try await store.count(FeedQuery(period: try FeedPeriod.parseMonth("2024-12"))) == 3)
             #expect(try await store.count(FeedQuery(submitter: "ada")) == 2)
@@ -132,7 +134,7 @@ import Testing
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
             try await store.saveFeatured([try featured("2412.00001", day: "2024-12-02", title: "100% accuracy with O'Brien's method"),
-                                          try featured("2412.00002", day: "2024-12-02", title: "Nothing special")])
+                                          try featured("2412.00002", day: "2024-12-02", title: "Nothing special")], trending: .standard)
             #expect(try await store.search("100%", limit: 10).map(\.paper.id.base) == ["2412.00001"])
             #expect(try await store.search("O'Brien's", limit: 10).count == 1)
             for hostile in ["%", "_", "'; DROP TABLE papers; --", "\"unbalanced", "(((", "NEAR(a b)", "title:x OR",
@@ -153,7 +155,7 @@ import Testing
             let inTitle = try featured("2412.00002", day: "2024-12-01", title: "Diffusion language models")
             var byAuthor = try featured("2412.00003", day: "2024-12-03", title: "Something else")
             byAuthor.paper.authors = [Author(name: "Grace Hopper")]
-            try await store.saveFeatured([inAbstract, inTitle, byAuthor])
+            try await store.saveFeatured([inAbstract, inTitle, byAuthor], trending: .standard)
             #expect(try await store.search("diffusion", limit: 10).map(\.paper.id.base) == ["2412.00002", "2412.00001"])
             #expect(try await store.search("diffus*", limit: 10).count == 2)
             #expect(try await store.search("\"language models\"", limit: 10).count == 2)
@@ -164,7 +166,7 @@ import Testing
             // Re-saving a paper re-indexes it: the old title no longer matches.
             var renamed = inTitle
             renamed.paper.title = "Flow matching models"
-            try await store.saveFeatured([renamed])
+            try await store.saveFeatured([renamed], trending: .standard)
             #expect(try await store.search("diffusion", limit: 10).map(\.paper.id.base) == ["2412.00001"])
         }
     }
@@ -244,7 +246,7 @@ import Testing
             let store = PaperStore(database: t.database)
             let paper = Paper(id: ArxivID(parsing: "2412.01981")!, title: "T", abstract: "A")
             try await store.saveFeatured([FeaturedPaper(paper: paper, day: CalendarDay(iso: "2024-12-04")!,
-                                                        submittedAt: Timestamp(millisecondsSince1970: 0), upvotes: 3)])
+                                                        submittedAt: Timestamp(millisecondsSince1970: 0), upvotes: 3)], trending: .standard)
             let copy = t.folder + "/copy.sqlite"
             try await t.database.backup(to: copy)
             let restored = try await Database.open(.sqliteFile(path: copy), logger: .init(label: "test"))

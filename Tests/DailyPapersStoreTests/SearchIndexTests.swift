@@ -69,7 +69,7 @@ import Testing
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
             let papers = try Self.corpus()
-            try await store.saveFeatured(papers)
+            try await store.saveFeatured(papers, trending: .standard)
             #expect(try await store.searchIndexPending() == false)
             let bruteForce = BruteForce(papers)
             for text in Self.queries(papers) {
@@ -108,7 +108,7 @@ import Testing
                                      day: CalendarDay(iso: "2026-11-20")!,
                                      submittedAt: Timestamp(millisecondsSince1970: 1_790_000_000_000 + Int64(i / 3) * 60_000))
             }
-            try await store.saveFeatured(papers)
+            try await store.saveFeatured(papers, trending: .standard)
             let bruteForce = BruteForce(papers)
             var queries = ["models", "the model", "for the", "language models for", "learning of the", "\"of the\" models", "a"]
             queries += (0..<40).map { _ in
@@ -131,14 +131,14 @@ import Testing
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
             let papers = try Self.corpus()
-            try await store.saveFeatured(Array(papers.prefix(30)))
+            try await store.saveFeatured(Array(papers.prefix(30)), trending: .standard)
             let other = try await t.openAnother()
             do {
                 let otherStore = PaperStore(database: other)
                 #expect(try await otherStore.searchHits("Gaussian splatting", filters: SearchFilters()).count > 0)
                 let before = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.paper.id.base)
                 // Saved through the first handle, searched through the second (which loaded its index already).
-                try await store.saveFeatured(Array(papers.dropFirst(30)))
+                try await store.saveFeatured(Array(papers.dropFirst(30)), trending: .standard)
                 let bruteForce = BruteForce(papers)
                 let after = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.paper.id.base)
                 #expect(after == (try bruteForce.top("models", wanted: 40)))
@@ -146,7 +146,7 @@ import Testing
                 // A paper saved again with another title is found by its new words only.
                 var changed = papers[0]
                 changed.paper.title = "Zyxwvut retitled"
-                try await store.saveFeatured([changed])
+                try await store.saveFeatured([changed], trending: .standard)
                 #expect(try await otherStore.searchHits("zyxwvut", filters: SearchFilters()).map(\.paper.paper.id.base) == [changed.paper.id.base])
                 // So do the full-text rows behind prefixes and filters: the old row is gone, not kept beside the new.
                 let filtered = SearchFilters(from: CalendarDay(iso: "2000-01-01")!)
@@ -172,11 +172,11 @@ import Testing
     @Test func aSavedPaperIsFoundAtOnceAndHiddenOnesAreNot() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
-            try await store.saveFeatured(try Self.corpus())
+            try await store.saveFeatured(try Self.corpus(), trending: .standard)
             let fresh = FeaturedPaper(paper: Paper(id: ArxivID(parsing: "2611.99999")!, title: "Quasar splatting for scalable editing",
                                                    abstract: "Gaussian splatting of quasars."),
                                       day: CalendarDay(iso: "2026-11-21")!, submittedAt: .now)
-            try await store.saveFeatured([fresh])
+            try await store.saveFeatured([fresh], trending: .standard)
             let hits = try await store.searchHits("quasar splatting", filters: SearchFilters())
             #expect(hits.map(\.paper.paper.id.base) == ["2611.99999"])
             #expect(hits.first?.snippet.contains("\u{E000}") == true)
@@ -199,7 +199,7 @@ import Testing
                                            abstract: "A quasar among many stars."),
                               day: CalendarDay(iso: "2026-11-2\(i + 1)")!, submittedAt: Timestamp(millisecondsSince1970: Int64(i) * 1000))
             }
-            try await store.saveFeatured(shown)
+            try await store.saveFeatured(shown, trending: .standard)
             let query = try #require(SearchQuery("quasar"))
             // With the feed's few papers in hand, and (were there more than 2) by looking ever further down.
             for shownReadWhole in [PaperStore.shownReadWhole, 2] {

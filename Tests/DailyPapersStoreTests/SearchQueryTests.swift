@@ -73,7 +73,7 @@ import Testing
                 paper("2412.00001", "2024-12-01", upvotes: 5, category: "cs.LG", author: "Ada Lovelace", repo: "https://github.com/a/b"),
                 paper("2412.00002", "2024-12-02", upvotes: 50, category: "cs.CV", author: "Alan Turing", repo: nil),
                 paper("2412.00003", "2024-12-03", upvotes: 1, category: "cs.LG", author: "Grace Hopper", repo: nil),
-            ])
+            ], trending: .standard)
             func ids(_ f: SearchFilters) async throws -> [String] { try await store.searchHits("diffusion", filters: f).map(\.paper.paper.id.base) }
             #expect(try await ids(SearchFilters(category: "cs.LG", sort: .newest)) == ["2412.00003", "2412.00001"])
             #expect(try await ids(SearchFilters(from: CalendarDay(iso: "2024-12-02"), to: CalendarDay(iso: "2024-12-02"))) == ["2412.00002"])
@@ -100,7 +100,7 @@ import Testing
                 FeaturedPaper(paper: Paper(id: ArxivID(parsing: String(format: "2412.%05d", i))!, title: "Paper \(i)",
                                            abstract: String(repeating: "filler words here ", count: i - 60) + "about diffusion."),
                               day: day, submittedAt: day.startTimestamp)
-            })
+            }, trending: .standard)
             let first = try await store.searchHits("diffusion", filters: SearchFilters(limit: 4)).map(\.paper.paper.id.base)
             let second = try await store.searchHits("diffusion", filters: SearchFilters(offset: 4, limit: 4)).map(\.paper.paper.id.base)
             let all = try await store.searchHits("diffusion", filters: SearchFilters(limit: 20)).map(\.paper.paper.id.base)

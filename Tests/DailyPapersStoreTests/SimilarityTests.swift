@@ -21,7 +21,7 @@ import Testing
     @Test func nearestPapersShareTheirDistinctiveWords() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
-            try await store.saveFeatured(Self.corpus)
+            try await store.saveFeatured(Self.corpus, trending: .standard)
             let video = try await store.similar(to: ArxivID(parsing: "2611.00001")!, limit: 3)
             #expect(video.first?.record.paper.id.base == "2611.00002")
             #expect(video.allSatisfy { $0.score > 0 && $0.score <= 1.000001 })
@@ -32,7 +32,7 @@ import Testing
             let back = try await store.similar(to: ArxivID(parsing: "2611.00002")!, limit: 1)
             #expect(abs(back[0].score - video[0].score) < 1e-9)
             // A paper sharing no word has no neighbours rather than random ones.
-            try await store.saveFeatured([Self.paper("2611.00009", "Quasar spectra", "Redshift surveys of quasars.")])
+            try await store.saveFeatured([Self.paper("2611.00009", "Quasar spectra", "Redshift surveys of quasars.")], trending: .standard)
             #expect(try await store.similar(to: ArxivID(parsing: "2611.00009")!).isEmpty)
         }
     }
@@ -40,9 +40,9 @@ import Testing
     @Test func aNewPaperHasNeighboursAndIsOneAsSoonAsItIsSaved() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
-            try await store.saveFeatured(Self.corpus)
+            try await store.saveFeatured(Self.corpus, trending: .standard)
             try await store.saveFeatured([Self.paper("2611.00010", "Grasping with reinforcement learning on a real robot",
-                                                     "Reinforcement learning grasping policies transfer from simulation to a real robot.")])
+                                                     "Reinforcement learning grasping policies transfer from simulation to a real robot.")], trending: .standard)
             #expect(try await store.similar(to: ArxivID(parsing: "2611.00010")!, limit: 1).first?.record.paper.id.base == "2611.00004")
             #expect(try await store.similar(to: ArxivID(parsing: "2611.00004")!, limit: 1).first?.record.paper.id.base == "2611.00010")
         }
@@ -51,7 +51,7 @@ import Testing
     @Test func keywordsFillInOnlyWhereNoneCameWithThePaper() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
-            try await store.saveFeatured(Self.corpus)
+            try await store.saveFeatured(Self.corpus, trending: .standard)
             let derived = try #require(try await store.paper(ArxivID(parsing: "2611.00004")!)?.paper.aiKeywords)
             #expect(!derived.isEmpty && derived.count <= 5)
             #expect(derived.contains { $0.contains("grasping") || $0.contains("robot") })
@@ -73,7 +73,7 @@ import Testing
     @Test func keywordsAreKeptWhenTermsAreWrittenAndFilledInForOlderPapers() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
-            try await store.saveFeatured(Self.corpus)
+            try await store.saveFeatured(Self.corpus, trending: .standard)
             let kept = try await Self.keptKeywords(t)
             #expect(Set(kept.keys) == Set(Self.corpus.map(\.paper.id.base)))
             let shown = try #require(try await store.paper(ArxivID(parsing: "2611.00004")!)?.paper.aiKeywords)
@@ -96,8 +96,8 @@ import Testing
     @Test func reindexingCountsEachPaperOnce() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
-            try await store.saveFeatured(Self.corpus)
-            try await store.saveFeatured(Self.corpus)  // the same papers again (an import run twice)
+            try await store.saveFeatured(Self.corpus, trending: .standard)
+            try await store.saveFeatured(Self.corpus, trending: .standard)  // the same papers again (an import run twice)
             let before = try await store.similar(to: ArxivID(parsing: "2611.00001")!, limit: 2)
             #expect(try await store.reindexSimilarity() == 5)
             #expect(try await store.reindexSimilarity(onlyMissing: true) == 0)
@@ -134,9 +134,9 @@ import Testing
             try await TestDatabase.with { oneByOne in
                 // Saved in one batch, every paper is weighed against all five; saved one by one, the first
                 // papers were weighed against a corpus of one or two.
-                try await PaperStore(database: together.database).saveFeatured(Self.corpus)
+                try await PaperStore(database: together.database).saveFeatured(Self.corpus, trending: .standard)
                 let store = PaperStore(database: oneByOne.database)
-                for paper in Self.corpus { try await store.saveFeatured([paper]) }
+                for paper in Self.corpus { try await store.saveFeatured([paper], trending: .standard) }
                 let expected = try await Self.index(together)
                 let drifted = try await Self.index(oneByOne)
                 #expect(drifted.df == expected.df)
@@ -154,7 +154,7 @@ import Testing
                 #expect(again.df == expected.df && again.documents == 5)
                 // And a paper saved afterwards is indexed as it comes, on top of the rebuilt counts.
                 try await store.saveFeatured([Self.paper("2611.00010", "Grasping with reinforcement learning on a real robot",
-                                                         "Reinforcement learning grasping policies transfer from simulation to a real robot.")])
+                                                         "Reinforcement learning grasping policies transfer from simulation to a real robot.")], trending: .standard)
                 #expect(try await store.similar(to: ArxivID(parsing: "2611.00010")!, limit: 1).first?.record.paper.id.base == "2611.00004")
                 #expect(try await Self.index(oneByOne).documents == 6)
             }

@@ -123,7 +123,7 @@ import Testing
             let member = try await TestAccounts.signIn(client, "grace")
             let vote = try await member.post("/vote", ["csrf": token, "paper": "2412.01981", "vote": "1"])
             #expect(vote.status == .forbidden)
-            let count = try await VoteStore(database: env.database).count(paper: ArxivID(parsing: "2412.01981")!)
+            let count = try await VoteStore(database: env.database, trending: .standard).count(paper: ArxivID(parsing: "2412.01981")!)
             #expect(count == 0)
         }
     }

@@ -78,7 +78,7 @@ import Testing
         let t = try await TestDatabase.make()
         let second = try await t.openAnother()
         do {
-            _ = try await HFDailyImport(store: PaperStore(database: t.database)).run(paths: [Fixtures.path("hf-daily")])
+            _ = try await HFDailyImport(store: PaperStore(database: t.database), trending: .standard).run(paths: [Fixtures.path("hf-daily")])
             var logger = Logger(label: "test")
             logger.logLevel = .warning
             let quiet = logger

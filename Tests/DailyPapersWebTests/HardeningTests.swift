@@ -139,7 +139,7 @@ import Testing
     @Test func aVeryDeepReplyChainRendersFlat() async throws {
         try await withAppEnvironment { client, env in
             let author = try await TestAccounts.create(env, "grace")
-            let store = CommentStore(database: env.database)
+            let store = CommentStore(database: env.database, trending: .standard)
             let paper = ArxivID(parsing: "2412.01981")!
             var parent: Int?
             for i in 0..<400 { parent = try await store.add(paper: paper, parentID: parent, userID: author.id, body: "reply \(i)") }
@@ -170,9 +170,9 @@ import Testing
             let author = try await TestAccounts.create(env, "grace")
             let moderator = try await TestAccounts.create(env, "mod", role: .moderator)
             let paper = ArxivID(parsing: "2412.01981")!
-            _ = try await CommentStore(database: env.database).add(paper: paper, parentID: nil, userID: author.id, body: "visible words")
+            _ = try await CommentStore(database: env.database, trending: .standard).add(paper: paper, parentID: nil, userID: author.id, body: "visible words")
             #expect(String(buffer: try await client.execute(uri: "/users/grace", method: .get).body).contains("visible words"))
-            try await ModerationStore(database: env.database).hidePaper(paper, reason: "spam", moderatorID: moderator.id)
+            try await ModerationStore(database: env.database, trending: .standard).hidePaper(paper, reason: "spam", moderatorID: moderator.id)
             #expect(!String(buffer: try await client.execute(uri: "/users/grace", method: .get).body).contains("visible words"))
         }
     }

@@ -144,7 +144,7 @@ import Testing
         let t = try await TestDatabase.make()
         let other = try await t.openAnother()
         do {
-            _ = try await HFDailyImport(store: PaperStore(database: t.database)).run(paths: [Fixtures.path("hf-daily")])
+            _ = try await HFDailyImport(store: PaperStore(database: t.database), trending: .standard).run(paths: [Fixtures.path("hf-daily")])
             var logger = Logger(label: "test")
             logger.logLevel = .warning
             let quiet = logger
@@ -206,9 +206,9 @@ import Testing
     @Test func aFilledPageIsThePageRenderedForTheMember() async throws {
         let t = try await TestDatabase.make()
         do {
-            _ = try await HFDailyImport(store: PaperStore(database: t.database)).run(paths: [Fixtures.path("hf-daily")])
+            _ = try await HFDailyImport(store: PaperStore(database: t.database), trending: .standard).run(paths: [Fixtures.path("hf-daily")])
             let store = PaperStore(database: t.database)
-            let comments = CommentStore(database: t.database)
+            let comments = CommentStore(database: t.database, trending: .standard)
             let site = SiteInfo(name: "Daily Papers", publicURL: "https://papers.example.org", stylesheetVersion: "1")
             var accounts: [Account] = []
             for name in ["ada", "grace"] {
@@ -218,14 +218,14 @@ import Testing
             let id = try #require(ArxivID(parsing: paper))
             let first = try await comments.add(paper: id, parentID: nil, userID: accounts[0].id, body: "*One* from ada")
             _ = try await comments.add(paper: id, parentID: first, userID: accounts[1].id, body: "A reply from grace")
-            _ = try await VoteStore(database: t.database).setVote(userID: accounts[0].id, paper: id, voted: true)
+            _ = try await VoteStore(database: t.database, trending: .standard).setVote(userID: accounts[0].id, paper: id, voted: true)
 
             let record = try #require(try await store.paper(id))
             let thread = try await comments.comments(paper: id)
             let model = try await FeedPageQuery.load(try FeedPeriod.parseDay(day), sort: .upvotes, page: 0, store: store)
             let now = Timestamp.now
             for account in accounts {
-                let states = try await VoteStore(database: t.database).viewerState(
+                let states = try await VoteStore(database: t.database, trending: .standard).viewerState(
                     userID: account.id, papers: model.papers.map(\.paper.id))
                 let viewer = Viewer(account: account, csrf: "token-of-\(account.username)",
                                     voted: Set(states.filter(\.value.voted).keys))

@@ -102,13 +102,13 @@ import Testing
             defer { Task { await other.close() } }
             let papers = PaperStore(database: t.database)
             let paper = Paper(id: ArxivID(parsing: "2411.00001")!, title: "Shared", abstract: "A")
-            try await papers.saveFeatured([FeaturedPaper(paper: paper, day: CalendarDay(iso: "2026-11-27")!, submittedAt: .now, upvotes: 7)])
+            try await papers.saveFeatured([FeaturedPaper(paper: paper, day: CalendarDay(iso: "2026-11-27")!, submittedAt: .now, upvotes: 7)], trending: .standard)
             let accounts = AccountStore(database: t.database)
             var ids: [Int] = []
             for i in 0..<30 {
                 ids.append(try await accounts.create(username: "v\(i)", fullname: "V", email: "v\(i)@example.org", passwordHash: "x").id)
             }
-            let stores = [VoteStore(database: t.database), VoteStore(database: other)]
+            let stores = [VoteStore(database: t.database, trending: .standard), VoteStore(database: other, trending: .standard)]
             // Every member votes through both "processes" at once, then half take it back, twice over.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (i, id) in ids.enumerated() {
@@ -126,7 +126,7 @@ import Testing
                 try await group.waitForAll()
             }
             #expect(try await papers.paper(paper.id)?.featured?.upvotes == 22)
-            #expect(try await VoteStore(database: other).count(paper: paper.id) == 15)
+            #expect(try await VoteStore(database: other, trending: .standard).count(paper: paper.id) == 15)
         }
     }
 }

@@ -136,7 +136,7 @@ func featuredCounts(_ env: AppEnvironment, _ id: String) async throws -> (upvote
                 try await group.waitForAll()
             }
             #expect(try await featuredCounts(env, paper).upvotes == 17 + 40)
-            #expect(try await VoteStore(database: env.database).count(paper: ArxivID(parsing: paper)!) == 40)
+            #expect(try await VoteStore(database: env.database, trending: .standard).count(paper: ArxivID(parsing: paper)!) == 40)
 
             // Half take their vote back while the other half vote again, all at once.
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -34,7 +34,7 @@ func withAppEnvironment(importing paths: [String] = [Fixtures.path("hf-daily")],
     _ = Observability.registry  // metrics recorded by the import below must reach /metrics
     let t = try await TestDatabase.make()
     do {
-        _ = try await HFDailyImport(store: PaperStore(database: t.database)).run(paths: paths)
+        _ = try await HFDailyImport(store: PaperStore(database: t.database), trending: .standard).run(paths: paths)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         var settings = testCommunitySettings(folder: t.folder)

@@ -16,10 +16,10 @@ public func buildApplication(configuration: AppConfiguration, logger: Logger,
         let store = PaperStore(database: database)
         if configuration.demo {
             logger.info("loading the bundled demo papers (--demo)")
-            try await loadDemo(store, logger: logger)
+            try await loadDemo(store, trending: configuration.community.trending, logger: logger)
         } else if loadDemoWhenEmpty, try await store.latestDay() == nil {
             logger.notice("the database has no papers yet: loading the bundled demo papers so the feed shows real content; import your own with `dailypapers import hf-daily PATH`")
-            try await loadDemo(store, logger: logger)
+            try await loadDemo(store, trending: configuration.community.trending, logger: logger)
         }
         return try buildApplication(configuration: configuration, database: database, logger: logger)
     } catch {
@@ -108,8 +108,8 @@ public func buildApplication(configuration: AppConfiguration, database: Database
         logger: logger)
 }
 
-private func loadDemo(_ store: PaperStore, logger: Logger) async throws {
-    let summary = try await DemoData.load(into: store)
+private func loadDemo(_ store: PaperStore, trending: Trending, logger: Logger) async throws {
+    let summary = try await DemoData.load(into: store, trending: trending)
     logger.info("demo data: \(summary.papers) papers from \(summary.importedFiles) files")
     for failure in summary.failures { logger.error("demo data: \(failure)") }
 }
