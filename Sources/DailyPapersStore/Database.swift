@@ -57,7 +57,7 @@ public final class Database: Sendable {
         case .sqliteFile(let path):
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
             if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
-                throw ConfigurationError(setting: "--database", problem: "folder '\(dir)' does not exist")
+                throw ConfigurationError(setting: "database", problem: "folder '\(dir)' does not exist")
             }
             storage = .file(path: path)
         case .sqliteMemory:
@@ -91,7 +91,7 @@ public final class Database: Sendable {
             let rows = try await c.query("PRAGMA journal_mode = WAL", [])
             let mode = rows.first?.column("journal_mode")?.string ?? "?"
             guard mode.lowercased() == "wal" else {
-                throw ConfigurationError(setting: "--database", problem: "could not switch the file to WAL mode (got '\(mode)')")
+                throw ConfigurationError(setting: "database", problem: "could not switch the file to WAL mode (got '\(mode)')")
             }
             // WAL makes NORMAL durable against application crashes; only power loss can drop the last commits.
             _ = try await c.query("PRAGMA synchronous = NORMAL", [])
@@ -133,7 +133,7 @@ public final class Database: Sendable {
             throw ConfigurationError(setting: "backup", problem: "is for SQLite; back PostgreSQL up with pg_dump")
         }
         guard !FileManager.default.fileExists(atPath: path) else {
-            throw ConfigurationError(setting: "--to", problem: "'\(path)' exists already; choose a new file")
+            throw ConfigurationError(setting: "to", problem: "'\(path)' exists already; choose a new file")
         }
         try await read { db in try await db.raw("VACUUM INTO \(bind: path)").run() }
     }

@@ -65,13 +65,13 @@ public enum DatabaseCopy {
                             progress: @escaping @Sendable (String, Int) -> Void = { _, _ in }) async throws -> Report {
         let expected = Migrations.all.map(\.number)
         guard try await Migrator.appliedNumbers(source) == expected else {
-            throw ConfigurationError(setting: "--from", problem: "is not at the current schema; run `dailypapers migrate --database` on it first")
+            throw ConfigurationError(setting: "from", problem: "is not at the current schema; run `dailypapers migrate --database` on it first")
         }
         try await Migrator.migrate(target, logger: logger)
         return try await target.writeOnConnection { dst, postgres in
             for check in ["users", "papers", "subscriptions"] {
                 if try await dst.raw("SELECT 1 AS x FROM \(ident: check) LIMIT 1").first() != nil {
-                    throw ConfigurationError(setting: "--to", problem: "already holds data (table \(check)); copy into a new, empty database")
+                    throw ConfigurationError(setting: "to", problem: "already holds data (table \(check)); copy into a new, empty database")
                 }
             }
             // The migrations seeded these; the source's values replace them.

@@ -13,7 +13,7 @@ public enum DatabaseLocation: Equatable, Sendable, CustomStringConvertible {
     /// `postgres://user:password@host:port/database?sslmode=...` (see `PostgresSettings`).
     public init(parsing text: String) throws(ConfigurationError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty { throw ConfigurationError(setting: "--database", problem: "is empty; give a file path or sqlite:///path") }
+        if trimmed.isEmpty { throw ConfigurationError(setting: "database", problem: "is empty; give a file path or sqlite:///path") }
         let lower = trimmed.lowercased()
         if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
             self = .postgres(try PostgresSettings(url: trimmed))
@@ -22,12 +22,12 @@ public enum DatabaseLocation: Equatable, Sendable, CustomStringConvertible {
         if lower == "sqlite::memory:" || lower == ":memory:" { self = .sqliteMemory; return }
         if lower.hasPrefix("sqlite://") {
             let path = String(trimmed.dropFirst("sqlite://".count))
-            guard !path.isEmpty else { throw ConfigurationError(setting: "--database", problem: "'\(text)' names no file") }
+            guard !path.isEmpty else { throw ConfigurationError(setting: "database", problem: "'\(text)' names no file") }
             self = .sqliteFile(path: path)
             return
         }
         if let colon = trimmed.range(of: "://") {
-            throw ConfigurationError(setting: "--database",
+            throw ConfigurationError(setting: "database",
                                      problem: "unknown scheme '\(trimmed[..<colon.lowerBound])'; use a file path, sqlite:///path or postgres://")
         }
         self = .sqliteFile(path: trimmed)
@@ -43,7 +43,8 @@ public enum DatabaseLocation: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A setting that stops start-up, naming the setting and what is wrong with it.
+/// A setting that stops start-up, naming the setting (as the config file does: `database`) and what is wrong
+/// with it. The store knows no command line: the command line shows the setting as its flag (`flagged`).
 public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
     public let setting: String
     public let problem: String
@@ -51,5 +52,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
         self.setting = setting
         self.problem = problem
     }
-    public var description: String { "\(setting) \(problem)" }
+    public var description: String { "the \(setting) setting \(problem)" }
+    /// As the command line says it: `--database is empty; ...`, or with another flag standing for the setting.
+    public func flagged(_ flag: String? = nil) -> String { "\(flag ?? "--" + setting) \(problem)" }
 }

@@ -28,7 +28,7 @@ enum PostgresPool {
             }
             try await probe.close()
         } catch {
-            throw ConfigurationError(setting: "--database", problem: "cannot use \(settings): \(describe(error))")
+            throw ConfigurationError(setting: "database", problem: "cannot use \(settings): \(describe(error))")
         }
 
         var config = PostgresClient.Configuration(
@@ -59,7 +59,7 @@ enum PostgresPool {
         }
         if let path = settings.rootCertificatePath {
             guard FileManager.default.isReadableFile(atPath: path) else {
-                throw ConfigurationError(setting: "--database", problem: "sslrootcert '\(path)' cannot be read")
+                throw ConfigurationError(setting: "database", problem: "sslrootcert '\(path)' cannot be read")
             }
             tls.trustRoots = .file(path)
         }

@@ -29,7 +29,7 @@ public struct PostgresSettings: Equatable, Sendable, CustomStringConvertible {
     }
 
     public init(url text: String) throws(ConfigurationError) {
-        func fail(_ problem: String) -> ConfigurationError { ConfigurationError(setting: "--database", problem: problem) }
+        func fail(_ problem: String) -> ConfigurationError { ConfigurationError(setting: "database", problem: problem) }
         guard let url = URLComponents(string: text) else { throw fail("is not a valid URL (percent-encode special characters in the password)") }
         guard let host = url.host, !host.isEmpty else { throw fail("names no host; use postgres://user:password@host:5432/database") }
         let database = String(url.path.drop(while: { $0 == "/" }))

@@ -28,8 +28,8 @@ struct CopyCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         var problems: [String] = []
         var source: DatabaseLocation?, target: DatabaseLocation?
-        do { source = try DatabaseLocation(parsing: from) } catch { problems.append(error.description.replacingOccurrences(of: "--database", with: "--from")) }
-        do { target = try DatabaseLocation(parsing: to) } catch { problems.append(error.description.replacingOccurrences(of: "--database", with: "--to")) }
+        do { source = try DatabaseLocation(parsing: from) } catch { problems.append(DatabaseOptions.flagged(error, as: "--from")) }
+        do { target = try DatabaseLocation(parsing: to) } catch { problems.append(DatabaseOptions.flagged(error, as: "--to")) }
         if let source, source == target { problems.append("--from and --to name the same database") }
         if case .sqliteFile(let path) = source, !FileManager.default.fileExists(atPath: path) {
             problems.append("--from '\(path)' does not exist")

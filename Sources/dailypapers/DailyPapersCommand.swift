@@ -1,4 +1,5 @@
 import ArgumentParser
+import DailyPapersStore
 
 /// The single binary: the server and every job run from here.
 @main
@@ -18,6 +19,9 @@ struct DailyPapersCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let error as ConfigurationError {
+            // Raised past start-up's checks (a database that cannot be reached): named by its flag.
+            exit(withError: ValidationError(ConfigurationProblems(problems: [error.flagged()]).description))
         } catch {
             exit(withError: error)
         }

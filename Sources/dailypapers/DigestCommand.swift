@@ -50,7 +50,7 @@ struct DigestSend: AsyncParsableCommand {
         let read = try await common.settings(mail.flags.merging([.publicURL: publicURL, .siteName: siteName]) { $1 })
         var url = "http://127.0.0.1:8080"
         if let text = read.text(.publicURL, &problems) {
-            do { url = try AppConfiguration.parsePublicURL(text) } catch { problems.append(error.description) }
+            do { url = try AppConfiguration.parsePublicURL(text) } catch { problems.append(DatabaseOptions.flagged(error)) }
         }
         let siteName = read.text(.siteName, default: "Daily Papers", &problems)
         let settings = MailOptions.settings(read, publicURL: url, &problems)

@@ -30,7 +30,7 @@ struct DatabaseOptions: ParsableArguments {
         let given: (text: String, source: String)?
         do { given = try settings.given(.database) } catch { problems.append("\(error)"); return nil }
         do { return try DatabaseLocation(parsing: given?.text ?? DatabaseLocation.defaultPath) } catch {
-            problems.append(error.description + (given.map { $0.source == Setting.database.flag ? "" : " (from \($0.source))" } ?? ""))
+            problems.append(Self.flagged(error) + (given.map { $0.source == Setting.database.flag ? "" : " (from \($0.source))" } ?? ""))
             return nil
         }
     }
@@ -56,6 +56,13 @@ struct ConfigurationProblems: Error, CustomStringConvertible {
     let problems: [String]
     var description: String {
         "cannot start, fix these settings:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+extension DatabaseOptions {
+    /// A store or web error about a setting, as the command line names it (by its flag).
+    static func flagged(_ error: any Error, as flag: String? = nil) -> String {
+        (error as? ConfigurationError)?.flagged(flag) ?? "\(error)"
     }
 }
 

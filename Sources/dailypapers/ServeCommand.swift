@@ -56,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         let port = settings.whole(.port, default: 8080, range: 0...65535, &problems)
         var publicURL: String?
         if let text = settings.text(.publicURL, &problems) {
-            do { publicURL = try AppConfiguration.parsePublicURL(text) } catch { problems.append(error.description) }
+            do { publicURL = try AppConfiguration.parsePublicURL(text) } catch { problems.append(DatabaseOptions.flagged(error)) }
         }
         var ingest: ScheduledIngest?
         let categories = ArxivOptions.categories(settings.text(.ingestCategories, default: "", &problems), &problems, flag: "--ingest-categories")

@@ -23,7 +23,7 @@ struct APIRoutes: Sendable {
 
     func dailyPapers(_ request: Request) async throws -> Response {
         let params: DailyPapersParameters
-        do { params = try DailyPapersParameters.parse(request.query) } catch { throw BadRequest(error.message) }
+        do { params = try DailyPapersParameters.parse(request.query) } catch { throw WebError.badRequest(error.message) }
         var q = params.query
         q.trendingWindowDays = trendingWindowDays
         let key = "api|\(q.period?.key ?? "-")|\(q.sort.rawValue)|\(q.submitter ?? "")|\(q.offset)|\(q.limit)"
@@ -38,11 +38,9 @@ struct APIRoutes: Sendable {
     }
 
     func paper(_ rawID: String, _ request: Request) async throws -> Response {
-        guard let id = ArxivID(parsing: rawID) else {
-            throw BadRequest("'\(rawID)' is not an arXiv id; ids look like 2412.01981 or hep-th/9901001")
-        }
+        let id = try WebError.arxivID(rawID)
         let entry = try await cache.entry("api-paper|\(id.base)", contentType: "application/json; charset=utf-8") {
-            guard let record = try await store.paper(id) else { throw NotFound("Paper \(id.base) not found") }
+            guard let record = try await store.paper(id) else { throw WebError.notFound("Paper \(id.base) not found") }
             return .init(text: try Responses.jsonString(HFPaper(record.paper, featured: record.featured)), counts: .papers([id.base]))
         }
         return Responses.cached(entry, request: request)
@@ -51,17 +49,15 @@ struct APIRoutes: Sendable {
     /// A paper's nearest papers by tf-idf cosine over title and abstract: HF's paper objects, each with
     /// its `similarity` (0-1). `limit` 1-50, default 10.
     func similar(_ rawID: String, _ request: Request) async throws -> Response {
-        guard let id = ArxivID(parsing: rawID) else {
-            throw BadRequest("'\(rawID)' is not an arXiv id; ids look like 2412.01981 or hep-th/9901001")
-        }
+        let id = try WebError.arxivID(rawID)
         var limit = 10
         if let text = request.query["limit"] {
-            guard let n = Int(text), (1...50).contains(n) else { throw BadRequest("limit: a number from 1 to 50, got '\(text)'") }
+            guard let n = Int(text), (1...50).contains(n) else { throw WebError.badRequest("limit: a number from 1 to 50, got '\(text)'") }
             limit = n
         }
         let count = limit
         let entry = try await cache.entry("api-similar|\(id.base)|\(count)", contentType: "application/json; charset=utf-8") {
-            guard try await store.paper(id) != nil else { throw NotFound("Paper \(id.base) not found") }
+            guard try await store.paper(id) != nil else { throw WebError.notFound("Paper \(id.base) not found") }
             let similar = try await store.similar(to: id, limit: count)
             return .init(text: try Responses.jsonString(similar.map {
                 HFSimilarPaper(paper: HFPaper($0.record.paper, featured: $0.record.featured), similarity: ($0.score * 1000).rounded() / 1000)
@@ -74,11 +70,11 @@ struct APIRoutes: Sendable {
     func search(_ request: Request) async throws -> Response {
         let q = request.query
         guard let text = q["q"], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw BadRequest("q: give the words to search for, e.g. /api/papers/search?q=diffusion")
+            throw WebError.badRequest("q: give the words to search for, e.g. /api/papers/search?q=diffusion")
         }
-        guard text.count <= 500 else { throw BadRequest("q: longer than 500 characters") }
+        guard text.count <= 500 else { throw WebError.badRequest("q: longer than 500 characters") }
         let parameters: SearchParameters
-        do { parameters = try SearchParameters.parse(q) } catch { throw BadRequest(error.message) }
+        do { parameters = try SearchParameters.parse(q) } catch { throw WebError.badRequest(error.message) }
         // The answer does not echo the query: spellings of one search share one cached answer until the content changes.
         let key = "api-search|\(SearchQuery(text)?.normalized ?? "")|\(parameters.filters.key)"
         let entry = try await cache.entry(key, contentType: "application/json; charset=utf-8") {

@@ -55,7 +55,7 @@ public struct AppConfiguration: Sendable {
         var s = text.trimmingCharacters(in: .whitespaces)
         guard s.hasPrefix("http://") || s.hasPrefix("https://"), s.count > "https://".count,
               !s.contains("?"), !s.contains("#"), !s.contains(" ") else {
-            throw ConfigurationError(setting: "--public-url", problem: "'\(text)' is not an absolute http:// or https:// URL")
+            throw ConfigurationError(setting: "public-url", problem: "'\(text)' is not an absolute http:// or https:// URL")
         }
         while s.hasSuffix("/") { s.removeLast() }
         return s

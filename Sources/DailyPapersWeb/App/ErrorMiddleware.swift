@@ -10,24 +10,26 @@ struct ErrorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as BadRequest {
-            return respond(.badRequest, error.message, request)
-        } catch let error as NotFound {
-            return respond(.notFound, error.message, request)
-        } catch let error as SignInRequired {
-            if wantsJSON(request) { return Responses.json(APIError(error: "Log in to do this."), status: .unauthorized) }
-            let next = PageResponses.localPath(error.returnTo).map { "?next=" + SiteRoute.percentEncode($0) } ?? ""
-            return PageResponses.redirect("/login" + next)
-        } catch let error as Forbidden {
-            return respond(.forbidden, error.message, request)
-        } catch let error as PayloadTooLarge {
-            return respond(.contentTooLarge, error.message, request)
-        } catch let error as TooManyRequests {
-            // A plain answer: whoever is hammering gets no page to render, and scripts read it easily.
-            var response = wantsJSON(request) ? Responses.json(APIError(error: error.message), status: .tooManyRequests)
-                : Responses.text(error.message + "\n", contentType: "text/plain; charset=utf-8", status: .tooManyRequests)
-            response.headers[.retryAfter] = String(error.retryAfter)
-            return response
+        } catch let error as WebError {
+            if let detail = error.detail {
+                context.logger.notice("request refused", metadata: ["path": "\(request.uri.path)", "error": "\(error.message)", "detail": "\(detail)"])
+            }
+            switch error.status {
+            case .unauthorized:
+                if wantsJSON(request) {
+                    return Responses.json(APIError(error: error.message), status: .unauthorized)
+                }
+                let next = PageResponses.localPath(error.returnTo).map { "?next=" + SiteRoute.percentEncode($0) } ?? ""
+                return PageResponses.redirect("/login" + next)
+            case .tooManyRequests:
+                // A plain answer: whoever is hammering gets no page to render, and scripts read it easily.
+                var response = wantsJSON(request) ? Responses.json(APIError(error: error.message), status: .tooManyRequests)
+                    : Responses.text(error.message + "\n", contentType: "text/plain; charset=utf-8", status: .tooManyRequests)
+                response.headers[.retryAfter] = String(error.retryAfter ?? 1)
+                return response
+            default:
+                return respond(error.status, error.message, request)
+            }
         } catch let error as HTTPError where error.status == .notFound {
             return respond(.notFound, "There is no page at \(request.uri.path).", request)
         } catch let error as HTTPError {

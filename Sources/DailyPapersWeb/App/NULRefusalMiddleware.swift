@@ -8,7 +8,7 @@ struct NULRefusalMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if Self.holdsNUL(request.uri.description) {
-            throw BadRequest("The address holds a NUL character (%00), which nothing on this site accepts.")
+            throw WebError.badRequest("The address holds a NUL character (%00), which nothing on this site accepts.")
         }
         return try await next(request, context)
     }

@@ -35,7 +35,7 @@ struct PageRoutes: Sendable {
                         _ parse: (String) throws(PeriodError) -> FeedPeriod) throws -> FeedPeriod {
         let text = try ctx.parameters.require(name)
         do { return try parse(text) } catch {
-            throw BadRequest(error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+            throw WebError.badRequest(error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
         }
     }
 
@@ -79,7 +79,7 @@ struct PageRoutes: Sendable {
         case nil, "", "upvotes": sort = .upvotes
         case "trending": sort = .trending
         case "newest", "publishedAt": sort = .newest
-        case let other?: throw BadRequest("Unknown sort '\(other)': use upvotes, trending or newest.")
+        case let other?: throw WebError.badRequest("Unknown sort '\(other)': use upvotes, trending or newest.")
         }
         let page = try DailyPapersParameters.integer(q, "p", default: 0, range: 0...10_000)
         let canonical = period.map { SiteRoute.feed($0, sort: sort).path } ?? SiteRoute.latest(sort: sort).path
@@ -102,9 +102,7 @@ struct PageRoutes: Sendable {
     func paper(_ rawID: String, _ request: Request, _ ctx: AppRequestContext) async throws -> Response {
         let markdown = rawID.hasSuffix(".md")
         let text = markdown ? String(rawID.dropLast(3)) : rawID
-        guard let id = ArxivID(parsing: text) else {
-            throw BadRequest("'\(text)' is not an arXiv id; ids look like 2412.01981, 2412.01981v2 or hep-th/9901001.")
-        }
+        let id = try WebError.arxivID(text)
         if !markdown, let viewer = Viewer(ctx), !viewer.account.canModerate {
             // The member's state first: their page must show the discussion at least as it was then, so their
             // own comment appears at once even where comment counts may lag.
@@ -152,14 +150,14 @@ struct PageRoutes: Sendable {
         .papers([id.base] + similar.map { $0.record.paper.id.base })
     }
 
-    func notFound(_ id: ArxivID) -> NotFound {
-        NotFound("No paper \(id.base) on this site. It may not have been submitted or imported yet; "
+    func notFound(_ id: ArxivID) -> WebError {
+        WebError.notFound("No paper \(id.base) on this site. It may not have been submitted or imported yet; "
             + "see https://arxiv.org/abs/\(id.base) on arXiv.")
     }
 
     func search(_ request: Request, _ ctx: AppRequestContext) async throws -> Response {
         let parameters: SearchParameters
-        do { parameters = try SearchParameters.parse(request.query) } catch { throw BadRequest(error.message) }
+        do { parameters = try SearchParameters.parse(request.query) } catch { throw WebError.badRequest(error.message) }
         // One rendering per search until the content changes, for readers and for members; the page shows
         // what was typed, so the key is the typed text (the cache is bounded by bytes).
         let key = "search|\(parameters.text)|\(parameters.filters.key)"

@@ -37,7 +37,7 @@ struct StaticAssets: Sendable {
         router.get("/openapi.json") { req, _ in serve("openapi.json", req, maxAge: 300) }
         router.get("/static/:name") { req, ctx in
             let name = try ctx.parameters.require("name")
-            guard assets[name] != nil else { throw NotFound("No static file '\(name)'.") }
+            guard assets[name] != nil else { throw WebError.notFound("No static file '\(name)'.") }
             return serve(name, req, maxAge: 31_536_000)
         }
     }

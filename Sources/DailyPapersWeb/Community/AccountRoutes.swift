@@ -146,7 +146,7 @@ struct AccountRoutes: Sendable {
                                                              login: name, next: next), status: .badRequest)
         }
         guard !account.isBanned else {
-            throw Forbidden("This account is banned" + (account.banReason.map { ": \($0)" } ?? "."))
+            throw WebError.forbidden("This account is banned" + (account.banReason.map { ": \($0)" } ?? "."))
         }
         return PageResponses.redirect(next ?? "/", cookies: [try await startSession(userID: account.id)])
     }

@@ -44,7 +44,7 @@ struct Community: Sendable {
         hasher = try PasswordHasher(cost: settings.bcryptCost)
         limiter = RateLimiter(scale: settings.rateLimitScale)
         do { mailFrom = try MailAddress(mail.from, name: site.name) } catch {
-            throw ConfigurationError(setting: "--mail-from", problem: "'\(mail.from)' is \(error)")
+            throw ConfigurationError(setting: "mail-from", problem: "'\(mail.from)' is \(error)")
         }
         self.mail = try mail.mailer(messageIDDomain: URL(string: site.publicURL)?.host ?? "localhost", logger: logger)
         if let api = settings.arxivAPI {

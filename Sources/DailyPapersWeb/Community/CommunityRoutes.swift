@@ -23,23 +23,20 @@ struct CommunityRoutes: Sendable {
 
     /// The viewer when they may act: signed in, not banned, and (for posting) with a confirmed email.
     func member(_ ctx: AppRequestContext, returnTo: String?, requireVerified: Bool = true) throws -> Viewer {
-        guard let viewer = Viewer(ctx) else { throw SignInRequired(returnTo: returnTo) }
-        guard !viewer.account.isBanned else { throw Forbidden("This account is banned.") }
+        guard let viewer = Viewer(ctx) else { throw WebError.signInRequired(returnTo: returnTo) }
+        guard !viewer.account.isBanned else { throw WebError.forbidden("This account is banned.") }
         if requireVerified, !viewer.account.emailVerified {
-            throw Forbidden("Confirm your email address first: follow the link we sent, or ask for a new one in Settings.")
+            throw WebError.forbidden("Confirm your email address first: follow the link we sent, or ask for a new one in Settings.")
         }
         return viewer
     }
 
     func paperID(_ form: FormInput, field: String = "paper") throws -> ArxivID {
-        guard let text = form.fields[field], text.count <= 200, let id = ArxivID(parsing: text) else {
-            throw BadRequest("'\(String((form.fields[field] ?? "").prefix(60)))' is not an arXiv id or URL; ids look like 2412.01981 or hep-th/9901001.")
-        }
-        return id
+        try WebError.arxivID(form.fields[field])
     }
 
     func vote(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
-        guard ctx.session != nil else { throw SignInRequired(returnTo: req.headers[.referer].flatMap(Self.path(ofReferer:))) }
+        guard ctx.session != nil else { throw WebError.signInRequired(returnTo: req.headers[.referer].flatMap(Self.path(ofReferer:))) }
         let form = try await FormInput.read(req, context: ctx)
         let viewer = try member(ctx, returnTo: nil)
         try community.limiter.check(.vote, account: viewer.account.username, ip: ctx.clientIP)
@@ -48,11 +45,11 @@ struct CommunityRoutes: Sendable {
         switch form.fields["vote"] {
         case "1": wanted = true
         case "0": wanted = false
-        default: throw BadRequest("vote must be 1 (upvote) or 0 (remove the upvote).")
+        default: throw WebError.badRequest("vote must be 1 (upvote) or 0 (remove the upvote).")
         }
         let result: VoteStore.Result
         do { result = try await community.votes.setVote(userID: viewer.account.id, paper: id, voted: wanted) } catch VoteStore.VoteError.notOnFeed {
-            throw NotFound("Paper \(id.base) is not on the feed, so it cannot be upvoted.")
+            throw WebError.notFound("Paper \(id.base) is not on the feed, so it cannot be upvoted.")
         }
         if req.headers[.accept]?.hasPrefix("application/json") == true {
             return Responses.json(VoteAnswer(paper: id.base, upvotes: result.upvotes, voted: result.voted, changed: result.changed))
@@ -87,7 +84,7 @@ struct CommunityRoutes: Sendable {
         do {
             id = try paperID(form)
             comment = try form.text("comment", label: "Comment", maxLength: Comment.maximumLength, multiline: true)
-        } catch let error as BadRequest { return refuse(error.message) } catch let error as FormError { return refuse(error.message) }
+        } catch let error as WebError where error.status == .badRequest { return refuse(error.message) } catch let error as FormError { return refuse(error.message) }
         var paper = try await community.papers.paper(id)?.paper
         if paper == nil, let fetch = community.fetchPaper {
             do { paper = try await fetch(id) } catch {
@@ -114,7 +111,7 @@ struct CommunityRoutes: Sendable {
     func commentBody(_ form: FormInput) throws -> String {
         do {
             return try form.required("body", label: "Comment", maxLength: Comment.maximumLength, multiline: true)
-        } catch { throw BadRequest(error.message) }
+        } catch { throw WebError.badRequest(error.message) }
     }
 
     func comment(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
@@ -125,7 +122,7 @@ struct CommunityRoutes: Sendable {
         let body = try commentBody(form)
         var parent: Int?
         if let p = form.fields["parent"], !p.isEmpty {
-            guard let n = Int(p), n > 0 else { throw BadRequest("parent must be a comment number.") }
+            guard let n = Int(p), n > 0 else { throw WebError.badRequest("parent must be a comment number.") }
             parent = n
         }
         do {
@@ -137,7 +134,7 @@ struct CommunityRoutes: Sendable {
     }
 
     func commentID(_ ctx: AppRequestContext) throws -> Int {
-        guard let n = Int(try ctx.parameters.require("id")), n > 0 else { throw BadRequest("Comment numbers are whole numbers.") }
+        guard let n = Int(try ctx.parameters.require("id")), n > 0 else { throw WebError.badRequest("Comment numbers are whole numbers.") }
         return n
     }
 
@@ -168,13 +165,13 @@ struct CommunityRoutes: Sendable {
 
     static func refusal(_ error: CommentStore.CommentError) -> any Error {
         switch error {
-        case .notOnFeed: return NotFound("That paper is not on the feed, so it has no discussion.")
-        case .noSuchComment: return NotFound("There is no such comment.")
-        case .parentElsewhere: return BadRequest("The comment you replied to belongs to another paper.")
-        case .parentDeleted: return BadRequest("The comment you replied to was deleted.")
-        case .notYours: return Forbidden("Only its author can change a comment.")
-        case .editWindowPassed: return Forbidden("Comments can be edited only in the first minutes after posting.")
-        case .alreadyDeleted: return BadRequest("That comment was deleted already.")
+        case .notOnFeed: return WebError.notFound("That paper is not on the feed, so it has no discussion.")
+        case .noSuchComment: return WebError.notFound("There is no such comment.")
+        case .parentElsewhere: return WebError.badRequest("The comment you replied to belongs to another paper.")
+        case .parentDeleted: return WebError.badRequest("The comment you replied to was deleted.")
+        case .notYours: return WebError.forbidden("Only its author can change a comment.")
+        case .editWindowPassed: return WebError.forbidden("Comments can be edited only in the first minutes after posting.")
+        case .alreadyDeleted: return WebError.badRequest("That comment was deleted already.")
         }
     }
 
@@ -183,14 +180,14 @@ struct CommunityRoutes: Sendable {
         let id = try paperID(form)
         let viewer = try member(ctx, returnTo: SiteRoute.paper(id).path)
         guard let position = form.fields["author"].flatMap(Int.init), position >= 0 else {
-            throw BadRequest("Choose which author you are.")
+            throw WebError.badRequest("Choose which author you are.")
         }
         do {
             try await community.claims.claim(paper: id, authorPosition: position, userID: viewer.account.id)
         } catch ClaimStore.ClaimError.noSuchAuthor {
-            throw BadRequest("Paper \(id.base) has no author number \(position).")
+            throw WebError.badRequest("Paper \(id.base) has no author number \(position).")
         } catch ClaimStore.ClaimError.alreadyClaimed {
-            throw BadRequest("That authorship is claimed already.")
+            throw WebError.badRequest("That authorship is claimed already.")
         }
         return PageResponses.redirect(SiteRoute.paper(id).path + "?msg=claimed")
     }

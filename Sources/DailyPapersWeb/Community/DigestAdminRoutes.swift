@@ -35,7 +35,7 @@ struct DigestAdminRoutes: Sendable {
         router.get("/admin/digest/preview.html") { req, ctx in
             _ = try admin(ctx)
             guard let email = req.query["email"], let s = try await subscriptions.subscription(email: email) else {
-                throw NotFound("No subscription for that address.")
+                throw WebError.notFound("No subscription for that address.")
             }
             let message = try await job.preview(s, period: try Self.period(req.query))
             var response = PageResponses.html(message.html ?? "")
@@ -45,14 +45,14 @@ struct DigestAdminRoutes: Sendable {
     }
 
     func admin(_ ctx: AppRequestContext) throws -> Viewer {
-        guard let v = Viewer(ctx) else { throw SignInRequired(returnTo: "/admin/digest") }
-        guard v.account.role == .admin, !v.account.isBanned else { throw Forbidden("Only admins can see the digest's deliveries.") }
+        guard let v = Viewer(ctx) else { throw WebError.signInRequired(returnTo: "/admin/digest") }
+        guard v.account.role == .admin, !v.account.isBanned else { throw WebError.forbidden("Only admins can see the digest's deliveries.") }
         return v
     }
 
     static func period(_ q: [String: String]) throws -> DigestPeriod {
         let day = try q["date"].map { text -> CalendarDay in
-            guard let d = CalendarDay(iso: text) else { throw BadRequest("date: '\(text.prefix(20))' is not YYYY-MM-DD.") }
+            guard let d = CalendarDay(iso: text) else { throw WebError.badRequest("date: '\(text.prefix(20))' is not YYYY-MM-DD.") }
             return d
         } ?? CalendarDay(utcOf: .now)
         if q["period"] == "weekly" { return .weekly(containing: day) }

@@ -15,24 +15,24 @@ struct FormInput {
     static func read(_ request: Request, context: AppRequestContext) async throws -> FormInput {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("application/x-www-form-urlencoded") else {
-            throw BadRequest("Send the form as application/x-www-form-urlencoded.")
+            throw WebError.badRequest("Send the form as application/x-www-form-urlencoded.")
         }
         if let origin = request.headers[.origin], origin != "null" {
             let host = request.head.authority ?? ""
             let originHost = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
-            guard originHost == host else { throw Forbidden("This form was sent from another site and was refused.") }
+            guard originHost == host else { throw WebError.forbidden("This form was sent from another site and was refused.") }
         }
         let body: ByteBuffer
         do { body = try await request.body.collect(upTo: maximumBytes) } catch {
-            throw PayloadTooLarge("The form is larger than \(maximumBytes / 1024) kB.")
+            throw WebError.payloadTooLarge("The form is larger than \(maximumBytes / 1024) kB.")
         }
         let text = String(buffer: body)
         // No field takes a NUL (and PostgreSQL cannot compare text holding one).
-        if NULRefusalMiddleware.holdsNUL(text) { throw BadRequest("The form holds a NUL character (%00), which no field accepts.") }
+        if NULRefusalMiddleware.holdsNUL(text) { throw WebError.badRequest("The form holds a NUL character (%00), which no field accepts.") }
         let fields = FormDecoding.pairs(text)
         let expected = context.session?.csrfToken ?? Cookies.value(context.cookies.formToken, in: request)
         guard let expected, let sent = fields["csrf"], Secrets.constantTimeEqual(sent, expected) else {
-            throw Forbidden("This form has expired or did not come from this site. Reload the page and try again.")
+            throw WebError.forbidden("This form has expired or did not come from this site. Reload the page and try again.")
         }
         return FormInput(fields: fields)
     }
@@ -65,27 +65,4 @@ struct FormInput {
 struct FormError: Error {
     let message: String
     init(_ message: String) { self.message = message }
-}
-
-/// 403: the request is understood and refused (CSRF, permissions, bans).
-struct Forbidden: Error {
-    let message: String
-    init(_ message: String) { self.message = message }
-}
-
-/// 413
-struct PayloadTooLarge: Error {
-    let message: String
-    init(_ message: String) { self.message = message }
-}
-
-/// 429 with Retry-After.
-struct TooManyRequests: Error {
-    let message: String
-    let retryAfter: Int
-}
-
-/// Answered with a redirect to the log-in page (or 401 JSON for scripts), coming back to `returnTo`.
-struct SignInRequired: Error {
-    let returnTo: String?
 }

@@ -17,17 +17,17 @@ struct ModerationRoutes: Sendable {
         }
         router.post("/moderation/hide-paper") { req, ctx in
             let (viewer, form, reason) = try await action(req, ctx)
-            guard let text = form.fields["paper"], let id = ArxivID(parsing: text) else { throw BadRequest("paper: not an arXiv id.") }
+            let id = try WebError.arxivID(form.fields["paper"])
             do { try await community.moderation.hidePaper(id, reason: reason, moderatorID: viewer.account.id) } catch ModerationStore.ModerationError.notFound {
-                throw NotFound("Paper \(id.base) is not on the feed.")
+                throw WebError.notFound("Paper \(id.base) is not on the feed.")
             }
             return PageResponses.redirect("/moderation?msg=moderated")
         }
         router.post("/moderation/hide-comment") { req, ctx in
             let (viewer, form, reason) = try await action(req, ctx)
-            guard let id = form.fields["comment"].flatMap(Int.init) else { throw BadRequest("comment: not a comment number.") }
+            guard let id = form.fields["comment"].flatMap(Int.init) else { throw WebError.badRequest("comment: not a comment number.") }
             do { try await community.moderation.hideComment(id, reason: reason, moderatorID: viewer.account.id) } catch ModerationStore.ModerationError.notFound {
-                throw NotFound("There is no comment \(id).")
+                throw WebError.notFound("There is no comment \(id).")
             }
             return PageResponses.redirect("/moderation?msg=moderated")
         }
@@ -35,34 +35,34 @@ struct ModerationRoutes: Sendable {
             let (viewer, form, reason) = try await action(req, ctx)
             let name = String((form.fields["username"] ?? "").prefix(40))
             do { try await community.moderation.ban(username: name, reason: reason, moderatorID: viewer.account.id) } catch ModerationStore.ModerationError.notFound {
-                throw NotFound("There is no user '\(name)'.")
+                throw WebError.notFound("There is no user '\(name)'.")
             } catch ModerationStore.ModerationError.cannotBanStaff {
-                throw Forbidden("Moderators and admins cannot be banned; an admin changes their role first.")
+                throw WebError.forbidden("Moderators and admins cannot be banned; an admin changes their role first.")
             }
             return PageResponses.redirect("/moderation?msg=moderated")
         }
         router.post("/moderation/claims") { req, ctx in
             let form = try await FormInput.read(req, context: ctx)
             let viewer = try staff(ctx, .admin)
-            guard let text = form.fields["paper"], let id = ArxivID(parsing: text) else { throw BadRequest("paper: not an arXiv id.") }
+            let id = try WebError.arxivID(form.fields["paper"])
             let username = String((form.fields["username"] ?? "").prefix(40))
             let confirm: Bool
             switch form.fields["decision"] {
             case "confirm": confirm = true
             case "reject": confirm = false
-            default: throw BadRequest("decision must be confirm or reject.")
+            default: throw WebError.badRequest("decision must be confirm or reject.")
             }
             do { try await community.claims.decide(paper: id, username: username, confirm: confirm, adminID: viewer.account.id) } catch ClaimStore.ClaimError.noSuchClaim {
-                throw NotFound("No pending claim by '\(username)' on \(id.base).")
+                throw WebError.notFound("No pending claim by '\(username)' on \(id.base).")
             }
             return PageResponses.redirect("/moderation?msg=moderated")
         }
     }
 
     func staff(_ ctx: AppRequestContext, _ role: Role) throws -> Viewer {
-        guard let viewer = Viewer(ctx) else { throw SignInRequired(returnTo: "/moderation") }
+        guard let viewer = Viewer(ctx) else { throw WebError.signInRequired(returnTo: "/moderation") }
         guard viewer.account.canModerate, viewer.account.role >= role else {
-            throw Forbidden(role == .admin ? "Only admins can do this." : "Only moderators can see this page.")
+            throw WebError.forbidden(role == .admin ? "Only admins can do this." : "Only moderators can see this page.")
         }
         return viewer
     }
@@ -72,6 +72,6 @@ struct ModerationRoutes: Sendable {
         let viewer = try staff(ctx, .moderator)
         do {
             return (viewer, form, try form.required("reason", label: "Reason", maxLength: 500))
-        } catch { throw BadRequest(error.message) }
+        } catch { throw WebError.badRequest(error.message) }
     }
 }

@@ -47,7 +47,7 @@ final class RateLimiter: Sendable {
     }
 
     /// Takes one token for the account (or log-in name) and one for the address; throws 429 when either is empty.
-    func check(_ action: Action, account: String?, ip: String?, now: Double = Date().timeIntervalSince1970) throws(TooManyRequests) {
+    func check(_ action: Action, account: String?, ip: String?, now: Double = Date().timeIntervalSince1970) throws(WebError) {
         guard enabled, let rule = rules[action] else { return }
         let network = ip.map(Self.network)
         var keys: [(String, Rule)] = []
@@ -72,7 +72,7 @@ final class RateLimiter: Sendable {
         }
         if let wait {
             let seconds = max(1, Int(wait.rounded(.up)))
-            throw TooManyRequests(message: "Too many attempts; wait \(seconds) second\(seconds == 1 ? "" : "s") and try again.",
+            throw WebError.tooManyRequests("Too many attempts; wait \(seconds) second\(seconds == 1 ? "" : "s") and try again.",
                                   retryAfter: seconds)
         }
     }

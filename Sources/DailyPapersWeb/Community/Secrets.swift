@@ -48,7 +48,7 @@ struct PasswordHasher: Sendable {
 
     init(cost: Int) throws(ConfigurationError) {
         guard (10...16).contains(cost) else {
-            throw ConfigurationError(setting: "--bcrypt-cost", problem: "\(cost) is outside 10...16")
+            throw ConfigurationError(setting: "bcrypt-cost", problem: "\(cost) is outside 10...16")
         }
         self.cost = UInt8(cost)
         decoyHash = Bcrypt.hash(Secrets.token(), cost: UInt8(cost))

@@ -72,7 +72,7 @@ struct SubscriptionRoutes: Sendable {
         }
     }
 
-    static let unknownLink = NotFound("This subscription link is not known here: it may have been mistyped, or the subscription removed.")
+    static let unknownLink = WebError.notFound("This subscription link is not known here: it may have been mistyped, or the subscription removed.")
 
     func subscribe(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
         let form = try await FormInput.read(req, context: ctx)

@@ -20,23 +20,23 @@ struct FeedRoutes: Sendable {
             case "trending": return try await serve("trending", format, req, counts: { _ in .everything }) { try await trending() }
             case "search":
                 let typed = (req.query["q"] ?? "").trimmingCharacters(in: .whitespaces)
-                guard typed.count <= 500 else { throw BadRequest("The search query is longer than 500 characters.") }
+                guard typed.count <= 500 else { throw WebError.badRequest("The search query is longer than 500 characters.") }
                 // Keyed and titled by the canonical query: spellings of the same search share one cache entry.
                 guard let q = SearchQuery(typed)?.normalized else {
-                    throw BadRequest("Give the words to search for: /feeds/search.\(format.rawValue)?q=diffusion")
+                    throw WebError.badRequest("Give the words to search for: /feeds/search.\(format.rawValue)?q=diffusion")
                 }
                 return try await serve("search|\(q)", format, req) { try await search(q) }
             default:
-                throw NotFound("No feed '\(name)'. Feeds: daily, trending, search, category/CATEGORY, user/USERNAME.")
+                throw WebError.notFound("No feed '\(name)'. Feeds: daily, trending, search, category/CATEGORY, user/USERNAME.")
             }
         }
         router.get("/feeds/category/:file") { req, ctx in
             let (category, format) = try Self.split(try ctx.parameters.require("file"))
             guard ArxivCategory.isPlausible(category) else {
-                throw BadRequest("'\(category)' is not an arXiv category such as cs.LG.")
+                throw WebError.badRequest("'\(category)' is not an arXiv category such as cs.LG.")
             }
             return try await serve("category|\(category)", format, req) {
-                guard try await store.categoryExists(category) else { throw NotFound("No papers in category '\(category)' here.") }
+                guard try await store.categoryExists(category) else { throw WebError.notFound("No papers in category '\(category)' here.") }
                 return FeedDocument(title: "\(site.name): \(category)", subtitle: "Papers in \(category) featured on \(site.name).",
                                     basePath: "/feeds/category/\(category)", htmlPath: "/papers",
                                     items: try await store.featured(FeedQuery(sort: .newest, category: category, limit: Self.size)), site: site)
@@ -44,10 +44,10 @@ struct FeedRoutes: Sendable {
         }
         router.get("/feeds/user/:file") { req, ctx in
             let (username, format) = try Self.split(try ctx.parameters.require("file"))
-            guard username.count <= 100 else { throw BadRequest("The username is longer than 100 characters.") }
+            guard username.count <= 100 else { throw WebError.badRequest("The username is longer than 100 characters.") }
             return try await serve("user|\(username)", format, req) {
                 guard try await users.user(username: username) != nil else {
-                    throw NotFound("No user '\(username)' here.")
+                    throw WebError.notFound("No user '\(username)' here.")
                 }
                 return FeedDocument(title: "\(site.name): submitted by \(username)", subtitle: "Papers \(username) submitted to \(site.name).",
                                     basePath: "/feeds/user/\(username)", htmlPath: "/papers",
@@ -89,7 +89,7 @@ struct FeedRoutes: Sendable {
     static func split(_ file: String) throws -> (String, FeedFormat) {
         guard let dot = file.lastIndex(of: "."), let format = FeedFormat(rawValue: String(file[file.index(after: dot)...])),
               dot != file.startIndex else {
-            throw NotFound("Feeds end in .atom, .rss or .json, e.g. /feeds/daily.atom.")
+            throw WebError.notFound("Feeds end in .atom, .rss or .json, e.g. /feeds/daily.atom.")
         }
         return (String(file[..<dot]), format)
     }

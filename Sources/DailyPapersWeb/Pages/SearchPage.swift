@@ -12,29 +12,29 @@ struct SearchParameters {
     /// and sort tens of thousands of matches; nobody reads that far, and filters narrow a search instead.
     static let maximumDepth = 1_000
 
-    static func parse(_ q: [String: String], pageSize: Int = SearchParameters.pageSize) throws(BadRequest) -> SearchParameters {
+    static func parse(_ q: [String: String], pageSize: Int = SearchParameters.pageSize) throws(WebError) -> SearchParameters {
         let text = q["q"] ?? ""
-        guard text.count <= 500 else { throw BadRequest("The search is longer than 500 characters.") }
-        func day(_ name: String) throws(BadRequest) -> CalendarDay? {
+        guard text.count <= 500 else { throw WebError.badRequest("The search is longer than 500 characters.") }
+        func day(_ name: String) throws(WebError) -> CalendarDay? {
             guard let v = q[name], !v.isEmpty else { return nil }
-            guard let d = CalendarDay(iso: v) else { throw BadRequest("\(name): '\(v)' is not a date as YYYY-MM-DD.") }
+            guard let d = CalendarDay(iso: v) else { throw WebError.badRequest("\(name): '\(v)' is not a date as YYYY-MM-DD.") }
             return d
         }
         let category = q["category"].flatMap { $0.isEmpty ? nil : $0 }
         if let c = category, !ArxivCategory.isPlausible(c) {
-            throw BadRequest("category: '\(c)' is not an arXiv category such as cs.LG.")
+            throw WebError.badRequest("category: '\(c)' is not an arXiv category such as cs.LG.")
         }
         let author = q["author"].flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
         guard let sort = SearchFilters.Sort(rawValue: q["sort"].flatMap { $0.isEmpty ? nil : $0 } ?? "relevance") else {
-            throw BadRequest("sort: use relevance, newest or upvotes.")
+            throw WebError.badRequest("sort: use relevance, newest or upvotes.")
         }
         let limit = try DailyPapersParameters.integer(q, "limit", default: pageSize, range: 1...100)
         let page = try DailyPapersParameters.integer(q, "p", default: 0, range: 0...10_000)
         guard (page + 1) * limit <= maximumDepth else {
-            throw BadRequest("p: results go \(maximumDepth) deep (page \(maximumDepth / limit - 1) at \(limit) a page); add words or filters to narrow the search.")
+            throw WebError.badRequest("p: results go \(maximumDepth) deep (page \(maximumDepth / limit - 1) at \(limit) a page); add words or filters to narrow the search.")
         }
         let from = try day("from"), to = try day("to")
-        if let from, let to, from > to { throw BadRequest("from (\(from)) is after to (\(to)).") }
+        if let from, let to, from > to { throw WebError.badRequest("from (\(from)) is after to (\(to)).") }
         return SearchParameters(
             text: text,
             filters: SearchFilters(category: category, from: from, to: to, author: author,

@@ -75,7 +75,7 @@ struct UserRoutes: Sendable {
         router.get("/users/:name") { _, ctx in
             let name = try ctx.parameters.require("name")
             guard name.count <= 100, let model = try await UserPageQuery.load(name, store: store, users: users, community: community) else {
-                throw NotFound("There is no user '\(String(name.prefix(100)))' on this site.")
+                throw WebError.notFound("There is no user '\(String(name.prefix(100)))' on this site.")
             }
             var viewer = Viewer(ctx)
             if let v = viewer {
