@@ -46,6 +46,8 @@ let package = Package(
         // libxml2 from the system: its streaming reader parses every XML source (Foundation's XMLParser traps
         // on inputs the fuzzer built).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // glibc's malloc.h, for the allocator tuning `serve` applies (mallopt).
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "DailyPapersIngest",
             dependencies: ["DailyPapersCore", "CZlib", "CLibXML2",
@@ -58,7 +60,8 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "NIOPosix", package: "swift-nio")],
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             resources: [.copy("DemoData")]
         ),
         // Mail as a protocol, knowing nothing of papers (Core only for its date formatting): messages, MIME, transports.
@@ -89,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "dailypapers",
             dependencies: [
-                "DailyPapersCore", "DailyPapersStore", "DailyPapersJobs", "DailyPapersWeb", "DailyPapersMail",
+                "DailyPapersCore", "DailyPapersStore", "DailyPapersJobs", "DailyPapersWeb", "DailyPapersMail", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -124,12 +127,12 @@ let package = Package(
         .testTarget(name: "DailyPapersCommandTests", dependencies: ["dailypapers"]),
         .testTarget(name: "DailyPapersMailTests", dependencies: ["DailyPapersMail", .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "DailyPapersStoreTests", dependencies: ["DailyPapersStore", "DailyPapersCore", "DailyPapersTestSupport"]),
+        .testTarget(name: "DailyPapersIngestTests", dependencies: ["DailyPapersIngest", "DailyPapersCore", "DailyPapersTestSupport"]),
         .testTarget(
-            name: "DailyPapersIngestTests",
-            dependencies: ["DailyPapersIngest", "DailyPapersCore", "DailyPapersJobs", "DailyPapersStore", "DailyPapersTestSupport",
+            name: "DailyPapersJobsTests",
+            dependencies: ["DailyPapersJobs", "DailyPapersIngest", "DailyPapersCore", "DailyPapersStore", "DailyPapersTestSupport",
                            .product(name: "SQLKit", package: "sql-kit"),
-                           .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "HummingbirdTesting", package: "hummingbird")]
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "DailyPapersWebTests",

@@ -1,5 +1,4 @@
 import DailyPapersCore
-import DailyPapersJobs
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -7,14 +6,21 @@ import ServiceLifecycle
 /// Sends the digests from inside `serve`: on weekdays at the configured time, that day's daily digest;
 /// on Mondays also the weekly digest of the week before. A run is the same idempotent job as
 /// `dailypapers digest send`, so a restart mid-run, or a manual run, never sends anything twice.
-struct DigestScheduler: Service {
+public struct DigestScheduler: Service {
     let schedule: IngestSchedule
     let job: DigestJob
     /// With several `serve` processes on one database, the one holding the lease sends.
     let exclusive: ExclusiveJob
     let logger: Logger
 
-    func run() async throws {
+    public init(schedule: IngestSchedule, job: DigestJob, exclusive: ExclusiveJob, logger: Logger) {
+        self.schedule = schedule
+        self.job = job
+        self.exclusive = exclusive
+        self.logger = logger
+    }
+
+    public func run() async throws {
         while true {
             let next = schedule.nextRun(after: Date())
             logger.info("next digest run at \(next)")

@@ -1,5 +1,4 @@
 import DailyPapersIngest
-import DailyPapersJobs
 import DailyPapersStore
 import Foundation
 import Logging
@@ -19,12 +18,18 @@ public struct ScheduledIngest: Sendable {
 
 /// Runs the ingest at each scheduled time until the server shuts down. A failed run is logged and
 /// the next one happens as planned; OAI-PMH harvests resume where the failed one stopped.
-struct IngestScheduler: Service {
+public struct IngestScheduler: Service {
     let plan: ScheduledIngest
     let database: Database
     let logger: Logger
 
-    func run() async throws {
+    public init(plan: ScheduledIngest, database: Database, logger: Logger) {
+        self.plan = plan
+        self.database = database
+        self.logger = logger
+    }
+
+    public func run() async throws {
         let http = PoliteHTTPClient(userAgent: plan.userAgent, logger: logger)
         let job = ArxivIngest(database: database, http: http, logger: logger)
         while true {
