@@ -75,43 +75,18 @@ import Testing
     /// Another process learns which papers changed from the database: it renders the voted paper's page
     /// again and keeps the rest.
     @Test func anotherProcessRendersAgainOnlyThePagesShowingThePaper() async throws {
-        let t = try await TestDatabase.make()
-        let second = try await t.openAnother()
-        do {
-            _ = try await HFDailyImport(store: PaperStore(database: t.database), trending: .standard).run(paths: [Fixtures.path("hf-daily")])
-            var logger = Logger(label: "test")
-            logger.logLevel = .warning
-            let quiet = logger
-            @Sendable func app(_ database: Database) throws -> some ApplicationProtocol {
-                try buildApplication(
-                    configuration: AppConfiguration(database: .sqliteFile(path: t.path), publicURL: "https://papers.example.org",
-                                                    cacheCheckInterval: 0.2, community: testCommunitySettings(folder: t.folder),
-                                                    mail: MailSettings(folder: t.folder + "/mail"), countsGrace: 0.25),
-                    database: database, logger: quiet, mailOutbox: MailOutbox(logger: quiet))
-            }
-            _ = try await AccountAdministration.create(database: t.database, username: "ada", email: "ada@example.org", fullname: nil,
-                                                       password: TestAccounts.password, role: .member, bcryptCost: 10)
-            try await app(t.database).test(.router) { one in
-                try await app(second).test(.router) { two in
-                    let ada = try await TestAccounts.signIn(one, "ada")
-                    let token = try await ada.token(from: "/settings")
-                    let other = try await unrelatedPaper(two)
-                    let before = try #require(voteCount(in: try await page(two, "/papers/\(paper)"), paper: paper))
-                    #expect(try await page(two, "/papers/\(other.id)").contains(TextHelpers.htmlEscaped(other.title)))
-                    try await changeTitle(other.id, t.database)
-                    #expect(try await ada.post("/vote", ["csrf": token, "paper": paper, "vote": "1"]).status == .seeOther)
-                    try await Task.sleep(for: .milliseconds(1_500))
-                    #expect(voteCount(in: try await page(two, "/papers/\(paper)"), paper: paper) == before + 1)
-                    #expect(!(try await page(two, "/papers/\(other.id)")).contains(stale))
-                }
-            }
-        } catch {
-            await second.close()
-            await t.close()
-            throw error
+        try await withTwoProcesses(countsGrace: 0.25, cacheCheckInterval: 0.2) { one, two, database in
+            let ada = try await TestAccounts.signIn(one, "ada")
+            let token = try await ada.token(from: "/settings")
+            let other = try await unrelatedPaper(two)
+            let before = try #require(voteCount(in: try await page(two, "/papers/\(paper)"), paper: paper))
+            #expect(try await page(two, "/papers/\(other.id)").contains(TextHelpers.htmlEscaped(other.title)))
+            try await changeTitle(other.id, database)
+            #expect(try await ada.post("/vote", ["csrf": token, "paper": paper, "vote": "1"]).status == .seeOther)
+            try await Task.sleep(for: .milliseconds(1_500))
+            #expect(voteCount(in: try await page(two, "/papers/\(paper)"), paper: paper) == before + 1)
+            #expect(!(try await page(two, "/papers/\(other.id)")).contains(stale))
         }
-        await second.close()
-        await t.close()
     }
 }
 

@@ -141,44 +141,19 @@ import Testing
     /// Two processes over one database: a member who votes through one and reads through the other sees the
     /// vote at once, though the second kept their state from before and may trail counts by a minute.
     @Test func aWriteThroughOneProcessShowsAtOnceThroughAnother() async throws {
-        let t = try await TestDatabase.make()
-        let other = try await t.openAnother()
-        do {
-            _ = try await HFDailyImport(store: PaperStore(database: t.database), trending: .standard).run(paths: [Fixtures.path("hf-daily")])
-            var logger = Logger(label: "test")
-            logger.logLevel = .warning
-            let quiet = logger
-            @Sendable func app(_ database: Database) throws -> some ApplicationProtocol {
-                try buildApplication(
-                    configuration: AppConfiguration(database: .sqliteFile(path: t.path), publicURL: "https://papers.example.org",
-                                                    community: testCommunitySettings(folder: t.folder),
-                                                    mail: MailSettings(folder: t.folder + "/mail"), countsGrace: 60),
-                    database: database, logger: quiet, mailOutbox: MailOutbox(logger: quiet))
-            }
-            _ = try await AccountAdministration.create(database: t.database, username: "ada", email: "ada@example.org", fullname: nil,
-                                                       password: TestAccounts.password, role: .member, bcryptCost: 10)
-            try await app(t.database).test(.router) { first in
-                try await app(other).test(.router) { second in
-                    let one = try await TestAccounts.signIn(first, "ada")
-                    let two = BrowserSession(second)
-                    two.setCookie("__Host-dp_session", one.cookie("__Host-dp_session"))
-                    let token = try await one.token(from: "/settings")
-                    let before = String(buffer: try await two.get("/papers/date/\(day)").body)
-                    #expect(Personal(before, paper: paper).votedOnPaper == false)
-                    #expect(try await one.post("/vote", ["csrf": token, "paper": paper, "vote": "1"]).status == .seeOther)
-                    let wrote = try #require(one.cookie("__Host-dp_wrote"))
-                    two.setCookie("__Host-dp_wrote", wrote)
-                    let after = String(buffer: try await two.get("/papers/date/\(day)").body)
-                    #expect(Personal(after, paper: paper).votedOnPaper == true)
-                }
-            }
-        } catch {
-            await other.close()
-            await t.close()
-            throw error
+        try await withTwoProcesses(countsGrace: 60) { first, second, _ in
+            let one = try await TestAccounts.signIn(first, "ada")
+            let two = BrowserSession(second)
+            two.setCookie("__Host-dp_session", one.cookie("__Host-dp_session"))
+            let token = try await one.token(from: "/settings")
+            let before = String(buffer: try await two.get("/papers/date/\(day)").body)
+            #expect(Personal(before, paper: paper).votedOnPaper == false)
+            #expect(try await one.post("/vote", ["csrf": token, "paper": paper, "vote": "1"]).status == .seeOther)
+            let wrote = try #require(one.cookie("__Host-dp_wrote"))
+            two.setCookie("__Host-dp_wrote", wrote)
+            let after = String(buffer: try await two.get("/papers/date/\(day)").body)
+            #expect(Personal(after, paper: paper).votedOnPaper == true)
         }
-        await other.close()
-        await t.close()
     }
 
     /// A member walking thousands of distinct searches cannot make the kept states grow past their bound.

@@ -1,3 +1,6 @@
+import DailyPapersCore
+import Foundation
+import Synchronization
 import DailyPapersStore
 import DailyPapersWeb
 import HummingbirdTesting
@@ -23,6 +26,54 @@ import Testing
             #expect(api.contains("\"id\":\"\(id)\"") == olderIn, "days listed: \(days)")
             #expect(feed.contains(String(id)) == olderIn)
         }
+    }
+}
+
+/// Gravity and the comment weight decide the trending order readers see: the order the API gives is the one the
+/// configured formula gives, and other settings give another order.
+@Suite struct TrendingWeightSettingTests {
+    struct Item { let id: String; let upvotes: Int; let comments: Int; let submitted: Timestamp }
+
+    func trendingOrder(_ trending: Trending) async throws -> (shown: [String], expected: [String]) {
+        let box = ResultBox()
+        try await withAppEnvironment(configure: { $0.trending = trending }) { client, _ in
+            let body = try await client.execute(uri: "/api/daily_papers?date=2024-12-04&sort=trending&limit=100", method: .get).body
+            let items = try JSONSerialization.jsonObject(with: Data(buffer: body)) as! [[String: Any]]
+            let parsed = items.map { item -> Item in
+                let paper = item["paper"] as! [String: Any]
+                return Item(id: paper["id"] as! String, upvotes: paper["upvotes"] as! Int, comments: item["numComments"] as! Int,
+                            submitted: Timestamp(iso8601: item["publishedAt"] as! String)!)
+            }
+            let expected = parsed.sorted {
+                let a = trending.score(upvotes: $0.upvotes, comments: $0.comments, submittedAt: $0.submitted)
+                let b = trending.score(upvotes: $1.upvotes, comments: $1.comments, submittedAt: $1.submitted)
+                return a != b ? a > b : $0.id < $1.id
+            }
+            box.set(parsed.map(\.id), expected.map(\.id))
+        }
+        return box.get()
+    }
+
+    /// What the app's closure saw, handed out of it.
+    final class ResultBox: Sendable {
+        private let value = Mutex<([String], [String])>(([], []))
+        func set(_ a: [String], _ b: [String]) { value.withLock { $0 = (a, b) } }
+        func get() -> ([String], [String]) { value.withLock { $0 } }
+    }
+
+    @Test func theConfiguredWeightsDecideTheOrder() async throws {
+        let byTime = Trending(commentWeight: 0, gravitySeconds: 360, windowDays: 7)       // a tenfold drop every 6 minutes
+        let byVotes = Trending(commentWeight: 0, gravitySeconds: 3.6e9, windowDays: 7)    // age hardly counts
+        let byComments = Trending(commentWeight: 1000, gravitySeconds: 3.6e9, windowDays: 7)
+        var orders: [[String]] = []
+        for trending in [byTime, byVotes, byComments] {
+            let (shown, expected) = try await trendingOrder(trending)
+            #expect(shown.count > 5)
+            #expect(shown == expected)
+            orders.append(shown)
+        }
+        // Each setting changes what readers see.
+        #expect(orders[0] != orders[1] && orders[1] != orders[2])
     }
 }
 

@@ -34,11 +34,12 @@ func withAppEnvironment(importing paths: [String] = [Fixtures.path("hf-daily")],
     _ = Observability.registry  // metrics recorded by the import below must reach /metrics
     let t = try await TestDatabase.make()
     do {
-        _ = try await HFDailyImport(store: PaperStore(database: t.database), trending: .standard).run(paths: paths)
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
         var settings = testCommunitySettings(folder: t.folder)
         configure(&settings)
+        // Imported as an operator would: scored with the instance's own trending settings.
+        _ = try await HFDailyImport(store: PaperStore(database: t.database), trending: settings.trending).run(paths: paths)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
         let outbox = MailOutbox(logger: logger)
         var configuration = AppConfiguration(database: .sqliteFile(path: t.path), publicURL: "https://papers.example.org",
                                              community: settings, mail: MailSettings(folder: t.folder + "/mail"),
@@ -52,6 +53,38 @@ func withAppEnvironment(importing paths: [String] = [Fixtures.path("hf-daily")],
         await t.close()
         throw error
     }
+}
+
+/// Two apps over one database, as two `serve` processes would be (each with its own handle and caches), with
+/// the Hugging Face fixtures and a member "ada"; `body` gets the first's client, the second's and the database.
+func withTwoProcesses(countsGrace: Double, cacheCheckInterval: Double = 1,
+                      _ body: @Sendable (any TestClientProtocol, any TestClientProtocol, Database) async throws -> Void) async throws {
+    let t = try await TestDatabase.make()
+    let second = try await t.openAnother()
+    do {
+        _ = try await HFDailyImport(store: PaperStore(database: t.database), trending: .standard).run(paths: [Fixtures.path("hf-daily")])
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let quiet = logger
+        @Sendable func app(_ database: Database) throws -> some ApplicationProtocol {
+            try buildApplication(
+                configuration: AppConfiguration(database: .sqliteFile(path: t.path), publicURL: "https://papers.example.org",
+                                                cacheCheckInterval: cacheCheckInterval, community: testCommunitySettings(folder: t.folder),
+                                                mail: MailSettings(folder: t.folder + "/mail"), countsGrace: countsGrace),
+                database: database, logger: quiet, mailOutbox: MailOutbox(logger: quiet))
+        }
+        _ = try await AccountAdministration.create(database: t.database, username: "ada", email: "ada@example.org", fullname: nil,
+                                                   password: TestAccounts.password, role: .member, bcryptCost: 10)
+        try await app(t.database).test(.router) { one in
+            try await app(second).test(.router) { two in try await body(one, two, t.database) }
+        }
+    } catch {
+        await second.close()
+        await t.close()
+        throw error
+    }
+    await second.close()
+    await t.close()
 }
 
 extension ByteBuffer {

@@ -9,14 +9,14 @@ struct APIRoutes: Sendable {
     let trendingWindowDays: Int
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/api/daily_papers") { req, _ in try await dailyPapers(req) }
-        router.get("/api/papers/search") { req, _ in try await search(req) }
-        router.get("/api/papers/:id") { req, ctx in try await paper(try ctx.parameters.require("id"), req) }
-        router.get("/api/papers/:id/similar") { req, ctx in try await similar(try ctx.parameters.require("id"), req) }
-        router.get("/api/papers/:id/:number/similar") { req, ctx in
+        router.get(Route.apiDailyPapers.pattern) { req, _ in try await dailyPapers(req) }
+        router.get(Route.apiSearch.pattern) { req, _ in try await search(req) }
+        router.get(Route.apiPaper.pattern) { req, ctx in try await paper(try ctx.parameters.require("id"), req) }
+        router.get(Route.apiSimilar.pattern) { req, ctx in try await similar(try ctx.parameters.require("id"), req) }
+        router.get(Route.apiOldStyleSimilar.pattern) { req, ctx in
             try await similar("\(try ctx.parameters.require("id"))/\(try ctx.parameters.require("number"))", req)
         }
-        router.get("/api/papers/:id/:number") { req, ctx in
+        router.get(Route.apiOldStylePaper.pattern) { req, ctx in
             try await paper("\(try ctx.parameters.require("id"))/\(try ctx.parameters.require("number"))", req)
         }
     }

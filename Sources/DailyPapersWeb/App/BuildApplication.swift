@@ -75,9 +75,9 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     FeedRoutes(store: store, users: users, site: site, cache: cache, trendingWindowDays: trendingWindowDays).register(on: router)
     assets.register(on: router)
     let docs = DocsPageView.render(openAPI: assets.openAPI, site: site)
-    router.get("/docs") { _, _ in Responses.text(docs, contentType: "text/html; charset=utf-8") }
-    router.get("/healthz") { _, _ in "ok\n" }
-    router.get("/readyz") { _, context -> Response in
+    router.get(Route.docs.pattern) { _, _ in Responses.text(docs, contentType: "text/html; charset=utf-8") }
+    router.get(Route.health.pattern) { _, _ in "ok\n" }
+    router.get(Route.ready.pattern) { _, context -> Response in
         do {
             _ = try await store.contentVersion()
             return Responses.text("ready\n", contentType: "text/plain; charset=utf-8")
@@ -86,7 +86,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
             return Responses.text("database unreachable\n", contentType: "text/plain; charset=utf-8", status: .serviceUnavailable)
         }
     }
-    router.get("/metrics") { _, _ -> Response in
+    router.get(Route.metrics.pattern) { _, _ -> Response in
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }

@@ -1,6 +1,6 @@
 import DailyPapersCore
 
-/// Every link the site prints is built from one of these, so a URL scheme change happens in one place.
+/// The links the site prints that carry values, built on the paths `Route` declares.
 enum SiteRoute: Hashable {
     case home
     case feed(FeedPeriod, sort: FeedSort)
@@ -16,24 +16,24 @@ enum SiteRoute: Hashable {
 
     var path: String {
         switch self {
-        case .home: return "/"
-        case .latest(let sort): return "/papers" + Self.sortQuery(sort)
+        case .home: return Route.home.path()
+        case .latest(let sort): return Route.papers.path() + Self.sortQuery(sort)
         case .feed(let period, let sort):
-            let kind: String
+            let route: Route
             switch period {
-            case .day: kind = "date"
-            case .week: kind = "week"
-            case .month: kind = "month"
+            case .day: route = .day
+            case .week: route = .week
+            case .month: route = .month
             }
-            return "/papers/\(kind)/\(period.key)" + Self.sortQuery(sort)
-        case .paper(let id): return "/papers/\(id.base)"
-        case .paperMarkdown(let id): return "/papers/\(id.base).md"
-        case .search(let q): return "/search?q=" + Self.percentEncode(q)
-        case .stylesheet(let v): return "/static/app.css?v=\(v)"
-        case .script(let v): return "/static/app.js?v=\(v)"
-        case .user(let name): return "/users/" + Self.percentEncode(name)
-        case .apiDailyPapers: return "/api/daily_papers"
-        case .apiPaper(let id): return "/api/papers/\(id.base)"
+            return route.path(period.key) + Self.sortQuery(sort)
+        case .paper(let id): return Route.paper.path(id.base)
+        case .paperMarkdown(let id): return Route.paper.path(id.base + ".md")
+        case .search(let q): return Route.search.path() + "?q=" + Self.percentEncode(q)
+        case .stylesheet(let v): return Route.asset.path("app.css") + "?v=\(v)"
+        case .script(let v): return Route.asset.path("app.js") + "?v=\(v)"
+        case .user(let name): return Route.user.path(name)
+        case .apiDailyPapers: return Route.apiDailyPapers.path()
+        case .apiPaper(let id): return Route.apiPaper.path(id.base)
         }
     }
 

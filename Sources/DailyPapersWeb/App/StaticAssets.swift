@@ -34,8 +34,8 @@ struct StaticAssets: Sendable {
     }
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/openapi.json") { req, _ in serve("openapi.json", req, maxAge: 300) }
-        router.get("/static/:name") { req, ctx in
+        router.get(Route.openAPI.pattern) { req, _ in serve("openapi.json", req, maxAge: 300) }
+        router.get(Route.asset.pattern) { req, ctx in
             let name = try ctx.parameters.require("name")
             guard assets[name] != nil else { throw WebError.notFound("No static file '\(name)'.") }
             return serve(name, req, maxAge: 31_536_000)

@@ -12,48 +12,48 @@ struct AccountRoutes: Sendable {
     var cookies: Cookies { Cookies(secure: secure) }
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/signup") { req, ctx in
+        router.get(Route.signup.pattern) { req, ctx in
             if ctx.session != nil { return PageResponses.redirect("/") }
             let (token, cookie) = PageResponses.formToken(req, secure: secure)
             return PageResponses.html(AccountPagesView.signup(site: site, formToken: token), cookies: cookie)
         }
-        router.post("/signup") { req, ctx in try await signup(req, ctx) }
-        router.get("/login") { req, ctx in
+        router.post(Route.signup.pattern) { req, ctx in try await signup(req, ctx) }
+        router.get(Route.login.pattern) { req, ctx in
             let (token, cookie) = PageResponses.formToken(req, secure: secure)
             let notice = req.query["msg"].flatMap { Notices.text[$0] }
             return PageResponses.html(AccountPagesView.login(site: site, formToken: token, notice: notice,
                                                              next: PageResponses.localPath(req.query["next"])), cookies: cookie)
         }
-        router.post("/login") { req, ctx in try await login(req, ctx) }
-        router.post("/logout") { req, ctx in
+        router.post(Route.login.pattern) { req, ctx in try await login(req, ctx) }
+        router.post(Route.logout.pattern) { req, ctx in
             _ = try await FormInput.read(req, context: ctx)
             if let s = ctx.session { try await community.sessions.delete(tokenHash: s.tokenHash) }
             return PageResponses.redirect("/", cookies: [cookies.clear(cookies.session)])
         }
-        router.get("/verify-email") { req, ctx in
+        router.get(Route.verifyEmail.pattern) { req, ctx in
             PageResponses.linkConfirmation(req, ctx, site: site, secure: secure, title: "Confirm your email",
                                            explanation: "Confirm the email address of your \(site.name) account.",
-                                           action: "/verify-email", button: "Confirm my email")
+                                           action: Route.verifyEmail.path(), button: "Confirm my email")
         }
-        router.post("/verify-email") { req, ctx in try await verifyEmail(req, ctx) }
-        router.get("/settings") { req, ctx in
-            guard let viewer = Viewer(ctx) else { return PageResponses.redirect("/login?next=/settings") }
+        router.post(Route.verifyEmail.pattern) { req, ctx in try await verifyEmail(req, ctx) }
+        router.get(Route.settings.pattern) { req, ctx in
+            guard let viewer = Viewer(ctx) else { return PageResponses.redirect(Route.login.path() + "?next=" + Route.settings.path()) }
             return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, notice: req.query["msg"].flatMap { Notices.text[$0] }))
         }
-        router.post("/settings/verify") { req, ctx in
+        router.post(Route.settingsVerify.pattern) { req, ctx in
             _ = try await FormInput.read(req, context: ctx)
-            guard let viewer = Viewer(ctx), let email = viewer.account.email else { return PageResponses.redirect("/login") }
+            guard let viewer = Viewer(ctx), let email = viewer.account.email else { return PageResponses.redirect(Route.login.path()) }
             try community.limiter.check(.mail, account: email, ip: ctx.clientIP)
             sendVerification(viewer.account)
-            return PageResponses.redirect("/settings?msg=verify-sent")
+            return PageResponses.redirect(Route.settings.path() + "?msg=verify-sent")
         }
-        router.post("/settings/password") { req, ctx in try await changePassword(req, ctx) }
-        router.get("/password-reset") { req, _ in
+        router.post(Route.settingsPassword.pattern) { req, ctx in try await changePassword(req, ctx) }
+        router.get(Route.passwordReset.pattern) { req, _ in
             let (token, cookie) = PageResponses.formToken(req, secure: secure)
             return PageResponses.html(AccountPagesView.resetRequest(site: site, formToken: token), cookies: cookie)
         }
-        router.post("/password-reset") { req, ctx in try await requestReset(req, ctx) }
-        router.get("/password-reset/:token") { req, ctx in
+        router.post(Route.passwordReset.pattern) { req, ctx in try await requestReset(req, ctx) }
+        router.get(Route.passwordResetToken.pattern) { req, ctx in
             let link = try ctx.parameters.require("token")
             guard try await community.tokens.isLive(tokenHash: Secrets.hash(link), purpose: .resetPassword, now: .now) else {
                 return PageResponses.html(AccountPagesView.message(site: site, title: "Link expired",
@@ -62,7 +62,7 @@ struct AccountRoutes: Sendable {
             let (token, cookie) = PageResponses.formToken(req, secure: secure)
             return PageResponses.html(AccountPagesView.resetForm(site: site, formToken: token, token: link), cookies: cookie)
         }
-        router.post("/password-reset/:token") { req, ctx in try await reset(req, ctx) }
+        router.post(Route.passwordResetToken.pattern) { req, ctx in try await reset(req, ctx) }
     }
 
     func signup(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
@@ -98,7 +98,7 @@ struct AccountRoutes: Sendable {
                 guard let existing = try await community.accounts.account(email: address.address) else { return }
                 try await community.mail.send(AccountMail.alreadyRegistered(
                     to: address, from: community.mailFrom, username: existing.username,
-                    resetLink: site.publicURL + "/password-reset", site: site.name))
+                    resetLink: site.publicURL + Route.passwordReset.path(), site: site.name))
             }
         }
         return PageResponses.html(AccountPagesView.message(site: site, title: "Check your inbox",
@@ -114,7 +114,7 @@ struct AccountRoutes: Sendable {
             try await community.tokens.issue(tokenHash: Secrets.hash(link), userID: account.id, purpose: .verifyEmail,
                                              now: now, expiresAt: now.adding(seconds: 48 * 3600))
             try await community.mail.send(AccountMail.verify(to: to, from: community.mailFrom, username: account.username,
-                                                             link: site.publicURL + "/verify-email?token=" + link, site: site.name))
+                                                             link: site.publicURL + Route.verifyEmail.path() + "?token=" + link, site: site.name))
         }
     }
 
@@ -129,7 +129,7 @@ struct AccountRoutes: Sendable {
         try await community.accounts.markEmailVerified(userID: userID)
         // No sign-in here: a link sent by someone else must not sign a browser into the sender's account
         // (log-in CSRF), and a reader signed in already keeps their session.
-        return PageResponses.redirect(ctx.session == nil ? "/login?msg=verified-login" : "/?msg=verified")
+        return PageResponses.redirect(ctx.session == nil ? Route.login.path() + "?msg=verified-login" : Route.home.path() + "?msg=verified")
     }
 
     func login(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
@@ -163,7 +163,7 @@ struct AccountRoutes: Sendable {
 
     func changePassword(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
         let form = try await FormInput.read(req, context: ctx)
-        guard let viewer = Viewer(ctx), let session = ctx.session else { return PageResponses.redirect("/login?next=/settings") }
+        guard let viewer = Viewer(ctx), let session = ctx.session else { return PageResponses.redirect(Route.login.path() + "?next=" + Route.settings.path()) }
         try community.limiter.check(.login, account: viewer.account.username, ip: ctx.clientIP)
         guard let stored = try await community.accounts.credentials(login: viewer.account.username)?.passwordHash,
               try await community.hasher.verify(form.password("current"), hash: stored) else {
@@ -176,7 +176,7 @@ struct AccountRoutes: Sendable {
         }
         try await community.accounts.setPassword(userID: viewer.account.id, hash: try await community.hasher.hash(password),
                                                  keepingSession: session.tokenHash)
-        return PageResponses.redirect("/settings?msg=password-changed")
+        return PageResponses.redirect(Route.settings.path() + "?msg=password-changed")
     }
 
     func requestReset(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
@@ -196,7 +196,7 @@ struct AccountRoutes: Sendable {
             try await community.tokens.issue(tokenHash: Secrets.hash(link), userID: account.id, purpose: .resetPassword,
                                              now: now, expiresAt: now.adding(seconds: 3600))
             try await community.mail.send(AccountMail.reset(to: address, from: community.mailFrom, username: account.username,
-                                                            link: site.publicURL + "/password-reset/" + link, site: site.name))
+                                                            link: site.publicURL + Route.passwordResetToken.path(link), site: site.name))
         }
         return PageResponses.html(AccountPagesView.resetRequest(site: site, formToken: token,
             notice: "If an account uses \(address.address), a reset link is on its way. It works for one hour."))
@@ -216,7 +216,7 @@ struct AccountRoutes: Sendable {
                 message: "This reset link has expired or was used already. Ask for a new one on the password reset page."), status: .badRequest)
         }
         try await community.accounts.setPassword(userID: userID, hash: try await community.hasher.hash(password))
-        return PageResponses.redirect("/login?msg=password-reset")
+        return PageResponses.redirect(Route.login.path() + "?msg=password-reset")
     }
 }
 

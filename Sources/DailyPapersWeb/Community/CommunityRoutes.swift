@@ -9,16 +9,16 @@ struct CommunityRoutes: Sendable {
     var site: SiteInfo { community.site }
 
     func register(on router: Router<AppRequestContext>) {
-        router.post("/vote") { req, ctx in try await vote(req, ctx) }
-        router.get("/submit") { req, ctx in
-            let viewer = try member(ctx, returnTo: "/submit", requireVerified: false)
+        router.post(Route.vote.pattern) { req, ctx in try await vote(req, ctx) }
+        router.get(Route.submit.pattern) { req, ctx in
+            let viewer = try member(ctx, returnTo: Route.submit.path(), requireVerified: false)
             return PageResponses.html(SubmitPageView.render(site: site, viewer: viewer, rules: community.settings.submissionRules))
         }
-        router.post("/submit") { req, ctx in try await submit(req, ctx) }
-        router.post("/comments") { req, ctx in try await comment(req, ctx) }
-        router.post("/comments/:id/edit") { req, ctx in try await editComment(req, ctx) }
-        router.post("/comments/:id/delete") { req, ctx in try await deleteComment(req, ctx) }
-        router.post("/claims") { req, ctx in try await claim(req, ctx) }
+        router.post(Route.submit.pattern) { req, ctx in try await submit(req, ctx) }
+        router.post(Route.comments.pattern) { req, ctx in try await comment(req, ctx) }
+        router.post(Route.editComment.pattern) { req, ctx in try await editComment(req, ctx) }
+        router.post(Route.deleteComment.pattern) { req, ctx in try await deleteComment(req, ctx) }
+        router.post(Route.claims.pattern) { req, ctx in try await claim(req, ctx) }
     }
 
     /// The viewer when they may act: signed in, not banned, and (for posting) with a confirmed email.
@@ -70,7 +70,7 @@ struct CommunityRoutes: Sendable {
 
     func submit(_ req: Request, _ ctx: AppRequestContext) async throws -> Response {
         let form = try await FormInput.read(req, context: ctx)
-        let viewer = try member(ctx, returnTo: "/submit")
+        let viewer = try member(ctx, returnTo: Route.submit.path())
         try community.limiter.check(.submit, account: viewer.account.username, ip: ctx.clientIP)
         let rules = community.settings.submissionRules
         func refuse(_ message: String, status: HTTPResponse.Status = .badRequest) -> Response {

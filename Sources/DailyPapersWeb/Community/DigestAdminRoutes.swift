@@ -13,7 +13,7 @@ struct DigestAdminRoutes: Sendable {
     let deliveries: DeliveryStore
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/admin/digest") { req, ctx in
+        router.get(Route.digestAdmin.pattern) { req, ctx in
             let viewer = try admin(ctx)
             let q = req.query
             var preview: (email: String, message: MailMessage)?
@@ -32,7 +32,7 @@ struct DigestAdminRoutes: Sendable {
                                                              problem: problem, recent: try await recent, failures: try await failures))
         }
         // The HTML part alone, as a mail client would show it (its inline styles need their own policy).
-        router.get("/admin/digest/preview.html") { req, ctx in
+        router.get(Route.digestPreview.pattern) { req, ctx in
             _ = try admin(ctx)
             guard let email = req.query["email"], let s = try await subscriptions.subscription(email: email) else {
                 throw WebError.notFound("No subscription for that address.")
@@ -45,7 +45,7 @@ struct DigestAdminRoutes: Sendable {
     }
 
     func admin(_ ctx: AppRequestContext) throws -> Viewer {
-        guard let v = Viewer(ctx) else { throw WebError.signInRequired(returnTo: "/admin/digest") }
+        guard let v = Viewer(ctx) else { throw WebError.signInRequired(returnTo: Route.digestAdmin.path()) }
         guard v.account.role == .admin, !v.account.isBanned else { throw WebError.forbidden("Only admins can see the digest's deliveries.") }
         return v
     }
@@ -64,8 +64,8 @@ struct DigestAdminRoutes: Sendable {
 enum DigestAdminView {
     static func render(site: SiteInfo, viewer: Viewer, period: DigestPeriod, preview: (email: String, message: MailMessage)?,
                        problem: String?, recent: [DeliveryStore.Recent], failures: [DeliveryStore.Recent]) -> String {
-        Layout.page(site: site, title: "Digest", description: "Digest previews and deliveries", canonical: "/admin/digest", viewer: viewer) { h in
-            h.raw("<h1>Digest</h1><form class=\"filters\" method=\"get\" action=\"/admin/digest\">")
+        Layout.page(site: site, title: "Digest", description: "Digest previews and deliveries", canonical: Route.digestAdmin.path(), viewer: viewer) { h in
+            h.raw("<h1>Digest</h1><form class=\"filters\" method=\"get\" action=\"\(Route.digestAdmin.path())\">")
             h.raw("<p class=\"field\"><label for=\"p-email\">Subscriber</label><input id=\"p-email\" name=\"email\" type=\"email\" maxlength=\"254\""
                   + (preview.map { " value=\"\(HTML.escaped($0.email))\"" } ?? "") + "></p>")
             h.raw("<p class=\"field\"><label for=\"p-date\">Day</label>")
@@ -82,7 +82,7 @@ enum DigestAdminView {
                 h.raw("<section aria-labelledby=\"pv\"><h2 id=\"pv\">Preview</h2><p>")
                 h.text("Subject: " + m.subject)
                 h.raw("</p><p>")
-                let link = "/admin/digest/preview.html?email=\(SiteRoute.percentEncode(email))&date=\(period.feedPeriod.days.lowerBound.iso)&period=\(period.frequency.rawValue)"
+                let link = Route.digestPreview.path() + "?email=\(SiteRoute.percentEncode(email))&date=\(period.feedPeriod.days.lowerBound.iso)&period=\(period.frequency.rawValue)"
                 h.open("a", [("href", link)])
                 h.text("Open the HTML part")
                 h.close("a")

@@ -13,29 +13,29 @@ struct SubscriptionRoutes: Sendable {
     var secure: Bool { community.secureCookies }
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/subscribe") { req, ctx in
+        router.get(Route.subscribe.pattern) { req, ctx in
             let (token, cookie) = PageResponses.formToken(req, secure: secure)
             var form = SubscriptionPagesView.Form()
             form.email = String((req.query["email"] ?? Viewer(ctx)?.account.email ?? "").prefix(254))
             return PageResponses.html(SubscriptionPagesView.subscribe(site: site, formToken: ctx.session?.csrfToken ?? token, form: form,
                                                                       viewer: Viewer(ctx)), cookies: cookie)
         }
-        router.post("/subscribe") { req, ctx in try await subscribe(req, ctx) }
-        router.get("/subscribe/confirm") { req, ctx in
+        router.post(Route.subscribe.pattern) { req, ctx in try await subscribe(req, ctx) }
+        router.get(Route.subscribeConfirm.pattern) { req, ctx in
             PageResponses.linkConfirmation(req, ctx, site: site, secure: secure, title: "Confirm your subscription",
                                            explanation: "Start getting the \(site.name) digest at this address.",
-                                           action: "/subscribe/confirm", button: "Confirm my subscription")
+                                           action: Route.subscribeConfirm.path(), button: "Confirm my subscription")
         }
-        router.post("/subscribe/confirm") { req, ctx in
+        router.post(Route.subscribeConfirm.pattern) { req, ctx in
             let form = try await FormInput.read(req, context: ctx)
             guard let token = form.fields["token"], token.utf8.count <= 100,
                   let s = try await subscriptions.confirm(tokenHash: Secrets.hash(token)) else {
                 return PageResponses.html(AccountPagesView.message(site: site, title: "Link expired",
                     message: "This confirmation link has expired or was used already. Subscribe again to get a new one."), status: .badRequest)
             }
-            return PageResponses.redirect("/subscription/\(s.manageToken)?msg=subscribed")
+            return PageResponses.redirect(Route.subscription.path(s.manageToken) + "?msg=subscribed")
         }
-        router.get("/subscription/:token") { req, ctx in
+        router.get(Route.subscription.pattern) { req, ctx in
             let token = try ctx.parameters.require("token")
             guard let s = try await subscriptions.subscription(manageToken: token) else { throw Self.unknownLink }
             let (formToken, cookie) = PageResponses.formToken(req, secure: secure)
@@ -44,7 +44,7 @@ struct SubscriptionRoutes: Sendable {
             return PageResponses.html(SubscriptionPagesView.manage(site: site, formToken: ctx.session?.csrfToken ?? formToken, token: token,
                                                                    subscription: s, viewer: Viewer(ctx), notice: notice), cookies: cookie)
         }
-        router.post("/subscription/:token") { req, ctx in
+        router.post(Route.subscription.pattern) { req, ctx in
             let token = try ctx.parameters.require("token")
             let form = try await FormInput.read(req, context: ctx)
             guard let s = try await subscriptions.subscription(manageToken: token) else { throw Self.unknownLink }
@@ -54,9 +54,9 @@ struct SubscriptionRoutes: Sendable {
                 return PageResponses.html(SubscriptionPagesView.manage(site: site, formToken: form.fields["csrf"] ?? "", token: token,
                                                                        subscription: s, viewer: Viewer(ctx), error: error.message), status: .badRequest)
             }
-            return PageResponses.redirect("/subscription/\(token)?msg=saved")
+            return PageResponses.redirect(Route.subscription.path(token) + "?msg=saved")
         }
-        router.get("/unsubscribe/:token") { _, ctx in
+        router.get(Route.unsubscribe.pattern) { _, ctx in
             let token = try ctx.parameters.require("token")
             guard let s = try await subscriptions.subscription(manageToken: token) else { throw Self.unknownLink }
             return PageResponses.html(SubscriptionPagesView.unsubscribe(site: site, token: token, email: s.email,
@@ -64,7 +64,7 @@ struct SubscriptionRoutes: Sendable {
         }
         // RFC 8058: mail providers POST "List-Unsubscribe=One-Click" with no cookies and no page in between.
         // The unguessable token is the authority here, so this is the one POST without a CSRF token.
-        router.post("/unsubscribe/:token") { _, ctx in
+        router.post(Route.unsubscribe.pattern) { _, ctx in
             let token = try ctx.parameters.require("token")
             guard token.utf8.count <= 100, let s = try await subscriptions.subscription(manageToken: token) else { throw Self.unknownLink }
             try await subscriptions.unsubscribe(manageToken: token)
@@ -97,14 +97,14 @@ struct SubscriptionRoutes: Sendable {
                                                  expiresAt: now.adding(seconds: 48 * 3600), now: now) {
         case .confirmationNeeded(let s):
             let message = DigestMail.confirmation(
-                to: address, link: site.publicURL + "/subscribe/confirm?token=" + confirmToken,
-                manage: site.publicURL + "/subscription/" + s.manageToken, site: digestSite)
+                to: address, link: site.publicURL + Route.subscribeConfirm.path() + "?token=" + confirmToken,
+                manage: site.publicURL + Route.subscription.path(s.manageToken), site: digestSite)
             community.outbox.enqueue("subscription confirmation") { [community] in try await community.mail.send(message) }
         case .alreadyActive(let s):
             let message = MailMessage(from: community.mailFrom, to: address,
                 subject: "You are already subscribed to \(site.name)",
                 text: "This address already gets the \(site.name) digest. Change what you get, or unsubscribe, at:\n\n"
-                    + site.publicURL + "/subscription/" + s.manageToken + "\n")
+                    + site.publicURL + Route.subscription.path(s.manageToken) + "\n")
             community.outbox.enqueue("subscription notice") { [community] in try await community.mail.send(message) }
         case .confirmationRecentlySent:
             break

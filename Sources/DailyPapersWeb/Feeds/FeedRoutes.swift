@@ -13,7 +13,7 @@ struct FeedRoutes: Sendable {
     static let size = 50
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/feeds/:file") { req, ctx in
+        router.get(Route.feed.pattern) { req, ctx in
             let (name, format) = try Self.split(try ctx.parameters.require("file"))
             switch name {
             case "daily": return try await serve("daily", format, req) { try await daily() }
@@ -30,7 +30,7 @@ struct FeedRoutes: Sendable {
                 throw WebError.notFound("No feed '\(name)'. Feeds: daily, trending, search, category/CATEGORY, user/USERNAME.")
             }
         }
-        router.get("/feeds/category/:file") { req, ctx in
+        router.get(Route.categoryFeed.pattern) { req, ctx in
             let (category, format) = try Self.split(try ctx.parameters.require("file"))
             guard ArxivCategory.isPlausible(category) else {
                 throw WebError.badRequest("'\(category)' is not an arXiv category such as cs.LG.")
@@ -38,11 +38,11 @@ struct FeedRoutes: Sendable {
             return try await serve("category|\(category)", format, req) {
                 guard try await store.categoryExists(category) else { throw WebError.notFound("No papers in category '\(category)' here.") }
                 return FeedDocument(title: "\(site.name): \(category)", subtitle: "Papers in \(category) featured on \(site.name).",
-                                    basePath: "/feeds/category/\(category)", htmlPath: "/papers",
+                                    basePath: Route.categoryFeed.path(category), htmlPath: Route.papers.path(),
                                     items: try await store.featured(FeedQuery(sort: .newest, category: category, limit: Self.size)), site: site)
             }
         }
-        router.get("/feeds/user/:file") { req, ctx in
+        router.get(Route.userFeed.pattern) { req, ctx in
             let (username, format) = try Self.split(try ctx.parameters.require("file"))
             guard username.count <= 100 else { throw WebError.badRequest("The username is longer than 100 characters.") }
             return try await serve("user|\(username)", format, req) {
@@ -50,7 +50,7 @@ struct FeedRoutes: Sendable {
                     throw WebError.notFound("No user '\(username)' here.")
                 }
                 return FeedDocument(title: "\(site.name): submitted by \(username)", subtitle: "Papers \(username) submitted to \(site.name).",
-                                    basePath: "/feeds/user/\(username)", htmlPath: "/papers",
+                                    basePath: Route.userFeed.path(username), htmlPath: Route.papers.path(),
                                     items: try await store.featured(FeedQuery(sort: .newest, submitter: username, limit: Self.size)), site: site)
             }
         }
@@ -58,19 +58,19 @@ struct FeedRoutes: Sendable {
 
     func daily() async throws -> FeedDocument {
         FeedDocument(title: "\(site.name): daily papers", subtitle: "The papers featured each day, newest first.",
-                     basePath: "/feeds/daily", htmlPath: "/papers",
+                     basePath: Route.feed.path("daily"), htmlPath: Route.papers.path(),
                      items: try await store.featured(FeedQuery(sort: .newest, limit: Self.size)), site: site)
     }
 
     func trending() async throws -> FeedDocument {
         FeedDocument(title: "\(site.name): trending", subtitle: "The papers trending now.",
-                     basePath: "/feeds/trending", htmlPath: "/papers?sort=trending",
+                     basePath: Route.feed.path("trending"), htmlPath: SiteRoute.latest(sort: .trending).path,
                      items: try await store.featured(FeedQuery(sort: .trending, trendingWindowDays: trendingWindowDays, limit: 30)), site: site)
     }
 
     func search(_ q: String) async throws -> FeedDocument {
         FeedDocument(title: "\(site.name): “\(q)”", subtitle: "Featured papers matching “\(q)”.",
-                     basePath: "/feeds/search", htmlPath: SiteRoute.search(query: q).path, query: q,
+                     basePath: Route.feed.path("search"), htmlPath: SiteRoute.search(query: q).path, query: q,
                      items: try await store.search(q, limit: Self.size), site: site)
     }
 

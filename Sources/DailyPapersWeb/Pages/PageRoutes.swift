@@ -12,18 +12,18 @@ struct PageRoutes: Sendable {
     let community: Community
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/") { req, ctx in try await feed(nil, req, ctx) }
-        router.get("/papers") { req, ctx in try await feed(nil, req, ctx) }
-        router.get("/papers/date/:date") { req, ctx in try await feed(try period(ctx, "date", FeedPeriod.parseDay), req, ctx) }
-        router.get("/papers/week/:week") { req, ctx in try await feed(try period(ctx, "week", FeedPeriod.parseWeek), req, ctx) }
-        router.get("/papers/month/:month") { req, ctx in try await feed(try period(ctx, "month", FeedPeriod.parseMonth), req, ctx) }
-        router.get("/papers/:id") { req, ctx in try await paper(try ctx.parameters.require("id"), req, ctx) }
+        router.get(Route.home.pattern) { req, ctx in try await feed(nil, req, ctx) }
+        router.get(Route.papers.pattern) { req, ctx in try await feed(nil, req, ctx) }
+        router.get(Route.day.pattern) { req, ctx in try await feed(try period(ctx, "date", FeedPeriod.parseDay), req, ctx) }
+        router.get(Route.week.pattern) { req, ctx in try await feed(try period(ctx, "week", FeedPeriod.parseWeek), req, ctx) }
+        router.get(Route.month.pattern) { req, ctx in try await feed(try period(ctx, "month", FeedPeriod.parseMonth), req, ctx) }
+        router.get(Route.paper.pattern) { req, ctx in try await paper(try ctx.parameters.require("id"), req, ctx) }
         // Old-style ids contain a slash: /papers/hep-th/9901001
-        router.get("/papers/:id/:number") { req, ctx in
+        router.get(Route.oldStylePaper.pattern) { req, ctx in
             try await paper("\(try ctx.parameters.require("id"))/\(try ctx.parameters.require("number"))", req, ctx)
         }
-        router.get("/search") { req, ctx in try await search(req, ctx) }
-        router.get("/stats") { req, _ in
+        router.get(Route.search.pattern) { req, ctx in try await search(req, ctx) }
+        router.get(Route.stats.pattern) { req, _ in
             let entry = try await cache.entry("stats", contentType: "text/html; charset=utf-8") {
                 try await StatsPage.render(stats: stats, site: site)
             }

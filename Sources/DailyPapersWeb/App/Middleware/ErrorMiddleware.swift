@@ -20,7 +20,7 @@ struct ErrorMiddleware: RouterMiddleware {
                     return Responses.json(APIError(error: error.message), status: .unauthorized)
                 }
                 let next = PageResponses.localPath(error.returnTo).map { "?next=" + SiteRoute.percentEncode($0) } ?? ""
-                return PageResponses.redirect("/login" + next)
+                return PageResponses.redirect(Route.login.path() + next)
             case .tooManyRequests:
                 // A plain answer: whoever is hammering gets no page to render, and scripts read it easily.
                 var response = wantsJSON(request) ? Responses.json(APIError(error: error.message), status: .tooManyRequests)

@@ -5,9 +5,9 @@ import DailyPapersCore
 enum AccountPagesView {
     static func signup(site: SiteInfo, formToken: String, error: String? = nil, username: String? = nil,
                        fullname: String? = nil, email: String? = nil) -> String {
-        form(site: site, title: "Sign up", path: "/signup", viewer: nil) { h in
+        form(site: site, title: "Sign up", path: Route.signup.path(), viewer: nil) { h in
             h.notice(error, error: true)
-            h.raw("<form class=\"stack\" method=\"post\" action=\"/signup\">")
+            h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.signup.path())\">")
             h.csrf(formToken)
             h.field("username", label: "Username", value: username, maxLength: 32, autocomplete: "username",
                     hint: "2-32 letters, digits, - or _. Shown next to what you post.")
@@ -17,30 +17,30 @@ enum AccountPagesView {
             h.field("password", label: "Password", type: "password", maxLength: 72, autocomplete: "new-password",
                     hint: "At least \(AccountRules.minimumPasswordLength) characters.")
             h.raw("<p><button type=\"submit\">Create account</button></p></form>")
-            h.raw("<p>Have an account? <a href=\"/login\">Log in</a>.</p>")
+            h.raw("<p>Have an account? <a href=\"\(Route.login.path())\">Log in</a>.</p>")
         }
     }
 
     static func login(site: SiteInfo, formToken: String, error: String? = nil, notice: String? = nil,
                       login: String? = nil, next: String? = nil) -> String {
-        form(site: site, title: "Log in", path: "/login", viewer: nil) { h in
+        form(site: site, title: "Log in", path: Route.login.path(), viewer: nil) { h in
             h.notice(notice)
             h.notice(error, error: true)
-            h.raw("<form class=\"stack\" method=\"post\" action=\"/login\">")
+            h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.login.path())\">")
             h.csrf(formToken)
             if let next { h.hidden("next", next) }
             h.field("login", label: "Username or email", value: login, maxLength: 254, autocomplete: "username")
             h.field("password", label: "Password", type: "password", maxLength: 72, autocomplete: "current-password")
             h.raw("<p><button type=\"submit\">Log in</button></p></form>")
-            h.raw("<p><a href=\"/password-reset\">Forgot your password?</a> · <a href=\"/signup\">Sign up</a></p>")
+            h.raw("<p><a href=\"\(Route.passwordReset.path())\">Forgot your password?</a> · <a href=\"\(Route.signup.path())\">Sign up</a></p>")
         }
     }
 
     static func resetRequest(site: SiteInfo, formToken: String, notice: String? = nil, error: String? = nil) -> String {
-        form(site: site, title: "Reset your password", path: "/password-reset", viewer: nil) { h in
+        form(site: site, title: "Reset your password", path: Route.passwordReset.path(), viewer: nil) { h in
             h.notice(notice)
             h.notice(error, error: true)
-            h.raw("<form class=\"stack\" method=\"post\" action=\"/password-reset\">")
+            h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.passwordReset.path())\">")
             h.csrf(formToken)
             h.field("email", label: "Your account's email", type: "email", maxLength: 254, autocomplete: "email")
             h.raw("<p><button type=\"submit\">Send a reset link</button></p></form>")
@@ -48,9 +48,9 @@ enum AccountPagesView {
     }
 
     static func resetForm(site: SiteInfo, formToken: String, token: String, error: String? = nil) -> String {
-        form(site: site, title: "Choose a new password", path: "/password-reset", viewer: nil) { h in
+        form(site: site, title: "Choose a new password", path: Route.passwordReset.path(), viewer: nil) { h in
             h.notice(error, error: true)
-            h.open("form", [("class", "stack"), ("method", "post"), ("action", "/password-reset/" + token)])
+            h.open("form", [("class", "stack"), ("method", "post"), ("action", Route.passwordResetToken.path(token))])
             h.csrf(formToken)
             h.field("password", label: "New password", type: "password", maxLength: 72, autocomplete: "new-password",
                     hint: "At least \(AccountRules.minimumPasswordLength) characters.")
@@ -59,7 +59,7 @@ enum AccountPagesView {
     }
 
     static func settings(site: SiteInfo, viewer: Viewer, notice: String? = nil, error: String? = nil) -> String {
-        form(site: site, title: "Settings", path: "/settings", viewer: viewer) { h in
+        form(site: site, title: "Settings", path: Route.settings.path(), viewer: viewer) { h in
             h.notice(notice)
             h.notice(error, error: true)
             h.raw("<section aria-labelledby=\"s-email\"><h2 id=\"s-email\">Email</h2><p>")
@@ -67,15 +67,15 @@ enum AccountPagesView {
             h.text(viewer.account.emailVerified ? " (confirmed)" : " (not confirmed yet: you can read, but not post or vote)")
             h.raw("</p>")
             if !viewer.account.emailVerified {
-                h.raw("<form method=\"post\" action=\"/settings/verify\">")
+                h.raw("<form method=\"post\" action=\"\(Route.settingsVerify.path())\">")
                 h.csrf(viewer.csrf)
                 h.raw("<button type=\"submit\">Send the confirmation link again</button></form>")
             }
             h.raw("</section><section aria-labelledby=\"s-digest\"><h2 id=\"s-digest\">Email digest</h2>")
-            h.raw("<p>Get the trending papers by mail, daily or weekly, for your topics: <a href=\"/subscribe\">subscribe or change it</a> ")
+            h.raw("<p>Get the trending papers by mail, daily or weekly, for your topics: <a href=\"\(Route.subscribe.path())\">subscribe or change it</a> ")
             h.raw("(each digest also links its own preferences page).</p>")
             h.raw("</section><section aria-labelledby=\"s-pw\"><h2 id=\"s-pw\">Change password</h2>")
-            h.raw("<form class=\"stack\" method=\"post\" action=\"/settings/password\">")
+            h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.settingsPassword.path())\">")
             h.csrf(viewer.csrf)
             h.field("current", label: "Current password", type: "password", maxLength: 72, autocomplete: "current-password")
             h.field("password", label: "New password", type: "password", maxLength: 72, autocomplete: "new-password")

@@ -3,9 +3,9 @@ import DailyPapersStore
 
 enum ModerationPageView {
     static func render(site: SiteInfo, viewer: Viewer, log: [ModerationStore.LogEntry], claims: [ClaimStore.Claim]) -> String {
-        AccountPagesView.form(site: site, title: "Moderation", path: "/moderation", viewer: viewer) { h in
+        AccountPagesView.form(site: site, title: "Moderation", path: Route.moderation.path(), viewer: viewer) { h in
             h.raw("<p>Hide a paper or a comment from the paper's page (moderators see the controls there), or ban a member here.</p>")
-            h.raw("<form class=\"stack\" method=\"post\" action=\"/moderation/ban\"><h2>Ban a member</h2>")
+            h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.ban.path())\"><h2>Ban a member</h2>")
             h.csrf(viewer.csrf)
             h.field("username", label: "Username", maxLength: 32)
             h.field("reason", label: "Reason", maxLength: 500)
@@ -18,7 +18,7 @@ enum ModerationPageView {
                     h.open("a", [("href", SiteRoute.user(c.username).path)]); h.text("@" + c.username); h.close("a")
                     h.text(" says they are " + c.authorName + " of ")
                     h.open("a", [("href", SiteRoute.paper(c.paper).path)]); h.text(c.paperTitle); h.close("a")
-                    h.raw("</p><form class=\"inline\" method=\"post\" action=\"/moderation/claims\">")
+                    h.raw("</p><form class=\"inline\" method=\"post\" action=\"\(Route.moderationClaims.path())\">")
                     h.csrf(viewer.csrf)
                     h.hidden("paper", c.paper.base)
                     h.hidden("username", c.username)

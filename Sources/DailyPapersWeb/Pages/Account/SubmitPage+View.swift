@@ -3,7 +3,7 @@ import DailyPapersCore
 enum SubmitPageView {
     static func render(site: SiteInfo, viewer: Viewer, rules: SubmissionRules, error: String? = nil,
                        typed: String? = nil, comment: String? = nil) -> String {
-        AccountPagesView.form(site: site, title: "Submit a paper", path: "/submit", viewer: viewer) { h in
+        AccountPagesView.form(site: site, title: "Submit a paper", path: Route.submit.path(), viewer: viewer) { h in
             h.raw("<p>Put a recent arXiv paper on today's feed. ")
             h.text("Up to \(rules.dailyCap) submissions a day; papers up to \(rules.maximumAgeDays) days old. ")
             h.raw("A paper already on the feed gets your upvote instead.</p>")
@@ -11,7 +11,7 @@ enum SubmitPageView {
                 h.notice("Confirm your email address first: follow the link we sent, or ask for a new one in Settings.", error: true)
             }
             h.notice(error, error: true)
-            h.raw("<form class=\"stack\" method=\"post\" action=\"/submit\">")
+            h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.submit.path())\">")
             h.csrf(viewer.csrf)
             h.field("paper", label: "arXiv id or URL", value: typed, maxLength: 200,
                     hint: "For example 2412.01981, arxiv.org/abs/2412.01981v2 or an arXiv PDF link.")

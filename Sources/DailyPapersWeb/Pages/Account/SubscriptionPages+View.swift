@@ -9,11 +9,11 @@ enum SubscriptionPagesView {
     }
 
     static func subscribe(site: SiteInfo, formToken: String, form: Form, viewer: Viewer?, error: String? = nil) -> String {
-        AccountPagesView.form(site: site, title: "Get trending papers by email", path: "/subscribe", viewer: viewer) { h in
+        AccountPagesView.form(site: site, title: "Get trending papers by email", path: Route.subscribe.path(), viewer: viewer) { h in
             h.raw("<p>A digest of the papers trending on \(HTML.escaped(site.name)): on weekdays or once a week. ")
             h.raw("We send one mail to confirm the address; nothing else until you follow its link.</p>")
             h.notice(error, error: true)
-            h.raw("<form class=\"stack\" method=\"post\" action=\"/subscribe\">")
+            h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.subscribe.path())\">")
             h.csrf(formToken)
             h.field("email", label: "Email", type: "email", value: form.email, maxLength: 254, autocomplete: "email")
             preferences(form.preferences, into: &h)
@@ -35,12 +35,12 @@ enum SubscriptionPagesView {
             case .suspended: h.text("suspended: mail to this address was refused several times.")
             }
             h.close("p")
-            h.open("form", [("class", "stack"), ("method", "post"), ("action", "/subscription/" + token)])
+            h.open("form", [("class", "stack"), ("method", "post"), ("action", Route.subscription.path(token))])
             h.csrf(formToken)
             preferences(subscription.preferences, into: &h)
             h.raw("<p><button type=\"submit\">Save</button></p></form>")
             if subscription.status == .active || subscription.status == .pending {
-                h.open("form", [("method", "post"), ("action", "/unsubscribe/" + token)])
+                h.open("form", [("method", "post"), ("action", Route.unsubscribe.path(token))])
                 h.raw("<button type=\"submit\" class=\"secondary\">Unsubscribe</button></form>")
             }
         }
@@ -54,7 +54,7 @@ enum SubscriptionPagesView {
                 h.text("\(email) will get no more digests. ")
                 h.close("p")
                 h.open("p")
-                h.open("a", [("href", "/subscription/" + token)])
+                h.open("a", [("href", Route.subscription.path(token))])
                 h.text("Changed your mind? Your preferences are kept.")
                 h.close("a")
                 h.close("p")
@@ -62,7 +62,7 @@ enum SubscriptionPagesView {
                 h.open("p")
                 h.text("Stop sending the digest to \(email)?")
                 h.close("p")
-                h.open("form", [("method", "post"), ("action", "/unsubscribe/" + token)])
+                h.open("form", [("method", "post"), ("action", Route.unsubscribe.path(token))])
                 h.raw("<button type=\"submit\">Unsubscribe</button></form>")
             }
         }

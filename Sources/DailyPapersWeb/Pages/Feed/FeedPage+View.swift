@@ -42,7 +42,7 @@ enum FeedPageView {
         h.text(site.tagline)
         h.raw("</p></div>")
         // A GET to the subscribe page: this page is cached for everyone, so the form with its token lives there.
-        h.raw("<form class=\"subscribe\" action=\"/subscribe\" method=\"get\" aria-describedby=\"sub-note\">")
+        h.raw("<form class=\"subscribe\" action=\"\(Route.subscribe.path())\" method=\"get\" aria-describedby=\"sub-note\">")
         h.raw("<p><strong>Get trending papers in your email inbox!</strong></p>")
         h.raw("<label class=\"vh\" for=\"sub-email\">Email address</label>")
         h.raw("<input id=\"sub-email\" name=\"email\" type=\"email\" placeholder=\"you@example.org\" maxlength=\"254\" required>")

@@ -17,7 +17,7 @@ enum VoteButtonView {
     /// Few appends of fixed markup, into a page being written or straight into one being filled (a member's
     /// page writes one per card on every request); `csrfInput` is the token's hidden input, made once.
     static func write(paper: String, upvotes: Int, voted: Bool, csrfInput: String, into out: inout some MarkupSink) {
-        out.appendMarkup("<form class=\"vote\" method=\"post\" action=\"/vote\">")
+        out.appendMarkup("<form class=\"vote\" method=\"post\" action=\"\(Route.vote.path())\">")
         out.appendMarkup(csrfInput)
         out.appendMarkup("<input type=\"hidden\" name=\"paper\" value=\"")
         out.appendMarkup(HTML.escaped(paper))

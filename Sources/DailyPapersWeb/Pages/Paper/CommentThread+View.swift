@@ -20,7 +20,7 @@ enum CommentThreadView {
         if !open {
             h.raw("<p class=\"muted\">This paper is not on the feed, so it takes no new comments.</p>")
         } else if let v = options.viewer {
-            h.raw("<form class=\"stack comment-form\" method=\"post\" action=\"/comments\">")
+            h.raw("<form class=\"stack comment-form\" method=\"post\" action=\"\(Route.comments.path())\">")
             h.csrf(for: v)
             h.hidden("paper", paper.base)
             h.raw("<p class=\"field\"><label for=\"new-comment\">Add a comment</label>")
@@ -29,7 +29,7 @@ enum CommentThreadView {
             h.raw("<p><button type=\"submit\">Comment</button></p></form>")
         } else {
             h.open("p")
-            h.open("a", [("href", "/login?next=" + SiteRoute.percentEncode(SiteRoute.paper(paper).path))])
+            h.open("a", [("href", Route.login.path() + "?next=" + SiteRoute.percentEncode(SiteRoute.paper(paper).path))])
             h.text("Log in")
             h.close("a")
             h.raw(" to join the discussion.</p>")
@@ -102,7 +102,7 @@ enum CommentThreadView {
         h.raw("<div class=\"actions\">")
         if c.hiddenReason == nil {
             details("Reply", into: &h) { h in
-                h.raw("<form class=\"stack\" method=\"post\" action=\"/comments\">")
+                h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.comments.path())\">")
                 h.csrf(for: v)
                 h.hidden("paper", paper.base)
                 h.hidden("parent", String(c.id))
@@ -118,7 +118,7 @@ enum CommentThreadView {
         }
         if isModerator, c.hiddenReason == nil {
             details("Hide", into: &h) { h in
-                h.raw("<form class=\"stack\" method=\"post\" action=\"/moderation/hide-comment\">")
+                h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.hideComment.path())\">")
                 h.csrf(for: v)
                 h.hidden("comment", String(c.id))
                 h.open("label", [("for", "h\(c.id)")]); h.text("Reason (shown to moderators)"); h.close("label")
@@ -132,7 +132,7 @@ enum CommentThreadView {
     static func ownActions(_ c: Comment, csrf: String, editWindow: Double, now: Timestamp, into h: inout HTML) {
         if now.secondsSince1970 - c.createdAt.secondsSince1970 <= editWindow {
             details("Edit", into: &h) { h in
-                h.raw("<form class=\"stack\" method=\"post\" action=\"/comments/\(c.id)/edit\">")
+                h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.editComment.path(String(c.id)))\">")
                 h.csrf(csrf)
                 h.open("label", [("for", "e\(c.id)")]); h.text("Edit your comment"); h.close("label")
                 h.raw("<textarea id=\"e\(c.id)\" name=\"body\" rows=\"3\" required maxlength=\"\(Comment.maximumLength)\">")
@@ -140,7 +140,7 @@ enum CommentThreadView {
                 h.raw("</textarea><p><button type=\"submit\">Save</button></p></form>")
             }
         }
-        h.raw("<form class=\"inline\" method=\"post\" action=\"/comments/\(c.id)/delete\">")
+        h.raw("<form class=\"inline\" method=\"post\" action=\"\(Route.deleteComment.path(String(c.id)))\">")
         h.csrf(csrf)
         h.raw("<button class=\"link\" type=\"submit\">Delete</button></form>")
     }

@@ -118,7 +118,7 @@ enum PaperPageView {
         let unclaimed = p.authors.enumerated().filter { !$0.element.hidden && $0.element.user == nil }
         if !unclaimed.isEmpty {
             CommentThreadView.details("Are you an author of this paper?", into: &h) { h in
-                h.raw("<form class=\"stack\" method=\"post\" action=\"/claims\">")
+                h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.claims.path())\">")
                 h.csrf(for: v)
                 h.hidden("paper", p.id.base)
                 h.raw("<p class=\"field\"><label for=\"claim-author\">I am</label><select id=\"claim-author\" name=\"author\">")
@@ -132,7 +132,7 @@ enum PaperPageView {
         }
         if featured, v.account.canModerate {
             CommentThreadView.details("Hide this paper from the feed", into: &h) { h in
-                h.raw("<form class=\"stack\" method=\"post\" action=\"/moderation/hide-paper\">")
+                h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.hidePaper.path())\">")
                 h.csrf(for: v)
                 h.hidden("paper", p.id.base)
                 h.raw("<p class=\"field\"><label for=\"hide-reason\">Reason (shown to moderators)</label>")

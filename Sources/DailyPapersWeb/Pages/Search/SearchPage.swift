@@ -53,7 +53,7 @@ struct SearchParameters {
         if filters.hasCode { parts.append("code=1") }
         if filters.sort != .relevance { parts.append("sort=\(filters.sort.rawValue)") }
         if page > 0 { parts.append("p=\(page)") }
-        return "/search?" + parts.joined(separator: "&")
+        return Route.search.path() + "?" + parts.joined(separator: "&")
     }
 }
 
@@ -67,9 +67,9 @@ enum SearchPageView {
         let blank = text.trimmingCharacters(in: .whitespaces).isEmpty
         return Layout.document(site: site, title: blank ? "Search" : "Search: \(text)", description: "Search papers",
                            canonical: s.link(page: s.page),
-                           alternates: blank ? [] : [("application/atom+xml", "/feeds/search.atom?q=" + SiteRoute.percentEncode(text))],
+                           alternates: blank ? [] : [("application/atom+xml", Route.feed.path("search.atom") + "?q=" + SiteRoute.percentEncode(text))],
                            viewer: viewer) { h in
-            h.raw("<h1>Search</h1><form class=\"bigsearch\" action=\"/search\" method=\"get\" role=\"search\">")
+            h.raw("<h1>Search</h1><form class=\"bigsearch\" action=\"\(Route.search.path())\" method=\"get\" role=\"search\">")
             h.raw("<label for=\"sq\">Words in the title, abstract or authors</label> ")
             h.open("input", [("id", "sq"), ("name", "q"), ("type", "search"), ("value", text), ("maxlength", "500")])
             h.raw("<fieldset class=\"filters\"><legend>Filters</legend>")

@@ -4,10 +4,10 @@ import Foundation
 enum DocsPageView {
     static func render(openAPI: [String: Any], site: SiteInfo) -> String {
         Layout.page(site: site, title: "API", description: "The Daily Papers JSON API, compatible with Hugging Face's.",
-                    canonical: "/docs", alternates: [("application/json", "/openapi.json")]) { h in
+                    canonical: Route.docs.path(), alternates: [("application/json", Route.openAPI.path())]) { h in
             h.raw("<article class=\"docs\"><h1>API</h1>")
             if let info = openAPI["info"] as? [String: Any], let text = info["description"] as? String { h.element("p", text: text) }
-            h.raw("<p>Machine-readable: <a href=\"/openapi.json\">/openapi.json</a> (OpenAPI 3.1). Feeds: see the links in each page's head.</p>")
+            h.raw("<p>Machine-readable: <a href=\"\(Route.openAPI.path())\">/openapi.json</a> (OpenAPI 3.1). Feeds: see the links in each page's head.</p>")
             let paths = (openAPI["paths"] as? [String: Any]) ?? [:]
             for path in paths.keys.sorted() {
                 guard let get = (paths[path] as? [String: Any])?["get"] as? [String: Any] else { continue }

@@ -7,7 +7,7 @@ enum ErrorPageView {
             h.element("h1", text: heading)
             h.element("p", text: message)
             h.raw("<p>Try <a href=\"/\">today's papers</a>, or search:</p>")
-            h.raw("<form action=\"/search\" method=\"get\"><label for=\"q404\">Search papers</label> ")
+            h.raw("<form action=\"\(Route.search.path())\" method=\"get\"><label for=\"q404\">Search papers</label> ")
             h.raw("<input id=\"q404\" name=\"q\" type=\"search\" maxlength=\"500\"> <button>Search</button></form>")
             h.raw("</section>")
         }

@@ -31,15 +31,15 @@ enum Layout {
         h.open("link", [("rel", "canonical"), ("href", site.publicURL + canonical)])
         for format in FeedFormat.allCases {
             h.open("link", [("rel", "alternate"), ("type", format.linkType), ("title", "\(site.name): daily papers"),
-                            ("href", "/feeds/daily.\(format.rawValue)")])
+                            ("href", Route.feed.path("daily.\(format.rawValue)"))])
         }
         h.open("link", [("rel", "alternate"), ("type", FeedFormat.atom.linkType), ("title", "\(site.name): trending"),
-                        ("href", "/feeds/trending.atom")])
+                        ("href", Route.feed.path("trending.atom"))])
         for alt in alternates {
             h.open("link", [("rel", "alternate"), ("type", alt.type), ("href", alt.href)])
         }
         h.open("link", [("rel", "stylesheet"), ("href", SiteRoute.stylesheet(version: site.stylesheetVersion).path)])
-        h.raw("<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">")
+        h.raw("<link rel=\"icon\" href=\"\(Route.asset.path("favicon.svg"))\" type=\"image/svg+xml\">")
         h.open("script", [("src", SiteRoute.script(version: site.scriptVersion).path), ("defer", "defer")])
         h.close("script")
         h.raw("</head><body><a class=\"skip\" href=\"#main\">Skip to content</a>")
@@ -48,7 +48,7 @@ enum Layout {
         h.raw("<span class=\"logo\" aria-hidden=\"true\">▤</span>")
         h.text(site.name)
         h.close("a")
-        h.raw("<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">")
+        h.raw("<form class=\"search\" role=\"search\" action=\"\(Route.search.path())\" method=\"get\">")
         h.raw("<label class=\"vh\" for=\"q\">Search papers</label>")
         h.raw("<input id=\"q\" name=\"q\" type=\"search\" placeholder=\"Search papers\" maxlength=\"500\">")
         h.raw("</form>")
@@ -58,8 +58,8 @@ enum Layout {
         body(&h)
         h.raw("</main><footer class=\"site\"><div class=\"wrap\">")
         h.text(site.name)
-        h.raw(" · a self-hosted daily feed of research papers · <a href=\"/feeds/daily.atom\">Atom</a> · ")
-        h.raw("<a href=\"/feeds/daily.rss\">RSS</a> · <a href=\"/feeds/daily.json\">JSON Feed</a> · <a href=\"/stats\">Statistics</a> · <a href=\"/docs\">API</a></div></footer>")
+        h.raw(" · a self-hosted daily feed of research papers · <a href=\"\(Route.feed.path("daily.atom"))\">Atom</a> · ")
+        h.raw("<a href=\"\(Route.feed.path("daily.rss"))\">RSS</a> · <a href=\"\(Route.feed.path("daily.json"))\">JSON Feed</a> · <a href=\"\(Route.stats.path())\">Statistics</a> · <a href=\"\(Route.docs.path())\">API</a></div></footer>")
         h.raw("</body></html>")
         return h
     }
@@ -68,15 +68,15 @@ enum Layout {
     static func accountNav(_ viewer: Viewer?, into h: inout HTML) {
         h.raw("<nav class=\"account\" aria-label=\"Account\">")
         guard let v = viewer else {
-            h.raw("<a href=\"/login\">Log in</a> <a class=\"button\" href=\"/signup\">Sign up</a></nav>")
+            h.raw("<a href=\"\(Route.login.path())\">Log in</a> <a class=\"button\" href=\"\(Route.signup.path())\">Sign up</a></nav>")
             return
         }
-        h.raw("<a href=\"/submit\">Submit</a> ")
-        if v.account.canModerate { h.raw("<a href=\"/moderation\">Moderation</a> ") }
+        h.raw("<a href=\"\(Route.submit.path())\">Submit</a> ")
+        if v.account.canModerate { h.raw("<a href=\"\(Route.moderation.path())\">Moderation</a> ") }
         h.open("a", [("href", SiteRoute.user(v.account.username).path)])
         h.text("@" + v.account.username)
         h.close("a")
-        h.raw(" <a href=\"/settings\">Settings</a> <form class=\"inline\" method=\"post\" action=\"/logout\">")
+        h.raw(" <a href=\"\(Route.settings.path())\">Settings</a> <form class=\"inline\" method=\"post\" action=\"\(Route.logout.path())\">")
         h.csrf(v.csrf)
         h.raw("<button class=\"link\" type=\"submit\">Log out</button></form></nav>")
     }

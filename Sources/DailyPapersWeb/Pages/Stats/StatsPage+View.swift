@@ -9,7 +9,7 @@ enum StatsPage {
         let since = (perDay.last?.0 ?? CalendarDay(daysSinceEpoch: 0)).advanced(by: -7 * 52)
         let weekly = try await stats.weekly(since: since)
         return Layout.page(site: site, title: "Statistics", description: "What the community featured, by day, category and week.",
-                           canonical: "/stats") { h in
+                           canonical: Route.stats.path()) { h in
             h.raw("<article class=\"stats\"><h1>Statistics</h1>")
             h.raw("<section aria-labelledby=\"per-day\"><h2 id=\"per-day\">Papers featured per day</h2>")
             let total = perDay.reduce(0) { $0 + $1.1 }
@@ -24,7 +24,7 @@ enum StatsPage {
                 h.raw("<ul class=\"hbars\">")
                 for (category, n) in categories {
                     h.raw("<li>")
-                    h.open("a", [("href", "/feeds/category/\(category).atom")])
+                    h.open("a", [("href", Route.categoryFeed.path("\(category).atom"))])
                     h.text(category)
                     h.close("a")
                     h.raw("<svg aria-hidden=\"true\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\"><rect width=\"\(SVGChart.fmt(Double(n) / top * 100))\" height=\"10\"/></svg>")

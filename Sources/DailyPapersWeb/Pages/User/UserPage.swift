@@ -26,7 +26,7 @@ enum UserPageView {
     static func render(_ m: UserPageModel, site: SiteInfo, viewer: Viewer?) -> String {
         Layout.page(site: site, title: "\(m.user.fullname) (@\(m.user.username))", description: "Papers submitted and upvoted by @\(m.user.username)",
                     canonical: SiteRoute.user(m.user.username).path,
-                    alternates: [("application/atom+xml", "/feeds/user/\(SiteRoute.percentEncode(m.user.username)).atom")],
+                    alternates: [("application/atom+xml", Route.userFeed.path(m.user.username + ".atom"))],
                     viewer: viewer) { h in
             h.raw("<section class=\"profile\">")
             h.element("h1", text: m.user.fullname)
@@ -72,7 +72,7 @@ struct UserRoutes: Sendable {
     let community: Community
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/users/:name") { _, ctx in
+        router.get(Route.user.pattern) { _, ctx in
             let name = try ctx.parameters.require("name")
             guard name.count <= 100, let model = try await UserPageQuery.load(name, store: store, users: users, community: community) else {
                 throw WebError.notFound("There is no user '\(String(name.prefix(100)))' on this site.")

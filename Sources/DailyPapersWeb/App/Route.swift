@@ -1,0 +1,80 @@
+import Hummingbird
+
+/// Every path the site answers, declared once: handlers are registered with `pattern`, and links and form
+/// actions are printed with `path(...)` (through `SiteRoute` for the ones with values), so a path changes in
+/// one place. A test registers nothing by hand: it asks for every declared path and expects no "no page here".
+enum Route: String, CaseIterable, Sendable {
+    // Pages
+    case home = "/"
+    case papers = "/papers"
+    case day = "/papers/date/:date"
+    case week = "/papers/week/:week"
+    case month = "/papers/month/:month"
+    case paper = "/papers/:id"
+    case oldStylePaper = "/papers/:id/:number"
+    case search = "/search"
+    case stats = "/stats"
+    case user = "/users/:name"
+    case docs = "/docs"
+    // The API and feeds
+    case apiDailyPapers = "/api/daily_papers"
+    case apiSearch = "/api/papers/search"
+    case apiPaper = "/api/papers/:id"
+    case apiOldStylePaper = "/api/papers/:id/:number"
+    case apiSimilar = "/api/papers/:id/similar"
+    case apiOldStyleSimilar = "/api/papers/:id/:number/similar"
+    case openAPI = "/openapi.json"
+    case feed = "/feeds/:file"
+    case categoryFeed = "/feeds/category/:file"
+    case userFeed = "/feeds/user/:file"
+    case asset = "/static/:name"
+    // Accounts
+    case signup = "/signup"
+    case login = "/login"
+    case logout = "/logout"
+    case verifyEmail = "/verify-email"
+    case settings = "/settings"
+    case settingsVerify = "/settings/verify"
+    case settingsPassword = "/settings/password"
+    case passwordReset = "/password-reset"
+    case passwordResetToken = "/password-reset/:token"
+    // The community
+    case vote = "/vote"
+    case submit = "/submit"
+    case comments = "/comments"
+    case editComment = "/comments/:id/edit"
+    case deleteComment = "/comments/:id/delete"
+    case claims = "/claims"
+    case moderation = "/moderation"
+    case hidePaper = "/moderation/hide-paper"
+    case hideComment = "/moderation/hide-comment"
+    case ban = "/moderation/ban"
+    case moderationClaims = "/moderation/claims"
+    // The digest
+    case subscribe = "/subscribe"
+    case subscribeConfirm = "/subscribe/confirm"
+    case subscription = "/subscription/:token"
+    case unsubscribe = "/unsubscribe/:token"
+    case digestAdmin = "/admin/digest"
+    case digestPreview = "/admin/digest/preview.html"
+    // Operations
+    case health = "/healthz"
+    case ready = "/readyz"
+    case metrics = "/metrics"
+
+    /// What the router matches.
+    var pattern: RouterPath { RouterPath(rawValue) }
+
+    /// The path with its `:parameters` filled in order by `values`, each percent-encoded but for its slashes
+    /// (an old-style arXiv id, hep-th/9901001, fills two segments).
+    func path(_ values: String...) -> String {
+        var remaining = values[...]
+        let segments = rawValue.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
+            guard segment.hasPrefix(":"), let value = remaining.popFirst() else { return String(segment) }
+            return value.split(separator: "/", omittingEmptySubsequences: false).map { SiteRoute.percentEncode(String($0)) }
+                .joined(separator: "/")
+        }
+        precondition(remaining.isEmpty, "\(rawValue) takes fewer values than \(values)")
+        return segments.joined(separator: "/")
+    }
+}
