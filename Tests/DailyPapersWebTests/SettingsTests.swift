@@ -97,3 +97,35 @@ import Testing
         }
     }
 }
+
+/// `--session-days`: a session unused for longer signs its member out (one second here), and not before
+/// (the default 30 days), whatever the time the sign-in itself took on a loaded machine.
+@Suite struct SessionLifetimeSettingTests {
+    @Test(arguments: [(30.0, true), (1.0 / 86_400, false)])
+    func anUnusedSessionEndsAfterTheConfiguredTime(days: Double, stillSignedIn: Bool) async throws {
+        try await withAppEnvironment(configure: { $0.sessionLifetimeDays = days }) { client, env in
+            _ = try await TestAccounts.create(env, "ada")
+            let ada = try await TestAccounts.signIn(client, "ada")
+            try await Task.sleep(for: .milliseconds(2_500))
+            let later = try await ada.get("/settings")
+            #expect((later.status == .ok) == stillSignedIn)
+            #expect((later.status == .seeOther && later.headers[.location]?.hasPrefix("/login") == true) == !stillSignedIn)
+        }
+    }
+}
+
+/// `--cache-mib`: with room, a page is served as rendered until its data changes through the site; with none
+/// (0), every request renders, so a change made behind the site's back shows at once.
+@Suite struct CacheSizeSettingTests {
+    @Test(arguments: [(64, false), (0, true)])
+    func theCacheKeepsPagesOnlyWithRoom(mib: Int, seesChangeAtOnce: Bool) async throws {
+        try await withAppEnvironment(site: { $0.responseCacheBytes = mib << 20 }) { client, env in
+            _ = try await client.execute(uri: "/papers/2412.01981", method: .get)
+            try await env.database.write { db in
+                try await db.raw("UPDATE papers SET title = 'Changed behind the site' WHERE arxiv_id = '2412.01981'").run()
+            }
+            let page = String(buffer: try await client.execute(uri: "/papers/2412.01981", method: .get).body)
+            #expect(page.contains("Changed behind the site") == seesChangeAtOnce)
+        }
+    }
+}
