@@ -79,7 +79,13 @@ struct SettingsReader: Sendable {
         }
         let present = [ConfigType.string, .int, .double, .bool].contains { (try? file.value(forKey: key, type: $0).value) != nil }
         guard present else { return nil }
-        throw SettingsError("\(source) is not \(setting.kind == .boolean ? "true or false" : "a whole number")")
+        let expected = switch setting.kind {
+        case .text: "a string"
+        case .whole: "a whole number"
+        case .number: "a number"
+        case .boolean: "true or false"
+        }
+        throw SettingsError("\(source) is not \(expected)")
     }
 
     // MARK: Typed reads. Each bad value is added to `problems`, so that start-up names every one at once.
@@ -102,40 +108,39 @@ struct SettingsReader: Sendable {
     }
 
     func whole(_ setting: Setting, range: ClosedRange<Int>, _ problems: inout [String]) -> Int? {
-        let value: (text: String, source: String)?
-        do { value = try given(setting) } catch { problems.append("\(error)"); return nil }
-        guard let (text, source) = value else { return nil }
-        guard let n = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
-            problems.append("\(setting.flag) '\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)"
-                            + origin(source, setting))
-            return nil
+        parsed(setting, "a whole number from \(range.lowerBound) to \(range.upperBound)", &problems) { text in
+            Int(text.trimmingCharacters(in: .whitespaces)).flatMap { range.contains($0) ? $0 : nil }
         }
-        return n
     }
 
     func number(_ setting: Setting, range: ClosedRange<Double>, _ problems: inout [String]) -> Double? {
-        let value: (text: String, source: String)?
-        do { value = try given(setting) } catch { problems.append("\(error)"); return nil }
-        guard let (text, source) = value else { return nil }
-        guard let n = Double(text.trimmingCharacters(in: .whitespaces)), n.isFinite, range.contains(n) else {
-            problems.append("\(setting.flag) '\(text)' is not a number from \(range.lowerBound) to \(range.upperBound)" + origin(source, setting))
-            return nil
+        parsed(setting, "a number from \(range.lowerBound) to \(range.upperBound)", &problems) { text in
+            Double(text.trimmingCharacters(in: .whitespaces)).flatMap { $0.isFinite && range.contains($0) ? $0 : nil }
         }
-        return n
     }
 
     /// A switch: a flag given, or 1/true/yes/on (0/false/no/off) in the environment or the file.
     func boolean(_ setting: Setting, _ problems: inout [String]) -> Bool {
+        parsed(setting, "on or off (1 or 0, true or false)", &problems) { text in
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": true
+            case "0", "false", "no", "off", "": false
+            default: nil
+            }
+        } ?? false
+    }
+
+    /// The value given for `setting` read by `parse`; nil when not given, or when it does not parse (then a
+    /// problem names the flag, the value, what was expected and, unless it was the flag, where it came from).
+    private func parsed<T>(_ setting: Setting, _ expected: String, _ problems: inout [String], _ parse: (String) -> T?) -> T? {
         let value: (text: String, source: String)?
-        do { value = try given(setting) } catch { problems.append("\(error)"); return false }
-        guard let (text, source) = value else { return false }
-        switch text.lowercased() {
-        case "1", "true", "yes", "on": return true
-        case "0", "false", "no", "off", "": return false
-        default:
-            problems.append("\(setting.flag) '\(text)' is not on or off (1 or 0, true or false)" + origin(source, setting))
-            return false
+        do { value = try given(setting) } catch { problems.append("\(error)"); return nil }
+        guard let (text, source) = value else { return nil }
+        guard let result = parse(text) else {
+            problems.append("\(setting.flag) '\(text)' is not \(expected)" + origin(source, setting))
+            return nil
         }
+        return result
     }
 }
 
