@@ -46,6 +46,7 @@ import Testing
             // The subscriber's token is random: the reference holds a stand-in.
             let html = Self.readable(try #require(mail.html).replacingOccurrences(of: s.manageToken, with: "MANAGE-TOKEN"))
             assertSnapshot(of: html, as: .lines, named: "digest")
+            #expect(markupProblems(try #require(mail.html)).isEmpty)
         }
     }
 }

@@ -42,13 +42,21 @@ public enum DigestMail {
             t += "   \(excerpt)\n   ▲ \(f.upvotes) · \(link)\n\n"
             title = QuotedPrintable.Lines(p.title + "\n")
             rest = QuotedPrintable.Lines(t)
-            var h = "<tr><td style=\"padding:16px 24px;border-bottom:1px solid #e5e7eb\">"
-            h += "<a href=\"\(e(link))\" style=\"font-size:17px;font-weight:600;color:#3730a3;text-decoration:none\">\(e(p.title))</a>"
-            if let authors { h += "<div style=\"font-size:13px;color:#4b5563;margin-top:4px\">\(e(authors))</div>" }
-            h += "<div style=\"font-size:14px;line-height:1.45;margin-top:6px\">\(e(excerpt))</div>"
-            h += "<div style=\"font-size:13px;color:#92400e;margin-top:6px\">▲ \(f.upvotes) upvotes · <a href=\"\(e(link))\" style=\"color:#3730a3\">Read on \(e(site.name))</a></div>"
-            h += "</td></tr>\n"
-            html = QuotedPrintable.Lines(h)
+            let block = Markup.fragment(capacity: 1024) { h in
+                h.element("tr") { h in
+                    h.element("td", [("style", "padding:16px 24px;border-bottom:1px solid #e5e7eb")]) { h in
+                        h.link(link, p.title, [("style", "font-size:17px;font-weight:600;color:#3730a3;text-decoration:none")])
+                        if let authors { h.element("div", [("style", "font-size:13px;color:#4b5563;margin-top:4px")], text: authors) }
+                        h.element("div", [("style", "font-size:14px;line-height:1.45;margin-top:6px")], text: excerpt)
+                        h.element("div", [("style", "font-size:13px;color:#92400e;margin-top:6px")]) { h in
+                            h.text("▲ \(f.upvotes) upvotes · ")
+                            h.link(link, "Read on \(site.name)", [("style", "color:#3730a3")])
+                        }
+                    }
+                }
+                h.text("\n")
+            }
+            html = QuotedPrintable.Lines(block.html)
         }
     }
 
@@ -74,28 +82,51 @@ public enum DigestMail {
         }
         text.add("Change what you get: \(manage)\nUnsubscribe: \(unsubscribe)\n")
 
-        let e = TextHelpers.htmlEscaped
-        var html = Pieces()
-        html.add("""
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">\
-            <title>\(e(subject))</title></head>\
-            <body style="margin:0;padding:0;background:#f3f4f6;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827">\
-            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f4f6"><tr><td align="center" style="padding:16px">\
-            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:640px;background:#ffffff;border-radius:8px">\
-            <tr><td style="padding:20px 24px;border-bottom:1px solid #e5e7eb"><div style="font-size:20px;font-weight:700">\(e(site.name))</div>\
-            <div style="font-size:14px;color:#4b5563">\(e(when))</div></td></tr>
-
-            """)
-        if papers.isEmpty {
-            html.add("<tr><td style=\"padding:16px 24px;font-size:15px\">Nothing matched your topics in this period.</td></tr>\n")
+        // The frame around the papers, written once per message with a hole where the papers go.
+        let frame = Stencil(holes: 1) { h, hole in
+            h.doctype()
+            h.element("html", [("lang", "en")]) { h in
+                h.element("head") { h in
+                    h.void("meta", [("charset", "utf-8")])
+                    h.void("meta", [("name", "viewport"), ("content", "width=device-width")])
+                    h.element("title", text: subject)
+                }
+                h.element("body", [("style", "margin:0;padding:0;background:#f3f4f6;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111827")]) { h in
+                    table([("style", "background:#f3f4f6")], into: &h) { h in
+                        h.element("td", [("align", "center"), ("style", "padding:16px")]) { h in
+                            table([("style", "max-width:640px;background:#ffffff;border-radius:8px")], into: &h) { h in
+                                h.element("td", [("style", "padding:20px 24px;border-bottom:1px solid #e5e7eb")]) { h in
+                                    h.element("div", [("style", "font-size:20px;font-weight:700")], text: site.name)
+                                    h.element("div", [("style", "font-size:14px;color:#4b5563")], text: when)
+                                }
+                            } rows: { h in
+                                h.text("\n")
+                                if papers.isEmpty {
+                                    h.element("tr") { h in
+                                        h.element("td", [("style", "padding:16px 24px;font-size:15px")], text: "Nothing matched your topics in this period.")
+                                    }
+                                    h.text("\n")
+                                }
+                                h.text(hole(0))
+                                h.element("tr") { h in
+                                    h.element("td", [("style", "padding:16px 24px;font-size:13px;color:#4b5563")]) { h in
+                                        h.text("You get this because you subscribed at \(site.publicURL). ")
+                                        h.link(manage, "Change what you get", [("style", "color:#3730a3")])
+                                        h.text(" · ")
+                                        h.link(unsubscribe, "Unsubscribe", [("style", "color:#3730a3")])
+                                    }
+                                }
+                            }
+                        }
+                    } rows: { _ in }
+                }
+            }
+            h.text("\n")
         }
+        var html = Pieces()
+        html.add(frame.pieces[0])
         for block in papers { html.add(block.html) }
-        html.add("""
-            <tr><td style="padding:16px 24px;font-size:13px;color:#4b5563">You get this because you subscribed at \(e(site.publicURL)). \
-            <a href="\(e(manage))" style="color:#3730a3">Change what you get</a> · \
-            <a href="\(e(unsubscribe))" style="color:#3730a3">Unsubscribe</a></td></tr></table></td></tr></table></body></html>
-
-            """)
+        html.add(frame.pieces[1])
         var message = MailMessage(from: site.from, to: to, subject: subject, text: text.text, html: html.text, headers: [
             ("List-Unsubscribe", "<\(unsubscribe)>, <mailto:\(site.from.address)?subject=unsubscribe%20\(manageToken)>"),
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
@@ -104,6 +135,15 @@ public enum DigestMail {
         message.encodedText = text.encoded
         message.encodedHTML = html.encoded
         return message
+    }
+
+    /// A layout table (`role="presentation"`): its first row's cell, then more rows.
+    static func table(_ style: [(String, String)], into h: inout HTMLWriter<Never>, _ firstCell: (inout HTMLWriter<Never>) -> Void,
+                      rows: (inout HTMLWriter<Never>) -> Void) {
+        h.element("table", [("role", "presentation"), ("width", "100%"), ("cellpadding", "0"), ("cellspacing", "0")] + style) { h in
+            h.element("tr") { h in firstCell(&h) }
+            rows(&h)
+        }
     }
 
     /// A part as text and as quoted-printable, built from whole-line pieces.

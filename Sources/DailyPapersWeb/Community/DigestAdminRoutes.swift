@@ -65,30 +65,35 @@ enum DigestAdminView {
     static func render(site: SiteInfo, viewer: Viewer, period: DigestPeriod, preview: (email: String, message: MailMessage)?,
                        problem: String?, recent: [DeliveryStore.Recent], failures: [DeliveryStore.Recent]) -> String {
         Layout.page(site: site, title: "Digest", description: "Digest previews and deliveries", canonical: Route.digestAdmin.path(), viewer: viewer) { h in
-            h.raw("<h1>Digest</h1><form class=\"filters\" method=\"get\" action=\"\(Route.digestAdmin.path())\">")
-            h.raw("<p class=\"field\"><label for=\"p-email\">Subscriber</label><input id=\"p-email\" name=\"email\" type=\"email\" maxlength=\"254\""
-                  + (preview.map { " value=\"\(HTML.escaped($0.email))\"" } ?? "") + "></p>")
-            h.raw("<p class=\"field\"><label for=\"p-date\">Day</label>")
-            h.open("input", [("id", "p-date"), ("name", "date"), ("type", "date"), ("value", period.feedPeriod.days.lowerBound.iso)])
-            h.raw("</p><p class=\"field\"><label for=\"p-period\">Period</label><select id=\"p-period\" name=\"period\">")
-            for f in DigestFrequency.allCases {
-                h.open("option", f == period.frequency ? [("value", f.rawValue), ("selected", "selected")] : [("value", f.rawValue)])
-                h.text(f.rawValue)
-                h.close("option")
+            h.element("h1", text: "Digest")
+            h.element("form", class: "filters", [("method", "get"), ("action", Route.digestAdmin.path())]) { h in
+                h.element("p", class: "field") { h in
+                    h.element("label", [("for", "p-email")], text: "Subscriber")
+                    h.void("input", [("id", "p-email"), ("name", "email"), ("type", "email"), ("maxlength", "254")]
+                           + (preview.map { [("value", $0.email)] } ?? []))
+                }
+                h.element("p", class: "field") { h in
+                    h.element("label", [("for", "p-date")], text: "Day")
+                    h.void("input", [("id", "p-date"), ("name", "date"), ("type", "date"), ("value", period.feedPeriod.days.lowerBound.iso)])
+                }
+                h.element("p", class: "field") { h in
+                    h.element("label", [("for", "p-period")], text: "Period")
+                    h.element("select", [("id", "p-period"), ("name", "period")]) { h in
+                        for f in DigestFrequency.allCases {
+                            h.element("option", [("value", f.rawValue)] + (f == period.frequency ? [("selected", "")] : []), text: f.rawValue)
+                        }
+                    }
+                }
+                h.element("p") { h in h.submit("Preview") }
             }
-            h.raw("</select></p><p><button type=\"submit\">Preview</button></p></form>")
             h.notice(problem, error: true)
             if let (email, m) = preview {
-                h.raw("<section aria-labelledby=\"pv\"><h2 id=\"pv\">Preview</h2><p>")
-                h.text("Subject: " + m.subject)
-                h.raw("</p><p>")
-                let link = Route.digestPreview.path() + "?email=\(SiteRoute.percentEncode(email))&date=\(period.feedPeriod.days.lowerBound.iso)&period=\(period.frequency.rawValue)"
-                h.open("a", [("href", link)])
-                h.text("Open the HTML part")
-                h.close("a")
-                h.raw("</p><pre class=\"mail\">")
-                h.text(m.text)
-                h.raw("</pre></section>")
+                PaperPageView.section("pv", "Preview", into: &h) { h in
+                    h.element("p", text: "Subject: " + m.subject)
+                    let link = Route.digestPreview.path() + "?email=\(SiteRoute.percentEncode(email))&date=\(period.feedPeriod.days.lowerBound.iso)&period=\(period.frequency.rawValue)"
+                    h.element("p") { h in h.link(link, "Open the HTML part") }
+                    h.element("pre", class: "mail", text: m.text)
+                }
             }
             table("Failures and retries", failures, into: &h)
             table("Recent deliveries", recent, into: &h)
@@ -96,22 +101,13 @@ enum DigestAdminView {
     }
 
     static func table(_ title: String, _ rows: [DeliveryStore.Recent], into h: inout HTML) {
-        h.raw("<section><h2>")
-        h.text(title)
-        h.raw("</h2>")
-        if rows.isEmpty { h.raw("<p class=\"muted\">None.</p></section>"); return }
-        h.raw("<table class=\"log\"><thead><tr><th>When</th><th>Subscriber</th><th>Period</th><th>Status</th><th>Papers</th><th>Attempts</th><th>Last error</th></tr></thead><tbody>")
-        for r in rows {
-            h.raw("<tr>")
-            h.element("td", text: String(r.updatedAt.iso8601.prefix(16)).replacingOccurrences(of: "T", with: " "))
-            h.element("td", text: r.email)
-            h.element("td", text: r.period)
-            h.element("td", text: r.status)
-            h.element("td", text: String(r.papers))
-            h.element("td", text: String(r.attempts))
-            h.element("td", text: r.lastError ?? "")
-            h.raw("</tr>")
+        h.element("section") { h in
+            h.element("h2", text: title)
+            guard !rows.isEmpty else { return h.element("p", class: "muted", text: "None.") }
+            h.table(["When", "Subscriber", "Period", "Status", "Papers", "Attempts", "Last error"], class: "log", rows: rows.map { r in
+                [String(r.updatedAt.iso8601.prefix(16)).replacingOccurrences(of: "T", with: " "), r.email, r.period, r.status,
+                 String(r.papers), String(r.attempts), r.lastError ?? ""]
+            })
         }
-        h.raw("</tbody></table></section>")
     }
 }

@@ -1,19 +1,6 @@
 import DailyPapersCore
 import NIOCore
 
-/// Where markup written by this module goes: a page being written, or the bytes of a page being filled.
-protocol MarkupSink {
-    mutating func appendMarkup(_ markup: String)
-}
-
-extension HTML: MarkupSink {
-    mutating func appendMarkup(_ markup: String) { raw(markup) }
-}
-
-extension ByteBuffer: MarkupSink {
-    mutating func appendMarkup(_ markup: String) { writeString(markup) }
-}
-
 /// A page rendered once for every member, with a slot wherever one member's part goes. A member's page is
 /// the template's bytes with each slot filled for that member: the shared part (paper cards, comments,
 /// Markdown) is rendered once per change instead of once per request, and what is personal (the header,

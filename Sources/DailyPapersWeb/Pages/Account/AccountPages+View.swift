@@ -7,17 +7,21 @@ enum AccountPagesView {
                        fullname: String? = nil, email: String? = nil) -> String {
         form(site: site, title: "Sign up", path: Route.signup.path(), viewer: nil) { h in
             h.notice(error, error: true)
-            h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.signup.path())\">")
-            h.csrf(formToken)
-            h.field("username", label: "Username", value: username, maxLength: 32, autocomplete: "username",
-                    hint: "2-32 letters, digits, - or _. Shown next to what you post.")
-            h.field("fullname", label: "Full name (optional)", value: fullname, maxLength: 80, required: false, autocomplete: "name")
-            h.field("email", label: "Email", type: "email", value: email, maxLength: 254, autocomplete: "email",
-                    hint: "We send a confirmation link; it is never shown to others.")
-            h.field("password", label: "Password", type: "password", maxLength: 72, autocomplete: "new-password",
-                    hint: "At least \(AccountRules.minimumPasswordLength) characters.")
-            h.raw("<p><button type=\"submit\">Create account</button></p></form>")
-            h.raw("<p>Have an account? <a href=\"\(Route.login.path())\">Log in</a>.</p>")
+            h.postForm(Route.signup.path(), class: "stack", csrf: formToken) { h in
+                h.field("username", label: "Username", value: username, maxLength: 32, autocomplete: "username",
+                        hint: "2-32 letters, digits, - or _. Shown next to what you post.")
+                h.field("fullname", label: "Full name (optional)", value: fullname, maxLength: 80, required: false, autocomplete: "name")
+                h.field("email", label: "Email", type: "email", value: email, maxLength: 254, autocomplete: "email",
+                        hint: "We send a confirmation link; it is never shown to others.")
+                h.field("password", label: "Password", type: "password", maxLength: 72, autocomplete: "new-password",
+                        hint: "At least \(AccountRules.minimumPasswordLength) characters.")
+                h.element("p") { h in h.submit("Create account") }
+            }
+            h.element("p") { h in
+                h.text("Have an account? ")
+                h.link(Route.login.path(), "Log in")
+                h.text(".")
+            }
         }
     }
 
@@ -26,13 +30,17 @@ enum AccountPagesView {
         form(site: site, title: "Log in", path: Route.login.path(), viewer: nil) { h in
             h.notice(notice)
             h.notice(error, error: true)
-            h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.login.path())\">")
-            h.csrf(formToken)
-            if let next { h.hidden("next", next) }
-            h.field("login", label: "Username or email", value: login, maxLength: 254, autocomplete: "username")
-            h.field("password", label: "Password", type: "password", maxLength: 72, autocomplete: "current-password")
-            h.raw("<p><button type=\"submit\">Log in</button></p></form>")
-            h.raw("<p><a href=\"\(Route.passwordReset.path())\">Forgot your password?</a> · <a href=\"\(Route.signup.path())\">Sign up</a></p>")
+            h.postForm(Route.login.path(), class: "stack", csrf: formToken) { h in
+                if let next { h.hidden("next", next) }
+                h.field("login", label: "Username or email", value: login, maxLength: 254, autocomplete: "username")
+                h.field("password", label: "Password", type: "password", maxLength: 72, autocomplete: "current-password")
+                h.element("p") { h in h.submit("Log in") }
+            }
+            h.element("p") { h in
+                h.link(Route.passwordReset.path(), "Forgot your password?")
+                h.text(" · ")
+                h.link(Route.signup.path(), "Sign up")
+            }
         }
     }
 
@@ -40,21 +48,21 @@ enum AccountPagesView {
         form(site: site, title: "Reset your password", path: Route.passwordReset.path(), viewer: nil) { h in
             h.notice(notice)
             h.notice(error, error: true)
-            h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.passwordReset.path())\">")
-            h.csrf(formToken)
-            h.field("email", label: "Your account's email", type: "email", maxLength: 254, autocomplete: "email")
-            h.raw("<p><button type=\"submit\">Send a reset link</button></p></form>")
+            h.postForm(Route.passwordReset.path(), class: "stack", csrf: formToken) { h in
+                h.field("email", label: "Your account's email", type: "email", maxLength: 254, autocomplete: "email")
+                h.element("p") { h in h.submit("Send a reset link") }
+            }
         }
     }
 
     static func resetForm(site: SiteInfo, formToken: String, token: String, error: String? = nil) -> String {
         form(site: site, title: "Choose a new password", path: Route.passwordReset.path(), viewer: nil) { h in
             h.notice(error, error: true)
-            h.open("form", [("class", "stack"), ("method", "post"), ("action", Route.passwordResetToken.path(token))])
-            h.csrf(formToken)
-            h.field("password", label: "New password", type: "password", maxLength: 72, autocomplete: "new-password",
-                    hint: "At least \(AccountRules.minimumPasswordLength) characters.")
-            h.raw("<p><button type=\"submit\">Set password</button></p></form>")
+            h.postForm(Route.passwordResetToken.path(token), class: "stack", csrf: formToken) { h in
+                h.field("password", label: "New password", type: "password", maxLength: 72, autocomplete: "new-password",
+                        hint: "At least \(AccountRules.minimumPasswordLength) characters.")
+                h.element("p") { h in h.submit("Set password") }
+            }
         }
     }
 
@@ -62,24 +70,27 @@ enum AccountPagesView {
         form(site: site, title: "Settings", path: Route.settings.path(), viewer: viewer) { h in
             h.notice(notice)
             h.notice(error, error: true)
-            h.raw("<section aria-labelledby=\"s-email\"><h2 id=\"s-email\">Email</h2><p>")
-            h.text(viewer.account.email ?? "No email on this account.")
-            h.text(viewer.account.emailVerified ? " (confirmed)" : " (not confirmed yet: you can read, but not post or vote)")
-            h.raw("</p>")
-            if !viewer.account.emailVerified {
-                h.raw("<form method=\"post\" action=\"\(Route.settingsVerify.path())\">")
-                h.csrf(viewer.csrf)
-                h.raw("<button type=\"submit\">Send the confirmation link again</button></form>")
+            PaperPageView.section("s-email", "Email", into: &h) { h in
+                h.element("p", text: (viewer.account.email ?? "No email on this account.")
+                          + (viewer.account.emailVerified ? " (confirmed)" : " (not confirmed yet: you can read, but not post or vote)"))
+                if !viewer.account.emailVerified {
+                    h.postForm(Route.settingsVerify.path(), csrf: viewer.csrf) { h in h.submit("Send the confirmation link again") }
+                }
             }
-            h.raw("</section><section aria-labelledby=\"s-digest\"><h2 id=\"s-digest\">Email digest</h2>")
-            h.raw("<p>Get the trending papers by mail, daily or weekly, for your topics: <a href=\"\(Route.subscribe.path())\">subscribe or change it</a> ")
-            h.raw("(each digest also links its own preferences page).</p>")
-            h.raw("</section><section aria-labelledby=\"s-pw\"><h2 id=\"s-pw\">Change password</h2>")
-            h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.settingsPassword.path())\">")
-            h.csrf(viewer.csrf)
-            h.field("current", label: "Current password", type: "password", maxLength: 72, autocomplete: "current-password")
-            h.field("password", label: "New password", type: "password", maxLength: 72, autocomplete: "new-password")
-            h.raw("<p><button type=\"submit\">Change password</button></p></form></section>")
+            PaperPageView.section("s-digest", "Email digest", into: &h) { h in
+                h.element("p") { h in
+                    h.text("Get the trending papers by mail, daily or weekly, for your topics: ")
+                    h.link(Route.subscribe.path(), "subscribe or change it")
+                    h.text(" (each digest also links its own preferences page).")
+                }
+            }
+            PaperPageView.section("s-pw", "Change password", into: &h) { h in
+                h.postForm(Route.settingsPassword.path(), class: "stack", csrf: viewer.csrf) { h in
+                    h.field("current", label: "Current password", type: "password", maxLength: 72, autocomplete: "current-password")
+                    h.field("password", label: "New password", type: "password", maxLength: 72, autocomplete: "new-password")
+                    h.element("p") { h in h.submit("Change password") }
+                }
+            }
         }
     }
 
@@ -90,27 +101,26 @@ enum AccountPagesView {
                             formToken: String, button: String, viewer: Viewer?) -> String {
         form(site: site, title: title, path: "/", viewer: viewer) { h in
             h.element("p", text: explanation)
-            h.open("form", [("class", "stack"), ("method", "post"), ("action", action)])
-            h.csrf(formToken)
-            h.hidden("token", token)
-            h.open("p"); h.open("button", [("type", "submit")]); h.text(button); h.close("button"); h.close("p")
-            h.close("form")
+            h.postForm(action, class: "stack", csrf: formToken) { h in
+                h.hidden("token", token)
+                h.element("p") { h in h.submit(button) }
+            }
         }
     }
 
     static func message(site: SiteInfo, title: String, message: String, viewer: Viewer? = nil) -> String {
         form(site: site, title: title, path: "/", viewer: viewer) { h in
             h.element("p", text: message)
-            h.raw("<p><a href=\"/\">Back to the papers</a></p>")
+            h.element("p") { h in h.link(SiteRoute.home.path, "Back to the papers") }
         }
     }
 
     static func form(site: SiteInfo, title: String, path: String, viewer: Viewer?, body: (inout HTML) -> Void) -> String {
         Layout.page(site: site, title: title, description: title, canonical: path, viewer: viewer) { h in
-            h.raw("<section class=\"form-page\">")
-            h.element("h1", text: title)
-            body(&h)
-            h.raw("</section>")
+            h.element("section", class: "form-page") { h in
+                h.element("h1", text: title)
+                body(&h)
+            }
         }
     }
 }

@@ -4,43 +4,43 @@ import DailyPapersStore
 enum ModerationPageView {
     static func render(site: SiteInfo, viewer: Viewer, log: [ModerationStore.LogEntry], claims: [ClaimStore.Claim]) -> String {
         AccountPagesView.form(site: site, title: "Moderation", path: Route.moderation.path(), viewer: viewer) { h in
-            h.raw("<p>Hide a paper or a comment from the paper's page (moderators see the controls there), or ban a member here.</p>")
-            h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.ban.path())\"><h2>Ban a member</h2>")
-            h.csrf(viewer.csrf)
-            h.field("username", label: "Username", maxLength: 32)
-            h.field("reason", label: "Reason", maxLength: 500)
-            h.raw("<p><button type=\"submit\">Ban</button></p></form>")
+            h.element("p", text: "Hide a paper or a comment from the paper's page (moderators see the controls there), or ban a member here.")
+            h.postForm(Route.ban.path(), class: "stack", csrf: viewer.csrf) { h in
+                h.element("h2", text: "Ban a member")
+                h.field("username", label: "Username", maxLength: 32)
+                h.field("reason", label: "Reason", maxLength: 500)
+                h.element("p") { h in h.submit("Ban") }
+            }
             if viewer.account.role == .admin {
-                h.raw("<section aria-labelledby=\"claims\"><h2 id=\"claims\">Authorship claims</h2>")
-                if claims.isEmpty { h.raw("<p>No claims are waiting.</p>") }
-                for c in claims {
-                    h.raw("<div class=\"claim\"><p>")
-                    h.open("a", [("href", SiteRoute.user(c.username).path)]); h.text("@" + c.username); h.close("a")
-                    h.text(" says they are " + c.authorName + " of ")
-                    h.open("a", [("href", SiteRoute.paper(c.paper).path)]); h.text(c.paperTitle); h.close("a")
-                    h.raw("</p><form class=\"inline\" method=\"post\" action=\"\(Route.moderationClaims.path())\">")
-                    h.csrf(viewer.csrf)
-                    h.hidden("paper", c.paper.base)
-                    h.hidden("username", c.username)
-                    h.raw("<button name=\"decision\" value=\"confirm\">Confirm</button> <button name=\"decision\" value=\"reject\">Reject</button></form></div>")
+                PaperPageView.section("claims", "Authorship claims", into: &h) { h in
+                    if claims.isEmpty { h.element("p", text: "No claims are waiting.") }
+                    for c in claims {
+                        h.element("div", class: "claim") { h in
+                            h.element("p") { h in
+                                h.link(SiteRoute.user(c.username).path, "@" + c.username)
+                                h.text(" says they are " + c.authorName + " of ")
+                                h.link(SiteRoute.paper(c.paper).path, c.paperTitle)
+                            }
+                            h.postForm(Route.moderationClaims.path(), class: "inline", csrf: viewer.csrf) { h in
+                                h.hidden("paper", c.paper.base)
+                                h.hidden("username", c.username)
+                                h.element("button", [("name", "decision"), ("value", "confirm")], text: "Confirm")
+                                h.text(" ")
+                                h.element("button", [("name", "decision"), ("value", "reject")], text: "Reject")
+                            }
+                        }
+                    }
                 }
-                h.raw("</section>")
             }
-            h.raw("<section aria-labelledby=\"log\"><h2 id=\"log\">Moderation log</h2>")
-            if log.isEmpty { h.raw("<p>Nothing yet.</p>") } else {
-                h.raw("<table class=\"log\"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Reason</th></tr></thead><tbody>")
-                for e in log {
-                    h.raw("<tr>")
-                    h.element("td", text: String(e.at.iso8601.prefix(16)).replacingOccurrences(of: "T", with: " "))
-                    h.element("td", text: "@" + e.moderator)
-                    h.element("td", text: e.action)
-                    h.element("td", text: e.target)
-                    h.element("td", text: e.reason)
-                    h.raw("</tr>")
+            PaperPageView.section("log", "Moderation log", into: &h) { h in
+                if log.isEmpty {
+                    h.element("p", text: "Nothing yet.")
+                } else {
+                    h.table(["When", "Who", "Action", "Target", "Reason"], class: "log", rows: log.map { e in
+                        [String(e.at.iso8601.prefix(16)).replacingOccurrences(of: "T", with: " "), "@" + e.moderator, e.action, e.target, e.reason]
+                    })
                 }
-                h.raw("</tbody></table>")
             }
-            h.raw("</section>")
         }
     }
 }

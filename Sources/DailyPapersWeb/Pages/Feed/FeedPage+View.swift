@@ -13,41 +13,52 @@ enum FeedPageView {
             h.notice(notice, viewer: viewer)
             hero(site: site, into: &h)
             guard let period = m.period else {
-                h.raw("<section class=\"empty\"><h2>No papers yet</h2><p>This instance has no featured papers. Import some with ")
-                h.raw("<code>dailypapers import hf-daily PATH</code> or start it with <code>--demo</code>.</p></section>")
+                h.element("section", class: "empty") { h in
+                    h.element("h2", text: "No papers yet")
+                    h.element("p") { h in
+                        h.text("This instance has no featured papers. Import some with ")
+                        h.element("code", text: "dailypapers import hf-daily PATH")
+                        h.text(" or start it with ")
+                        h.element("code", text: "--demo")
+                        h.text(".")
+                    }
+                }
                 return
             }
             periodTabs(period, sort: m.sort, into: &h)
-            h.raw("<nav class=\"dates\" aria-label=\"Dates\">")
-            neighbour(m.previous, label: "← Previous", rel: "prev", sort: m.sort, into: &h)
-            h.element("h2", text: title)
-            neighbour(m.next, label: "Next →", rel: "next", sort: m.sort, into: &h)
-            h.raw("</nav>")
+            h.element("nav", class: "dates", [("aria-label", "Dates")]) { h in
+                neighbour(m.previous, label: "← Previous", rel: "prev", sort: m.sort, into: &h)
+                h.element("h2", text: title)
+                neighbour(m.next, label: "Next →", rel: "next", sort: m.sort, into: &h)
+            }
             sortLinks(period, current: m.sort, into: &h)
             if m.papers.isEmpty {
-                h.raw("<p class=\"empty\">No papers were featured in this period.</p>")
+                h.element("p", class: "empty", text: "No papers were featured in this period.")
             } else {
-                h.raw("<div class=\"cards\">")
-                for f in m.papers { PaperCardView.render(f, thumbnailPath: nil, viewer: viewer, into: &h) }
-                h.raw("</div>")
+                h.element("div", class: "cards") { h in
+                    for f in m.papers { PaperCardView.render(f, thumbnailPath: nil, viewer: viewer, into: &h) }
+                }
             }
             pagination(m, period: period, into: &h)
         }
     }
 
     static func hero(site: SiteInfo, into h: inout HTML) {
-        h.raw("<section class=\"hero\"><div><h1>")
-        h.text(site.name)
-        h.raw("</h1><p class=\"tagline\">")
-        h.text(site.tagline)
-        h.raw("</p></div>")
-        // A GET to the subscribe page: this page is cached for everyone, so the form with its token lives there.
-        h.raw("<form class=\"subscribe\" action=\"\(Route.subscribe.path())\" method=\"get\" aria-describedby=\"sub-note\">")
-        h.raw("<p><strong>Get trending papers in your email inbox!</strong></p>")
-        h.raw("<label class=\"vh\" for=\"sub-email\">Email address</label>")
-        h.raw("<input id=\"sub-email\" name=\"email\" type=\"email\" placeholder=\"you@example.org\" maxlength=\"254\" required>")
-        h.raw("<button type=\"submit\">Subscribe</button>")
-        h.raw("<p id=\"sub-note\" class=\"note\">Daily or weekly; topics optional. One confirmation mail first.</p></form></section>")
+        h.element("section", class: "hero") { h in
+            h.element("div") { h in
+                h.element("h1", text: site.name)
+                h.element("p", class: "tagline", text: site.tagline)
+            }
+            // A GET to the subscribe page: this page is cached for everyone, so the form with its token lives there.
+            h.element("form", class: "subscribe", [("action", Route.subscribe.path()), ("method", "get"), ("aria-describedby", "sub-note")]) { h in
+                h.element("p") { h in h.element("strong", text: "Get trending papers in your email inbox!") }
+                h.element("label", class: "vh", [("for", "sub-email")], text: "Email address")
+                h.void("input", [("id", "sub-email"), ("name", "email"), ("type", "email"), ("placeholder", "you@example.org"),
+                                 ("maxlength", "254"), ("required", "")])
+                h.submit("Subscribe")
+                h.element("p", [("id", "sub-note"), ("class", "note")], text: "Daily or weekly; topics optional. One confirmation mail first.")
+            }
+        }
     }
 
     static func periodTabs(_ period: FeedPeriod, sort: FeedSort, into h: inout HTML) {
@@ -57,49 +68,35 @@ enum FeedPageView {
             ("Weekly", FeedPeriod.week(year: 0, week: 1).sameKind(containing: anchor), { if case .week = period { return true }; return false }()),
             ("Monthly", .month(year: anchor.year, month: anchor.month), { if case .month = period { return true }; return false }()),
         ]
-        h.raw("<nav class=\"tabs\" aria-label=\"Period\">")
-        for (label, target, current) in tabs {
-            var attrs = [("href", SiteRoute.feed(target, sort: sort).path)]
-            if current { attrs.append(("aria-current", "page")) }
-            h.open("a", attrs)
-            h.text(label)
-            h.close("a")
+        h.element("nav", class: "tabs", [("aria-label", "Period")]) { h in
+            for (label, target, current) in tabs {
+                h.link(SiteRoute.feed(target, sort: sort).path, label, current ? [("aria-current", "page")] : [])
+            }
         }
-        h.raw("</nav>")
     }
 
     static func neighbour(_ period: FeedPeriod?, label: String, rel: String, sort: FeedSort, into h: inout HTML) {
-        guard let period else {
-            h.open("span", [("class", "nav-off")])
-            h.text(label)
-            h.close("span")
-            return
-        }
-        h.open("a", [("href", SiteRoute.feed(period, sort: sort).path), ("rel", rel)])
-        h.text(label)
-        h.close("a")
+        guard let period else { return h.element("span", class: "nav-off", text: label) }
+        h.link(SiteRoute.feed(period, sort: sort).path, label, [("rel", rel)])
     }
 
     static func sortLinks(_ period: FeedPeriod, current: FeedSort, into h: inout HTML) {
-        h.raw("<nav class=\"sort\" aria-label=\"Sort\">Sort: ")
-        for (sort, label) in [(FeedSort.upvotes, "Most upvoted"), (.trending, "Trending"), (.newest, "Newest")] {
-            var attrs = [("href", SiteRoute.feed(period, sort: sort).path)]
-            if sort == current { attrs.append(("aria-current", "true")) }
-            h.open("a", attrs)
-            h.text(label)
-            h.close("a")
+        h.element("nav", class: "sort", [("aria-label", "Sort")]) { h in
+            h.text("Sort: ")
+            for (sort, label) in [(FeedSort.upvotes, "Most upvoted"), (.trending, "Trending"), (.newest, "Newest")] {
+                h.link(SiteRoute.feed(period, sort: sort).path, label, sort == current ? [("aria-current", "true")] : [])
+            }
         }
-        h.raw("</nav>")
     }
 
     static func pagination(_ m: FeedPageModel, period: FeedPeriod, into h: inout HTML) {
         guard m.pageCount > 1 else { return }
         let base = SiteRoute.feed(period, sort: m.sort).path
         let join = base.contains("?") ? "&" : "?"
-        h.raw("<nav class=\"pages\" aria-label=\"Pages\">")
-        if m.page > 0 { h.open("a", [("href", "\(base)\(join)p=\(m.page - 1)"), ("rel", "prev")]); h.text("← Previous page"); h.close("a") }
-        h.element("span", text: "Page \(m.page + 1) of \(m.pageCount)")
-        if m.page + 1 < m.pageCount { h.open("a", [("href", "\(base)\(join)p=\(m.page + 1)"), ("rel", "next")]); h.text("Next page →"); h.close("a") }
-        h.raw("</nav>")
+        h.element("nav", class: "pages", [("aria-label", "Pages")]) { h in
+            if m.page > 0 { h.link("\(base)\(join)p=\(m.page - 1)", "← Previous page", [("rel", "prev")]) }
+            h.element("span", text: "Page \(m.page + 1) of \(m.pageCount)")
+            if m.page + 1 < m.pageCount { h.link("\(base)\(join)p=\(m.page + 1)", "Next page →", [("rel", "next")]) }
+        }
     }
 }

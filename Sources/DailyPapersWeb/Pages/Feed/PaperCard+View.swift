@@ -8,65 +8,72 @@ enum PaperCardView {
                        into h: inout HTML) {
         let p = f.paper
         let paperPath = SiteRoute.paper(p.id).path
-        h.raw("<article class=\"card\">")
-        h.open("a", [("class", "thumb"), ("href", paperPath), ("tabindex", "-1"), ("aria-hidden", "true")])
-        if let thumbnailPath {
-            h.open("img", [("src", thumbnailPath), ("alt", ""), ("loading", "lazy"), ("width", "240"), ("height", "135")])
-        } else {
-            // A cover drawn from the paper's own text, so no image is fetched from another host.
-            // Twelve hue classes rather than an inline style, which the Content-Security-Policy forbids.
-            h.open("span", [("class", "cover hue\(hue(p.id.base) % 12)")])
-            h.text(p.primaryCategory ?? "arXiv " + p.id.base)
-            h.close("span")
+        h.element("article", class: "card") { h in
+            h.element("a", class: "thumb", [("href", paperPath), ("tabindex", "-1"), ("aria-hidden", "true")]) { h in
+                if let thumbnailPath {
+                    h.void("img", [("src", thumbnailPath), ("alt", ""), ("loading", "lazy"), ("width", "240"), ("height", "135")])
+                } else {
+                    // A cover drawn from the paper's own text, so no image is fetched from another host.
+                    // Twelve hue classes rather than an inline style, which the Content-Security-Policy forbids.
+                    h.element("span", class: "cover hue\(hue(p.id.base) % 12)", text: p.primaryCategory ?? "arXiv " + p.id.base)
+                }
+            }
+            h.element("div", class: "body") { h in
+                h.element("h3") { h in h.link(paperPath, p.title) }
+                if !p.authors.isEmpty {
+                    h.element("p", class: "authors", text: TextHelpers.shortAuthorList(p.authors.map(\.name)))
+                }
+                h.element("p", class: "excerpt") { h in
+                    if let snippet, snippet.contains("\u{E000}") {
+                        highlighted(snippet, into: &h)
+                    } else {
+                        h.text(TextHelpers.excerpt(p.abstract, limit: 280))
+                    }
+                }
+                if !p.aiKeywords.isEmpty {
+                    h.element("p", class: "keywords") { h in
+                        h.element("span", class: "vh", text: "Keywords: ")
+                        for keyword in p.aiKeywords.prefix(5) { h.element("span", text: keyword) }
+                    }
+                }
+                h.element("div", class: "meta") { h in
+                    VoteButtonView.render(f, viewer: viewer, into: &h)
+                    h.element("span", class: "comments", [("title", "comments")]) { h in
+                        h.markup(Icons.comment)
+                        h.text(" " + String(f.numComments))
+                        h.element("span", class: "vh", text: " comments")
+                    }
+                    if let by = f.submittedBy {
+                        h.element("span", class: "by", text: "Submitted by " + by.fullname)
+                    }
+                }
+                h.element("p", class: "links") { h in
+                    let links = p.links  // computed: it scans the abstract for code and project links
+                    link("arXiv", links.abstract, into: &h)
+                    link("PDF", links.pdf, into: &h)
+                    if let code = links.code { link("Code", code, into: &h) }
+                    if let page = links.projectPage { link("Project page", page, into: &h) }
+                }
+            }
         }
-        h.raw("</a><div class=\"body\"><h3>")
-        h.open("a", [("href", paperPath)])
-        h.text(p.title)
-        h.raw("</a></h3>")
-        if !p.authors.isEmpty {
-            h.open("p", [("class", "authors")])
-            h.text(TextHelpers.shortAuthorList(p.authors.map(\.name)))
-            h.close("p")
+    }
+
+    /// A search snippet with U+E000 before and U+E001 after each match: the text between marked up, all of
+    /// it escaped. A stray or unpaired marker (the text is the paper's own) opens or closes nothing.
+    static func highlighted(_ snippet: String, into h: inout HTML) {
+        var rest = Substring(snippet)
+        while let open = rest.firstIndex(of: "\u{E000}") {
+            h.text(String(rest[..<open]).replacingOccurrences(of: "\u{E001}", with: ""))
+            rest = rest[rest.index(after: open)...]
+            let close = rest.firstIndex(of: "\u{E001}") ?? rest.endIndex
+            h.element("mark", text: String(rest[..<close]).replacingOccurrences(of: "\u{E000}", with: ""))
+            rest = close == rest.endIndex ? "" : rest[rest.index(after: close)...]
         }
-        h.open("p", [("class", "excerpt")])
-        if let snippet, snippet.contains("\u{E000}") {
-            // Escape first, then turn the markers into <mark>: the text never becomes markup.
-            h.raw(HTML.escaped(snippet).replacingOccurrences(of: "\u{E000}", with: "<mark>").replacingOccurrences(of: "\u{E001}", with: "</mark>"))
-        } else {
-            h.text(TextHelpers.excerpt(p.abstract, limit: 280))
-        }
-        h.close("p")
-        if !p.aiKeywords.isEmpty {
-            h.open("p", [("class", "keywords")])
-            h.raw("<span class=\"vh\">Keywords: </span>")
-            for keyword in p.aiKeywords.prefix(5) { h.element("span", text: keyword) }
-            h.close("p")
-        }
-        h.raw("<div class=\"meta\">")
-        VoteButtonView.render(f, viewer: viewer, into: &h)
-        h.raw("<span class=\"comments\" title=\"comments\">")
-        h.raw(Icons.comment)
-        h.raw(" ")
-        h.text(String(f.numComments))
-        h.raw("<span class=\"vh\"> comments</span></span>")
-        if let by = f.submittedBy {
-            h.raw("<span class=\"by\">Submitted by ")
-            h.text(by.fullname)
-            h.raw("</span>")
-        }
-        h.raw("</div><p class=\"links\">")
-        let links = p.links  // computed: it scans the abstract for code and project links
-        link("arXiv", links.abstract, into: &h)
-        link("PDF", links.pdf, into: &h)
-        if let code = links.code { link("Code", code, into: &h) }
-        if let page = links.projectPage { link("Project page", page, into: &h) }
-        h.raw("</p></div></article>")
+        h.text(String(rest).replacingOccurrences(of: "\u{E001}", with: ""))
     }
 
     static func link(_ label: String, _ href: String, into h: inout HTML) {
-        h.open("a", [("href", href), ("rel", "noopener")])
-        h.text(label)
-        h.close("a")
+        h.link(href, label, [("rel", "noopener")])
     }
 
     /// A stable hue per paper so covers differ but never change between renders.

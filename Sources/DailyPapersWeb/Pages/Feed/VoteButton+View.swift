@@ -1,4 +1,5 @@
 import DailyPapersCore
+import NIOCore
 
 /// The upvote control: a real form (works without script), enhanced by app.js. Signed out, it posts
 /// without a token and the server sends the reader to the log-in page.
@@ -11,23 +12,34 @@ enum VoteButtonView {
     }
 
     static func render(paper: String, upvotes: Int, voted: Bool, csrf: String?, into h: inout HTML) {
-        write(paper: paper, upvotes: upvotes, voted: voted, csrfInput: HTML.csrfInput(csrf), into: &h)
+        (voted ? votedForm : unvotedForm).write([HTML.csrfInput(csrf), Markup(escaping: paper), Markup(escaping: String(upvotes))], into: &h)
     }
 
-    /// Few appends of fixed markup, into a page being written or straight into one being filled (a member's
-    /// page writes one per card on every request); `csrfInput` is the token's hidden input, made once.
-    static func write(paper: String, upvotes: Int, voted: Bool, csrfInput: String, into out: inout some MarkupSink) {
-        out.appendMarkup("<form class=\"vote\" method=\"post\" action=\"\(Route.vote.path())\">")
-        out.appendMarkup(csrfInput)
-        out.appendMarkup("<input type=\"hidden\" name=\"paper\" value=\"")
-        out.appendMarkup(HTML.escaped(paper))
-        out.appendMarkup(voted ? votedButton : unvotedButton)
-        out.appendMarkup(String(upvotes))
-        out.appendMarkup("</span><span class=\"vh\"> upvotes</span></button><span class=\"vh vote-status\" role=\"status\"></span></form>")
+    /// Into the bytes of a member's page being filled (one per card on every request); `csrfInput` is the
+    /// token's hidden input, made once per request.
+    static func write(paper: String, upvotes: Int, voted: Bool, csrfInput: Markup, into out: inout ByteBuffer) {
+        (voted ? votedForm : unvotedForm).write([csrfInput, Markup(escaping: paper), Markup(escaping: String(upvotes))], into: &out)
     }
 
-    private static let votedButton = "\"><input type=\"hidden\" name=\"vote\" value=\"0\"><button type=\"submit\" class=\"votes\" "
-        + "aria-pressed=\"true\" title=\"Remove your upvote\"><span aria-hidden=\"true\">▲</span> <span class=\"count\">"
-    private static let unvotedButton = "\"><input type=\"hidden\" name=\"vote\" value=\"1\"><button type=\"submit\" class=\"votes\" "
-        + "aria-pressed=\"false\" title=\"Upvote\"><span aria-hidden=\"true\">▲</span> <span class=\"count\">"
+    private static let votedForm = form(voted: true)
+    private static let unvotedForm = form(voted: false)
+
+    /// The form with holes for the token's input, the paper and the count.
+    private static func form(voted: Bool) -> Stencil {
+        Stencil(holes: 3) { h, hole in
+            h.element("form", class: "vote", [("method", "post"), ("action", Route.vote.path())]) { h in
+                h.text(hole(0))
+                h.hidden("paper", hole(1))
+                h.hidden("vote", voted ? "0" : "1")
+                h.element("button", [("type", "submit"), ("class", "votes"), ("aria-pressed", voted ? "true" : "false"),
+                                     ("title", voted ? "Remove your upvote" : "Upvote")]) { h in
+                    h.element("span", [("aria-hidden", "true")], text: "▲")
+                    h.text(" ")
+                    h.element("span", class: "count", text: hole(2))
+                    h.element("span", class: "vh", text: " upvotes")
+                }
+                h.element("span", class: "vh vote-status", [("role", "status")], text: "")
+            }
+        }
+    }
 }

@@ -13,28 +13,30 @@ enum CommentThreadView {
     static let maximumIndent = 5
 
     static func render(_ comments: [Comment], paper: ArxivID, open: Bool, options: Options, into h: inout HTML) {
-        h.raw("<section class=\"discussion\" aria-labelledby=\"discussion\"><h2 id=\"discussion\">Discussion</h2>")
-        let children = Dictionary(grouping: comments, by: { $0.parentID ?? 0 })
-        if comments.isEmpty { h.raw("<p class=\"muted\">No comments yet.</p>") }
-        renderChildren(of: 0, children, depth: 0, paper: paper, options: options, into: &h)
-        if !open {
-            h.raw("<p class=\"muted\">This paper is not on the feed, so it takes no new comments.</p>")
-        } else if let v = options.viewer {
-            h.raw("<form class=\"stack comment-form\" method=\"post\" action=\"\(Route.comments.path())\">")
-            h.csrf(for: v)
-            h.hidden("paper", paper.base)
-            h.raw("<p class=\"field\"><label for=\"new-comment\">Add a comment</label>")
-            h.raw("<textarea id=\"new-comment\" name=\"body\" rows=\"4\" required maxlength=\"\(Comment.maximumLength)\" aria-describedby=\"md-help\"></textarea>")
-            h.raw("<small id=\"md-help\">*emphasis*, **strong**, `code`, [links](https://...), - lists and &gt; quotes.</small></p>")
-            h.raw("<p><button type=\"submit\">Comment</button></p></form>")
-        } else {
-            h.open("p")
-            h.open("a", [("href", Route.login.path() + "?next=" + SiteRoute.percentEncode(SiteRoute.paper(paper).path))])
-            h.text("Log in")
-            h.close("a")
-            h.raw(" to join the discussion.</p>")
+        PaperPageView.section("discussion", "Discussion", class: "discussion", into: &h) { h in
+            let children = Dictionary(grouping: comments, by: { $0.parentID ?? 0 })
+            if comments.isEmpty { h.element("p", class: "muted", text: "No comments yet.") }
+            renderChildren(of: 0, children, depth: 0, paper: paper, options: options, into: &h)
+            if !open {
+                h.element("p", class: "muted", text: "This paper is not on the feed, so it takes no new comments.")
+            } else if let v = options.viewer {
+                h.postForm(Route.comments.path(), class: "stack comment-form", viewer: v) { h in
+                    h.hidden("paper", paper.base)
+                    h.element("p", class: "field") { h in
+                        h.element("label", [("for", "new-comment")], text: "Add a comment")
+                        h.element("textarea", [("id", "new-comment"), ("name", "body"), ("rows", "4"), ("required", ""),
+                                               ("maxlength", String(Comment.maximumLength)), ("aria-describedby", "md-help")], text: "")
+                        h.element("small", [("id", "md-help")], text: "*emphasis*, **strong**, `code`, [links](https://...), - lists and > quotes.")
+                    }
+                    h.element("p") { h in h.submit("Comment") }
+                }
+            } else {
+                h.element("p") { h in
+                    h.link(Route.login.path() + "?next=" + SiteRoute.percentEncode(SiteRoute.paper(paper).path), "Log in")
+                    h.text(" to join the discussion.")
+                }
+            }
         }
-        h.raw("</section>")
     }
 
     static func renderChildren(of parent: Int, _ children: [Int: [Comment]], depth: Int, paper: ArxivID,
@@ -43,113 +45,111 @@ enum CommentThreadView {
         guard depth < maximumIndent else {
             // Deeper replies form one flat list in thread order, walked without recursion: a chain of
             // thousands of replies costs neither stack nor nesting in the page.
-            h.raw("<ol class=\"comments flat\">")
-            var stack = Array(list.reversed())
-            var shown = Set<Int>()
-            while let c = stack.popLast() {
-                guard shown.insert(c.id).inserted else { continue }
-                h.open("li", [("id", "c\(c.id)"), ("class", "comment")])
-                renderOne(c, paper: paper, options: options, into: &h)
-                h.close("li")
-                stack.append(contentsOf: (children[c.id] ?? []).reversed())
+            h.element("ol", class: "comments flat") { h in
+                var stack = Array(list.reversed())
+                var shown = Set<Int>()
+                while let c = stack.popLast() {
+                    guard shown.insert(c.id).inserted else { continue }
+                    h.element("li", [("id", "c\(c.id)"), ("class", "comment")]) { h in
+                        renderOne(c, paper: paper, options: options, into: &h)
+                    }
+                    stack.append(contentsOf: (children[c.id] ?? []).reversed())
+                }
             }
-            h.raw("</ol>")
             return
         }
-        h.raw("<ol class=\"comments\">")
-        for c in list {
-            h.open("li", [("id", "c\(c.id)"), ("class", "comment")])
-            renderOne(c, paper: paper, options: options, into: &h)
-            renderChildren(of: c.id, children, depth: depth + 1, paper: paper, options: options, into: &h)
-            h.close("li")
+        h.element("ol", class: "comments") { h in
+            for c in list {
+                h.element("li", [("id", "c\(c.id)"), ("class", "comment")]) { h in
+                    renderOne(c, paper: paper, options: options, into: &h)
+                    renderChildren(of: c.id, children, depth: depth + 1, paper: paper, options: options, into: &h)
+                }
+            }
         }
-        h.raw("</ol>")
     }
 
     static func renderOne(_ c: Comment, paper: ArxivID, options: Options, into h: inout HTML) {
         let viewer = options.viewer
         let isModerator = viewer?.account.canModerate ?? false
-        h.raw("<article><header class=\"muted\">")
-        if c.deleted {
-            h.text("[deleted]")
-        } else {
-            h.open("a", [("href", SiteRoute.user(c.author.username).path)])
-            h.text("@" + c.author.username)
-            h.close("a")
-        }
-        h.text(" · ")
-        h.open("time", [("datetime", c.createdAt.iso8601)])
-        h.text(String(c.createdAt.iso8601.prefix(16)).replacingOccurrences(of: "T", with: " ") + " UTC")
-        h.close("time")
-        if c.editedAt != nil { h.text(" · edited") }
-        h.raw("</header>")
-        if c.deleted {
-            h.raw("<p class=\"muted\">This comment was deleted.</p>")
-        } else if let reason = c.hiddenReason {
-            h.raw("<p class=\"muted\">Hidden by the moderators.</p>")
-            if isModerator {
-                h.open("div", [("class", "hidden-text")])
-                h.element("p", [("class", "muted")], text: "Reason: " + reason)
-                h.raw(CommentMarkdown.render(c.body))
-                h.close("div")
+        h.element("article") { h in
+            h.element("header", class: "muted") { h in
+                if c.deleted {
+                    h.text("[deleted]")
+                } else {
+                    h.link(SiteRoute.user(c.author.username).path, "@" + c.author.username)
+                }
+                h.text(" · ")
+                h.element("time", [("datetime", c.createdAt.iso8601)],
+                          text: String(c.createdAt.iso8601.prefix(16)).replacingOccurrences(of: "T", with: " ") + " UTC")
+                if c.editedAt != nil { h.text(" · edited") }
             }
-        } else {
-            h.raw("<div class=\"body\">")
-            h.raw(CommentMarkdown.render(c.body))
-            h.raw("</div>")
-        }
-        guard let v = viewer, !c.deleted else { h.raw("</article>"); return }
-        h.raw("<div class=\"actions\">")
-        if c.hiddenReason == nil {
-            details("Reply", into: &h) { h in
-                h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.comments.path())\">")
-                h.csrf(for: v)
-                h.hidden("paper", paper.base)
-                h.hidden("parent", String(c.id))
-                h.open("label", [("for", "r\(c.id)")]); h.text("Reply to @" + c.author.username); h.close("label")
-                h.raw("<textarea id=\"r\(c.id)\" name=\"body\" rows=\"3\" required maxlength=\"\(Comment.maximumLength)\"></textarea>")
-                h.raw("<p><button type=\"submit\">Reply</button></p></form>")
+            if c.deleted {
+                h.element("p", class: "muted", text: "This comment was deleted.")
+            } else if let reason = c.hiddenReason {
+                h.element("p", class: "muted", text: "Hidden by the moderators.")
+                if isModerator {
+                    h.element("div", class: "hidden-text") { h in
+                        h.element("p", class: "muted", text: "Reason: " + reason)
+                        h.markup(.comment(c.body))
+                    }
+                }
+            } else {
+                h.element("div", class: "body") { h in h.markup(.comment(c.body)) }
+            }
+            guard let v = viewer, !c.deleted else { return }
+            h.element("div", class: "actions") { h in
+                if c.hiddenReason == nil {
+                    details("Reply", into: &h) { h in
+                        h.postForm(Route.comments.path(), class: "stack", viewer: v) { h in
+                            h.hidden("paper", paper.base)
+                            h.hidden("parent", String(c.id))
+                            h.element("label", [("for", "r\(c.id)")], text: "Reply to @" + c.author.username)
+                            h.element("textarea", [("id", "r\(c.id)"), ("name", "body"), ("rows", "3"), ("required", ""),
+                                                   ("maxlength", String(Comment.maximumLength))], text: "")
+                            h.element("p") { h in h.submit("Reply") }
+                        }
+                    }
+                }
+                if v.isTemplate {
+                    h.slot(.ownComment(c))
+                } else if c.author.username == v.account.username {
+                    ownActions(c, csrf: v.csrf, editWindow: options.editWindow, now: options.now, into: &h)
+                }
+                if isModerator, c.hiddenReason == nil {
+                    details("Hide", into: &h) { h in
+                        h.postForm(Route.hideComment.path(), class: "stack", viewer: v) { h in
+                            h.hidden("comment", String(c.id))
+                            h.element("label", [("for", "h\(c.id)")], text: "Reason (shown to moderators)")
+                            h.void("input", [("id", "h\(c.id)"), ("name", "reason"), ("required", ""), ("maxlength", "500")])
+                            h.element("p") { h in h.submit("Hide comment") }
+                        }
+                    }
+                }
             }
         }
-        if v.isTemplate {
-            h.slot(.ownComment(c))
-        } else if c.author.username == v.account.username {
-            ownActions(c, csrf: v.csrf, editWindow: options.editWindow, now: options.now, into: &h)
-        }
-        if isModerator, c.hiddenReason == nil {
-            details("Hide", into: &h) { h in
-                h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.hideComment.path())\">")
-                h.csrf(for: v)
-                h.hidden("comment", String(c.id))
-                h.open("label", [("for", "h\(c.id)")]); h.text("Reason (shown to moderators)"); h.close("label")
-                h.raw("<input id=\"h\(c.id)\" name=\"reason\" required maxlength=\"500\"><p><button type=\"submit\">Hide comment</button></p></form>")
-            }
-        }
-        h.raw("</div></article>")
     }
 
     /// Edit (within the window) and delete, for the comment's author.
     static func ownActions(_ c: Comment, csrf: String, editWindow: Double, now: Timestamp, into h: inout HTML) {
         if now.secondsSince1970 - c.createdAt.secondsSince1970 <= editWindow {
             details("Edit", into: &h) { h in
-                h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.editComment.path(String(c.id)))\">")
-                h.csrf(csrf)
-                h.open("label", [("for", "e\(c.id)")]); h.text("Edit your comment"); h.close("label")
-                h.raw("<textarea id=\"e\(c.id)\" name=\"body\" rows=\"3\" required maxlength=\"\(Comment.maximumLength)\">")
-                h.text(c.body)
-                h.raw("</textarea><p><button type=\"submit\">Save</button></p></form>")
+                h.postForm(Route.editComment.path(String(c.id)), class: "stack", csrf: csrf) { h in
+                    h.element("label", [("for", "e\(c.id)")], text: "Edit your comment")
+                    h.element("textarea", [("id", "e\(c.id)"), ("name", "body"), ("rows", "3"), ("required", ""),
+                                           ("maxlength", String(Comment.maximumLength))], text: c.body)
+                    h.element("p") { h in h.submit("Save") }
+                }
             }
         }
-        h.raw("<form class=\"inline\" method=\"post\" action=\"\(Route.deleteComment.path(String(c.id)))\">")
-        h.csrf(csrf)
-        h.raw("<button class=\"link\" type=\"submit\">Delete</button></form>")
+        h.postForm(Route.deleteComment.path(String(c.id)), class: "inline", csrf: csrf) { h in
+            h.submit("Delete", class: "link")
+        }
     }
 
     static func details(_ summary: String, into h: inout HTML, body: (inout HTML) -> Void) {
-        h.raw("<details><summary>")
-        h.text(summary)
-        h.raw("</summary>")
-        body(&h)
-        h.raw("</details>")
+        h.element("details") { h in
+            h.element("summary", text: summary)
+            body(&h)
+        }
     }
 }

@@ -29,88 +29,93 @@ enum PaperPageView {
             if let reason = personal.hiddenReason, viewer?.account.canModerate == true {
                 h.notice("Hidden from the feed by the moderators: " + reason, error: true)
             }
-            h.raw("<article class=\"paper\"><header>")
-            h.open("p", [("class", "crumbs")])
-            if let f = record.featured {
-                h.raw("Featured on ")
-                h.open("a", [("href", SiteRoute.feed(.day(f.day), sort: .upvotes).path)])
-                h.text(FeedPageModel.title(of: .day(f.day)))
-                h.close("a")
-            } else {
-                h.text("Not featured on the daily feed")
-            }
-            h.close("p")
-            h.element("h1", text: p.title)
-            authors(p.authors, into: &h)
-            h.raw("</header>")
-            if let f = record.featured {
-                h.raw("<div class=\"meta\">")
-                VoteButtonView.render(f, viewer: viewer, into: &h)
-                h.raw(" <span class=\"comments\">" + Icons.comment + " ")
-                h.text("\(f.numComments)")
-                h.raw("<span class=\"vh\"> comments</span></span>")
-                if let by = f.submittedBy {
-                    h.raw(" <span class=\"by\">Submitted by ")
-                    h.text("\(by.fullname) (@\(by.username))")
-                    h.raw("</span>")
+            h.element("article", class: "paper") { h in
+                h.element("header") { h in
+                    h.element("p", class: "crumbs") { h in
+                        if let f = record.featured {
+                            h.text("Featured on ")
+                            h.link(SiteRoute.feed(.day(f.day), sort: .upvotes).path, FeedPageModel.title(of: .day(f.day)))
+                        } else {
+                            h.text("Not featured on the daily feed")
+                        }
+                    }
+                    h.element("h1", text: p.title)
+                    authors(p.authors, into: &h)
                 }
-                h.raw("</div>")
-                sparkline(f, history, into: &h)
+                if let f = record.featured {
+                    h.element("div", class: "meta") { h in
+                        VoteButtonView.render(f, viewer: viewer, into: &h)
+                        h.text(" ")
+                        h.element("span", class: "comments") { h in
+                            h.markup(Icons.comment)
+                            h.text(" \(f.numComments)")
+                            h.element("span", class: "vh", text: " comments")
+                        }
+                        if let by = f.submittedBy {
+                            h.text(" ")
+                            h.element("span", class: "by", text: "Submitted by \(by.fullname) (@\(by.username))")
+                        }
+                    }
+                    sparkline(f, history, into: &h)
+                }
+                h.element("p", class: "links") { h in
+                    let links = p.links  // computed: it scans the abstract for code and project links
+                    PaperCardView.link("arXiv page", links.abstract, into: &h)
+                    PaperCardView.link("PDF", links.pdf, into: &h)
+                    if let code = links.code { PaperCardView.link("Code", code, into: &h) }
+                    if let page = links.projectPage { PaperCardView.link("Project page", page, into: &h) }
+                    h.link(SiteRoute.paperMarkdown(p.id).path, "Markdown")
+                }
+                section("abstract", "Abstract", into: &h) { h in h.element("p", class: "abstract", text: p.abstract) }
+                if let summary = p.aiSummary {
+                    section("summary", "Summary", into: &h) { h in h.element("p", text: summary) }
+                }
+                section("details", "Details", into: &h) { h in
+                    h.element("dl", class: "details") { h in
+                        detail("arXiv id", p.id.versioned, into: &h)
+                        if !p.categories.isEmpty { detail("Categories", p.categories.joined(separator: ", ") + " (primary: \(p.categories[0]))", into: &h) }
+                        if let d = p.firstVersionAt { detail("First version", d.iso8601.prefix(10) + "", into: &h) }
+                        if let d = p.latestVersionAt { detail("Latest version", d.iso8601.prefix(10) + "", into: &h) }
+                        if let c = p.comment { detail("Comment", c, into: &h) }
+                        if let j = p.journalRef { detail("Journal reference", j, into: &h) }
+                        if let doi = p.doi { detail("DOI", doi, into: &h) }
+                        if !p.aiKeywords.isEmpty { detail("Keywords", p.aiKeywords.joined(separator: ", "), into: &h) }
+                    }
+                }
+                similarPapers(similar, into: &h)
+                if let v = viewer { memberTools(p, featured: record.featured != nil, viewer: v, into: &h) }
+                CommentThreadView.render(comments, paper: p.id, open: record.featured != nil,
+                                         options: .init(viewer: viewer, editWindow: personal.editWindow), into: &h)
             }
-            h.raw("<p class=\"links\">")
-            let links = p.links  // computed: it scans the abstract for code and project links
-            PaperCardView.link("arXiv page", links.abstract, into: &h)
-            PaperCardView.link("PDF", links.pdf, into: &h)
-            if let code = links.code { PaperCardView.link("Code", code, into: &h) }
-            if let page = links.projectPage { PaperCardView.link("Project page", page, into: &h) }
-            h.open("a", [("href", SiteRoute.paperMarkdown(p.id).path)])
-            h.text("Markdown")
-            h.close("a")
-            h.raw("</p><section aria-labelledby=\"abstract\"><h2 id=\"abstract\">Abstract</h2>")
-            h.element("p", [("class", "abstract")], text: p.abstract)
-            h.raw("</section>")
-            if let summary = p.aiSummary {
-                h.raw("<section aria-labelledby=\"summary\"><h2 id=\"summary\">Summary</h2>")
-                h.element("p", text: summary)
-                h.raw("</section>")
-            }
-            h.raw("<section aria-labelledby=\"details\"><h2 id=\"details\">Details</h2><dl class=\"details\">")
-            detail("arXiv id", p.id.versioned, into: &h)
-            if !p.categories.isEmpty { detail("Categories", p.categories.joined(separator: ", ") + " (primary: \(p.categories[0]))", into: &h) }
-            if let d = p.firstVersionAt { detail("First version", d.iso8601.prefix(10) + "", into: &h) }
-            if let d = p.latestVersionAt { detail("Latest version", d.iso8601.prefix(10) + "", into: &h) }
-            if let c = p.comment { detail("Comment", c, into: &h) }
-            if let j = p.journalRef { detail("Journal reference", j, into: &h) }
-            if let doi = p.doi { detail("DOI", doi, into: &h) }
-            if !p.aiKeywords.isEmpty { detail("Keywords", p.aiKeywords.joined(separator: ", "), into: &h) }
-            h.raw("</dl></section>")
-            similarPapers(similar, into: &h)
-            if let v = viewer { memberTools(p, featured: record.featured != nil, viewer: v, into: &h) }
-            CommentThreadView.render(comments, paper: p.id, open: record.featured != nil,
-                                     options: .init(viewer: viewer, editWindow: personal.editWindow), into: &h)
-            h.raw("</article>")
+        }
+    }
+
+    /// A section headed by an `h2` it is labelled by.
+    static func section(_ id: String, _ heading: String, class name: String? = nil, into h: inout HTML,
+                        _ content: (inout HTML) -> Void) {
+        h.element("section", (name.map { [("class", $0)] } ?? []) + [("aria-labelledby", id)]) { h in
+            h.element("h2", [("id", id)], text: heading)
+            content(&h)
         }
     }
 
     /// Nearest papers by their words (tf-idf cosine), with how close each is.
     static func similarPapers(_ similar: [(record: PaperRecord, score: Double)], into h: inout HTML) {
         guard !similar.isEmpty else { return }
-        h.raw("<section aria-labelledby=\"similar\"><h2 id=\"similar\">Similar papers</h2><ol class=\"similar\">")
-        for (record, score) in similar {
-            let q = record.paper
-            h.raw("<li>")
-            h.open("a", [("href", SiteRoute.paper(q.id).path)])
-            h.text(q.title)
-            h.close("a")
-            h.open("span", [("class", "why")])
-            var meta = [String(format: "%.0f%% alike", score * 100)]
-            if !q.aiKeywords.isEmpty { meta.append(q.aiKeywords.prefix(3).joined(separator: ", ")) }
-            if let f = record.featured { meta.append("\(f.upvotes) upvotes") }
-            h.text(" · " + meta.joined(separator: " · "))
-            h.close("span")
-            h.raw("</li>")
+        section("similar", "Similar papers", into: &h) { h in
+            h.element("ol", class: "similar") { h in
+                for (record, score) in similar {
+                    let q = record.paper
+                    h.element("li") { h in
+                        h.link(SiteRoute.paper(q.id).path, q.title)
+                        var meta = [String(format: "%.0f%% alike", score * 100)]
+                        if !q.aiKeywords.isEmpty { meta.append(q.aiKeywords.prefix(3).joined(separator: ", ")) }
+                        if let f = record.featured { meta.append("\(f.upvotes) upvotes") }
+                        h.element("span", class: "why", text: " · " + meta.joined(separator: " · "))
+                    }
+                }
+            }
         }
-        h.raw("</ol></section>")
     }
 
     /// Claiming authorship, and the moderators' hide form.
@@ -118,49 +123,47 @@ enum PaperPageView {
         let unclaimed = p.authors.enumerated().filter { !$0.element.hidden && $0.element.user == nil }
         if !unclaimed.isEmpty {
             CommentThreadView.details("Are you an author of this paper?", into: &h) { h in
-                h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.claims.path())\">")
-                h.csrf(for: v)
-                h.hidden("paper", p.id.base)
-                h.raw("<p class=\"field\"><label for=\"claim-author\">I am</label><select id=\"claim-author\" name=\"author\">")
-                for (i, a) in unclaimed {
-                    h.open("option", [("value", String(i))])
-                    h.text(a.name)
-                    h.close("option")
+                h.postForm(Route.claims.path(), class: "stack", viewer: v) { h in
+                    h.hidden("paper", p.id.base)
+                    h.element("p", class: "field") { h in
+                        h.element("label", [("for", "claim-author")], text: "I am")
+                        h.element("select", [("id", "claim-author"), ("name", "author")]) { h in
+                            for (i, a) in unclaimed { h.element("option", [("value", String(i))], text: a.name) }
+                        }
+                    }
+                    h.element("p") { h in h.submit("Claim authorship") }
                 }
-                h.raw("</select></p><p><button type=\"submit\">Claim authorship</button></p></form>")
             }
         }
         if featured, v.account.canModerate {
             CommentThreadView.details("Hide this paper from the feed", into: &h) { h in
-                h.raw("<form class=\"stack\" method=\"post\" action=\"\(Route.hidePaper.path())\">")
-                h.csrf(for: v)
-                h.hidden("paper", p.id.base)
-                h.raw("<p class=\"field\"><label for=\"hide-reason\">Reason (shown to moderators)</label>")
-                h.raw("<input id=\"hide-reason\" name=\"reason\" required maxlength=\"500\"></p>")
-                h.raw("<p><button type=\"submit\">Hide paper</button></p></form>")
+                h.postForm(Route.hidePaper.path(), class: "stack", viewer: v) { h in
+                    h.hidden("paper", p.id.base)
+                    h.element("p", class: "field") { h in
+                        h.element("label", [("for", "hide-reason")], text: "Reason (shown to moderators)")
+                        h.void("input", [("id", "hide-reason"), ("name", "reason"), ("required", ""), ("maxlength", "500")])
+                    }
+                    h.element("p") { h in h.submit("Hide paper") }
+                }
             }
         }
     }
 
     static func authors(_ authors: [Author], into h: inout HTML) {
         guard !authors.isEmpty else { return }
-        h.raw("<ul class=\"author-list\" aria-label=\"Authors\">")
-        for a in authors where !a.hidden {
-            h.open("li")
-            h.text(a.name)
-            if !a.affiliations.isEmpty {
-                h.open("span", [("class", "affiliation")])
-                h.text(" (" + a.affiliations.joined(separator: "; ") + ")")
-                h.close("span")
+        h.element("ul", class: "author-list", [("aria-label", "Authors")]) { h in
+            for a in authors where !a.hidden {
+                h.element("li") { h in
+                    h.text(a.name)
+                    if !a.affiliations.isEmpty {
+                        h.element("span", class: "affiliation", text: " (" + a.affiliations.joined(separator: "; ") + ")")
+                    }
+                    if let user = a.user {
+                        h.element("span", class: "claimed", [("title", "claimed by @\(user.username)")], text: " ✓")
+                    }
+                }
             }
-            if let user = a.user {
-                h.open("span", [("class", "claimed"), ("title", "claimed by @\(user.username)")])
-                h.text(" ✓")
-                h.close("span")
-            }
-            h.close("li")
         }
-        h.raw("</ul>")
     }
 
     /// Upvotes from submission (0) through every recorded change.
@@ -169,7 +172,7 @@ enum PaperPageView {
         points += history.filter { $0.0 > f.submittedAt }.map { ($0.0.secondsSince1970, Double($0.1)) }
         guard points.count > 1 else { return }
         let label = "Upvotes over time: 0 on \(f.submittedAt.iso8601.prefix(10)), \(Int(points.last!.1)) on \(Timestamp(secondsSince1970: points.last!.0).iso8601.prefix(10))"
-        h.raw(SVGChart.sparkline(points, label: label))
+        SVGChart.sparkline(points, label: label, into: &h)
     }
 
     static func detail(_ term: String, _ value: String, into h: inout HTML) {

@@ -69,43 +69,58 @@ enum SearchPageView {
                            canonical: s.link(page: s.page),
                            alternates: blank ? [] : [("application/atom+xml", Route.feed.path("search.atom") + "?q=" + SiteRoute.percentEncode(text))],
                            viewer: viewer) { h in
-            h.raw("<h1>Search</h1><form class=\"bigsearch\" action=\"\(Route.search.path())\" method=\"get\" role=\"search\">")
-            h.raw("<label for=\"sq\">Words in the title, abstract or authors</label> ")
-            h.open("input", [("id", "sq"), ("name", "q"), ("type", "search"), ("value", text), ("maxlength", "500")])
-            h.raw("<fieldset class=\"filters\"><legend>Filters</legend>")
-            field("category", "Category", s.filters.category ?? "", type: "text", placeholder: "cs.LG", into: &h)
-            field("author", "Author", s.filters.author ?? "", type: "text", placeholder: "", into: &h)
-            field("from", "From", s.filters.from?.iso ?? "", type: "date", placeholder: "", into: &h)
-            field("to", "To", s.filters.to?.iso ?? "", type: "date", placeholder: "", into: &h)
-            h.raw("<label><input type=\"checkbox\" name=\"code\" value=\"1\"" + (s.filters.hasCode ? " checked" : "") + "> With code</label>")
-            h.raw("<label>Sort <select name=\"sort\">")
-            for sort in SearchFilters.Sort.allCases {
-                h.raw("<option value=\"\(sort.rawValue)\"" + (sort == s.filters.sort ? " selected" : "") + ">\(sort.rawValue)</option>")
+            h.element("h1", text: "Search")
+            h.element("form", class: "bigsearch", [("action", Route.search.path()), ("method", "get"), ("role", "search")]) { h in
+                h.element("label", [("for", "sq")], text: "Words in the title, abstract or authors")
+                h.text(" ")
+                h.void("input", [("id", "sq"), ("name", "q"), ("type", "search"), ("value", text), ("maxlength", "500")])
+                h.element("fieldset", class: "filters") { h in
+                    h.element("legend", text: "Filters")
+                    field("category", "Category", s.filters.category ?? "", type: "text", placeholder: "cs.LG", into: &h)
+                    field("author", "Author", s.filters.author ?? "", type: "text", placeholder: "", into: &h)
+                    field("from", "From", s.filters.from?.iso ?? "", type: "date", placeholder: "", into: &h)
+                    field("to", "To", s.filters.to?.iso ?? "", type: "date", placeholder: "", into: &h)
+                    h.element("label") { h in
+                        h.void("input", [("type", "checkbox"), ("name", "code"), ("value", "1")] + (s.filters.hasCode ? [("checked", "")] : []))
+                        h.text(" With code")
+                    }
+                    h.element("label") { h in
+                        h.text("Sort ")
+                        h.element("select", [("name", "sort")]) { h in
+                            for sort in SearchFilters.Sort.allCases {
+                                h.element("option", [("value", sort.rawValue)] + (sort == s.filters.sort ? [("selected", "")] : []), text: sort.rawValue)
+                            }
+                        }
+                    }
+                }
+                h.text(" ")
+                h.element("button", text: "Search")
             }
-            h.raw("</select></label></fieldset> <button>Search</button></form>")
             if blank {
-                h.raw("<p class=\"empty\">Type a few words to search titles, abstracts and authors. Use \"quotes\" for a phrase and * for a prefix (diffus*).</p>")
+                h.element("p", class: "empty", text: "Type a few words to search titles, abstracts and authors. Use \"quotes\" for a phrase and * for a prefix (diffus*).")
             } else if hits.isEmpty {
-                h.element("p", [("class", "empty")], text: s.page > 0 ? "No more matches." : "No papers match “\(text)” with these filters.")
+                h.element("p", class: "empty", text: s.page > 0 ? "No more matches." : "No papers match “\(text)” with these filters.")
             } else {
-                h.raw("<div class=\"cards\">")
-                for hit in hits { PaperCardView.render(hit.paper, thumbnailPath: nil, snippet: hit.snippet, viewer: viewer, into: &h) }
-                h.raw("</div><nav class=\"pages\" aria-label=\"Pages\">")
-                if s.page > 0 { h.open("a", [("href", s.link(page: s.page - 1)), ("rel", "prev")]); h.text("← Previous page"); h.close("a") }
-                h.element("span", text: "Page \(s.page + 1)")
-                if hits.count == s.filters.limit, (s.page + 2) * s.filters.limit <= SearchParameters.maximumDepth { h.open("a", [("href", s.link(page: s.page + 1)), ("rel", "next")]); h.text("Next page →"); h.close("a") }
-                h.raw("</nav>")
+                h.element("div", class: "cards") { h in
+                    for hit in hits { PaperCardView.render(hit.paper, thumbnailPath: nil, snippet: hit.snippet, viewer: viewer, into: &h) }
+                }
+                h.element("nav", class: "pages", [("aria-label", "Pages")]) { h in
+                    if s.page > 0 { h.link(s.link(page: s.page - 1), "← Previous page", [("rel", "prev")]) }
+                    h.element("span", text: "Page \(s.page + 1)")
+                    if hits.count == s.filters.limit, (s.page + 2) * s.filters.limit <= SearchParameters.maximumDepth {
+                        h.link(s.link(page: s.page + 1), "Next page →", [("rel", "next")])
+                    }
+                }
             }
         }
     }
 
     static func field(_ name: String, _ label: String, _ value: String, type: String, placeholder: String, into h: inout HTML) {
-        h.raw("<label>")
-        h.text(label)
-        h.raw(" ")
-        var attrs = [("name", name), ("type", type), ("value", value), ("maxlength", "100")]
-        if !placeholder.isEmpty { attrs.append(("placeholder", placeholder)) }
-        h.open("input", attrs)
-        h.raw("</label>")
+        h.element("label") { h in
+            h.text(label + " ")
+            var attrs = [("name", name), ("type", type), ("value", value), ("maxlength", "100")]
+            if !placeholder.isEmpty { attrs.append(("placeholder", placeholder)) }
+            h.void("input", attrs)
+        }
     }
 }

@@ -5,40 +5,51 @@ enum DocsPageView {
     static func render(openAPI: [String: Any], site: SiteInfo) -> String {
         Layout.page(site: site, title: "API", description: "The Daily Papers JSON API, compatible with Hugging Face's.",
                     canonical: Route.docs.path(), alternates: [("application/json", Route.openAPI.path())]) { h in
-            h.raw("<article class=\"docs\"><h1>API</h1>")
-            if let info = openAPI["info"] as? [String: Any], let text = info["description"] as? String { h.element("p", text: text) }
-            h.raw("<p>Machine-readable: <a href=\"\(Route.openAPI.path())\">/openapi.json</a> (OpenAPI 3.1). Feeds: see the links in each page's head.</p>")
-            let paths = (openAPI["paths"] as? [String: Any]) ?? [:]
-            for path in paths.keys.sorted() {
-                guard let get = (paths[path] as? [String: Any])?["get"] as? [String: Any] else { continue }
-                h.raw("<section>")
-                h.open("h2", [("id", (get["operationId"] as? String) ?? path)])
-                h.raw("<code>GET ")
-                h.text(path)
-                h.raw("</code></h2>")
-                h.element("p", text: (get["summary"] as? String) ?? "")
-                let parameters = (get["parameters"] as? [[String: Any]]) ?? []
-                if !parameters.isEmpty {
-                    h.raw("<table><thead><tr><th scope=\"col\">parameter</th><th scope=\"col\">in</th><th scope=\"col\">type</th><th scope=\"col\">description</th></tr></thead><tbody>")
+            h.element("article", class: "docs") { h in
+                h.element("h1", text: "API")
+                if let info = openAPI["info"] as? [String: Any], let text = info["description"] as? String { h.element("p", text: text) }
+                h.element("p") { h in
+                    h.text("Machine-readable: ")
+                    h.link(Route.openAPI.path(), "/openapi.json")
+                    h.text(" (OpenAPI 3.1). Feeds: see the links in each page's head.")
+                }
+                let paths = (openAPI["paths"] as? [String: Any]) ?? [:]
+                for path in paths.keys.sorted() {
+                    guard let get = (paths[path] as? [String: Any])?["get"] as? [String: Any] else { continue }
+                    h.element("section") { h in operation(path, get, into: &h) }
+                }
+            }
+        }
+    }
+
+    static func operation(_ path: String, _ get: [String: Any], into h: inout HTML) {
+        h.element("h2", [("id", (get["operationId"] as? String) ?? path)]) { h in h.element("code", text: "GET " + path) }
+        h.element("p", text: (get["summary"] as? String) ?? "")
+        let parameters = (get["parameters"] as? [[String: Any]]) ?? []
+        if !parameters.isEmpty {
+            h.element("table") { h in
+                h.element("thead") { h in
+                    h.element("tr") { h in
+                        for column in ["parameter", "in", "type", "description"] { h.element("th", [("scope", "col")], text: column) }
+                    }
+                }
+                h.element("tbody") { h in
                     for p in parameters {
                         let schema = (p["schema"] as? [String: Any]) ?? [:]
                         var type = (schema["type"] as? String) ?? ""
                         if let values = schema["enum"] as? [String] { type += " (" + values.joined(separator: ", ") + ")" }
                         if let min = schema["minimum"], let max = schema["maximum"] { type += " \(min)–\(max)" }
-                        h.raw("<tr>")
-                        h.element("td", text: (p["name"] as? String ?? "") + ((p["required"] as? Bool) == true ? " (required)" : ""))
-                        h.element("td", text: p["in"] as? String ?? "")
-                        h.element("td", text: type)
-                        h.element("td", text: p["description"] as? String ?? "")
-                        h.raw("</tr>")
+                        h.element("tr") { h in
+                            h.element("td", text: (p["name"] as? String ?? "") + ((p["required"] as? Bool) == true ? " (required)" : ""))
+                            h.element("td", text: p["in"] as? String ?? "")
+                            h.element("td", text: type)
+                            h.element("td", text: p["description"] as? String ?? "")
+                        }
                     }
-                    h.raw("</tbody></table>")
                 }
-                let codes = ((get["responses"] as? [String: Any]) ?? [:]).keys.sorted()
-                h.element("p", [("class", "meta")], text: "Answers: " + codes.joined(separator: ", "))
-                h.raw("</section>")
             }
-            h.raw("</article>")
         }
+        let codes = ((get["responses"] as? [String: Any]) ?? [:]).keys.sorted()
+        h.element("p", class: "meta", text: "Answers: " + codes.joined(separator: ", "))
     }
 }

@@ -26,7 +26,7 @@ struct PersonalFill {
     var editWindow: Double
     var now: Timestamp
     /// The token's hidden input, as every form of the page carries it.
-    let csrfInput: String
+    let csrfInput: Markup
 
     init(viewer: Viewer, notice: String?, papers: [String: PaperViewerState] = [:], editWindow: Double = 900, now: Timestamp = .now) {
         self.viewer = viewer
@@ -39,16 +39,14 @@ struct PersonalFill {
 
     func write(_ slot: PersonalSlot, into out: inout ByteBuffer) {
         // A page has up to a hundred vote buttons: written straight into the page, the token escaped once.
-        if case .vote(let paper, let upvotes) = slot { return vote(paper, upvotes, into: &out) }
+        if case .vote(let paper, let upvotes) = slot {
+            let state = papers[paper.base]
+            return VoteButtonView.write(paper: paper.base, upvotes: state?.upvotes ?? upvotes, voted: state?.voted ?? false,
+                                        csrfInput: csrfInput, into: &out)
+        }
         var h = HTML(capacity: 512)
         write(slot, into: &h)
         out.writeString(h.output)
-    }
-
-    private func vote(_ paper: ArxivID, _ upvotes: Int, into out: inout some MarkupSink) {
-        let state = papers[paper.base]
-        VoteButtonView.write(paper: paper.base, upvotes: state?.upvotes ?? upvotes, voted: state?.voted ?? false,
-                             csrfInput: csrfInput, into: &out)
     }
 
     func write(_ slot: PersonalSlot, into h: inout HTML) {
@@ -60,7 +58,9 @@ struct PersonalFill {
         case .csrf:
             h.csrf(viewer.csrf)
         case .vote(let paper, let upvotes):
-            vote(paper, upvotes, into: &h)
+            let state = papers[paper.base]
+            VoteButtonView.render(paper: paper.base, upvotes: state?.upvotes ?? upvotes, voted: state?.voted ?? false,
+                                  csrf: viewer.csrf, into: &h)
         case .ownComment(let c):
             guard c.author.username == viewer.account.username else { return }
             CommentThreadView.ownActions(c, csrf: viewer.csrf, editWindow: editWindow, now: now, into: &h)

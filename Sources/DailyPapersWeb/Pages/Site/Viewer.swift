@@ -42,50 +42,75 @@ extension HTML {
         if viewer?.isTemplate == true { slot(.notice) } else { notice(message) }
     }
 
+    /// A form that changes state: `method="post"`, the action, the viewer's token, then the content.
+    mutating func postForm(_ action: String, class name: String? = nil, viewer: Viewer?, _ content: (inout HTML) -> Void) {
+        element("form", (name.map { [("class", $0)] } ?? []) + [("method", "post"), ("action", action)]) { h in
+            h.csrf(for: viewer)
+            content(&h)
+        }
+    }
+}
+
+/// Parts of forms and pages, for pages and for fragments written once (`Markup.fragment`).
+extension HTMLWriter {
     /// `csrf(token)`'s markup alone, to write it many times over.
-    static func csrfInput(_ token: String?) -> String {
-        var h = HTML(capacity: 128)
-        h.csrf(token)
-        return h.output
+    static func csrfInput(_ token: String?) -> Markup {
+        Markup.fragment(capacity: 128) { h in h.csrf(token) }
     }
 
     /// The hidden token every state-changing form carries.
     mutating func csrf(_ token: String?) {
         guard let token else { return }
-        raw("<input type=\"hidden\" name=\"csrf\"")
-        attr("value", token)
-        raw(">")
+        void("input", [("type", "hidden"), ("name", "csrf"), ("value", token)])
     }
 
     mutating func hidden(_ name: String, _ value: String) {
-        raw("<input type=\"hidden\"")
-        attr("name", name)
-        attr("value", value)
-        raw(">")
+        void("input", [("type", "hidden"), ("name", name), ("value", value)])
+    }
+
+    /// A form that changes state, with the token given (pages and slots filled for one member).
+    mutating func postForm(_ action: String, class name: String? = nil, csrf token: String?, _ content: (inout Self) -> Void) {
+        element("form", (name.map { [("class", $0)] } ?? []) + [("method", "post"), ("action", action)]) { h in
+            h.csrf(token)
+            content(&h)
+        }
+    }
+
+    /// `<button type="submit">label</button>`
+    mutating func submit(_ label: String, class name: String? = nil) {
+        element("button", (name.map { [("class", $0)] } ?? []) + [("type", "submit")], text: label)
     }
 
     /// A labelled input; `value` is what the reader typed before (never a password).
     mutating func field(_ name: String, label: String, type: String = "text", value: String? = nil,
                         maxLength: Int, required: Bool = true, autocomplete: String? = nil, hint: String? = nil) {
-        raw("<p class=\"field\">")
-        open("label", [("for", "f-" + name)])
-        text(label)
-        close("label")
-        var attrs = [("id", "f-" + name), ("name", name), ("type", type), ("maxlength", String(maxLength))]
-        if let value { attrs.append(("value", value)) }
-        if let autocomplete { attrs.append(("autocomplete", autocomplete)) }
-        if let hint { attrs.append(("aria-describedby", "h-" + name)) }
-        if required { attrs.append(("required", "required")) }
-        open("input", attrs)
-        if let hint { element("small", [("id", "h-" + name)], text: hint) }
-        raw("</p>")
+        element("p", class: "field") { h in
+            h.element("label", [("for", "f-" + name)], text: label)
+            var attrs = [("id", "f-" + name), ("name", name), ("type", type), ("maxlength", String(maxLength))]
+            if let value { attrs.append(("value", value)) }
+            if let autocomplete { attrs.append(("autocomplete", autocomplete)) }
+            if hint != nil { attrs.append(("aria-describedby", "h-" + name)) }
+            if required { attrs.append(("required", "required")) }
+            h.void("input", attrs)
+            if let hint { h.element("small", [("id", "h-" + name)], text: hint) }
+        }
+    }
+
+    /// A table of text: a header row of column names, then one row per entry.
+    mutating func table(_ columns: [String], class name: String? = nil, rows: [[String]]) {
+        element("table", name.map { [("class", $0)] } ?? []) { h in
+            h.element("thead") { h in
+                h.element("tr") { h in for column in columns { h.element("th", [("scope", "col")], text: column) } }
+            }
+            h.element("tbody") { h in
+                for row in rows { h.element("tr") { h in for cell in row { h.element("td", text: cell) } } }
+            }
+        }
     }
 
     /// A notice (role=status) or an error (role=alert) above a form.
     mutating func notice(_ message: String?, error: Bool = false) {
         guard let message else { return }
-        open("p", [("class", error ? "notice error-note" : "notice"), ("role", error ? "alert" : "status")])
-        text(message)
-        close("p")
+        element("p", class: error ? "notice error-note" : "notice", [("role", error ? "alert" : "status")], text: message)
     }
 }

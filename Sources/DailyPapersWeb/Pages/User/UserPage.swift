@@ -28,41 +28,45 @@ enum UserPageView {
                     canonical: SiteRoute.user(m.user.username).path,
                     alternates: [("application/atom+xml", Route.userFeed.path(m.user.username + ".atom"))],
                     viewer: viewer) { h in
-            h.raw("<section class=\"profile\">")
-            h.element("h1", text: m.user.fullname)
-            h.open("p", [("class", "muted")])
-            h.text("@" + m.user.username)
-            if let a = m.account {
-                if a.role != .member { h.text(" · " + a.role.rawValue) }
-                if a.isBanned { h.text(" · banned") }
+            h.element("section", class: "profile") { h in
+                h.element("h1", text: m.user.fullname)
+                h.element("p", class: "muted") { h in
+                    h.text("@" + m.user.username)
+                    if let a = m.account {
+                        if a.role != .member { h.text(" · " + a.role.rawValue) }
+                        if a.isBanned { h.text(" · banned") }
+                    }
+                }
+                list("Submitted papers", id: "submitted", m.submitted, empty: "No submissions yet.", viewer: viewer, into: &h)
+                list("Upvoted papers", id: "upvoted", m.upvoted, empty: "No upvotes yet.", viewer: viewer, into: &h)
+                PaperPageView.section("comments", "Comments", into: &h) { h in
+                    if m.comments.isEmpty { h.element("p", class: "muted", text: "No comments yet.") }
+                    h.element("ol", class: "comments") { h in
+                        for c in m.comments {
+                            h.element("li", class: "comment") { h in
+                                h.element("article") { h in
+                                    h.element("header", class: "muted") { h in
+                                        h.text("On ")
+                                        h.link(SiteRoute.paper(c.paperID).path + "#c\(c.id)", c.paperID.base)
+                                        h.text(" · " + String(c.createdAt.iso8601.prefix(10)))
+                                    }
+                                    h.element("div", class: "body") { h in h.markup(.comment(c.body)) }
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            h.close("p")
-            list("Submitted papers", id: "submitted", m.submitted, empty: "No submissions yet.", viewer: viewer, into: &h)
-            list("Upvoted papers", id: "upvoted", m.upvoted, empty: "No upvotes yet.", viewer: viewer, into: &h)
-            h.raw("<section aria-labelledby=\"comments\"><h2 id=\"comments\">Comments</h2>")
-            if m.comments.isEmpty { h.raw("<p class=\"muted\">No comments yet.</p>") }
-            h.raw("<ol class=\"comments\">")
-            for c in m.comments {
-                h.raw("<li class=\"comment\"><article><header class=\"muted\">On ")
-                h.open("a", [("href", SiteRoute.paper(c.paperID).path + "#c\(c.id)")])
-                h.text(c.paperID.base)
-                h.close("a")
-                h.text(" · " + String(c.createdAt.iso8601.prefix(10)))
-                h.raw("</header><div class=\"body\">")
-                h.raw(CommentMarkdown.render(c.body))
-                h.raw("</div></article></li>")
-            }
-            h.raw("</ol></section></section>")
         }
     }
 
     static func list(_ title: String, id: String, _ papers: [FeaturedPaper], empty: String, viewer: Viewer?, into h: inout HTML) {
-        h.open("section", [("aria-labelledby", id)])
-        h.element("h2", [("id", id)], text: title)
-        if papers.isEmpty { h.element("p", [("class", "muted")], text: empty) }
-        h.raw("<div class=\"cards\">")
-        for f in papers { PaperCardView.render(f, thumbnailPath: nil, viewer: viewer, into: &h) }
-        h.raw("</div></section>")
+        PaperPageView.section(id, title, into: &h) { h in
+            if papers.isEmpty { h.element("p", class: "muted", text: empty) }
+            h.element("div", class: "cards") { h in
+                for f in papers { PaperCardView.render(f, thumbnailPath: nil, viewer: viewer, into: &h) }
+            }
+        }
     }
 }
 
