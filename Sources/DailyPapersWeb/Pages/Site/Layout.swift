@@ -1,3 +1,6 @@
+import DailyPapersCore
+import NIOCore
+
 /// What every page needs to know about the site it belongs to.
 struct SiteInfo: Sendable {
     var name: String
@@ -82,24 +85,49 @@ enum Layout {
 
     /// Log in / sign up for readers; submit, profile, moderation and log out for members.
     static func accountNav(_ viewer: Viewer?, into h: inout HTML) {
+        guard let v = viewer else { return h.markup(anonymousNav) }
+        (v.account.canModerate ? moderatorNav : memberNav).write(navFills(v), into: &h)
+    }
+
+    /// The same, into the bytes of a member's page being filled (once per request).
+    static func accountNav(_ v: Viewer, csrfInput: Markup, into out: inout ByteBuffer) {
+        (v.account.canModerate ? moderatorNav : memberNav).write(navFills(v, csrfInput: csrfInput), into: &out)
+    }
+
+    private static func navFills(_ v: Viewer, csrfInput: Markup? = nil) -> [Markup] {
+        [Markup(escaping: SiteRoute.user(v.account.username).path), Markup(escaping: "@" + v.account.username),
+         csrfInput ?? HTML.csrfInput(v.csrf)]
+    }
+
+    private static let anonymousNav = Markup.fragment { h in
         h.element("nav", class: "account", [("aria-label", "Account")]) { h in
-            guard let v = viewer else {
-                h.link(Route.login.path(), "Log in")
+            h.link(Route.login.path(), "Log in")
+            h.text(" ")
+            h.element("a", class: "button", [("href", Route.signup.path())], text: "Sign up")
+        }
+    }
+    private static let memberNav = memberNav(moderator: false)
+    private static let moderatorNav = memberNav(moderator: true)
+
+    /// A member's links, with holes for their page, their name and the form token.
+    private static func memberNav(moderator: Bool) -> Stencil {
+        Stencil(holes: 3) { h, hole in
+            h.element("nav", class: "account", [("aria-label", "Account")]) { h in
+                h.link(Route.submit.path(), "Submit")
                 h.text(" ")
-                h.element("a", class: "button", [("href", Route.signup.path())], text: "Sign up")
-                return
-            }
-            h.link(Route.submit.path(), "Submit")
-            h.text(" ")
-            if v.account.canModerate {
-                h.link(Route.moderation.path(), "Moderation")
+                if moderator {
+                    h.link(Route.moderation.path(), "Moderation")
+                    h.text(" ")
+                }
+                h.link(hole(0), hole(1))
                 h.text(" ")
+                h.link(Route.settings.path(), "Settings")
+                h.text(" ")
+                h.element("form", class: "inline", [("method", "post"), ("action", Route.logout.path())]) { h in
+                    h.text(hole(2))
+                    h.submit("Log out", class: "link")
+                }
             }
-            h.link(SiteRoute.user(v.account.username).path, "@" + v.account.username)
-            h.text(" ")
-            h.link(Route.settings.path(), "Settings")
-            h.text(" ")
-            h.postForm(Route.logout.path(), class: "inline", csrf: v.csrf) { h in h.submit("Log out", class: "link") }
         }
     }
 }

@@ -44,6 +44,11 @@ struct PersonalFill {
             return VoteButtonView.write(paper: paper.base, upvotes: state?.upvotes ?? upvotes, voted: state?.voted ?? false,
                                         csrfInput: csrfInput, into: &out)
         }
+        switch slot {
+        case .csrf: out.writeString(csrfInput.html); return
+        case .accountNav: return Layout.accountNav(viewer, csrfInput: csrfInput, into: &out)
+        default: break
+        }
         var h = HTML(capacity: 512)
         write(slot, into: &h)
         out.writeString(h.output)
