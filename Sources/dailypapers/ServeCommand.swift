@@ -71,20 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         let resolvedURL = publicURL ?? "http://\(host):\(port)"
         let communitySettings = CommunityOptions.settings(settings, &problems)
         let mailSettings = MailOptions.settings(settings, publicURL: resolvedURL, &problems)
-        var digestSchedule: IngestSchedule?
-        let at = settings.text(.digestAt, default: "13:00", &problems)
-        let zoneName = settings.text(.digestTimezone, default: "UTC", &problems)
-        if at != "off" {
-            let parts = at.split(separator: ":").compactMap { Int($0) }
-            let zone = TimeZone(identifier: zoneName)
-            if parts.count != 2 || !(0...23).contains(parts[0]) || !(0...59).contains(parts[1]) {
-                problems.append("--digest-at '\(at)' is not HH:MM or 'off'")
-            } else if zone == nil {
-                problems.append("--digest-timezone '\(zoneName)' is not a time zone such as UTC or Europe/Paris")
-            } else {
-                digestSchedule = IngestSchedule(hour: parts[0], minute: parts[1], timeZone: zone!, weekdays: [2, 3, 4, 5, 6])
-            }
-        }
+        let digestSchedule = Self.digestSchedule(settings, &problems)
         let idle = settings.whole(.idleTimeout, default: 30, range: 1...3600, &problems)
         let connections = settings.whole(.maxConnections, default: 4096, range: 1...1_000_000, &problems)
         let cacheMiB = settings.whole(.cacheMiB, default: 64, range: 0...65_536, &problems)
@@ -110,5 +97,24 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("starting", metadata: ["database": "\(configuration.database)", "url": "\(configuration.publicURL)"])
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()
+    }
+}
+
+extension ServeCommand {
+    /// When digests go out: `--digest-at` HH:MM on weekdays in `--digest-timezone`, or nil for 'off'.
+    static func digestSchedule(_ settings: SettingsReader, _ problems: inout [String]) -> IngestSchedule? {
+        let at = settings.text(.digestAt, default: "13:00", &problems)
+        let zoneName = settings.text(.digestTimezone, default: "UTC", &problems)
+        guard at != "off" else { return nil }
+        let parts = at.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) else {
+            problems.append("--digest-at '\(at)' is not HH:MM or 'off'")
+            return nil
+        }
+        guard let zone = TimeZone(identifier: zoneName) else {
+            problems.append("--digest-timezone '\(zoneName)' is not a time zone such as UTC or Europe/Paris")
+            return nil
+        }
+        return IngestSchedule(hour: parts[0], minute: parts[1], timeZone: zone, weekdays: [2, 3, 4, 5, 6])
     }
 }
