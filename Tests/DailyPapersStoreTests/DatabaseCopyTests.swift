@@ -55,7 +55,7 @@ import Testing
             #expect(try await copied.search("émigré", limit: 5).map(\.paper.id) == [featured[6].paper.id])
             #expect(try await copied.search("diffusion", limit: 500).count == 129)
             // So are the full-text rows behind prefixes, and a paper saved again on the target replaces its own.
-            #expect(try await copied.searchHits("émig*", filters: SearchFilters()).map(\.paper.paper.id) == [featured[6].paper.id])
+            #expect(try await copied.searchHits("émig*", filters: SearchFilters()).map(\.paper.id) == [featured[6].paper.id])
             try await copied.saveFeatured([featured[0]], trending: .standard)
             #expect(try await copied.searchHits("diffus*", filters: SearchFilters(limit: 500)).count == 129)
             let thread = try await CommentStore(database: t.database, trending: .standard).comments(paper: featured[6].paper.id)

@@ -77,7 +77,7 @@ import Testing
                 for (offset, limit) in [(0, 1), (0, 5), (0, 20), (5, 5)] {
                     let hits = try await store.hitsFromSearchIndex(query, filters: SearchFilters(offset: offset, limit: limit))
                     let expected = Array(try bruteForce.top(text, wanted: offset + limit).dropFirst(offset))
-                    #expect(hits?.map(\.paper.paper.id.base) == expected, "\(text) (\(offset), \(limit))")
+                    #expect(hits?.map(\.paper.id.base) == expected, "\(text) (\(offset), \(limit))")
                 }
             }
             // The full-text index answers what the in-memory one does not take: prefixes.
@@ -121,7 +121,7 @@ import Testing
                 for (offset, limit) in [(0, 1), (0, 20), (10, 10)] {
                     let hits = try await store.hitsFromSearchIndex(query, filters: SearchFilters(offset: offset, limit: limit))
                     let expected = Array(try bruteForce.top(text, wanted: offset + limit).dropFirst(offset))
-                    #expect(hits?.map(\.paper.paper.id.base) == expected, "\(text) (\(offset), \(limit))")
+                    #expect(hits?.map(\.paper.id.base) == expected, "\(text) (\(offset), \(limit))")
                 }
             }
         }
@@ -136,30 +136,30 @@ import Testing
             do {
                 let otherStore = PaperStore(database: other)
                 #expect(try await otherStore.searchHits("Gaussian splatting", filters: SearchFilters()).count > 0)
-                let before = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.paper.id.base)
+                let before = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.id.base)
                 // Saved through the first handle, searched through the second (which loaded its index already).
                 try await store.saveFeatured(Array(papers.dropFirst(30)), trending: .standard)
                 let bruteForce = BruteForce(papers)
-                let after = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.paper.id.base)
+                let after = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.id.base)
                 #expect(after == (try bruteForce.top("models", wanted: 40)))
                 #expect(after.count > before.count)
                 // A paper saved again with another title is found by its new words only.
                 var changed = papers[0]
                 changed.paper.title = "Zyxwvut retitled"
                 try await store.saveFeatured([changed], trending: .standard)
-                #expect(try await otherStore.searchHits("zyxwvut", filters: SearchFilters()).map(\.paper.paper.id.base) == [changed.paper.id.base])
+                #expect(try await otherStore.searchHits("zyxwvut", filters: SearchFilters()).map(\.paper.id.base) == [changed.paper.id.base])
                 // So do the full-text rows behind prefixes and filters: the old row is gone, not kept beside the new.
                 let filtered = SearchFilters(from: CalendarDay(iso: "2000-01-01")!)
-                #expect(try await otherStore.searchHits("zyxwv*", filters: SearchFilters()).map(\.paper.paper.id.base) == [changed.paper.id.base])
+                #expect(try await otherStore.searchHits("zyxwv*", filters: SearchFilters()).map(\.paper.id.base) == [changed.paper.id.base])
                 #expect(try await otherStore.searchHits("\"\(papers[0].paper.title)\"", filters: filtered)
-                    .allSatisfy { $0.paper.paper.id.base != changed.paper.id.base })
+                    .allSatisfy { $0.paper.id.base != changed.paper.id.base })
                 let rows = try await t.database.read { db in
                     try await db.raw("SELECT COUNT(*) AS n FROM papers_fts").first()!.decode(column: "n", as: Int.self)
                 }
                 #expect(rows == papers.count)
                 try await store.rebuildSearchIndex()
-                #expect(try await otherStore.searchHits("zyxwvut", filters: SearchFilters()).map(\.paper.paper.id.base) == [changed.paper.id.base])
-                let rebuilt = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.paper.id.base)
+                #expect(try await otherStore.searchHits("zyxwvut", filters: SearchFilters()).map(\.paper.id.base) == [changed.paper.id.base])
+                let rebuilt = try await otherStore.searchHits("models", filters: SearchFilters(limit: 40)).map(\.paper.id.base)
                 #expect(rebuilt.count == after.count)
             } catch {
                 await other.close()
@@ -178,7 +178,7 @@ import Testing
                                       day: CalendarDay(iso: "2026-11-21")!, submittedAt: .now)
             try await store.saveFeatured([fresh], trending: .standard)
             let hits = try await store.searchHits("quasar splatting", filters: SearchFilters())
-            #expect(hits.map(\.paper.paper.id.base) == ["2611.99999"])
+            #expect(hits.map(\.paper.id.base) == ["2611.99999"])
             #expect(hits.first?.snippet.contains("\u{E000}") == true)
             try await t.database.write { db in try await db.raw("UPDATE featured SET hidden = 1 WHERE paper_id = '2611.99999'").run() }
             #expect(try await store.searchHits("quasar splatting", filters: SearchFilters()).isEmpty)
@@ -203,13 +203,17 @@ import Testing
             let query = try #require(SearchQuery("quasar"))
             // With the feed's few papers in hand, and (were there more than 2) by looking ever further down.
             for shownReadWhole in [PaperStore.shownReadWhole, 2] {
-                let hits = try #require(try await store.hitsFromSearchIndex(query, filters: SearchFilters(limit: 2), shownReadWhole: shownReadWhole))
-                #expect(hits.map(\.paper.paper.id.base) == ["2611.20002", "2611.20001"])
+                let hits = try #require(try await store.hitsFromSearchIndex(query, filters: SearchFilters(featuredOnly: true, limit: 2), shownReadWhole: shownReadWhole))
+                #expect(hits.map(\.paper.id.base) == ["2611.20002", "2611.20001"])
                 #expect(hits.allSatisfy { $0.snippet.contains("\u{E000}quasar\u{E001}") })
-                let next = try #require(try await store.hitsFromSearchIndex(query, filters: SearchFilters(offset: 2, limit: 2),
+                let next = try #require(try await store.hitsFromSearchIndex(query, filters: SearchFilters(featuredOnly: true, offset: 2, limit: 2),
                                                                             shownReadWhole: shownReadWhole))
-                #expect(next.map(\.paper.paper.id.base) == ["2611.20000"])
+                #expect(next.map(\.paper.id.base) == ["2611.20000"])
             }
+            // Over every paper, the unfeatured ones come first (the word in their titles), then the feed's.
+            let every = try #require(try await store.hitsFromSearchIndex(query, filters: SearchFilters(offset: 148, limit: 4)))
+            #expect(every.map(\.paper.id.base).suffix(2) == ["2611.20002", "2611.20001"])
+            #expect(every.prefix(2).allSatisfy { $0.featured == nil } && every.suffix(2).allSatisfy { $0.featured != nil })
         }
     }
 

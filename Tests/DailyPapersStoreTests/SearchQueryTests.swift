@@ -74,7 +74,7 @@ import Testing
                 paper("2412.00002", "2024-12-02", upvotes: 50, category: "cs.CV", author: "Alan Turing", repo: nil),
                 paper("2412.00003", "2024-12-03", upvotes: 1, category: "cs.LG", author: "Grace Hopper", repo: nil),
             ], trending: .standard)
-            func ids(_ f: SearchFilters) async throws -> [String] { try await store.searchHits("diffusion", filters: f).map(\.paper.paper.id.base) }
+            func ids(_ f: SearchFilters) async throws -> [String] { try await store.searchHits("diffusion", filters: f).map(\.paper.id.base) }
             #expect(try await ids(SearchFilters(category: "cs.LG", sort: .newest)) == ["2412.00003", "2412.00001"])
             #expect(try await ids(SearchFilters(from: CalendarDay(iso: "2024-12-02"), to: CalendarDay(iso: "2024-12-02"))) == ["2412.00002"])
             #expect(try await ids(SearchFilters(author: "turing")) == ["2412.00002"])
@@ -101,13 +101,20 @@ import Testing
                                            abstract: String(repeating: "filler words here ", count: i - 60) + "about diffusion."),
                               day: day, submittedAt: day.startTimestamp)
             }, trending: .standard)
-            let first = try await store.searchHits("diffusion", filters: SearchFilters(limit: 4)).map(\.paper.paper.id.base)
-            let second = try await store.searchHits("diffusion", filters: SearchFilters(offset: 4, limit: 4)).map(\.paper.paper.id.base)
-            let all = try await store.searchHits("diffusion", filters: SearchFilters(limit: 20)).map(\.paper.paper.id.base)
+            let first = try await store.searchHits("diffusion", filters: SearchFilters(featuredOnly: true, limit: 4)).map(\.paper.id.base)
+            let second = try await store.searchHits("diffusion", filters: SearchFilters(featuredOnly: true, offset: 4, limit: 4)).map(\.paper.id.base)
+            let all = try await store.searchHits("diffusion", filters: SearchFilters(featuredOnly: true, limit: 20)).map(\.paper.id.base)
             #expect(all.count == 10 && Set(all) == Set((61...70).map { String(format: "2412.%05d", $0) }))
             #expect(first + second == Array(all.prefix(8)))
             // A shorter abstract around the match ranks higher (bm25's length normalisation).
             #expect(all.first == "2412.00061")
+            // Every paper: the 60 never featured rank first, and say so; the feed's follow in the same order.
+            let every = try await store.searchHits("diffusion", filters: SearchFilters(limit: 100))
+            #expect(every.count == 70 && every.prefix(60).allSatisfy { $0.featured == nil })
+            #expect(every.suffix(10).map(\.paper.id.base) == all)
+            // The same with a filter (the full-text path): a category none of them has finds none.
+            #expect(try await store.searchHits("diffusion", filters: SearchFilters(category: "cs.LG", limit: 100)).isEmpty)
+            #expect(try await store.searchHits("diffusion", filters: SearchFilters(sort: .newest, limit: 100)).count == 70)
         }
     }
 }

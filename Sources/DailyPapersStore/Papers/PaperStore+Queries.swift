@@ -72,29 +72,32 @@ extension PaperStore {
     /// `paper(_:)` for many ids in three reads, keyed by base id; ids not stored are left out.
     public func papers(_ ids: [String]) async throws -> [String: PaperRecord] {
         guard !ids.isEmpty else { return [:] }
+        return try await database.read { db in try await Self.records(ids, on: db) }
+    }
+
+    static func records(_ ids: [String], on db: any SQLDatabase) async throws -> [String: PaperRecord] {
+        guard !ids.isEmpty else { return [:] }
         let binds: [any Encodable & Sendable] = ids
-        return try await database.read { db in
-            let rows = try await db.raw("""
-                SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns), f.paper_id AS featured_id
-                FROM papers p LEFT JOIN featured f ON f.paper_id = p.arxiv_id AND f.hidden = 0
-                \(unsafeRaw: RowDecoding.submitterJoin(on: db))
-                WHERE p.arxiv_id IN (\(binds: binds))
-                """).all()
-            // Never-featured papers ride along as featured ones with a zero day, and come back bare.
-            var isFeatured: [String: Bool] = [:]
-            let all = try rows.map { row -> FeaturedPaper in
-                let featured = try RowDecoding.optional(row, "featured_id", String.self) != nil
-                let f = featured ? try RowDecoding.featured(from: row)
-                    : FeaturedPaper(paper: try RowDecoding.paper(from: row), day: CalendarDay(daysSinceEpoch: 0),
-                                    submittedAt: Timestamp(millisecondsSince1970: 0))
-                isFeatured[f.paper.id.base] = featured
-                return f
-            }
-            var out: [String: PaperRecord] = [:]
-            for f in try await Self.attachAuthors(all, on: db) {
-                out[f.paper.id.base] = isFeatured[f.paper.id.base] == true ? .featured(f) : .unfeatured(f.paper)
-            }
-            return out
+        let rows = try await db.raw("""
+            SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns), f.paper_id AS featured_id
+            FROM papers p LEFT JOIN featured f ON f.paper_id = p.arxiv_id AND f.hidden = 0
+            \(unsafeRaw: RowDecoding.submitterJoin(on: db))
+            WHERE p.arxiv_id IN (\(binds: binds))
+            """).all()
+        var out: [String: PaperRecord] = [:]
+        for record in try await attachAuthors(try rows.map(RowDecoding.record(from:)), on: db) { out[record.paper.id.base] = record }
+        return out
+    }
+
+    /// Records with their authors (one query for all): never-featured papers ride along as featured ones
+    /// with a zero day, and come back bare.
+    static func attachAuthors(_ records: [PaperRecord], on db: any SQLDatabase) async throws -> [PaperRecord] {
+        let carried = records.map {
+            $0.featured ?? FeaturedPaper(paper: $0.paper, day: CalendarDay(daysSinceEpoch: 0),
+                                         submittedAt: Timestamp(millisecondsSince1970: 0), trendingScore: 0)
+        }
+        return zip(records, try await attachAuthors(carried, on: db)).map { record, f in
+            record.featured != nil ? .featured(f) : .unfeatured(f.paper)
         }
     }
 
@@ -115,7 +118,7 @@ extension PaperStore {
     /// Featured papers matching every term, best first (bm25; a title match weighs ten abstract matches,
     /// an author match three).
     public func search(_ text: String, limit: Int) async throws -> [FeaturedPaper] {
-        try await searchHits(text, filters: SearchFilters(limit: limit)).map(\.paper)
+        try await searchHits(text, filters: SearchFilters(featuredOnly: true, limit: limit)).compactMap(\.featured)
     }
 
     /// Like `search`, with filters, sorts, paging and a snippet of the abstract around the matches. In
@@ -129,32 +132,42 @@ extension PaperStore {
         }
         return try await database.read { db in
             let postgres = db.isPostgres
+            let only = filters.featuredOnly
+            // Every paper, or those on the feed: the featured row joined, or joined when there is one; papers
+            // a moderator hid are found by neither.
+            let featured = (only ? "JOIN" : "LEFT JOIN") + " featured f ON f.paper_id = p.arxiv_id"
             var sql: SQLQueryString
             if postgres {
                 // The snippet is made in Swift below: ts_headline would drop `<...>` from abstracts as markup.
                 sql = SQLQueryString("""
-                    SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns),
+                    SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns), f.paper_id AS featured_id,
                       ts_rank_cd('{0.1, 0.1, 0.3, 1.0}', s.document, to_tsquery('english', \(bind: query.tsquery)), 1) AS rank
-                    FROM papers_fts s JOIN featured f ON f.paper_id = s.arxiv_id
-                    JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
-                    WHERE s.document @@ to_tsquery('english', \(bind: query.tsquery)) AND f.hidden = 0
+                    FROM papers_fts s JOIN papers p ON p.arxiv_id = s.arxiv_id \(unsafeRaw: featured)
+                    LEFT JOIN users u ON u.id = f.submitted_by
+                    WHERE s.document @@ to_tsquery('english', \(bind: query.tsquery)) AND COALESCE(f.hidden, 0) = 0
                     """)
             } else {
                 // No snippet() here: SQLite computes every result column before it sorts, so it would run for
                 // every match of a filtered or sorted search, not just the page. The page's snippets are made
                 // in Swift below, as on PostgreSQL.
                 sql = SQLQueryString("""
-                    SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns)
-                    FROM papers_fts JOIN featured f ON f.paper_id = papers_fts.arxiv_id
-                    JOIN papers p ON p.arxiv_id = f.paper_id LEFT JOIN users u ON u.id = f.submitted_by
-                    WHERE papers_fts MATCH \(bind: query.match) AND f.hidden = 0
+                    SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns), f.paper_id AS featured_id
+                    FROM papers_fts JOIN papers p ON p.arxiv_id = papers_fts.arxiv_id \(unsafeRaw: featured)
+                    LEFT JOIN users u ON u.id = f.submitted_by
+                    WHERE papers_fts MATCH \(bind: query.match) AND COALESCE(f.hidden, 0) = 0
                     """)
             }
-            Self.appendFilters(FeedQuery(category: filters.category), to: &sql)
-            if let from = filters.from { sql.appendLiteral(" AND f.day >= "); sql.appendInterpolation(bind: from.iso) }
-            if let to = filters.to { sql.appendLiteral(" AND f.day <= "); sql.appendInterpolation(bind: to.iso) }
+            if let category = filters.category {
+                sql.appendLiteral(" AND EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper_id = p.arxiv_id AND c.category = ")
+                sql.appendInterpolation(bind: category)
+                sql.appendLiteral(")")
+            }
+            // A paper's day: the day it was featured, else the day of its first version.
+            let day = only ? "f.day" : "COALESCE(f.day, \(Self.dayOf("p.first_version_at", postgres: postgres)))"
+            if let from = filters.from { sql.appendLiteral(" AND " + day + " >= "); sql.appendInterpolation(bind: from.iso) }
+            if let to = filters.to { sql.appendLiteral(" AND " + day + " <= "); sql.appendInterpolation(bind: to.iso) }
             if let author = filters.author {
-                sql.appendLiteral(" AND EXISTS (SELECT 1 FROM paper_authors a WHERE a.paper_id = f.paper_id AND ")
+                sql.appendLiteral(" AND EXISTS (SELECT 1 FROM paper_authors a WHERE a.paper_id = p.arxiv_id AND ")
                 Self.appendMatch(Self.likePattern(author), columns: ["a.name"], to: &sql)
                 sql.appendLiteral(")")
             }
@@ -163,24 +176,31 @@ extension PaperStore {
                 Self.appendMatch("%github.com/%", columns: ["p.abstract", "p.comment"], to: &sql)
                 sql.appendLiteral(")")
             }
+            // Newest: when it reached the feed, else when its first version appeared (both milliseconds).
+            let at = only ? "f.submitted_at" : "COALESCE(f.submitted_at, p.first_version_at, 0)"
             switch filters.sort {
             // Title ten times an abstract match, authors three times, on either engine.
             case .relevance:
                 // Normalisation 1 divides by the log of the document's length, as bm25 favours shorter texts;
                 // the paper id breaks ties, so pages never overlap.
-                sql.appendLiteral(postgres ? " ORDER BY rank DESC, f.submitted_at DESC, f.paper_id"
-                                           : " ORDER BY bm25(papers_fts, 0.0, 10.0, 1.0, 3.0), f.submitted_at DESC, f.paper_id")
-            case .newest: sql.appendLiteral(" ORDER BY f.submitted_at DESC, f.paper_id")
-            case .upvotes: sql.appendLiteral(" ORDER BY f.upvotes DESC, f.submitted_at DESC, f.paper_id")
+                sql.appendLiteral((postgres ? " ORDER BY rank DESC, " : " ORDER BY bm25(papers_fts, 0.0, 10.0, 1.0, 3.0), ") + at + " DESC, p.arxiv_id")
+            case .newest: sql.appendLiteral(" ORDER BY " + at + " DESC, p.arxiv_id")
+            case .upvotes: sql.appendLiteral(" ORDER BY COALESCE(f.upvotes, 0) DESC, " + at + " DESC, p.arxiv_id")
             }
             sql.appendLiteral(" LIMIT ")
             sql.appendInterpolation(bind: filters.limit)
             sql.appendLiteral(" OFFSET ")
             sql.appendInterpolation(bind: filters.offset)
             let rows = try await db.raw(sql).all()
-            let papers = try await Self.attachAuthors(try rows.map(RowDecoding.featured(from:)), on: db)
-            return papers.map { SearchHit(paper: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query)) }
+            let records = try await Self.attachAuthors(try rows.map(RowDecoding.record(from:)), on: db)
+            return records.map { SearchHit(record: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query)) }
         }
+    }
+
+    /// The UTC day (YYYY-MM-DD) of a milliseconds column, in each engine's words.
+    static func dayOf(_ column: String, postgres: Bool) -> String {
+        postgres ? "to_char(to_timestamp(\(column) / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+                 : "strftime('%Y-%m-%d', \(column) / 1000, 'unixepoch')"
     }
 
     /// The common search (by relevance, no filters) on SQLite: FTS5 sorts by its `rank` and stops after
@@ -202,14 +222,17 @@ extension PaperStore {
                 LEFT JOIN papers p ON p.arxiv_id = hits.arxiv_id LEFT JOIN users u ON u.id = f.submitted_by
                 ORDER BY hits.rank, hits.arxiv_id
                 """).all()
+            // Papers a moderator hid are never shown; with `featuredOnly`, nor those never featured.
             let shown = try rows.filter {
-                try RowDecoding.optional($0, "featured_id", String.self) != nil && RowDecoding.optional($0, "featured_hidden", Int.self) == 0
+                let hidden = try RowDecoding.optional($0, "featured_hidden", Int.self) ?? 0
+                let featured = try RowDecoding.optional($0, "featured_id", String.self) != nil
+                return hidden == 0 && (featured || !filters.featuredOnly)
             }
             // The index had more matches than it handed over, and too few of those handed over are on the feed.
             if rows.count == candidates, shown.count < wanted { return nil }
             let page = Array(shown.dropFirst(filters.offset).prefix(filters.limit))
-            let papers = try await Self.attachAuthors(try page.map(RowDecoding.featured(from:)), on: db)
-            return try zip(papers, page).map { SearchHit(paper: $0, snippet: try $1.decode(column: "snip", as: String.self)) }
+            let records = try await Self.attachAuthors(try page.map(RowDecoding.record(from:)), on: db)
+            return try zip(records, page).map { SearchHit(record: $0, snippet: try $1.decode(column: "snip", as: String.self)) }
         }
     }
 

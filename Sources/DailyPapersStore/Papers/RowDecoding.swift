@@ -115,6 +115,11 @@ enum RowDecoding {
             trendingScore: try row.decode(column: "trending_score", as: Double.self))
     }
 
+    /// A paper with its featured row when the row read one (`featured_id` not null), else the bare paper.
+    static func record(from row: any SQLRow) throws -> PaperRecord {
+        try optional(row, "featured_id", String.self) != nil ? .featured(try featured(from: row)) : .unfeatured(try paper(from: row))
+    }
+
     static func author(from row: any SQLRow) throws -> Author {
         Author(
             name: try row.decode(column: "name", as: String.self),

@@ -53,6 +53,19 @@ extension PaperStore {
         return try await database.read { db -> [SearchHit]? in
             guard try await memory.catchUp(on: db) else { return nil }
             var limit = wanted + 20
+            if !filters.featuredOnly {
+                // Every paper: the index's best, ordered and read whole by the database (equal scores newest
+                // first), less any a moderator hid; further down only when hidden ones left the page short.
+                while true {
+                    let (complete, best) = memory.top(words, phrases: phrased, limit: limit)
+                    let rows = try await Self.pageRows(best, offset: filters.offset, limit: filters.limit, everyPaper: true, on: db)
+                    if rows.count == filters.limit || complete {
+                        let records = try await Self.attachAuthors(try rows.map(RowDecoding.record(from:)), on: db)
+                        return records.map { SearchHit(record: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query)) }
+                    }
+                    limit *= 4
+                }
+            }
             var shownOnly: Set<String>?
             while true {
                 let (complete, best) = memory.top(words, phrases: phrased, limit: limit, only: shownOnly)
@@ -101,14 +114,15 @@ extension PaperStore {
     static func hits(_ rows: [any SQLRow], _ query: SearchQuery, on db: any SQLDatabase) async throws -> [SearchHit] {
         guard !rows.isEmpty else { return [] }
         return try await Self.attachAuthors(try rows.map(RowDecoding.featured(from:)), on: db).map {
-            SearchHit(paper: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query))
+            SearchHit(record: .featured($0), snippet: SearchSnippet.make($0.paper.abstract, query: query))
         }
     }
 
     /// Of `best` (best first), those on the feed in the page's order (equal scores newest first, then by id),
     /// the `offset`th to the `offset + limit`th, with their paper and featured columns. The database orders
     /// them and reads whole rows only for those (at 2.5 M papers nearly every row read is a read from disk).
-    static func pageRows(_ best: [SearchMemory.Match], offset: Int, limit: Int, on db: any SQLDatabase) async throws -> [any SQLRow] {
+    static func pageRows(_ best: [SearchMemory.Match], offset: Int, limit: Int, everyPaper: Bool = false,
+                         on db: any SQLDatabase) async throws -> [any SQLRow] {
         guard !best.isEmpty, limit > 0 else { return [] }
         // Equal scores share a rank, so the database breaks their ties as the page must.
         var ranks: [Int] = []
@@ -120,17 +134,40 @@ extension PaperStore {
             bindings.append(ranks)
             bindings.append(limit)
             bindings.append(offset)
-            return try await postgres.rows(PageRows.self, bindings)
+            return everyPaper ? try await postgres.rows(EveryPaperPageRows.self, bindings) : try await postgres.rows(PageRows.self, bindings)
         }
         var sql = SQLQueryString("WITH c(paper_id, rank) AS (VALUES ")
         sql.appendRows(zip(best, ranks).map { [$0.paper, $1] })
-        sql.appendLiteral("""
+        sql.appendLiteral(everyPaper ? """
+            )
+            \(EveryPaperPageRows.select(candidates: "c", limit: "\(limit)", offset: "\(offset)", byteOrder: "", postgres: false))
+            """ : """
             )
             SELECT \(RowDecoding.paperColumns(postgres: false)), \(RowDecoding.featuredColumns), f.paper_id
             FROM (\(PageRows.page("c", limit: "\(limit)", offset: "\(offset)", byteOrder: ""))) f
             \(PageRows.rest(byteOrder: "", postgres: false))
             """)
         return try await db.raw(sql).all()
+    }
+
+    /// The page of the candidates among every paper (those a moderator hid left out), equal ranks newest
+    /// first (when featured, else when first published), then by id; on PostgreSQL prepared.
+    enum EveryPaperPageRows: PreparedText {
+        static let name = "dailypapers_search_page_all"
+        static let sql = select(candidates: "unnest($1::text[], $2::int8[]) AS c(paper_id, rank)", limit: "$3", offset: "$4",
+                                byteOrder: PageRows.byteOrder, postgres: true)
+
+        static func select(candidates: String, limit: String, offset: String, byteOrder: String, postgres: Bool) -> String {
+            """
+            SELECT \(RowDecoding.paperColumns(postgres: postgres)), \(RowDecoding.featuredColumns), f.paper_id AS featured_id
+            FROM (SELECT p.*, c.rank, COALESCE(h.submitted_at, p.first_version_at, 0) AS at
+                  FROM \(candidates) JOIN papers p ON p.arxiv_id = c.paper_id LEFT JOIN featured h ON h.paper_id = c.paper_id
+                  WHERE COALESCE(h.hidden, 0) = 0
+                  ORDER BY c.rank, at DESC, c.paper_id\(byteOrder) LIMIT \(limit) OFFSET \(offset)) p
+            LEFT JOIN featured f ON f.paper_id = p.arxiv_id \(RowDecoding.submitterJoin(postgres: postgres))
+            ORDER BY p.rank, p.at DESC, p.arxiv_id\(byteOrder)
+            """
+        }
     }
 
     /// The page of the candidates on the feed on PostgreSQL, prepared: run by nearly every search.

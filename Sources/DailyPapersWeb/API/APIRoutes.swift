@@ -79,7 +79,7 @@ struct APIRoutes: Sendable {
         let key = "api-search|\(SearchQuery(text)?.normalized ?? "")|\(parameters.filters.key)"
         let entry = try await cache.entry(key, contentType: "application/json; charset=utf-8") {
             let hits = try await store.searchHits(text, filters: parameters.filters)
-            return .init(text: try Responses.jsonString(hits.map { HFDailyItem($0.paper) }), counts: .search(parameters.filters, hits))
+            return .init(text: try Responses.jsonString(hits.map { HFDailyItem($0.record) }), counts: .search(parameters.filters, hits))
         }
         return Responses.cached(entry, request: request)
     }

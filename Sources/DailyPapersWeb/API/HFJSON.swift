@@ -1,4 +1,5 @@
 import DailyPapersCore
+import DailyPapersStore
 
 /// Hugging Face's `/api/daily_papers` item, field for field, so clients written for huggingface.co
 /// decode it unchanged. Optional fields are omitted when absent, as HF omits them.
@@ -12,15 +13,20 @@ struct HFDailyItem: Encodable {
     var submittedBy: HFSubmitter?
     var isAuthorParticipating: Bool
 
-    init(_ f: FeaturedPaper) {
-        paper = HFPaper(f.paper, featured: f)
-        publishedAt = f.submittedAt.iso8601
-        title = f.paper.title
-        summary = f.paper.abstract
-        thumbnail = f.paper.thumbnailURL
-        numComments = f.numComments
-        submittedBy = f.submittedBy.map(HFSubmitter.init)
-        isAuthorParticipating = f.isAuthorParticipating
+    init(_ f: FeaturedPaper) { self.init(.featured(f)) }
+
+    /// A paper's feed entry, or, for a paper found by search that was never featured, the same shape with what
+    /// a paper alone has (published when its first version was, no submitter, no upvotes or comments).
+    init(_ record: PaperRecord) {
+        let p = record.paper, f = record.featured
+        paper = HFPaper(p, featured: f)
+        publishedAt = (f?.submittedAt ?? p.firstVersionAt ?? p.latestVersionAt ?? Timestamp(millisecondsSince1970: 0)).iso8601
+        title = p.title
+        summary = p.abstract
+        thumbnail = p.thumbnailURL
+        numComments = f?.numComments ?? 0
+        submittedBy = f?.submittedBy.map(HFSubmitter.init)
+        isAuthorParticipating = f?.isAuthorParticipating ?? false
     }
 }
 

@@ -20,7 +20,7 @@ struct CountsScope: Sendable {
 
     /// A search's results: ranked by the text unless sorted by upvotes.
     static func search(_ filters: SearchFilters, _ hits: [SearchHit]) -> CountsScope {
-        filters.sort == .upvotes ? .everything : .shown(hits.map(\.paper))
+        filters.sort == .upvotes ? .everything : .shown(hits.compactMap(\.featured))
     }
 
     /// A feed page lists all of its period's papers, in an order counts may change.

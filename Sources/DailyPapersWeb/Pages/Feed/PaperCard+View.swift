@@ -1,12 +1,54 @@
 import DailyPapersCore
+import DailyPapersStore
 import Foundation
 
 /// One paper in a list: thumbnail or cover, title, authors, excerpt, votes, comments, submitter, links.
 enum PaperCardView {
     /// - Parameter snippet: search context with U+E000/U+E001 around matches; replaces the excerpt.
+    /// A search result: a featured paper's card says which day it was on the feed; a paper never featured
+    /// says so, and a member can put it on today's feed from there.
+    static func render(_ record: PaperRecord, snippet: String?, viewer: Viewer?, into h: inout HTML) {
+        switch record {
+        case .featured(let f): render(f, thumbnailPath: nil, snippet: snippet, viewer: viewer, showDay: true, into: &h)
+        case .unfeatured(let p): card(p, thumbnailPath: nil, snippet: snippet, into: &h) { h in
+            h.element("span", class: "by", text: "Not on the feed" + (p.firstVersionAt.map { " · arXiv " + $0.iso8601.prefix(10) } ?? ""))
+            if let viewer { submitButton(p.id, viewer: viewer, into: &h) }
+        }
+        }
+    }
+
+    /// One click to put a paper on today's feed (the submission rules apply; see `SubmissionRules`).
+    static func submitButton(_ id: ArxivID, viewer: Viewer, into h: inout HTML) {
+        h.postForm(Route.submit.path(), class: "inline", viewer: viewer) { h in
+            h.hidden("paper", id.base)
+            h.submit("Put on today's feed", class: "link")
+        }
+    }
+
     static func render(_ f: FeaturedPaper, thumbnailPath: String?, snippet: String? = nil, viewer: Viewer? = nil,
-                       into h: inout HTML) {
-        let p = f.paper
+                       showDay: Bool = false, into h: inout HTML) {
+        card(f.paper, thumbnailPath: thumbnailPath, snippet: snippet, into: &h) { h in
+            VoteButtonView.render(f, viewer: viewer, into: &h)
+            h.element("span", class: "comments", [("title", "comments")]) { h in
+                h.markup(Icons.comment)
+                h.text(" " + String(f.numComments))
+                h.element("span", class: "vh", text: " comments")
+            }
+            if let by = f.submittedBy {
+                h.element("span", class: "by", text: "Submitted by " + by.fullname)
+            }
+            if showDay {
+                h.element("span", class: "by") { h in
+                    h.text("On the feed ")
+                    h.link(SiteRoute.feed(.day(f.day), sort: .upvotes).path, FeedPeriod.shortDate(f.day) + ", \(f.day.year)")
+                }
+            }
+        }
+    }
+
+    /// The card around a paper: `meta` writes the line of votes, comments and who submitted it.
+    private static func card(_ p: Paper, thumbnailPath: String?, snippet: String?, into h: inout HTML,
+                             meta: (inout HTML) -> Void) {
         let paperPath = SiteRoute.paper(p.id).path
         h.element("article", class: "card") { h in
             h.element("a", class: "thumb", [("href", paperPath), ("tabindex", "-1"), ("aria-hidden", "true")]) { h in
@@ -36,17 +78,7 @@ enum PaperCardView {
                         for keyword in p.aiKeywords.prefix(5) { h.element("span", text: keyword) }
                     }
                 }
-                h.element("div", class: "meta") { h in
-                    VoteButtonView.render(f, viewer: viewer, into: &h)
-                    h.element("span", class: "comments", [("title", "comments")]) { h in
-                        h.markup(Icons.comment)
-                        h.text(" " + String(f.numComments))
-                        h.element("span", class: "vh", text: " comments")
-                    }
-                    if let by = f.submittedBy {
-                        h.element("span", class: "by", text: "Submitted by " + by.fullname)
-                    }
-                }
+                h.element("div", class: "meta") { h in meta(&h) }
                 h.element("p", class: "links") { h in
                     let links = p.links  // computed: it scans the abstract for code and project links
                     link("arXiv", links.abstract, into: &h)

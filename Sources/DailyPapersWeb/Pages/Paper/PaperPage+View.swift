@@ -39,6 +39,7 @@ enum PaperPageView {
                             h.text("Not featured on the daily feed")
                         }
                     }
+                    if record.featured == nil, let viewer { PaperCardView.submitButton(p.id, viewer: viewer, into: &h) }
                     h.element("h1", text: p.title)
                     authors(p.authors, into: &h)
                 }

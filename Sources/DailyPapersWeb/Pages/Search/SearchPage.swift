@@ -1,7 +1,7 @@
 import DailyPapersCore
 import DailyPapersStore
 
-/// `/search?q=&category=&from=&to=&author=&code=1&sort=&p=`: parameters, read and checked.
+/// `/search?q=&category=&from=&to=&author=&code=1&featured=1&sort=&p=`: parameters, read and checked.
 struct SearchParameters {
     var text: String
     var filters: SearchFilters
@@ -34,12 +34,13 @@ struct SearchParameters {
             throw WebError.badRequest("p: results go \(maximumDepth) deep (page \(maximumDepth / limit - 1) at \(limit) a page); add words or filters to narrow the search.")
         }
         let from = try day("from"), to = try day("to")
+        func switchedOn(_ name: String) -> Bool { ["1", "true", "on"].contains(q[name] ?? "") }
         if let from, let to, from > to { throw WebError.badRequest("from (\(from)) is after to (\(to)).") }
         return SearchParameters(
             text: text,
             filters: SearchFilters(category: category, from: from, to: to, author: author,
-                                   hasCode: q["code"] == "1" || q["code"] == "true" || q["code"] == "on",
-                                   sort: sort, offset: page * limit, limit: limit),
+                                   hasCode: switchedOn("code"), sort: sort, featuredOnly: switchedOn("featured"),
+                                   offset: page * limit, limit: limit),
             page: page)
     }
 
@@ -51,6 +52,7 @@ struct SearchParameters {
         if let t = filters.to { parts.append("to=\(t.iso)") }
         if let a = filters.author { parts.append("author=" + SiteRoute.percentEncode(a)) }
         if filters.hasCode { parts.append("code=1") }
+        if filters.featuredOnly { parts.append("featured=1") }
         if filters.sort != .relevance { parts.append("sort=\(filters.sort.rawValue)") }
         if page > 0 { parts.append("p=\(page)") }
         return Route.search.path() + "?" + parts.joined(separator: "&")
@@ -85,6 +87,10 @@ enum SearchPageView {
                         h.text(" With code")
                     }
                     h.element("label") { h in
+                        h.void("input", [("type", "checkbox"), ("name", "featured"), ("value", "1")] + (s.filters.featuredOnly ? [("checked", "")] : []))
+                        h.text(" On the feed only")
+                    }
+                    h.element("label") { h in
                         h.text("Sort ")
                         h.element("select", [("name", "sort")]) { h in
                             for sort in SearchFilters.Sort.allCases {
@@ -102,7 +108,7 @@ enum SearchPageView {
                 h.element("p", class: "empty", text: s.page > 0 ? "No more matches." : "No papers match “\(text)” with these filters.")
             } else {
                 h.element("div", class: "cards") { h in
-                    for hit in hits { PaperCardView.render(hit.paper, thumbnailPath: nil, snippet: hit.snippet, viewer: viewer, into: &h) }
+                    for hit in hits { PaperCardView.render(hit.record, snippet: hit.snippet, viewer: viewer, into: &h) }
                 }
                 h.element("nav", class: "pages", [("aria-label", "Pages")]) { h in
                     if s.page > 0 { h.link(s.link(page: s.page - 1), "← Previous page", [("rel", "prev")]) }
