@@ -35,6 +35,11 @@ import Testing
 
             let feedOnly = try JSONSerialization.jsonObject(with: Data(buffer: try await client.execute(uri: "/api/papers/search?q=\(q)&featured=1", method: .get).body)) as! [[String: Any]]
             #expect(!feedOnly.contains { ($0["paper"] as? [String: Any])?["id"] as? String == "2503.11731" })
+            // The search feeds too, with the same switch (part of the feed's own URL).
+            let atom = String(buffer: try await client.execute(uri: "/feeds/search.atom?q=\(q)", method: .get).body)
+            #expect(atom.contains("https://papers.example.org/papers/2503.11731") && !atom.contains("0 upvotes"))
+            let feedOnlyAtom = String(buffer: try await client.execute(uri: "/feeds/search.atom?q=\(q)&featured=1", method: .get).body)
+            #expect(!feedOnlyAtom.contains("/papers/2503.11731<") && feedOnlyAtom.contains("featured=1\"/>"))
             let featuredPage = String(buffer: try await client.execute(uri: "/search?q=process+rewards&featured=1", method: .get).body)
             #expect(featuredPage.contains("On the feed <a href=\"/papers/date/2024-12-04\">Dec 4, 2024</a>"))
             #expect(featuredPage.contains("name=\"featured\" value=\"1\" checked"))

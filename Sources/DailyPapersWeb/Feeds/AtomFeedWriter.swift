@@ -13,14 +13,14 @@ enum AtomFeedWriter {
         for f in feed.items {
             let p = f.paper
             out += "<entry>\n<id>\(e(feed.paperURL(f)))</id>\n<title>\(e(p.title))</title>\n"
-            out += "<published>\(f.submittedAt.iso8601)</published>\n<updated>\(f.submittedAt.iso8601)</updated>\n"
+            out += "<published>\(f.published.iso8601)</published>\n<updated>\(f.published.iso8601)</updated>\n"
             out += "<link rel=\"alternate\" type=\"text/html\" href=\"\(e(feed.paperURL(f)))\"/>\n"
             out += "<link rel=\"related\" type=\"application/pdf\" href=\"\(e(p.links.pdf))\"/>\n"
             for a in p.authors where !a.hidden { out += "<author><name>\(e(a.name))</name></author>\n" }
             if p.authors.isEmpty { out += "<author><name>Unknown</name></author>\n" }
             for c in p.categories { out += "<category term=\"\(e(c))\"/>\n" }
             out += "<summary type=\"text\">\(e(p.abstract))</summary>\n"
-            out += "<content type=\"text\">\(e("\(f.upvotes) upvotes · \(f.numComments) comments\n\n\(p.abstract)"))</content>\n"
+            out += "<content type=\"text\">\(e(f.feedContent))</content>\n"
             out += "</entry>\n"
         }
         out += "</feed>\n"
@@ -40,7 +40,7 @@ enum RSSFeedWriter {
         for f in feed.items {
             let p = f.paper
             out += "<item>\n<title>\(e(p.title))</title>\n<link>\(e(feed.paperURL(f)))</link>\n"
-            out += "<guid isPermaLink=\"true\">\(e(feed.paperURL(f)))</guid>\n<pubDate>\(f.submittedAt.rfc2822)</pubDate>\n"
+            out += "<guid isPermaLink=\"true\">\(e(feed.paperURL(f)))</guid>\n<pubDate>\(f.published.rfc2822)</pubDate>\n"
             for a in p.authors where !a.hidden { out += "<dc:creator>\(e(a.name))</dc:creator>\n" }
             for c in p.categories { out += "<category>\(e(c))</category>\n" }
             out += "<description>\(e(p.abstract))</description>\n</item>\n"
@@ -81,7 +81,7 @@ enum JSONFeedWriter {
             items: feed.items.map { f in
                 Item(id: feed.paperURL(f), url: feed.paperURL(f), external_url: f.paper.links.abstract, title: f.paper.title,
                      content_text: f.paper.abstract, summary: TextHelpers.excerpt(f.paper.abstract, limit: 280),
-                     date_published: f.submittedAt.iso8601, date_modified: f.submittedAt.iso8601,
+                     date_published: f.published.iso8601, date_modified: f.published.iso8601,
                      authors: f.paper.authors.filter { !$0.hidden }.map { Person(name: $0.name) },
                      tags: f.paper.categories.isEmpty ? nil : f.paper.categories)
             })

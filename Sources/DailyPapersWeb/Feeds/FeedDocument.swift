@@ -1,4 +1,5 @@
 import DailyPapersCore
+import DailyPapersStore
 
 /// One syndication feed, independent of its format.
 struct FeedDocument: Sendable {
@@ -10,11 +11,20 @@ struct FeedDocument: Sendable {
     var htmlPath: String
     /// A search feed's words, part of its own URL.
     var query: String? = nil
-    var items: [FeaturedPaper]
+    /// A search feed kept to the feed's papers (`featured=1`), also part of its URL.
+    var featuredOnly = false
+    /// The feed's papers: featured ones, or for a search feed any paper found.
+    var items: [PaperRecord]
     var site: SiteInfo
 
     init(title: String, subtitle: String, basePath: String, htmlPath: String, query: String? = nil,
          items: [FeaturedPaper], site: SiteInfo) {
+        self.init(title: title, subtitle: subtitle, basePath: basePath, htmlPath: htmlPath, query: query,
+                  records: items.map(PaperRecord.featured), site: site)
+    }
+
+    init(title: String, subtitle: String, basePath: String, htmlPath: String, query: String? = nil,
+         records items: [PaperRecord], site: SiteInfo) {
         self.title = title
         self.subtitle = subtitle
         self.basePath = basePath
@@ -25,12 +35,26 @@ struct FeedDocument: Sendable {
     }
 
     /// The newest item's submission time; a feed with no items is as old as the epoch of Trending.
-    var updated: Timestamp { items.map(\.submittedAt).max() ?? Trending.epoch }
+    var updated: Timestamp { items.map(\.published).max() ?? Trending.epoch }
 
     func url(_ format: FeedFormat) -> String {
         site.publicURL + basePath + "." + format.rawValue + (query.map { "?q=" + SiteRoute.percentEncode($0) } ?? "")
+            + (featuredOnly ? "&featured=1" : "")
     }
-    func paperURL(_ f: FeaturedPaper) -> String { site.publicURL + SiteRoute.paper(f.paper.id).path }
+    func paperURL(_ r: PaperRecord) -> String { site.publicURL + SiteRoute.paper(r.paper.id).path }
+}
+
+extension PaperRecord {
+    /// When a feed says it appeared: when it reached the feed, else when its first version did.
+    var published: Timestamp {
+        featured?.submittedAt ?? paper.firstVersionAt ?? paper.latestVersionAt ?? Trending.epoch
+    }
+
+    /// A feed entry's text: the counts (for a featured paper), then the abstract.
+    var feedContent: String {
+        guard let f = featured else { return paper.abstract }
+        return "\(f.upvotes) upvotes · \(f.numComments) comments\n\n\(paper.abstract)"
+    }
 }
 
 enum FeedFormat: String, CaseIterable, Sendable {

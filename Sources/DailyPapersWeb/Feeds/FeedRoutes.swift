@@ -25,7 +25,8 @@ struct FeedRoutes: Sendable {
                 guard let q = SearchQuery(typed)?.normalized else {
                     throw WebError.badRequest("Give the words to search for: /feeds/search.\(format.rawValue)?q=diffusion")
                 }
-                return try await serve("search|\(q)", format, req) { try await search(q) }
+                let featuredOnly = ["1", "true", "on"].contains(req.query["featured"] ?? "")
+                return try await serve("search|\(featuredOnly ? "f" : "a")|\(q)", format, req) { try await search(q, featuredOnly: featuredOnly) }
             default:
                 throw WebError.notFound("No feed '\(name)'. Feeds: daily, trending, search, category/CATEGORY, user/USERNAME.")
             }
@@ -68,15 +69,19 @@ struct FeedRoutes: Sendable {
                      items: try await store.featured(FeedQuery(sort: .trending, trendingWindowDays: trendingWindowDays, limit: 30)), site: site)
     }
 
-    func search(_ q: String) async throws -> FeedDocument {
-        FeedDocument(title: "\(site.name): “\(q)”", subtitle: "Featured papers matching “\(q)”.",
-                     basePath: Route.feed.path("search"), htmlPath: SiteRoute.search(query: q).path, query: q,
-                     items: try await store.search(q, limit: Self.size), site: site)
+    /// Papers matching `q`, best first: every paper the instance holds, or only the feed's.
+    func search(_ q: String, featuredOnly: Bool) async throws -> FeedDocument {
+        let hits = try await store.searchHits(q, filters: SearchFilters(featuredOnly: featuredOnly, limit: Self.size))
+        var feed = FeedDocument(title: "\(site.name): “\(q)”", subtitle: (featuredOnly ? "Featured papers" : "Papers") + " matching “\(q)”.",
+                                basePath: Route.feed.path("search"), htmlPath: SiteRoute.search(query: q).path, query: q,
+                                records: hits.map(\.record), site: site)
+        feed.featuredOnly = featuredOnly
+        return feed
     }
 
     /// `counts`: which counts the feed shows; all but trending list their papers in an order counts cannot change.
     private func serve(_ key: String, _ format: FeedFormat, _ request: Request,
-                       counts: @escaping @Sendable (FeedDocument) -> CountsScope = { .shown($0.items) },
+                       counts: @escaping @Sendable (FeedDocument) -> CountsScope = { .shown($0.items.compactMap(\.featured)) },
                        _ make: @escaping @Sendable () async throws -> FeedDocument) async throws -> Response {
         let entry = try await cache.entry("feed|\(key)|\(format.rawValue)", contentType: format.contentType) {
             let feed = try await make()
