@@ -3,8 +3,8 @@ import DailyPapersIngest
 import DailyPapersStore
 import Foundation
 
-/// `dailypapers import arxiv-atom FILE...` and `import oai FILE...`: saved API, OAI-PMH or listing
-/// responses. Each file is one transaction; its bad records are named and its good ones kept.
+/// `dailypapers import arxiv-atom FILE...`, `import arxiv-listing FILE...` and `import oai FILE...`: saved API,
+/// listing or OAI-PMH responses. Each file is one transaction; its bad records are named and its good ones kept.
 public struct ArxivFileImport: Sendable {
     public enum Format: Sendable { case atom, oai, listing }
 
@@ -36,6 +36,10 @@ public struct ArxivFileImport: Sendable {
 
     static func read(_ data: Data, format: Format) throws(IngestError) -> ([Paper], [ArxivID], [RecordProblem]) {
         switch format {
+        case .atom where isListing(data):
+            // A listing feed saved from rss.arxiv.org/atom is Atom too, with `oai:arXiv.org:` ids and announce
+            // types: read as the listing it is, rather than refused entry by entry.
+            return try read(data, format: .listing)
         case .atom:
             let page = try ArxivAtomReader.read(data)
             return (page.papers, [], page.problems)
@@ -46,5 +50,12 @@ public struct ArxivFileImport: Sendable {
             let listing = try ArxivListingReader.read(data)
             return (listing.items.map(\.paper), [], listing.problems)
         }
+    }
+
+    /// Whether an Atom document is one of arXiv's listing feeds (its namespace for announce types, or its ids),
+    /// looked for in the first 64 KiB.
+    static func isListing(_ data: Data) -> Bool {
+        let head = String(decoding: data.prefix(65_536), as: UTF8.self)
+        return head.contains("<arxiv:announce_type") || head.contains("<id>oai:arXiv.org:")
     }
 }

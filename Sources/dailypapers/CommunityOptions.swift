@@ -13,12 +13,11 @@ struct CommunityOptions: ParsableArguments {
     @Option(help: Setting.rateLimitScale.help) var rateLimitScale: String?
     @Flag(help: Setting.trustProxy.help) var trustProxy = false
     @OptionGroup var trending: TrendingOptions
-    @Option(help: Setting.arxivAPI.help) var arxivAPI: String?
 
     var flags: [Setting: String?] {
         [.bcryptCost: bcryptCost, .submissionsPerDay: submissionsPerDay, .submissionMaxAgeDays: submissionMaxAgeDays,
          .commentEditMinutes: commentEditMinutes, .sessionDays: sessionDays, .rateLimitScale: rateLimitScale,
-         .trustProxy: trustProxy ? "on" : nil, .arxivAPI: arxivAPI].merging(trending.flags) { $1 }
+         .trustProxy: trustProxy ? "on" : nil].merging(trending.flags) { $1 }
     }
 
     /// Unset settings keep `CommunitySettings`' defaults (the values the help shows).

@@ -49,11 +49,20 @@ struct ImportArxivJSONLCommand: AsyncParsableCommand {
 
 struct ImportArxivAtomCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "arxiv-atom", abstract: "Import saved arXiv API (Atom) responses.")
+        commandName: "arxiv-atom", abstract: "Import saved arXiv API (Atom) responses; a saved Atom listing feed is read as one.")
     @OptionGroup var common: DatabaseOptions
     @Argument(help: "Atom files (or recorded {url, status_code, body} JSON).") var files: [String]
 
     func run() async throws { try await runFileImport(common, files, .atom) }
+}
+
+struct ImportArxivListingCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "arxiv-listing", abstract: "Import saved arXiv listing feeds (rss.arxiv.org RSS 2.0 or Atom, ids as oai:arXiv.org:...).")
+    @OptionGroup var common: DatabaseOptions
+    @Argument(help: "Listing files, as saved from rss.arxiv.org/rss/CATEGORY or /atom/CATEGORY.") var files: [String]
+
+    func run() async throws { try await runFileImport(common, files, .listing) }
 }
 
 struct ImportOAICommand: AsyncParsableCommand {

@@ -5,7 +5,7 @@ import Foundation
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import papers from files.", subcommands: [ImportHFDailyCommand.self, ImportArxivJSONLCommand.self, ImportArxivAtomCommand.self, ImportOAICommand.self])
+        commandName: "import", abstract: "Import papers from files.", subcommands: [ImportHFDailyCommand.self, ImportArxivJSONLCommand.self, ImportArxivAtomCommand.self, ImportArxivListingCommand.self, ImportOAICommand.self])
 }
 
 struct ImportHFDailyCommand: AsyncParsableCommand {

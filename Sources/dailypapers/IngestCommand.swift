@@ -43,11 +43,12 @@ struct IngestArxivCommand: AsyncParsableCommand {
         let rules = ArxivOptions.rules(settings, &problems)
         let userAgent = ArxivOptions.userAgent(settings, &problems)
         let scoring = TrendingOptions.trending(settings, &problems)
+        let endpoints = ArxivOptions.endpoints(settings, &problems)
         let (database, logger) = try await openDatabase(common, settings, &problems)
         let http = PoliteHTTPClient(userAgent: userAgent, logger: logger)
         let report: ImportReport
         do {
-            report = try await ArxivIngest(database: database, http: http, logger: logger)
+            report = try await ArxivIngest(database: database, http: http, endpoints: endpoints, logger: logger)
                 .run(.init(categories: list, since: sinceDay, via: method!, autoFeature: rules,
                            trending: scoring))
         } catch {
@@ -73,9 +74,31 @@ struct ArxivOptions: ParsableArguments {
     @Option(help: Setting.autoFeatureMax.help)
     var autoFeatureMax: String?
 
+    @Option(help: Setting.arxivAPI.help) var arxivAPI: String?
+    @Option(help: Setting.arxivOAI.help) var arxivOai: String?
+    @Option(help: Setting.arxivListing.help) var arxivListing: String?
+
     var flags: [Setting: String?] {
         [.contact: contact, .autoFeatureCategories: autoFeatureCategories, .autoFeatureKeywords: autoFeatureKeywords,
-         .autoFeatureMax: autoFeatureMax]
+         .autoFeatureMax: autoFeatureMax, .arxivAPI: arxivAPI, .arxivOAI: arxivOai, .arxivListing: arxivListing]
+    }
+
+    /// Where the ingest reaches arXiv's API, OAI-PMH and listings: arXiv itself, or a mirror or recording proxy.
+    /// `--arxiv-api off` (which stops `serve`'s lookups) leaves the ingest on arXiv's own API.
+    static func endpoints(_ settings: SettingsReader, _ problems: inout [String]) -> ArxivEndpoints {
+        var endpoints = ArxivEndpoints()
+        func url(_ setting: Setting) -> String? {
+            guard let text = settings.text(setting, &problems), text != "off" else { return nil }
+            guard let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                problems.append("\(setting.flag) '\(text)' is not an http(s) URL")
+                return nil
+            }
+            return text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
+        if let api = url(.arxivAPI) { endpoints.api = api }
+        if let oai = url(.arxivOAI) { endpoints.oai = oai }
+        if let listing = url(.arxivListing) { endpoints.listing = listing }
+        return endpoints
     }
 
     static func userAgent(_ settings: SettingsReader, _ problems: inout [String]) -> String {

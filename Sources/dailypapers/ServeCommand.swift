@@ -66,7 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
         if !categories.isEmpty, let via {
             ingest = ScheduledIngest(options: .init(categories: categories, via: via, autoFeature: rules,
                                                     trending: TrendingOptions.trending(settings, &problems)),
-                                     userAgent: ArxivOptions.userAgent(settings, &problems))
+                                     userAgent: ArxivOptions.userAgent(settings, &problems),
+                                     endpoints: ArxivOptions.endpoints(settings, &problems))
         }
         let resolvedURL = publicURL ?? "http://\(host):\(port)"
         let communitySettings = CommunityOptions.settings(settings, &problems)

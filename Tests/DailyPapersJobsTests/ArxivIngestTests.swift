@@ -246,4 +246,27 @@ import Testing
             #expect(oai.problems[1].reason.contains("expected an <OAI-PMH> document"))
         }
     }
+
+    /// A listing saved from rss.arxiv.org in today's Atom format (ids `oai:arXiv.org:2508.14001v1`) is imported by
+    /// `import arxiv-listing`, and by `import arxiv-atom`, which sees what it is; the RSS listing too.
+    @Test func savedListingFeedsInAtomAndRSS() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            let job = ArxivFileImport(store: store)
+            let atom = try await job.run(paths: [Fixtures.path("arxiv/listing-atom-cs-LG.xml")], format: .atom)
+            #expect(atom.papers == 3 && atom.problems.isEmpty)
+            let paper = try #require(try await store.paper(ArxivID(parsing: "2508.14001")!)).paper
+            #expect(paper.title == "A Listing Entry That Is New Today" && paper.categories == ["cs.LG", "cs.AI"])
+            #expect(paper.authors.map(\.name) == ["Ada Lovelace", "Charles Babbage"])
+            #expect(paper.abstract == "We describe a method that is new on the listing of this day.")
+            let replaced = try #require(try await store.paper(ArxivID(parsing: "2401.00420")!)).paper
+            #expect(replaced.id.version == 3 && replaced.doi == "10.1234/example.2025")
+            let listing = try await job.run(paths: [Fixtures.path("arxiv/listing-atom-cs-LG.xml"), Fixtures.path("arxiv/listing-rss-quant-ph.xml")],
+                                            format: .listing)
+            #expect(listing.papers > 3 && listing.problems.isEmpty)
+            // What it still refuses: an API response named as a listing.
+            let wrong = try await job.run(paths: [Fixtures.path("arxiv/oai-arXiv-getrecord.xml")], format: .listing)
+            #expect(wrong.papers == 0 && wrong.problems.count == 1)
+        }
+    }
 }

@@ -9,10 +9,14 @@ public struct ScheduledIngest: Sendable {
     public var options: ArxivIngest.Options
     public var schedule: IngestSchedule
     public var userAgent: String
-    public init(options: ArxivIngest.Options, schedule: IngestSchedule = .arxivAnnouncements, userAgent: String) {
+    /// Where arXiv is reached (arXiv itself, a mirror, a recording proxy).
+    public var endpoints: ArxivEndpoints
+    public init(options: ArxivIngest.Options, schedule: IngestSchedule = .arxivAnnouncements, userAgent: String,
+                endpoints: ArxivEndpoints = ArxivEndpoints()) {
         self.options = options
         self.schedule = schedule
         self.userAgent = userAgent
+        self.endpoints = endpoints
     }
 }
 
@@ -31,7 +35,7 @@ public struct IngestScheduler: Service {
 
     public func run() async throws {
         let http = PoliteHTTPClient(userAgent: plan.userAgent, logger: logger)
-        let job = ArxivIngest(database: database, http: http, logger: logger)
+        let job = ArxivIngest(database: database, http: http, endpoints: plan.endpoints, logger: logger)
         while true {
             let next = plan.schedule.nextRun(after: Date())
             logger.info("next arXiv ingest at \(next)", metadata: ["categories": "\(plan.options.categories)"])

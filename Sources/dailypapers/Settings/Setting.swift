@@ -71,8 +71,12 @@ extension Setting {
     static let autoFeatureKeywords = Setting("auto-feature-keywords",
         "Feature ingested papers whose title or abstract holds one of these words, comma separated")
     static let autoFeatureMax = Setting("auto-feature-max", .whole, "At most this many automatic features a day", default: "10")
-    static let arxivAPI = Setting("arxiv-api", "arXiv API used to look up submitted papers the database lacks, or 'off'",
+    static let arxivAPI = Setting("arxiv-api", "arXiv API used to look up submitted papers the database lacks and by ingests via api, or 'off' (no lookups)",
                                   default: "http://export.arxiv.org/api/query")
+    static let arxivOAI = Setting("arxiv-oai", "arXiv OAI-PMH base URL for ingests via oai (a mirror or a recording proxy)",
+                                  default: "https://oaipmh.arxiv.org/oai")
+    static let arxivListing = Setting("arxiv-listing", "arXiv listing feeds' base URL for ingests via listing",
+                                      default: "https://rss.arxiv.org")
 
     // The community
     static let bcryptCost = Setting("bcrypt-cost", .whole, "bcrypt cost for passwords, 10-16", default: "12")
@@ -109,7 +113,7 @@ extension Setting {
     static let all: [Setting] = [
         database, logLevel, logFormat,
         host, port, publicURL, siteName, siteTagline, idleTimeout, maxConnections, cacheMiB, countsLag,
-        ingestCategories, ingestVia, contact, autoFeatureCategories, autoFeatureKeywords, autoFeatureMax, arxivAPI,
+        ingestCategories, ingestVia, contact, autoFeatureCategories, autoFeatureKeywords, autoFeatureMax, arxivAPI, arxivOAI, arxivListing,
         bcryptCost, submissionsPerDay, submissionMaxAgeDays, commentEditMinutes, sessionDays, rateLimitScale, trustProxy,
         trendingGravityHours, trendingWindowDays, trendingCommentWeight,
         mailFolder, mailFrom, smtpURL, dkimKey, dkimSelector, dkimDomain, digestAt, digestTimezone,
