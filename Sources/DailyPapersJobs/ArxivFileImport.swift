@@ -20,8 +20,9 @@ public struct ArxivFileImport: Sendable {
                 continue
             }
             do {
-                let (papers, withdrawn, problems) = try Self.read(data, format: format)
+                let (papers, withdrawn, problems, arrivals) = try Self.read(data, format: format)
                 try await store.savePapers(papers)
+                try await store.recordArrivals(arrivals)
                 try await store.markWithdrawn(withdrawn)
                 report.papers += papers.count
                 report.withdrawn += withdrawn.count
@@ -34,7 +35,8 @@ public struct ArxivFileImport: Sendable {
         return report
     }
 
-    static func read(_ data: Data, format: Format) throws(IngestError) -> ([Paper], [ArxivID], [RecordProblem]) {
+    /// The papers, the withdrawn ids, the records refused, and the arrivals a listing announced.
+    static func read(_ data: Data, format: Format) throws(IngestError) -> ([Paper], [ArxivID], [RecordProblem], [Arrival]) {
         switch format {
         case .atom where isListing(data):
             // A listing feed saved from rss.arxiv.org/atom is Atom too, with `oai:arXiv.org:` ids and announce
@@ -42,13 +44,13 @@ public struct ArxivFileImport: Sendable {
             return try read(data, format: .listing)
         case .atom:
             let page = try ArxivAtomReader.read(data)
-            return (page.papers, [], page.problems)
+            return (page.papers, [], page.problems, [])
         case .oai:
             let page = try OAIPMHReader.read(data)
-            return (page.papers, page.deleted, page.problems)
+            return (page.papers, page.deleted, page.problems, [])
         case .listing:
             let listing = try ArxivListingReader.read(data)
-            return (listing.items.map(\.paper), [], listing.problems)
+            return (listing.items.map(\.paper), [], listing.problems, listing.arrivals)
         }
     }
 
@@ -57,5 +59,16 @@ public struct ArxivFileImport: Sendable {
     static func isListing(_ data: Data) -> Bool {
         let head = String(decoding: data.prefix(65_536), as: UTF8.self)
         return head.contains("<arxiv:announce_type") || head.contains("<id>oai:arXiv.org:")
+    }
+}
+
+extension ArxivListingReader.Listing {
+    /// Each item's announcement, in each of its categories, on the day the listing gives.
+    var arrivals: [Arrival] {
+        items.flatMap { item -> [Arrival] in
+            guard let at = item.announcedAt else { return [] }
+            return Arrival.announced(item.paper, on: CalendarDay(utcOf: at),
+                                     replacement: item.announceType == .replace || item.announceType == .replaceCross)
+        }
     }
 }

@@ -76,6 +76,7 @@ public struct ArxivIngest: Sendable {
             case .listing:
                 let listing = try await ArxivListingClient(http: http, endpoints: endpoints).listing(category)
                 try await store.savePapers(listing.items.map(\.paper))
+                try await store.recordArrivals(listing.arrivals)
                 report.papers += listing.items.count
                 report.problems += listing.problems.map { .init(file: "listing \(category)", record: $0.record, reason: $0.reason) }
             }

@@ -107,7 +107,7 @@ func markupProblems(_ html: String) -> [String] {
             let paths = ["/", "/papers/2412.01981", "/papers/2412.01981?msg=saved", "/search?q=diffusion",
                          "/search?q=%22video%22&sort=newest&code=1", "/search?q=", "/search?q=zzzznothing",
                          "/papers/date/2024-12-04", "/papers/week/2024-W49", "/papers/month/2024-12", "/papers/date/2001-01-01", "/users/writer",
-                         "/users/nobody", "/stats", "/docs", "/login", "/signup", "/password-reset", "/password-reset/0123abcd", "/verify-email?token=0123abcd",
+                         "/users/nobody", "/stats", "/docs", "/new", "/new/cs.LG", "/login", "/signup", "/password-reset", "/password-reset/0123abcd", "/verify-email?token=0123abcd",
                          "/subscribe", "/subscribe?email=a%40example.org", "/subscription/0123abcd", "/unsubscribe/0123abcd",
                          "/submit", "/settings", "/moderation", "/admin/digest", "/admin/digest?email=writer%40example.org",
                          "/admin/digest/preview.html?email=writer%40example.org&date=2024-12-04&period=daily",

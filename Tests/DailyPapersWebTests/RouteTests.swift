@@ -9,7 +9,7 @@ import Testing
 @Suite struct RouteTests {
     /// A value for each kind of parameter the routes take.
     static let samples = [":date": "2024-12-04", ":week": "2024-W49", ":month": "2024-12", ":id": "2412.01981",
-                          ":number": "9901001", ":name": "nobody", ":file": "daily.atom", ":token": "0123abcd"]
+                          ":number": "9901001", ":name": "nobody", ":file": "daily.atom", ":token": "0123abcd", ":category": "cs.LG"]
 
     func filled(_ route: Route) -> String {
         route.rawValue.split(separator: "/", omittingEmptySubsequences: false)

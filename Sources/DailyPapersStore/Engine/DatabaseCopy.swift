@@ -37,6 +37,7 @@ public enum DatabaseCopy {
         Table(name: "paper_terms", key: ["paper_id", "term"]),
         Table(name: "paper_keywords", key: ["paper_id"]),
         Table(name: "search_documents", key: ["id"]),
+        Table(name: "arrivals", key: ["category", "day", "paper_id"]),
     ]
 
     /// Tables whose `id` the target numbers by itself afterwards (PostgreSQL identity columns).

@@ -23,6 +23,7 @@ extension PaperStore {
             try await upsertPaperRows(slice, on: db, now: now)
             try await upsertAuthorRows(slice.filter { !$0.authors.isEmpty }, on: db, now: now)
             try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, on: db)
+            try await insertArrivals(slice.flatMap(Arrival.dated), on: db)
             try await FullTextIndex.write(slice.map(\.id.base), on: db)
             if indexSimilarity { try await SimilarityIndex.index(slice.map(\.id.base), on: db) }
             try await SearchIndex.index(slice.map(\.id.base), on: db)

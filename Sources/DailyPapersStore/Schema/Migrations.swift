@@ -349,5 +349,17 @@ public enum Migrations {
                   statements: [
                     "CREATE TABLE counts_changes (paper_id TEXT PRIMARY KEY, day TEXT, version BIGINT NOT NULL)",
                     "CREATE INDEX counts_changes_version ON counts_changes (version)"]),
+        Migration(number: 31, name: "create_arrivals",
+                  why: "Browsing what arrived (the instance's own 'new' listing, by day and category, as arXiv shows it) needs each paper's announcement per category: new in its primary category, a cross-list in the others, a replacement when a later version came. Listings say so exactly; API, OAI-PMH and dated dumps give the version dates, which stand in for the announcement day. Keyed for the page's read: one category's day.",
+                  statements: [
+                    """
+                    CREATE TABLE arrivals (
+                      category TEXT NOT NULL, day TEXT NOT NULL,
+                      paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      kind TEXT NOT NULL, version INTEGER,
+                      PRIMARY KEY (category, day, paper_id))
+                    """,
+                    "CREATE INDEX arrivals_day ON arrivals (day)",
+                    "CREATE INDEX arrivals_paper ON arrivals (paper_id)"]),
     ]
 }

@@ -13,6 +13,8 @@ enum Route: String, CaseIterable, Sendable {
     case paper = "/papers/:id"
     case oldStylePaper = "/papers/:id/:number"
     case search = "/search"
+    case arrivals = "/new"
+    case categoryArrivals = "/new/:category"
     case stats = "/stats"
     case user = "/users/:name"
     case docs = "/docs"
@@ -27,6 +29,7 @@ enum Route: String, CaseIterable, Sendable {
     case feed = "/feeds/:file"
     case categoryFeed = "/feeds/category/:file"
     case userFeed = "/feeds/user/:file"
+    case arrivalsFeed = "/feeds/new/:file"
     case asset = "/static/:name"
     // Accounts
     case signup = "/signup"

@@ -43,6 +43,19 @@ struct FeedRoutes: Sendable {
                                     items: try await store.featured(FeedQuery(sort: .newest, category: category, limit: Self.size)), site: site)
             }
         }
+        router.get(Route.arrivalsFeed.pattern) { req, ctx in
+            let (category, format) = try Self.split(try ctx.parameters.require("file"))
+            guard category == "all" || ArxivCategory.isPlausible(category) else {
+                throw WebError.badRequest("'\(category)' is not an arXiv category such as cs.LG (or all).")
+            }
+            return try await serve("new|\(category)", format, req) {
+                let page = try await store.arrivals(category: category == "all" ? nil : category, day: nil, offset: 0, limit: 500)
+                let label = category == "all" ? "every category" : category
+                return FeedDocument(title: "\(site.name): new in \(label)", subtitle: "Papers announced in \(label) on the latest day, as this instance received them.",
+                                    basePath: Route.arrivalsFeed.path(category), htmlPath: ArrivalsPageView.path(category: category == "all" ? nil : category, day: nil),
+                                    records: page.items.map(\.record), site: site)
+            }
+        }
         router.get(Route.userFeed.pattern) { req, ctx in
             let (username, format) = try Self.split(try ctx.parameters.require("file"))
             guard username.count <= 100 else { throw WebError.badRequest("The username is longer than 100 characters.") }

@@ -73,6 +73,8 @@ enum Layout {
                         h.text(" · ")
                         h.link(Route.feed.path("daily.json"), "JSON Feed")
                         h.text(" · ")
+                        h.link(Route.arrivals.path(), "New papers")
+                        h.text(" · ")
                         h.link(Route.stats.path(), "Statistics")
                         h.text(" · ")
                         h.link(Route.docs.path(), "API")
