@@ -118,3 +118,31 @@ import Testing
         }
     }
 }
+
+/// A search typed as a paper's exact title finds that paper first, even where a longer title holding the same
+/// words ranks higher, and the pages after it neither repeat nor skip a paper.
+@Suite struct ExactTitleTests {
+    @Test func theExactTitleComesFirstAndPagesStayWhole() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            let known = Paper(id: ArxivID(parsing: "2510.03348")!, title: "Visual Odometry with Transformers", abstract: "A model for odometry.")
+            let others = (1...5).map { i in
+                Paper(id: ArxivID(parsing: String(format: "2606.%05d", i))!, title: "Visual Odometry Transformers \(i): visual odometry with transformers",
+                      abstract: "Visual odometry with transformers, and more visual odometry with transformers.")
+            }
+            try await store.savePapers([known] + others)
+            let typed = "Visual Odometry with Transformers"
+            let plain = try await store.searchHits("transformers odometry visual with", filters: SearchFilters(limit: 10)).map(\.paper.id.base)
+            #expect(plain.first != "2510.03348", "without the exact title the longer ones rank first")
+            let hits = try await store.searchHits("  visual odometry WITH transformers ", filters: SearchFilters(limit: 10)).map(\.paper.id.base)
+            #expect(hits.first == "2510.03348" && Set(hits) == Set(plain) && hits.count == 6)
+            var paged: [String] = []
+            for offset in stride(from: 0, to: 6, by: 2) {
+                paged += try await store.searchHits(typed, filters: SearchFilters(offset: offset, limit: 2)).map(\.paper.id.base)
+            }
+            #expect(paged == hits)
+            // Kept to the feed, a paper not on it is not brought in.
+            #expect(try await store.searchHits(typed, filters: SearchFilters(featuredOnly: true)).isEmpty)
+        }
+    }
+}

@@ -127,7 +127,7 @@ extension PaperStore {
     public func searchHits(_ text: String, filters: SearchFilters) async throws -> [SearchHit] {
         guard let query = SearchQuery(text) else { return [] }
         if filters.isPlainRelevance {
-            if let hits = try await hitsFromSearchIndex(query, filters: filters) { return hits }
+            if let hits = try await hitsFromSearchIndex(query, filters: filters, typed: text) { return hits }
             if let hits = try await topHitsFromIndex(query, filters: filters) { return hits }
         }
         return try await database.read { db in

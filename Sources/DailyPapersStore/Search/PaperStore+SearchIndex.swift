@@ -41,7 +41,9 @@ extension PaperStore {
     /// holding all the words scored exactly, then the best of them that are on the feed (and, for a
     /// phrase, have its words in order). Nil when the full-text index should answer instead: while the
     /// index is being built, and for prefixes.
-    func hitsFromSearchIndex(_ query: SearchQuery, filters: SearchFilters,
+    /// `typed`: the search as typed; the one paper whose title it is exactly comes first (a reader looking for a
+    /// paper they know by name), pages after it shifted by one.
+    func hitsFromSearchIndex(_ query: SearchQuery, filters: SearchFilters, typed: String? = nil,
                              shownReadWhole: Int = PaperStore.shownReadWhole) async throws -> [SearchHit]? {
         guard !query.parts.contains(where: \.prefix) else { return nil }
         let phrases = query.indexTerms
@@ -52,12 +54,18 @@ extension PaperStore {
         let wanted = filters.offset + filters.limit
         return try await database.read { db -> [SearchHit]? in
             guard try await memory.catchUp(on: db) else { return nil }
+            let exact = try await typed.asyncFlatMap { try await Self.paperTitled($0, on: db) }
+            func first(_ best: [SearchMemory.Match]) -> [SearchMemory.Match] {
+                guard let exact else { return best }
+                return [SearchMemory.Match(paper: exact, score: .infinity)] + best.filter { $0.paper != exact }
+            }
             var limit = wanted + 20
             if !filters.featuredOnly {
                 // Every paper: the index's best, ordered and read whole by the database (equal scores newest
                 // first), less any a moderator hid; further down only when hidden ones left the page short.
                 while true {
-                    let (complete, best) = memory.top(words, phrases: phrased, limit: limit)
+                    let (complete, ranked) = memory.top(words, phrases: phrased, limit: limit)
+                    let best = first(ranked)
                     let rows = try await Self.pageRows(best, offset: filters.offset, limit: filters.limit, everyPaper: true, on: db)
                     if rows.count == filters.limit || complete {
                         let records = try await Self.attachAuthors(try rows.map(RowDecoding.record(from:)), on: db)
@@ -68,7 +76,8 @@ extension PaperStore {
             }
             var shownOnly: Set<String>?
             while true {
-                let (complete, best) = memory.top(words, phrases: phrased, limit: limit, only: shownOnly)
+                let (complete, ranked) = memory.top(words, phrases: phrased, limit: limit, only: shownOnly)
+                let best = first(ranked)
                 // A first look: the database keeps the candidates on the feed, orders them and reads whole
                 // rows for the page alone, in one statement. A deeper one, past many papers not on the feed,
                 // reads the candidates' order first and then the page.
@@ -94,6 +103,14 @@ extension PaperStore {
                 }
             }
         }
+    }
+
+    /// The one paper titled exactly `typed` (letter case and runs of spaces aside), if exactly one is.
+    static func paperTitled(_ typed: String, on db: any SQLDatabase) async throws -> String? {
+        let title = typed.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard title.count >= 8, !title.contains("\"") else { return nil }
+        let rows = try await db.raw("SELECT arxiv_id FROM papers WHERE lower(title) = lower(\(bind: title)) LIMIT 2").all()
+        return rows.count == 1 ? try rows[0].decode(column: "arxiv_id", as: String.self) : nil
     }
 
     /// Up to how many candidates a search sends in one statement that orders them and reads the page whole
@@ -213,5 +230,13 @@ extension PaperStore {
         return shown.sorted { a, b in
             a.match.score != b.match.score ? a.match.score > b.match.score : a.at != b.at ? a.at > b.at : a.match.paper < b.match.paper
         }.map(\.match)
+    }
+}
+
+extension Optional {
+    /// `flatMap` with an async transform.
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }
