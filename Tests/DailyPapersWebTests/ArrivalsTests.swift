@@ -76,6 +76,8 @@ import Testing
             #expect(try await grace.post("/submit", ["csrf": token, "paper": "2508.13777"]).headers[.location] == "/papers/2508.13777?msg=submitted")
             let after = String(buffer: try await grace.get("/new/cs.LG").body)
             #expect(after.contains("On the feed"))
+            // Her submission counts as her upvote, and the page she reads shows it pressed.
+            #expect(after.contains("aria-pressed=\"true\" title=\"Remove your upvote\""))
         }
     }
 }

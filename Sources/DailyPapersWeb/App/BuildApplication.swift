@@ -62,7 +62,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     CommunityRoutes(community: community).register(on: router)
     ModerationRoutes(community: community).register(on: router)
     UserRoutes(store: store, users: users, community: community).register(on: router)
-    ArrivalsRoutes(store: store, site: site, cache: cache).register(on: router)
+    ArrivalsRoutes(store: store, community: community, cache: cache).register(on: router)
     SubscriptionRoutes(community: community, subscriptions: SubscriptionStore(database: database)).register(on: router)
     let digestSite = DigestSite(name: site.name, publicURL: site.publicURL, from: community.mailFrom)
     let digest = DigestJob(database: database, site: digestSite, logger: logger) { [mail = configuration.mail] in

@@ -7,8 +7,9 @@ import Hummingbird
 /// replacements, each marked; any of them a member can put on today's feed in one click.
 struct ArrivalsRoutes: Sendable {
     let store: PaperStore
-    let site: SiteInfo
+    let community: Community
     let cache: ResponseCache
+    var site: SiteInfo { community.site }
     static let pageSize = 50
 
     func register(on router: Router<AppRequestContext>) {
@@ -30,12 +31,18 @@ struct ArrivalsRoutes: Sendable {
         }
         let p = try DailyPapersParameters.integer(req.uri.queryParameters.reduce(into: [:]) { $0[String($1.key)] = String($1.value) },
                                                   "p", default: 0, range: 0...1000)
-        let viewer = Viewer(ctx)
+        var viewer = Viewer(ctx)
         let shownDay = day
         let load: @Sendable () async throws -> ArrivalsPage = {
             try await store.arrivals(category: category, day: shownDay, offset: p * Self.pageSize, limit: Self.pageSize)
         }
-        if let viewer { return PageResponses.html(ArrivalsPageView.render(try await load(), category: category, page: p, site: site, viewer: viewer)) }
+        if let member = viewer {
+            // Rendered for the member, with their votes on the papers that are on the feed.
+            let page = try await load()
+            viewer?.voted = try await community.votes.votedPapers(userID: member.account.id,
+                                                                  among: page.items.compactMap { $0.record.featured?.paper.id })
+            return PageResponses.html(ArrivalsPageView.render(page, category: category, page: p, site: site, viewer: viewer))
+        }
         let key = "new|\(category ?? "")|\(day?.iso ?? "")|\(p)"
         let entry = try await cache.entry(key, contentType: "text/html; charset=utf-8") {
             ArrivalsPageView.render(try await load(), category: category, page: p, site: site, viewer: nil)
