@@ -110,7 +110,7 @@ final class SearchMemory: Sendable {
             """
     }
 
-    private static func rows(_ condition: String, on db: any SQLDatabase) async throws -> [Row] {
+    static func rows(_ condition: String, on db: any SQLDatabase) async throws -> [Row] {
         try await db.raw("SELECT id, paper_id, length, terms, sequence FROM search_documents WHERE \(unsafeRaw: condition)").all().map {
             Row(id: try $0.decode(column: "id", as: Int64.self), paper: try $0.decode(column: "paper_id", as: String.self),
                 length: try $0.decode(column: "length", as: Int.self), terms: try $0.decode(column: "terms", as: String.self),

@@ -1,0 +1,270 @@
+import DailyPapersCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The search index as one file that every process maps (issue 26's shared index, first part): the papers'
+/// postings (the same 8-byte `Posting` the in-memory index walks), each term's list found by binary search in a
+/// sorted term table, and each paper's term sequence for phrases. Pages are the OS's page cache, shared by every
+/// process on the machine; a process holds only what it touches, and the kernel may drop it again.
+///
+/// Layout, little-endian, sections 8-byte aligned: a 96-byte header (magic, counts, the last `search_documents` id
+/// the file holds, section offsets); paper ids (16 bytes each, zero-padded); doc numbers in paper-id order; the term
+/// table (24 bytes a term: name offset and length in the name blob, first posting, posting count, highest impact); the
+/// name blob; the postings; each paper's first sequence position (docCount + 1 of them); the sequences (term numbers,
+/// -1 between fields). Every offset and count is checked against the file's size when it is opened.
+public final class SearchSegment: @unchecked Sendable {
+    static let magic: [UInt8] = Array("DPSEG001".utf8)
+    static let headerSize = 96
+    static let idWidth = 16
+
+    public let docCount: Int
+    public let termCount: Int
+    /// The last `search_documents` row the file holds: rows after it are the in-memory tail.
+    let lastRowID: Int64
+    private let base: UnsafeRawPointer
+    private let size: Int
+    private let papers: Int, order: Int, terms: Int, names: Int, postings: Int, sequenceIndex: Int, sequences: Int
+    private let postingCount: Int, positionCount: Int
+
+    /// Maps the file read-only; a file cut short or not written by `write` is refused.
+    public init(path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw StoreError("cannot open the search index file \(path)") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size >= Self.headerSize else { throw StoreError("\(path) is not a search index file") }
+        let length = Int(info.st_size)
+        size = length
+        guard let mapped = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
+            throw StoreError("cannot map the search index file \(path)")
+        }
+        let start = UnsafeRawPointer(mapped)
+        base = start
+        func u64(_ at: Int) -> Int { Int(truncatingIfNeeded: start.loadUnaligned(fromByteOffset: at, as: UInt64.self).littleEndian) }
+        func u32(_ at: Int) -> Int { Int(start.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian) }
+        let header = UnsafeRawBufferPointer(start: start, count: Self.headerSize)
+        guard Array(header.prefix(8)) == Self.magic else {
+            munmap(mapped, length)
+            throw StoreError("\(path) is not a search index file (or one of another version)")
+        }
+        let docs = u32(8), termTotal = u32(12), postingTotal = u64(24), positionTotal = u64(32)
+        let sections = (40...88).filter { $0 % 8 == 0 }.map(u64)
+        // Each section must lie inside the file, with room for what the counts say (counts bounded first, so
+        // no product overflows).
+        let sizes = [docs * Self.idWidth, docs * 4, termTotal * 24, 0, postingTotal * 8, (docs + 1) * 8, positionTotal * 4]
+        guard postingTotal >= 0, postingTotal <= length, positionTotal >= 0, positionTotal <= length,
+              zip(sections, sizes).allSatisfy({ $0 >= Self.headerSize && $0 % 4 == 0 && $0 <= length && $1 <= length - $0 }) else {
+            munmap(mapped, length)
+            throw StoreError("\(path) is cut short or damaged")
+        }
+        docCount = docs; termCount = termTotal; postingCount = postingTotal; positionCount = positionTotal
+        lastRowID = Int64(truncatingIfNeeded: u64(16))
+        papers = sections[0]; order = sections[1]; terms = sections[2]; names = sections[3]; postings = sections[4]
+        sequenceIndex = sections[5]; sequences = sections[6]
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+
+    /// The paper numbered `doc` (empty for a number the file does not hold).
+    func paper(_ doc: Int32) -> String {
+        guard doc >= 0, Int(doc) < docCount else { return "" }
+        let start = base.advanced(by: papers + Int(doc) * Self.idWidth).assumingMemoryBound(to: UInt8.self)
+        let bytes = UnsafeBufferPointer(start: start, count: Self.idWidth)
+        return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    /// The number of `paper`, if the file holds it.
+    func doc(of paper: String) -> Int32? {
+        var low = 0, high = docCount
+        let key = Array(paper.utf8)
+        while low < high {
+            let mid = (low + high) / 2
+            let doc = Int32(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: order + mid * 4, as: UInt32.self).littleEndian)
+            guard doc >= 0, Int(doc) < docCount else { return nil }
+            let c = compare(id(doc), key)
+            if c == 0 { return doc }
+            if c < 0 { low = mid + 1 } else { high = mid }
+        }
+        return nil
+    }
+
+    private func id(_ doc: Int32) -> UnsafeBufferPointer<UInt8> {
+        let start = base.advanced(by: papers + Int(doc) * Self.idWidth).assumingMemoryBound(to: UInt8.self)
+        let all = UnsafeBufferPointer(start: start, count: Self.idWidth)
+        return UnsafeBufferPointer(rebasing: all[..<(all.firstIndex(of: 0) ?? Self.idWidth)])
+    }
+
+    /// A term's number and list (papers in doc order with the term's impact), and its highest impact.
+    func list(_ term: String) -> (number: Int32, postings: UnsafeBufferPointer<SearchMemory.Posting>, maxImpact: Float)? {
+        let key = Array(term.utf8)
+        var low = 0, high = termCount
+        while low < high {
+            let mid = (low + high) / 2
+            let c = compare(name(mid), key)
+            if c == 0 { return entry(mid) }
+            if c < 0 { low = mid + 1 } else { high = mid }
+        }
+        return nil
+    }
+
+    private func name(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let at = terms + i * 24
+        let offset = Int(base.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
+        let length = Int(base.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self).littleEndian)
+        guard names + offset + length <= size else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: base.advanced(by: names + offset).assumingMemoryBound(to: UInt8.self), count: length)
+    }
+
+    private func entry(_ i: Int) -> (number: Int32, postings: UnsafeBufferPointer<SearchMemory.Posting>, maxImpact: Float)? {
+        let at = terms + i * 24
+        let first = Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self).littleEndian)
+        let count = Int(base.loadUnaligned(fromByteOffset: at + 16, as: UInt32.self).littleEndian)
+        let maxImpact = Float(bitPattern: base.loadUnaligned(fromByteOffset: at + 20, as: UInt32.self).littleEndian)
+        guard first >= 0, count >= 0, first + count <= postingCount else { return nil }
+        let start = base.advanced(by: postings + first * 8).assumingMemoryBound(to: SearchMemory.Posting.self)
+        return (Int32(i), UnsafeBufferPointer(start: start, count: count), maxImpact)
+    }
+
+    /// The paper's terms in order as term numbers, -1 between fields.
+    func sequence(_ doc: Int32) -> UnsafeBufferPointer<Int32> {
+        guard doc >= 0, Int(doc) < docCount else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let at = sequenceIndex + Int(doc) * 8
+        let start = Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: at, as: UInt64.self).littleEndian)
+        let end = Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self).littleEndian)
+        guard start >= 0, start <= end, end <= positionCount else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: base.advanced(by: sequences + start * 4).assumingMemoryBound(to: Int32.self), count: end - start)
+    }
+
+    private func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Int {
+        for i in 0..<min(a.count, b.count) where a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    }
+}
+
+extension SearchSegment {
+    /// Writes the rows (one per paper, in `search_documents` id order: a paper's number is its place) as a segment
+    /// file: to a temporary file beside `path`, then renamed over it, so a process never maps a half-written file.
+    static func write(_ rows: [SearchMemory.Row], to path: String) throws {
+        precondition(MemoryLayout<SearchMemory.Posting>.stride == 8 && MemoryLayout<SearchMemory.Posting>.offset(of: \.impact) == 4)
+        var lists: [String: [SearchMemory.Posting]] = [:]
+        var maxImpact: [String: Float] = [:]
+        var words: [[String]] = []
+        words.reserveCapacity(rows.count)
+        var vocabulary = Set<String>()
+        for (doc, row) in rows.enumerated() {
+            SearchIndex.forEachTerm(in: row.terms) { term, count in
+                let impact = Float(SearchRanking.impact(weightedCount: count, length: row.length))
+                lists[term, default: []].append(SearchMemory.Posting(doc: Int32(doc), impact: impact))
+                if impact > maxImpact[term] ?? 0 { maxImpact[term] = impact }
+            }
+            var sequence: [String] = []
+            SearchIndex.forEachWord(in: row.sequence) { word in
+                sequence.append(word)
+                if word != "|" { vocabulary.insert(word) }
+            }
+            words.append(sequence)
+        }
+        vocabulary.formUnion(lists.keys)
+        let names = vocabulary.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var number: [String: Int32] = [:]
+        for (i, name) in names.enumerated() { number[name] = Int32(i) }
+
+        var out = Data(count: headerSize)
+        func align() { while out.count % 8 != 0 { out.append(0) } }
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
+        let papersAt = out.count
+        for row in rows {
+            var id = Array(row.paper.utf8.prefix(idWidth))
+            id += [UInt8](repeating: 0, count: idWidth - id.count)
+            out.append(contentsOf: id)
+        }
+        align()
+        let orderAt = out.count
+        for doc in rows.indices.sorted(by: { rows[$0].paper.utf8.lexicographicallyPrecedes(rows[$1].paper.utf8) }) { append(UInt32(doc)) }
+        align()
+        let termsAt = out.count
+        var nameOffset = 0, first = 0
+        for name in names {
+            let count = lists[name]?.count ?? 0
+            append(UInt32(nameOffset)); append(UInt32(name.utf8.count)); append(UInt64(first)); append(UInt32(count))
+            append((maxImpact[name] ?? 0).bitPattern)
+            nameOffset += name.utf8.count
+            first += count
+        }
+        let namesAt = out.count
+        for name in names { out.append(contentsOf: Array(name.utf8)) }
+        align()
+        let postingsAt = out.count
+        for name in names { for p in lists[name] ?? [] { append(UInt32(bitPattern: p.doc)); append(p.impact.bitPattern) } }
+        let sequenceIndexAt = out.count
+        var position = 0
+        for sequence in words { append(UInt64(position)); position += sequence.count }
+        append(UInt64(position))
+        let sequencesAt = out.count
+        for sequence in words { for word in sequence { append(UInt32(bitPattern: word == "|" ? -1 : number[word]!)) } }
+
+        out.replaceSubrange(0..<8, with: magic)
+        func put<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+            withUnsafeBytes(of: value.littleEndian) { out.replaceSubrange(offset..<(offset + MemoryLayout<T>.size), with: $0) }
+        }
+        put(UInt32(rows.count), at: 8); put(UInt32(names.count), at: 12)
+        put(UInt64(bitPattern: rows.map(\.id).max() ?? 0), at: 16)
+        put(UInt64(first), at: 24); put(UInt64(position), at: 32)
+        for (i, offset) in [papersAt, orderAt, termsAt, namesAt, postingsAt, sequenceIndexAt, sequencesAt].enumerated() {
+            put(UInt64(offset), at: 40 + i * 8)
+        }
+        let temporary = path + ".writing"
+        try out.write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, path) == 0 else { throw StoreError("cannot put the search index file in place at \(path)") }
+    }
+}
+
+extension SearchSegment {
+    /// The `limit` best papers holding every word (and each phrase's words side by side), best first: the same
+    /// walk and scores as `SearchMemory.top`, over the mapped lists.
+    func top(_ words: [String], phrases: [[String]] = [], limit: Int) -> [SearchMemory.Match] {
+        var lists: [UnsafeBufferPointer<SearchMemory.Posting>] = []
+        var ceilings: [Double] = []
+        for word in words {
+            guard let list = list(word), list.postings.count > 0 else { return [] }
+            lists.append(list.postings)
+            ceilings.append(Double(list.maxImpact))
+        }
+        let idf = lists.map { SearchRanking.idf(documents: docCount, containing: $0.count) }
+        let phraseNumbers = phrases.map { $0.map { list($0)?.number ?? -2 } }
+        var heap = TopHeap(capacity: limit)
+        _ = SearchMemory.intersect(lists, idf: idf, ceilings: zip(idf, ceilings).map(*), considering: nil, into: &heap) { doc in
+            phraseNumbers.allSatisfy { SearchMemory.contains(Array(sequence(doc)), $0) }
+        }
+        return heap.sorted().map { SearchMemory.Match(paper: paper(Int32($0.doc)), score: $0.score) }
+    }
+}
+
+extension SearchSegment {
+    /// The best papers for a plain search (its words and phrases), best first, with their scores.
+    public func ranked(_ text: String, limit: Int) -> [(paper: String, score: Double)] {
+        guard let query = SearchQuery(text), !query.parts.contains(where: \.prefix) else { return [] }
+        let phrases = query.indexTerms
+        return top(Array(Set(phrases.joined())).sorted(), phrases: phrases.filter { $0.count > 1 }, limit: limit).map { ($0.paper, $0.score) }
+    }
+}
+
+extension PaperStore {
+    /// Writes every indexed paper as a segment file (`SearchSegment`); returns how many.
+    public func writeSearchSegment(to path: String) async throws -> Int {
+        let rows = try await database.read { db in try await SearchMemory.rows("id > 0 ORDER BY id", on: db) }
+        try SearchSegment.write(rows, to: path)
+        return rows.count
+    }
+
+    /// The in-memory index's best papers for a plain search, as `SearchSegment.ranked` gives the file's.
+    public func rankedFromMemory(_ text: String, limit: Int) async throws -> [(paper: String, score: Double)] {
+        guard let query = SearchQuery(text), !query.parts.contains(where: \.prefix) else { return [] }
+        let memory = database.searchMemory
+        _ = try await database.read { db in try await memory.catchUp(on: db) }
+        let phrases = query.indexTerms
+        return memory.top(Array(Set(phrases.joined())).sorted(), phrases: phrases.filter { $0.count > 1 }, limit: limit).best.map { ($0.paper, $0.score) }
+    }
+}
