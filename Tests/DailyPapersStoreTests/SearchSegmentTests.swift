@@ -62,3 +62,62 @@ import Testing
         #expect(throws: StoreError.self) { try SearchSegment(path: path) }
     }
 }
+
+/// An index file and the rows written after it rank as one index: the same papers, scores and order as the
+/// in-memory index over all the rows, papers indexed again since the file included, with and without `only`.
+@Suite struct SegmentAndTailTests {
+    static let vocabulary = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
+
+    /// `count` rows over a small vocabulary (many shared words, equal scores) from a seeded generator.
+    static func rows(_ count: Int, from firstID: Int64, papers: (Int) -> String, seed: UInt64) -> [SearchMemory.Row] {
+        var state = seed
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        return (0..<count).map { i in
+            let words = (0..<(2 + next(6))).map { _ in vocabulary[next(vocabulary.count)] }
+            var counts: [String: Int] = [:]
+            for w in words { counts[w, default: 0] += 1 + next(2) }
+            let terms = counts.keys.sorted().map { "\($0):\(counts[$0]!)" }.joined(separator: " ")
+            return SearchMemory.Row(id: firstID + Int64(i), paper: papers(i), length: 4 + next(30), terms: terms,
+                                    sequence: words.prefix(3).joined(separator: " ") + " | " + words.dropFirst(3).joined(separator: " "))
+        }
+    }
+
+    @Test func aFileAndItsTailRankAsTheWholeIndex() throws {
+        let folder = NSTemporaryDirectory() + "dailypapers-tail-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = Self.rows(300, from: 1, papers: { String(format: "2501.%05d", $0) }, seed: 1)
+        // Written after the file: 60 new papers, and 40 of the file's papers indexed again with other words.
+        let later = Self.rows(60, from: 1000, papers: { String(format: "2502.%05d", $0) }, seed: 2)
+            + Self.rows(40, from: 2000, papers: { String(format: "2501.%05d", $0 * 7) }, seed: 3)
+        let path = folder + "/s.segment"
+        try SearchSegment.write(first, to: path)
+        let combined = SearchMemory()
+        combined.use(try SearchSegment(path: path))
+        combined.load(later)
+        let whole = SearchMemory()
+        whole.load(first + later)
+        var compared = 0
+        for a in Self.vocabulary {
+            for words in [[a], [a, "beta"], [a, "gamma", "eta"]] {
+                let query = Array(Set(words)).sorted()
+                for limit in [1, 7, 50, 500] {
+                    let expected = whole.top(query, limit: limit)
+                    let got = combined.top(query, limit: limit)
+                    #expect(got.best.map(\.paper) == expected.best.map(\.paper) && got.best.map(\.score) == expected.best.map(\.score),
+                            "\(query) \(limit)")
+                    #expect(got.complete == expected.complete, "\(query) \(limit) complete")
+                    compared += 1
+                }
+                let only = Set((0..<120).map { String(format: "2501.%05d", $0 * 2) } + ["2502.00003"])
+                #expect(combined.top(query, limit: 20, only: only).best.map(\.paper) == whole.top(query, limit: 20, only: only).best.map(\.paper))
+            }
+            let phrase = [a, "beta"]
+            #expect(combined.top(phrase, phrases: [phrase], limit: 30).best.map(\.paper) == whole.top(phrase, phrases: [phrase], limit: 30).best.map(\.paper))
+        }
+        #expect(compared == 120)
+    }
+}

@@ -33,6 +33,11 @@ final class SearchMemory: Sendable {
         /// Each paper's terms in order as numbers (-1 between fields), to tell a phrase without the text.
         var sequences: [[Int32]] = []
         var termNumbers: [String: Int32] = [:]
+        /// The index file the rows above follow (`SearchSegment`): then this state holds only the rows written
+        /// after it (the tail), numbered after the file's papers.
+        var segment: SearchSegment?
+        /// The file's papers indexed again since it was written (their rows are in the tail).
+        var segmentDead: Set<Int32> = []
     }
 
     private let state = Mutex(State())
@@ -60,7 +65,7 @@ final class SearchMemory: Sendable {
             let rows = try await Self.rows("id > \(last) ORDER BY id", on: db)
             if !rows.isEmpty { state.withLock { apply(rows, to: &$0, postgres: false) } }
         } else {
-            var after: Int64 = 0
+            var after = state.withLock { $0.lastID }
             while true {
                 let rows = try await Self.rows("id > \(after) ORDER BY id LIMIT \(Self.page)", on: db)
                 state.withLock { apply(rows, to: &$0, postgres: db.isPostgres) }
@@ -118,9 +123,27 @@ final class SearchMemory: Sendable {
         }
     }
 
+    /// Ranks from `segment` and the rows written after it from now on (read at the next catch-up).
+    func use(_ segment: SearchSegment) {
+        state.withLock { s in
+            s = State()
+            s.segment = segment
+            s.lastID = segment.lastRowID
+        }
+    }
+
+    /// Applies rows at once (what a catch-up reads), for tests and tools.
+    func load(_ rows: [Row]) {
+        state.withLock { s in
+            apply(rows, to: &s, postgres: false)
+            s.loaded = true
+        }
+    }
+
     private func apply(_ rows: [Row], to s: inout State, postgres: Bool) {
         for row in rows {
             if postgres ? s.recent.contains(row.id) : row.id <= s.lastID { continue }
+            if let segment = s.segment, let old = segment.doc(of: row.paper) { s.segmentDead.insert(old) }
             if let old = s.docOf[row.paper], s.alive[Int(old)] {
                 s.alive[Int(old)] = false
                 s.aliveCount -= 1
@@ -162,35 +185,76 @@ final class SearchMemory: Sendable {
     }
 
     /// The `limit` best papers holding every word (and each phrase's words side by side in one field),
-    /// best first, and whether they are all there are. `only`: of these papers alone.
+    /// best first, and whether they are all there are. `only`: of these papers alone. With an index file, its
+    /// papers and the rows written since are ranked as one index: the same idf over both, each walked apart, the
+    /// best of the two kept (the file's papers numbered first, as they were indexed first).
     func top(_ words: [String], phrases: [[String]] = [], limit: Int, only: Set<String>? = nil) -> (complete: Bool, best: [Match]) {
         state.withLock { s in
-            var lists: [[Posting]] = []
-            var ceilings: [Double] = []
+            let segment = s.segment
+            let base = segment?.docCount ?? 0
+            var tailLists: [[Posting]] = []
+            var segmentLists: [UnsafeBufferPointer<Posting>] = []
+            var tailCeilings: [Double] = [], segmentCeilings: [Double] = []
+            var inTail = true, inSegment = segment != nil
             for word in words {
-                guard let list = s.postings[word] else { return (true, []) }
-                lists.append(list)
-                ceilings.append(Double(s.maxImpact[word] ?? .infinity))
+                let tail = s.postings[word]
+                let file = segment?.list(word)
+                if let tail { tailLists.append(tail); tailCeilings.append(Double(s.maxImpact[word] ?? .infinity)) } else { inTail = false }
+                if let file, file.postings.count > 0 {
+                    segmentLists.append(file.postings)
+                    segmentCeilings.append(Double(file.maxImpact))
+                } else { inSegment = false }
+                if tail == nil && (file?.postings.count ?? 0) == 0 { return (true, []) }
             }
-            let idf = lists.map { SearchRanking.idf(documents: s.aliveCount, containing: $0.count) }
-            let phraseNumbers = phrases.map { $0.map { s.termNumbers[$0] ?? -2 } }
-            var heap = TopHeap(capacity: limit)
-            let sequences = s.sequences
-            // No paper indexed twice in this process: no list holds a dead posting.
-            let alive: [Bool]? = s.aliveCount == s.alive.count ? nil : s.alive
-            // `only`'s papers by their current numbers (so none of them dead).
-            let considered = only.map { ids in
-                var keep = [Bool](repeating: false, count: s.papers.count)
-                for id in ids { if let doc = s.docOf[id] { keep[Int(doc)] = true } }
-                return keep
-            } ?? alive
-            let complete = Self.withBuffers(lists[...], []) { buffers in
-                Self.intersect(buffers, idf: idf, ceilings: zip(idf, ceilings).map(*), considering: considered, into: &heap) { doc in
-                    // Phrases are looked at only for a paper that would enter the page.
-                    phraseNumbers.allSatisfy { Self.contains(sequences[Int(doc)], $0) }
+            let documents = s.aliveCount + base - s.segmentDead.count
+            let idf = words.indices.map { i -> Double in
+                let containing = (s.postings[words[i]]?.count ?? 0) + (segment?.list(words[i])?.postings.count ?? 0)
+                return SearchRanking.idf(documents: documents, containing: containing)
+            }
+            var results: [(score: Double, doc: Int)] = []
+            var complete = true
+            if inTail {
+                let phraseNumbers = phrases.map { $0.map { s.termNumbers[$0] ?? -2 } }
+                var heap = TopHeap(capacity: limit)
+                let sequences = s.sequences
+                // No paper indexed twice in this process: no list holds a dead posting.
+                let alive: [Bool]? = s.aliveCount == s.alive.count ? nil : s.alive
+                // `only`'s papers by their current numbers (so none of them dead).
+                let considered = only.map { ids in
+                    var keep = [Bool](repeating: false, count: s.papers.count)
+                    for id in ids { if let doc = s.docOf[id] { keep[Int(doc)] = true } }
+                    return keep
+                } ?? alive
+                complete = Self.withBuffers(tailLists[...], []) { buffers in
+                    Self.intersect(buffers, idf: idf, ceilings: zip(idf, tailCeilings).map(*), considering: considered, into: &heap) { doc in
+                        // Phrases are looked at only for a paper that would enter the page.
+                        phraseNumbers.allSatisfy { Self.contains(sequences[Int(doc)], $0) }
+                    }
                 }
+                results += heap.sorted().map { ($0.score, base + $0.doc) }
             }
-            return (complete, heap.sorted().map { Match(paper: s.papers[$0.doc], score: $0.score) })
+            if inSegment, let segment {
+                let phraseNumbers = phrases.map { $0.map { segment.list($0)?.number ?? -2 } }
+                var heap = TopHeap(capacity: limit)
+                var considered: [Bool]?
+                if only != nil || !s.segmentDead.isEmpty {
+                    var keep = [Bool](repeating: only == nil, count: base)
+                    if let only { for id in only { if let doc = segment.doc(of: id) { keep[Int(doc)] = true } } }
+                    for doc in s.segmentDead { keep[Int(doc)] = false }
+                    considered = keep
+                }
+                let done = Self.intersect(segmentLists, idf: idf, ceilings: zip(idf, segmentCeilings).map(*), considering: considered, into: &heap) { doc in
+                    phraseNumbers.allSatisfy { Self.contains(Array(segment.sequence(doc)), $0) }
+                }
+                complete = complete && done
+                results += heap.sorted().map { ($0.score, $0.doc) }
+            }
+            // The two lists' best, as one heap would keep them: higher score first, then the paper indexed first.
+            results.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
+            if results.count > limit { complete = false }
+            return (complete, results.prefix(limit).map { item in
+                Match(paper: item.doc < base ? segment!.paper(Int32(item.doc)) : s.papers[item.doc - base], score: item.score)
+            })
         }
     }
 
