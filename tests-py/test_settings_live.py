@@ -15,7 +15,9 @@ import urllib.request
 import dkim
 import pytest
 
-from conftest import FIXTURES, binary
+import urllib.parse
+
+from conftest import FIXTURES, binary, free_port
 from test_digest_smtp import Sink, digest, keygen, make_db, start
 from test_hostile_server import serve
 
@@ -98,3 +100,38 @@ def test_dkim_domain_signs_for_the_domain_given(work):
     (_, _, raw), = sink.messages
     assert b"d=example.net;" in raw.replace(b"\r\n ", b" ").replace(b" ", b"")
     assert dkim.verify(raw, dnsfunc=lambda name, timeout=5: txt.encode() if name == b"s1._domainkey.example.net." else None)
+
+
+def test_search_index_file_ranks_as_memory_and_a_damaged_one_stops_start_up(work):
+    db = os.path.join(work, "index.sqlite")
+    subprocess.run([binary(), "import", "hf-daily", "--database", db, str(FIXTURES / "hf-daily" / "2024-12-04.json")], check=True, capture_output=True)
+    index = os.path.join(work, "search.index")
+    run = subprocess.run([binary(), "reindex", "--database", db, "--search-file", index], capture_output=True, text=True)
+    assert run.returncode == 0 and "search index file" in run.stdout, run.stderr
+    queries = ["process rewards", "video generation", "language models", "reasoning"]
+
+    def answers(*extra):
+        port = free_port()
+        proc = subprocess.Popen([binary(), "serve", "--database", db, "--port", str(port), "--arxiv-api", "off", *extra],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            return [[i["paper"]["id"] for i in json.load(urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/api/papers/search?q={urllib.parse.quote(q)}&limit=50", timeout=10))] for q in queries]
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+
+    from_memory = answers()
+    assert all(from_memory)
+    assert answers("--search-index-file", index) == from_memory
+    with open(index, "r+b") as f:
+        f.write(b"XXXXXXXX")
+    bad = subprocess.run([binary(), "serve", "--database", db, "--port", str(free_port()), "--search-index-file", index],
+                         capture_output=True, text=True, timeout=30)
+    assert bad.returncode != 0 and "not a search index file" in bad.stderr

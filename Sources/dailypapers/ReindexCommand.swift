@@ -11,8 +11,10 @@ struct ReindexCommand: AsyncParsableCommand {
     enum Index: String, ExpressibleByArgument, CaseIterable { case search, similarity }
 
     @OptionGroup var common: DatabaseOptions
-    @Option(help: "Which index to rebuild (search or similarity; repeat for both, the default).")
-    var index: [Index] = Index.allCases
+    @Option(help: "Which index to rebuild (search or similarity; repeat for both, the default unless --search-file is given).")
+    var index: [Index] = []
+    @Option(help: "Write the search index to this file (for serve's --search-index-file), after any rebuild asked for.")
+    var searchFile: String?
 
     func run() async throws {
         var problems: [String] = []
@@ -25,7 +27,8 @@ struct ReindexCommand: AsyncParsableCommand {
             try await Migrator.migrate(database, logger: logger)
             let store = PaperStore(database: database)
             let progress = TerminalProgress(interactive: isatty(STDERR_FILENO) == 1)
-            for which in Index.allCases where index.contains(which) {
+            let rebuild = index.isEmpty && searchFile == nil ? Index.allCases : index
+            for which in Index.allCases where rebuild.contains(which) {
                 let started = ContinuousClock.now
                 let count: Int
                 switch which {
@@ -34,6 +37,11 @@ struct ReindexCommand: AsyncParsableCommand {
                 }
                 progress.clearLine()
                 print("\(which == .search ? "search index" : "similar papers and keywords"): \(count) papers in \(started.duration(to: .now))")
+            }
+            if let searchFile {
+                let started = ContinuousClock.now
+                let count = try await store.writeSearchSegment(to: searchFile)
+                print("search index file \(searchFile): \(count) papers in \(started.duration(to: .now))")
             }
         } catch {
             await database.close()

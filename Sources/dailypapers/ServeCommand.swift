@@ -35,12 +35,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: Setting.maxConnections.help) var maxConnections: String?
     @Option(help: Setting.cacheMiB.help) var cacheMib: String?
     @Option(help: Setting.countsLag.help) var countsLag: String?
+    @Option(help: Setting.searchIndexFile.help) var searchIndexFile: String?
 
     var flags: [Setting: String?] {
         var flags: [Setting: String?] = [
             .host: host, .port: port, .publicURL: publicURL, .siteName: siteName, .siteTagline: siteTagline,
             .ingestCategories: ingestCategories, .ingestVia: ingestVia, .digestAt: digestAt, .digestTimezone: digestTimezone,
-            .idleTimeout: idleTimeout, .maxConnections: maxConnections, .cacheMiB: cacheMib, .countsLag: countsLag,
+            .idleTimeout: idleTimeout, .maxConnections: maxConnections, .cacheMiB: cacheMib, .countsLag: countsLag, .searchIndexFile: searchIndexFile,
         ]
         for group in [arxiv.flags, community.flags, mail.flags] { flags.merge(group) { $1 } }
         return flags
@@ -95,6 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.responseCacheBytes = cacheMiB << 20
         configuration.countsGrace = Double(lag)
         configuration.siteTagline = tagline
+        configuration.searchIndexFile = settings.text(.searchIndexFile, &problems)
         logger.info("starting", metadata: ["database": "\(configuration.database)", "url": "\(configuration.publicURL)"])
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()

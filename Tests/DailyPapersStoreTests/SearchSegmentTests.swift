@@ -121,3 +121,32 @@ import Testing
         #expect(compared == 120)
     }
 }
+
+/// A store ranking from an index file finds what was saved after the file, and ignores a file newer than its database.
+@Suite struct SearchIndexFileTests {
+    @Test func papersSavedAfterTheFileAreFoundAndAStaleFileIsIgnored() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured(try SearchIndexTests.corpus(), trending: .standard)
+            let path = t.folder + "/search.index"
+            #expect(try await store.writeSearchSegment(to: path) == 40)
+            let expected = try await store.searchHits("gaussian splatting", filters: SearchFilters(limit: 50)).map(\.paper.id.base)
+            // Another process, ranking from the file; a paper saved after the file is found by it too.
+            let other = try await t.openAnother()
+            let fromFile = PaperStore(database: other)
+            try fromFile.useSearchIndexFile(path)
+            #expect(try await fromFile.searchHits("gaussian splatting", filters: SearchFilters(limit: 50)).map(\.paper.id.base) == expected)
+            try await store.savePapers([Paper(id: ArxivID(parsing: "2611.77777")!, title: "Quokka splatting", abstract: "Gaussian splatting of quokkas.")])
+            #expect(try await fromFile.searchHits("quokka", filters: SearchFilters()).map(\.paper.id.base) == ["2611.77777"])
+            await other.close()
+            // A database behind the file (a file from another, or restored from before it): ranked from memory alone.
+            try await TestDatabase.with { empty in
+                let emptyStore = PaperStore(database: empty.database)
+                // Its one paper has a row id the file covers: followed from the file's last id, it would be missed.
+                try await emptyStore.savePapers([Paper(id: ArxivID(parsing: "2611.88888")!, title: "Gaussian splatting alone", abstract: "Splats.")])
+                try emptyStore.useSearchIndexFile(path)
+                #expect(try await emptyStore.searchHits("gaussian splatting", filters: SearchFilters()).map(\.paper.id.base) == ["2611.88888"])
+            }
+        }
+    }
+}

@@ -66,6 +66,13 @@ final class SearchMemory: Sendable {
             if !rows.isEmpty { state.withLock { apply(rows, to: &$0, postgres: false) } }
         } else {
             var after = state.withLock { $0.lastID }
+            if after > 0, try await db.raw("SELECT MAX(id) AS n FROM search_documents").first()
+                .flatMap({ try RowDecoding.optional($0, "n", Int64.self) }) ?? 0 < after {
+                // The file holds rows this database does not (another database's, or one restored from
+                // before it): ranked from memory alone, as without a file.
+                state.withLock { $0 = State() }
+                after = 0
+            }
             while true {
                 let rows = try await Self.rows("id > \(after) ORDER BY id LIMIT \(Self.page)", on: db)
                 state.withLock { apply(rows, to: &$0, postgres: db.isPostgres) }

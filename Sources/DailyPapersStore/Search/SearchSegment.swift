@@ -259,6 +259,12 @@ extension PaperStore {
         return rows.count
     }
 
+    /// Ranks from the index file at `path` and the rows written after it (followed in memory). A file that is
+    /// not one, or is damaged, is refused here; one newer than the database is dropped at the first search.
+    public func useSearchIndexFile(_ path: String) throws {
+        database.searchMemory.use(try SearchSegment(path: path))
+    }
+
     /// The in-memory index's best papers for a plain search, as `SearchSegment.ranked` gives the file's.
     public func rankedFromMemory(_ text: String, limit: Int) async throws -> [(paper: String, score: Double)] {
         guard let query = SearchQuery(text), !query.parts.contains(where: \.prefix) else { return [] }

@@ -31,6 +31,8 @@ public struct AppConfiguration: Sendable {
     public var responseCacheBytes = 64 << 20
     /// Connections served at once; more wait in the listen backlog.
     public var maximumConnections = 4096
+    /// A search index file to rank from (`SearchSegment`), or nil: each process holds the whole index in memory.
+    public var searchIndexFile: String?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation = .sqliteFile(path: DatabaseLocation.defaultPath),
                 publicURL: String? = nil, siteName: String = "Daily Papers", demo: Bool = false, cacheCheckInterval: Double = 1,

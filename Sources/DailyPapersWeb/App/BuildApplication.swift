@@ -35,6 +35,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
                              mailOutbox: MailOutbox? = nil) throws -> some ApplicationProtocol {
     let outbox = mailOutbox ?? MailOutbox(logger: logger)
     let store = PaperStore(database: database)
+    if let path = configuration.searchIndexFile { try store.useSearchIndexFile(path) }
     let assets = try StaticAssets()
     let site = SiteInfo(name: configuration.siteName, tagline: configuration.siteTagline, publicURL: configuration.publicURL,
                         stylesheetVersion: assets.stylesheetVersion, scriptVersion: assets.scriptVersion)

@@ -56,6 +56,8 @@ extension Setting {
         "Seconds a connection may send no complete request part before it is closed, idle or sending slowly", default: "30")
     static let maxConnections = Setting("max-connections", .whole, "Connections served at once; more wait in the listen backlog",
                                         default: "4096")
+    static let searchIndexFile = Setting("search-index-file",
+        "A search index file to rank from (written by reindex --search-file), mapped and shared by every process on the machine; rows written after it are followed in memory. Without it each process holds the whole index in memory")
     static let cacheMiB = Setting("cache-mib", .whole, "MiB of memory for cached pages and API answers (0 keeps none, every request renders)",
                                   default: "64")
     static let countsLag = Setting("counts-lag", .whole,
@@ -112,7 +114,7 @@ extension Setting {
 
     static let all: [Setting] = [
         database, logLevel, logFormat,
-        host, port, publicURL, siteName, siteTagline, idleTimeout, maxConnections, cacheMiB, countsLag,
+        host, port, publicURL, siteName, siteTagline, idleTimeout, maxConnections, cacheMiB, countsLag, searchIndexFile,
         ingestCategories, ingestVia, contact, autoFeatureCategories, autoFeatureKeywords, autoFeatureMax, arxivAPI, arxivOAI, arxivListing,
         bcryptCost, submissionsPerDay, submissionMaxAgeDays, commentEditMinutes, sessionDays, rateLimitScale, trustProxy,
         trendingGravityHours, trendingWindowDays, trendingCommentWeight,
