@@ -31,14 +31,7 @@ struct SearchBench: AsyncParsableCommand {
             guard !lines.isEmpty else { throw ValidationError("\(queriesFile) holds no queries") }
             while drawn.count < queries { drawn.append(lines[drawn.count % lines.count]) }
         }
-        while drawn.count < queries {
-            let words = titles[Int(rng.next() % UInt64(titles.count))]
-                .split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).filter { $0.count >= 3 }.map(String.init)
-            guard words.count >= 2 else { continue }
-            let length = min(words.count, 2 + Int(rng.next() % 2))
-            let start = Int(rng.next() % UInt64(words.count - length + 1))
-            drawn.append(words[start..<(start + length)].joined(separator: " "))
-        }
+        if drawn.count < queries { drawn += Self.draw(queries - drawn.count, from: titles, &rng) }
         // What a server does at start: load the in-memory index, timed, with the memory it takes.
         let rssBefore = Self.maxResidentMiB()
         let loadStart = ContinuousClock.now
@@ -90,6 +83,20 @@ struct SearchBench: AsyncParsableCommand {
 }
 
 extension SearchBench {
+    /// `count` queries of two or three consecutive words (three letters or more) of random titles.
+    static func draw(_ count: Int, from titles: [String], _ rng: inout SplitMix64) -> [String] {
+        var drawn: [String] = []
+        while drawn.count < count {
+            let words = titles[Int(rng.next() % UInt64(titles.count))]
+                .split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).filter { $0.count >= 3 }.map(String.init)
+            guard words.count >= 2 else { continue }
+            let length = min(words.count, 2 + Int(rng.next() % 2))
+            let start = Int(rng.next() % UInt64(words.count - length + 1))
+            drawn.append(words[start..<(start + length)].joined(separator: " "))
+        }
+        return drawn
+    }
+
     /// A line written at once, even into a pipe or a file (where `print` holds it back until the end).
     func say(_ line: String) {
         // A reader gone (`| head`) is no failure of the benchmark.

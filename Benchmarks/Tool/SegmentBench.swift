@@ -24,15 +24,7 @@ struct SegmentBench: AsyncParsableCommand {
             try await sql.raw("SELECT title FROM papers ORDER BY arxiv_id").all().map { try $0.decode(column: "title", as: String.self) }
         }
         var rng = SplitMix64(seed: seed)
-        var drawn: [String] = []
-        while drawn.count < queries {
-            let words = titles[Int(rng.next() % UInt64(titles.count))]
-                .split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).filter { $0.count >= 3 }.map(String.init)
-            guard words.count >= 2 else { continue }
-            let length = min(words.count, 2 + Int(rng.next() % 2))
-            let start = Int(rng.next() % UInt64(words.count - length + 1))
-            drawn.append(words[start..<(start + length)].joined(separator: " "))
-        }
+        let drawn = SearchBench.draw(queries, from: titles, &rng)
         let rss0 = Self.residentMiB()
         var t = ContinuousClock.now
         let papers = reuse ? titles.count : try await store.writeSearchSegment(to: file)
