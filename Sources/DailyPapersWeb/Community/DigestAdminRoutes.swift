@@ -88,7 +88,7 @@ enum DigestAdminView {
             }
             h.notice(problem, error: true)
             if let (email, m) = preview {
-                PaperPageView.section("pv", "Preview", into: &h) { h in
+                h.section("pv", "Preview") { h in
                     h.element("p", text: "Subject: " + m.subject)
                     let link = Route.digestPreview.path() + "?email=\(SiteRoute.percentEncode(email))&date=\(period.feedPeriod.days.lowerBound.iso)&period=\(period.frequency.rawValue)"
                     h.element("p") { h in h.link(link, "Open the HTML part") }

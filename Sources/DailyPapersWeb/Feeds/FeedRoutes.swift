@@ -25,7 +25,7 @@ struct FeedRoutes: Sendable {
                 guard let q = SearchQuery(typed)?.normalized else {
                     throw WebError.badRequest("Give the words to search for: /feeds/search.\(format.rawValue)?q=diffusion")
                 }
-                let featuredOnly = ["1", "true", "on"].contains(req.query["featured"] ?? "")
+                let featuredOnly = SearchParameters.isOn(req.query["featured"])
                 return try await serve("search|\(featuredOnly ? "f" : "a")|\(q)", format, req) { try await search(q, featuredOnly: featuredOnly) }
             default:
                 throw WebError.notFound("No feed '\(name)'. Feeds: daily, trending, search, category/CATEGORY, user/USERNAME.")

@@ -70,21 +70,21 @@ enum AccountPagesView {
         form(site: site, title: "Settings", path: Route.settings.path(), viewer: viewer) { h in
             h.notice(notice)
             h.notice(error, error: true)
-            PaperPageView.section("s-email", "Email", into: &h) { h in
+            h.section("s-email", "Email") { h in
                 h.element("p", text: (viewer.account.email ?? "No email on this account.")
                           + (viewer.account.emailVerified ? " (confirmed)" : " (not confirmed yet: you can read, but not post or vote)"))
                 if !viewer.account.emailVerified {
                     h.postForm(Route.settingsVerify.path(), csrf: viewer.csrf) { h in h.submit("Send the confirmation link again") }
                 }
             }
-            PaperPageView.section("s-digest", "Email digest", into: &h) { h in
+            h.section("s-digest", "Email digest") { h in
                 h.element("p") { h in
                     h.text("Get the trending papers by mail, daily or weekly, for your topics: ")
                     h.link(Route.subscribe.path(), "subscribe or change it")
                     h.text(" (each digest also links its own preferences page).")
                 }
             }
-            PaperPageView.section("s-pw", "Change password", into: &h) { h in
+            h.section("s-pw", "Change password") { h in
                 h.postForm(Route.settingsPassword.path(), class: "stack", csrf: viewer.csrf) { h in
                     h.field("current", label: "Current password", type: "password", maxLength: 72, autocomplete: "current-password")
                     h.field("password", label: "New password", type: "password", maxLength: 72, autocomplete: "new-password")

@@ -12,7 +12,7 @@ enum ModerationPageView {
                 h.element("p") { h in h.submit("Ban") }
             }
             if viewer.account.role == .admin {
-                PaperPageView.section("claims", "Authorship claims", into: &h) { h in
+                h.section("claims", "Authorship claims") { h in
                     if claims.isEmpty { h.element("p", text: "No claims are waiting.") }
                     for c in claims {
                         h.element("div", class: "claim") { h in
@@ -32,7 +32,7 @@ enum ModerationPageView {
                     }
                 }
             }
-            PaperPageView.section("log", "Moderation log", into: &h) { h in
+            h.section("log", "Moderation log") { h in
                 if log.isEmpty {
                     h.element("p", text: "Nothing yet.")
                 } else {

@@ -13,7 +13,7 @@ enum CommentThreadView {
     static let maximumIndent = 5
 
     static func render(_ comments: [Comment], paper: ArxivID, open: Bool, options: Options, into h: inout HTML) {
-        PaperPageView.section("discussion", "Discussion", class: "discussion", into: &h) { h in
+        h.section("discussion", "Discussion", class: "discussion") { h in
             let children = Dictionary(grouping: comments, by: { $0.parentID ?? 0 })
             if comments.isEmpty { h.element("p", class: "muted", text: "No comments yet.") }
             renderChildren(of: 0, children, depth: 0, paper: paper, options: options, into: &h)

@@ -67,11 +67,11 @@ enum PaperPageView {
                     if let page = links.projectPage { PaperCardView.link("Project page", page, into: &h) }
                     h.link(SiteRoute.paperMarkdown(p.id).path, "Markdown")
                 }
-                section("abstract", "Abstract", into: &h) { h in h.element("p", class: "abstract", text: p.abstract) }
+                h.section("abstract", "Abstract") { h in h.element("p", class: "abstract", text: p.abstract) }
                 if let summary = p.aiSummary {
-                    section("summary", "Summary", into: &h) { h in h.element("p", text: summary) }
+                    h.section("summary", "Summary") { h in h.element("p", text: summary) }
                 }
-                section("details", "Details", into: &h) { h in
+                h.section("details", "Details") { h in
                     h.element("dl", class: "details") { h in
                         detail("arXiv id", p.id.versioned, into: &h)
                         if !p.categories.isEmpty { detail("Categories", p.categories.joined(separator: ", ") + " (primary: \(p.categories[0]))", into: &h) }
@@ -91,19 +91,10 @@ enum PaperPageView {
         }
     }
 
-    /// A section headed by an `h2` it is labelled by.
-    static func section(_ id: String, _ heading: String, class name: String? = nil, into h: inout HTML,
-                        _ content: (inout HTML) -> Void) {
-        h.element("section", (name.map { [("class", $0)] } ?? []) + [("aria-labelledby", id)]) { h in
-            h.element("h2", [("id", id)], text: heading)
-            content(&h)
-        }
-    }
-
     /// Nearest papers by their words (tf-idf cosine), with how close each is.
     static func similarPapers(_ similar: [(record: PaperRecord, score: Double)], into h: inout HTML) {
         guard !similar.isEmpty else { return }
-        section("similar", "Similar papers", into: &h) { h in
+        h.section("similar", "Similar papers") { h in
             h.element("ol", class: "similar") { h in
                 for (record, score) in similar {
                     let q = record.paper

@@ -34,7 +34,7 @@ struct SearchParameters {
             throw WebError.badRequest("p: results go \(maximumDepth) deep (page \(maximumDepth / limit - 1) at \(limit) a page); add words or filters to narrow the search.")
         }
         let from = try day("from"), to = try day("to")
-        func switchedOn(_ name: String) -> Bool { ["1", "true", "on"].contains(q[name] ?? "") }
+        func switchedOn(_ name: String) -> Bool { isOn(q[name]) }
         if let from, let to, from > to { throw WebError.badRequest("from (\(from)) is after to (\(to)).") }
         return SearchParameters(
             text: text,
@@ -43,6 +43,9 @@ struct SearchParameters {
                                    offset: page * limit, limit: limit),
             page: page)
     }
+
+    /// A switch in a query (`code=1`, `featured=on`): 1, true or on.
+    static func isOn(_ value: String?) -> Bool { ["1", "true", "on"].contains(value ?? "") }
 
     /// This search with another page number, for pagination links.
     func link(page: Int) -> String {

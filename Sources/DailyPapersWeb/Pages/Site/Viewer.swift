@@ -96,6 +96,14 @@ extension HTMLWriter {
         }
     }
 
+    /// A section headed by an `h2` it is labelled by.
+    mutating func section(_ id: String, _ heading: String, class name: String? = nil, _ content: (inout Self) -> Void) {
+        element("section", (name.map { [("class", $0)] } ?? []) + [("aria-labelledby", id)]) { h in
+            h.element("h2", [("id", id)], text: heading)
+            content(&h)
+        }
+    }
+
     /// A table of text: a header row of column names, then one row per entry.
     mutating func table(_ columns: [String], class name: String? = nil, rows: [[String]]) {
         element("table", name.map { [("class", $0)] } ?? []) { h in

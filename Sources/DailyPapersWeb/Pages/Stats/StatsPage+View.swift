@@ -12,14 +12,14 @@ enum StatsPage {
                            canonical: Route.stats.path()) { h in
             h.element("article", class: "stats") { h in
                 h.element("h1", text: "Statistics")
-                PaperPageView.section("per-day", "Papers featured per day", into: &h) { h in
+                h.section("per-day", "Papers featured per day") { h in
                     let total = perDay.reduce(0) { $0 + $1.1 }
                     h.element("p", text: perDay.isEmpty ? "No papers yet." : "\(total) papers on the last \(perDay.count) days with papers.")
                     SVGChart.bars(perDay.map { (FeedPeriod.shortDate($0.0) + " \($0.0.year)", $0.1) },
                                   label: "Papers featured per day, \(perDay.first.map { $0.0.iso } ?? "") to \(perDay.last.map { $0.0.iso } ?? "")",
                                   into: &h)
                 }
-                PaperPageView.section("cats", "Top categories", into: &h) { h in
+                h.section("cats", "Top categories") { h in
                     if categories.isEmpty {
                         h.element("p", class: "empty", text: "No categories known yet: papers imported from Hugging Face carry none; arXiv ingestion adds them.")
                     } else {
@@ -37,7 +37,7 @@ enum StatsPage {
                         }
                     }
                 }
-                PaperPageView.section("weeks", "Submissions and active submitters per week", into: &h) { h in
+                h.section("weeks", "Submissions and active submitters per week") { h in
                     h.element("p", class: "legend") { h in
                         h.element("span", class: "key subs", text: "")
                         h.text(" papers submitted ")

@@ -39,7 +39,7 @@ enum UserPageView {
                 }
                 list("Submitted papers", id: "submitted", m.submitted, empty: "No submissions yet.", viewer: viewer, into: &h)
                 list("Upvoted papers", id: "upvoted", m.upvoted, empty: "No upvotes yet.", viewer: viewer, into: &h)
-                PaperPageView.section("comments", "Comments", into: &h) { h in
+                h.section("comments", "Comments") { h in
                     if m.comments.isEmpty { h.element("p", class: "muted", text: "No comments yet.") }
                     h.element("ol", class: "comments") { h in
                         for c in m.comments {
@@ -61,7 +61,7 @@ enum UserPageView {
     }
 
     static func list(_ title: String, id: String, _ papers: [FeaturedPaper], empty: String, viewer: Viewer?, into h: inout HTML) {
-        PaperPageView.section(id, title, into: &h) { h in
+        h.section(id, title) { h in
             if papers.isEmpty { h.element("p", class: "muted", text: empty) }
             h.element("div", class: "cards") { h in
                 for f in papers { PaperCardView.render(f, thumbnailPath: nil, viewer: viewer, into: &h) }
