@@ -177,7 +177,7 @@ import Testing
         }
     }
 
-    @Test func anImportThatDefersSimilarPapersGetsThemFromOneRebuild() async throws {
+    @Test func anImportThatDefersKeywordsGetsThemFromOneRebuild() async throws {
         try await TestDatabase.with { asItGoes in
             try await TestDatabase.with { deferred in
                 let file = Fixtures.path("arxiv/corpus-excerpt.jsonl.gz")
@@ -188,14 +188,14 @@ import Testing
                 #expect(report.papers == 40 && report.succeeded)
                 let id = try #require(ArxivID(parsing: try Self.firstID(file)))
                 #expect(try await store.hasPapersWithoutTerms())
-                #expect(try await store.similar(to: id).isEmpty)
+                #expect(try await deferred.paperKeywords().isEmpty)
 
                 #expect(try await store.rebuildSimilarity() == 40)
                 #expect(!(try await store.hasPapersWithoutTerms()))
-                let expected = try await asItGoes.paperTerms()
-                let rebuilt = try await deferred.paperTerms()
-                #expect(!expected.isEmpty && Set(rebuilt.keys) == Set(expected.keys))
-                #expect(rebuilt.allSatisfy { key, weight in expected[key].map { abs($0 - weight) < 1e-9 } ?? false })
+                let expected = try await asItGoes.paperKeywords()
+                #expect(expected.count == 40 && expected.values.contains { !$0.isEmpty })
+                #expect(try await deferred.paperKeywords() == expected)
+                // Similar papers come from the search index, which both imports wrote alike.
                 let neighbours = try await PaperStore(database: asItGoes.database).similar(to: id, limit: 5)
                 #expect(!neighbours.isEmpty)
                 #expect(try await store.similar(to: id, limit: 5).map(\.record.paper.id) == neighbours.map(\.record.paper.id))

@@ -28,9 +28,8 @@ import Testing
             #expect(!video.map(\.record.paper.id.base).contains("2611.00001"))
             let protein = try await store.similar(to: ArxivID(parsing: "2611.00003")!, limit: 3)
             #expect(protein.first?.record.paper.id.base == "2611.00005")
-            // Similarity is symmetric: the same cosine from either side.
-            let back = try await store.similar(to: ArxivID(parsing: "2611.00002")!, limit: 1)
-            #expect(abs(back[0].score - video[0].score) < 1e-9)
+            // Each finds the other first.
+            #expect(try await store.similar(to: ArxivID(parsing: "2611.00002")!, limit: 1).first?.record.paper.id.base == "2611.00001")
             // A paper sharing no word has no neighbours rather than random ones.
             try await store.saveFeatured([Self.paper("2611.00009", "Quasar spectra", "Redshift surveys of quasars.")], trending: .standard)
             #expect(try await store.similar(to: ArxivID(parsing: "2611.00009")!).isEmpty)
@@ -78,16 +77,16 @@ import Testing
             #expect(Set(kept.keys) == Set(Self.corpus.map(\.paper.id.base)))
             let shown = try #require(try await store.paper(ArxivID(parsing: "2611.00004")!)?.paper.aiKeywords)
             #expect(kept["2611.00004"] == shown.joined(separator: "\n"))
-            // An instance indexed before keywords were kept: cards choose them from the terms meanwhile,
-            // and the backfill keeps the same ones.
+            // Papers stored without keywords (before they were chosen, or by an import that left them for
+            // later): cards show none meanwhile, the backfill chooses them.
             try await t.database.write { db in try await db.raw("DELETE FROM paper_keywords WHERE paper_id <> '2611.00001'").run() }
-            #expect(try await store.paper(ArxivID(parsing: "2611.00004")!)?.paper.aiKeywords == shown)
+            #expect(try await store.paper(ArxivID(parsing: "2611.00004")!)?.paper.aiKeywords == [])
             #expect(try await store.hasPapersWithoutTerms())
             #expect(try await store.reindexSimilarity(onlyMissing: true) == 4)
-            #expect(try await Self.keptKeywords(t) == kept)
+            #expect(Set(try await Self.keptKeywords(t).keys) == Set(kept.keys))
             #expect(try await !store.hasPapersWithoutTerms())
             #expect(try await store.reindexSimilarity(onlyMissing: true) == 0)
-            // A rebuild chooses them again from the weights it writes.
+            // A rebuild counts every paper once again and chooses the same keywords as one batch did.
             #expect(try await store.rebuildSimilarity() == 5)
             #expect(try await Self.keptKeywords(t) == kept)
         }
@@ -111,9 +110,9 @@ import Testing
         }
     }
 
-    /// Every kept term of every paper with its weight, the term counts, and the number of papers counted.
-    static func index(_ t: TestDatabase) async throws -> (terms: [String: Double], df: [String: Int], documents: Int) {
-        let terms = try await t.paperTerms()
+    /// Every paper's kept keywords, the term counts, and the number of papers counted.
+    static func index(_ t: TestDatabase) async throws -> (terms: [String: String], df: [String: Int], documents: Int) {
+        let terms = try await t.paperKeywords()
         return try await t.database.read { db in
             var df: [String: Int] = [:]
             for row in try await db.raw("SELECT term, df FROM term_df").all() {
@@ -122,11 +121,6 @@ import Testing
             let documents = try await db.raw("SELECT value FROM site_state WHERE key = 'indexed_papers'").first()!.decode(column: "value", as: Int.self)
             return (terms, df, documents)
         }
-    }
-
-    static func expectSameWeights(_ a: [String: Double], _ b: [String: Double]) {
-        #expect(Set(a.keys) == Set(b.keys))
-        #expect(a.allSatisfy { key, weight in b[key].map { abs($0 - weight) < 1e-9 } ?? false })
     }
 
     @Test func aRebuildWeighsEveryPaperAgainstTheWholeCorpus() async throws {
@@ -140,17 +134,16 @@ import Testing
                 let expected = try await Self.index(together)
                 let drifted = try await Self.index(oneByOne)
                 #expect(drifted.df == expected.df)
-                #expect(drifted.terms.contains { key, weight in abs((expected.terms[key] ?? 0) - weight) > 1e-6 })
 
                 #expect(try await store.rebuildSimilarity() == 5)
                 let rebuilt = try await Self.index(oneByOne)
-                Self.expectSameWeights(rebuilt.terms, expected.terms)
+                #expect(rebuilt.terms == expected.terms)
                 #expect(rebuilt.df == expected.df)
                 #expect(rebuilt.documents == 5)
                 // Rebuilding again replaces the index rather than adding to it.
                 #expect(try await store.reindexSimilarity() == 5)
                 let again = try await Self.index(oneByOne)
-                Self.expectSameWeights(again.terms, expected.terms)
+                #expect(again.terms == expected.terms)
                 #expect(again.df == expected.df && again.documents == 5)
                 // And a paper saved afterwards is indexed as it comes, on top of the rebuilt counts.
                 try await store.saveFeatured([Self.paper("2611.00010", "Grasping with reinforcement learning on a real robot",

@@ -86,15 +86,14 @@ public struct TestDatabase: Sendable {
 }
 
 extension TestDatabase {
-    /// Every kept similarity term of every paper ("paper_id | term") with its weight.
-    public func paperTerms() async throws -> [String: Double] {
+    /// Every paper's kept keywords (one per line), by paper id.
+    public func paperKeywords() async throws -> [String: String] {
         try await database.read { db in
-            var terms: [String: Double] = [:]
-            for row in try await db.raw("SELECT paper_id, term, weight FROM paper_terms").all() {
-                terms[try row.decode(column: "paper_id", as: String.self) + " | " + row.decode(column: "term", as: String.self)] =
-                    try row.decode(column: "weight", as: Double.self)
+            var kept: [String: String] = [:]
+            for row in try await db.raw("SELECT paper_id, keywords FROM paper_keywords").all() {
+                kept[try row.decode(column: "paper_id", as: String.self)] = try row.decode(column: "keywords", as: String.self)
             }
-            return terms
+            return kept
         }
     }
 }

@@ -34,7 +34,6 @@ public enum DatabaseCopy {
         Table(name: "subscriptions", key: ["id"]),
         Table(name: "deliveries", key: ["subscription_id", "period"]),
         Table(name: "term_df", key: ["term"]),
-        Table(name: "paper_terms", key: ["paper_id", "term"]),
         Table(name: "paper_keywords", key: ["paper_id"]),
         Table(name: "search_documents", key: ["id"]),
         Table(name: "arrivals", key: ["category", "day", "paper_id"]),

@@ -364,14 +364,10 @@ extension PaperStore {
         for row in rows {
             authors[try row.decode(column: "paper_id", as: String.self), default: []].append(try RowDecoding.author(from: row))
         }
-        // Papers that came without keywords show their heaviest tf-idf terms, kept beside them (read with
-        // the paper's row); those indexed before keywords were kept choose them from their terms meanwhile.
-        let lacking = papers.filter { $0.paper.aiKeywords.isEmpty }.map(\.paper.id.base)
-        let keywords = try await SimilarityIndex.keywordsFromTerms(lacking, on: db)
+        // (Papers that came without keywords show those kept for them in paper_keywords, read with the row.)
         return papers.map { f in
             var f = f
             f.paper.authors = authors[f.paper.id.base] ?? []
-            if f.paper.aiKeywords.isEmpty { f.paper.aiKeywords = keywords[f.paper.id.base] ?? [] }
             return f
         }
     }

@@ -40,7 +40,7 @@ final class SearchMemory: Sendable {
         var segmentDead: Set<Int32> = []
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
     /// PostgreSQL numbers rows as they are written, not as they commit: a row committed after a higher
     /// id was seen is found by looking back this many ids.
     static let lookBack: Int64 = 512

@@ -2,20 +2,20 @@ import DailyPapersCore
 import Foundation
 import SQLKit
 
-/// Similar papers and keywords without any model: each paper's heaviest tf-idf terms (Core's `Terms`) are
-/// kept in `paper_terms` with unit-length weights, so the similarity of two papers is the sum of the
-/// products of their shared terms' weights, a cosine over the kept terms. A paper is indexed in the
-/// transaction that saves it, so it has neighbours (and is one) the moment it is committed.
+/// Keywords without any model: each paper's heaviest tf-idf terms (Core's `Terms`), the words of its title and
+/// abstract that few other papers use. `term_df` counts the papers holding each term; a paper's keywords are
+/// chosen in the transaction that saves it and kept in `paper_keywords` (a row, possibly empty, for every paper
+/// counted in `term_df`). Similar papers come from the search index (`SearchMemory.related`).
 ///
 /// Document frequencies grow as papers arrive and idf is taken at indexing time; a paper indexed early
-/// in an instance's life keeps weights from a smaller corpus until it is indexed again (`reindexAll`).
+/// in an instance's life keeps keywords chosen from a smaller corpus until it is indexed again (`reindex --similarity`).
 public enum SimilarityIndex {
-    /// Terms kept per paper: enough for a stable cosine, few enough for short postings.
+    /// Terms weighed for keywords per paper.
     static let termsPerPaper = 30
     static let chunk = 400
 
-    /// Indexes the stored title and abstract of these papers. New papers add to the term counts; a paper
-    /// indexed before is re-weighted without counting it twice.
+    /// Chooses keywords for these papers from their stored title and abstract. New papers add to the term
+    /// counts; a paper indexed before is weighed again without counting it twice.
     static func index(_ ids: [String], on db: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
         let binds: [any Encodable & Sendable] = ids
@@ -25,7 +25,7 @@ public enum SimilarityIndex {
                           Terms.counts(title: try row.decode(column: "title", as: String.self),
                                        abstract: try row.decode(column: "abstract", as: String.self))))
         }
-        let seen = Set(try await db.raw("SELECT DISTINCT paper_id FROM paper_terms WHERE paper_id IN (\(binds: binds))").all()
+        let seen = Set(try await db.raw("SELECT paper_id FROM paper_keywords WHERE paper_id IN (\(binds: binds))").all()
             .map { try $0.decode(column: "paper_id", as: String.self) })
         var increments: [String: Int] = [:]
         var newPapers = 0
@@ -54,18 +54,8 @@ public enum SimilarityIndex {
                 df[try row.decode(column: "term", as: String.self)] = try row.decode(column: "df", as: Int.self)
             }
         }
-        try await db.raw("DELETE FROM paper_terms WHERE paper_id IN (\(binds: binds))").run()
-        var rows: [[any Encodable & Sendable]] = []
-        var keywordRows: [[any Encodable & Sendable]] = []
-        for text in texts {
-            let weights = Terms.weights(text.counts, df: df, documents: documents, keep: termsPerPaper)
-            for (term, weight) in weights { rows.append([text.id, term, weight]) }
-            keywordRows.append([text.id, keywordsText(Terms.keywords(weights))])
-        }
-        for start in stride(from: 0, to: rows.count, by: chunk) {
-            var sql = SQLQueryString("INSERT INTO paper_terms (paper_id, term, weight) VALUES ")
-            sql.appendRows(rows[start..<min(start + chunk, rows.count)])
-            try await db.raw(sql).run()
+        let keywordRows: [[any Encodable & Sendable]] = texts.map { text in
+            [text.id, keywordsText(Terms.keywords(Terms.weights(text.counts, df: df, documents: documents, keep: termsPerPaper)))]
         }
         try await upsertKeywords(keywordRows, on: db)
     }
@@ -86,74 +76,44 @@ public enum SimilarityIndex {
             try await db.raw(sql).run()
         }
     }
-
-    /// Keywords chosen from the papers' kept terms, as `index` chooses them (papers without terms have none).
-    static func keywordsFromTerms(_ ids: [String], on db: any SQLDatabase) async throws -> [String: [String]] {
-        guard !ids.isEmpty else { return [:] }
-        let binds: [any Encodable & Sendable] = ids
-        var weighted: [String: [(term: String, weight: Double)]] = [:]
-        for row in try await db.raw("""
-            SELECT paper_id, term, weight FROM paper_terms WHERE paper_id IN (\(binds: binds))
-            """).all() {
-            weighted[try row.decode(column: "paper_id", as: String.self), default: []]
-                .append((try row.decode(column: "term", as: String.self), try row.decode(column: "weight", as: Double.self)))
-        }
-        return weighted.mapValues { Terms.keywords($0) }
-    }
 }
 
 extension PaperStore {
-    /// A paper's nearest papers by cosine over their kept terms, best first, with the score (0-1).
+    /// A paper's nearest papers, best first, with a score (0-1): the papers the search index finds for its most
+    /// telling words (`SearchMemory.related`), scored as a share of the paper's own score.
     public func similar(to id: ArxivID, limit: Int = 10) async throws -> [(record: PaperRecord, score: Double)] {
-        let scored = try await database.read { db in
-            try await db.raw("""
-                SELECT t2.paper_id AS id, SUM(t1.weight * t2.weight) AS score
-                FROM paper_terms t1 JOIN paper_terms t2 ON t2.term = t1.term AND t2.paper_id <> t1.paper_id
-                WHERE t1.paper_id = \(bind: id.base)
-                GROUP BY t2.paper_id ORDER BY score DESC, t2.paper_id LIMIT \(bind: limit)
-                """).all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "score", as: Double.self)) }
+        let memory = database.searchMemory
+        let matches = try await database.read { db -> [SearchMemory.Match] in
+            guard let row = try await db.raw("SELECT title, abstract FROM papers WHERE arxiv_id = \(bind: id.base)").first() else { return [] }
+            try await memory.catchUp(on: db)
+            let document = SearchRanking.Document(title: try row.decode(column: "title", as: String.self),
+                                                  abstract: try row.decode(column: "abstract", as: String.self), authors: "")
+            return memory.related(counts: document.counts, length: document.length, excluding: id.base, limit: limit)
         }
-        let records = try await papers(scored.map(\.0))
-        return scored.compactMap { id, score in records[id].map { ($0, score) } }
+        let records = try await papers(matches.map(\.paper))
+        return matches.compactMap { match in records[match.paper].map { ($0, match.score) } }
     }
 
-    /// Whether any paper has no terms yet (stored before the index existed, or with no words to index),
-    /// or has terms but no kept keywords (indexed before they were kept).
+    /// Whether any paper with words has not been weighed for keywords yet (stored before keywords were chosen,
+    /// or by an import that left them for later).
     public func hasPapersWithoutTerms() async throws -> Bool {
         try await database.read { db in
-            if try await db.raw("""
-                SELECT 1 AS x FROM papers p WHERE NOT EXISTS (SELECT 1 FROM paper_terms t WHERE t.paper_id = p.arxiv_id)
-                  AND (p.title <> '' OR p.abstract <> '') LIMIT 1
-                """).first() != nil { return true }
-            return try await db.raw("""
+            try await db.raw("""
                 SELECT 1 AS x FROM papers p WHERE NOT EXISTS (SELECT 1 FROM paper_keywords k WHERE k.paper_id = p.arxiv_id)
-                  AND EXISTS (SELECT 1 FROM paper_terms t WHERE t.paper_id = p.arxiv_id) LIMIT 1
+                  AND (p.title <> '' OR p.abstract <> '') LIMIT 1
                 """).first() != nil
         }
     }
 
-    /// Indexes all papers again with today's term counts in one pass (`rebuildSimilarity`: after a large
-    /// import, weights of the first papers were taken from a small corpus), or with `onlyMissing` only those
-    /// never indexed (stored before the index existed, or by an import that deferred it), then the keywords
-    /// of papers indexed before keywords were kept, in batches of 500, each its own transaction. Returns how
-    /// many papers it did either for.
+    /// Weighs all papers again with today's term counts in one pass (`rebuildSimilarity`: after a large
+    /// import, the first papers' keywords were chosen against a small corpus), or with `onlyMissing` only those
+    /// never weighed, in batches of 500, each its own transaction. Returns how many papers it weighed.
     @discardableResult
     public func reindexSimilarity(onlyMissing: Bool = false, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
         if !onlyMissing { return try await rebuildSimilarity(progress: progress) }
-        var done = try await inBatches(papersWhere: "NOT EXISTS (SELECT 1 FROM paper_terms t WHERE t.paper_id = p.arxiv_id)",
-                                       progress: progress) { ids, db in
+        return try await inBatches(papersWhere: "NOT EXISTS (SELECT 1 FROM paper_keywords k WHERE k.paper_id = p.arxiv_id)",
+                                   progress: progress) { ids, db in
             try await SimilarityIndex.index(ids, on: db)
         }
-        // Papers indexed before keywords were kept: chosen from their terms as they stand.
-        let indexed = done
-        done += try await inBatches(papersWhere: """
-            NOT EXISTS (SELECT 1 FROM paper_keywords k WHERE k.paper_id = p.arxiv_id)
-              AND EXISTS (SELECT 1 FROM paper_terms t WHERE t.paper_id = p.arxiv_id)
-            """, progress: { progress(indexed + $0) }) { ids, db in
-            let chosen = try await SimilarityIndex.keywordsFromTerms(ids, on: db)
-            try await SimilarityIndex.upsertKeywords(ids.map { [$0, SimilarityIndex.keywordsText(chosen[$0] ?? [])] }, on: db)
-        }
-        return done
     }
 }
-

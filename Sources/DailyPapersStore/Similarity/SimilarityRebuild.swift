@@ -3,12 +3,11 @@ import Foundation
 import PostgresNIO
 import SQLKit
 
-/// Similar papers and keywords for every paper at once, in one transaction: a first pass over the stored
-/// titles and abstracts counts each term's papers in memory, a second weighs every paper against those
-/// final counts and writes its terms and keywords (streamed in one COPY on PostgreSQL). Against indexing papers as they
-/// come (`SimilarityIndex.index`) this touches each term row once instead of once per batch that holds
-/// the term, and every paper gets the weights of the whole corpus, not of the corpus as it stood when
-/// the paper arrived.
+/// Keywords for every paper at once, in one transaction: a first pass over the stored titles and abstracts
+/// counts each term's papers in memory, a second weighs every paper against those final counts and writes
+/// its keywords (streamed in one COPY on PostgreSQL). Against indexing papers as they come
+/// (`SimilarityIndex.index`) this touches each term row once instead of once per batch that holds the term,
+/// and every paper gets the weights of the whole corpus, not of the corpus as it stood when it arrived.
 ///
 /// Readers keep the previous index until the commit; a killed rebuild leaves it as it was. On SQLite the
 /// rebuild holds the write lock while it runs (minutes for millions of papers).
@@ -34,7 +33,6 @@ enum SimilarityRebuild {
             for terms in termSets.joined() { for term in terms { df[term, default: 0] += 1 } }
             documents += texts.count
         }
-        try await db.raw("DELETE FROM paper_terms").run()
         try await db.raw("DELETE FROM paper_keywords").run()
         try await db.raw("DELETE FROM term_df").run()
         try await db.raw("UPDATE site_state SET value = \(bind: documents) WHERE key = 'indexed_papers'").run()
@@ -47,35 +45,18 @@ enum SimilarityRebuild {
         }
         let (counts, total) = (df, documents)
         var done = 0
-        // Keywords are chosen from the same weights; kept until the terms' COPY is over (a connection runs
-        // one COPY at a time), a short line per paper.
-        var keywordRows: [[DatabaseCopy.Cell]] = []
-        try await write(into: "paper_terms", columns: ["paper_id", "term", "weight"], on: db, postgres: postgres, logger: database.logger) { send in
+        try await write(into: "paper_keywords", columns: ["paper_id", "keywords"], on: db, postgres: postgres, logger: database.logger) { send in
             try await pages(database) { texts in
                 let parts = await inParallel(texts) { slice in
-                    var rows: [[DatabaseCopy.Cell]] = []
-                    var keywords: [[DatabaseCopy.Cell]] = []
-                    rows.reserveCapacity(slice.count * SimilarityIndex.termsPerPaper)
-                    for text in slice {
+                    slice.map { text -> [DatabaseCopy.Cell] in
                         let weights = Terms.weights(Terms.counts(title: text.title, abstract: text.abstract), df: counts,
                                                     documents: total, keep: SimilarityIndex.termsPerPaper)
-                        for (term, weight) in weights { rows.append([.text(text.id), .text(term), .real(weight)]) }
-                        keywords.append([.text(text.id), .text(SimilarityIndex.keywordsText(Terms.keywords(weights)))])
+                        return [.text(text.id), .text(SimilarityIndex.keywordsText(Terms.keywords(weights)))]
                     }
-                    return (rows, keywords)
                 }
-                for (rows, keywords) in parts {
-                    try await send(rows)
-                    keywordRows += keywords
-                }
+                for rows in parts { try await send(rows) }
                 done += texts.count
                 progress(done)
-            }
-        }
-        let keywords = keywordRows
-        try await write(into: "paper_keywords", columns: ["paper_id", "keywords"], on: db, postgres: postgres, logger: database.logger) { send in
-            for start in stride(from: 0, to: keywords.count, by: 20_000) {
-                try await send(Array(keywords[start..<min(start + 20_000, keywords.count)]))
             }
         }
         return documents
