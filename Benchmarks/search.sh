@@ -48,7 +48,7 @@ if [[ "$engines" == *postgresql* ]]; then
   else
     # PostgreSQL alone (2.5 M papers do not fit on the disk twice): imported straight into it, similar papers
     # built once at the end (one pass over all papers), not per batch.
-    /usr/bin/time -f "import into PostgreSQL: %e s" "$bin" import arxiv-jsonl --database "$pg" "$input" --batch-size 5000 --defer-similarity --log-level warning | tail -2
+    /usr/bin/time -f "import into PostgreSQL: %e s" "$bin" import arxiv-jsonl --database "$pg" "$input" --batch-size 5000 --log-level warning | tail -2
     "$bench" feature-all --database "$pg&statement_timeout=0"  # one statement over millions of papers
   fi
   psql "${pg%%\?*}" -qc "VACUUM ANALYZE"

@@ -4,19 +4,17 @@ import DailyPapersStore
 import Foundation
 
 /// `dailypapers import arxiv-jsonl FILE`: streams a JSON-lines dump (Kaggle's snapshot or the corpus
-/// format, plain or gzip) into the store in batched transactions. Memory stays flat whatever the file
-/// size; a killed import leaves whole batches only, and running it again completes the job.
+/// format, plain or gzip) into the store in batched transactions, then chooses the new papers' keywords in
+/// one pass (`PaperStore.reindexSimilarity(onlyMissing:)`: each term counted once a chunk of papers, not once
+/// a batch). Memory stays flat whatever the file size; a killed import leaves whole batches only (and whole
+/// chunks of keywords), and running it again completes the job.
 public struct ArxivJSONLImport: Sendable {
     let store: PaperStore
     let batchSize: Int
-    let deferSimilarity: Bool
 
-    /// `deferSimilarity`: batches skip the similar-papers index, for the caller to build in one pass over all
-    /// papers afterwards (`PaperStore.rebuildSimilarity`), which loads millions of papers several times faster.
-    public init(store: PaperStore, batchSize: Int = 1000, deferSimilarity: Bool = false) {
+    public init(store: PaperStore, batchSize: Int = 1000) {
         self.store = store
         self.batchSize = batchSize
-        self.deferSimilarity = deferSimilarity
     }
 
     public func run(path: String, limit: Int? = nil,
@@ -32,7 +30,7 @@ public struct ArxivJSONLImport: Sendable {
         batch.reserveCapacity(batchSize)
         func flush() async throws {
             guard !batch.isEmpty else { return }
-            try await store.savePapers(batch, indexSimilarity: !deferSimilarity)
+            try await store.savePapers(batch, indexSimilarity: false)
             report.papers += batch.count
             batch.removeAll(keepingCapacity: true)
             onProgress(ImportProgress(papers: report.papers, problems: report.problems.count,
@@ -53,6 +51,12 @@ public struct ArxivJSONLImport: Sendable {
             report.problems.append(.init(file: path, record: nil, reason: error.message))
         }
         try await flush()
+        if report.papers > 0 {
+            let (papers, problems) = (report.papers, report.problems.count)
+            try await store.reindexSimilarity(onlyMissing: true) { weighed in
+                onProgress(ImportProgress(papers: papers, problems: problems, fraction: 1, file: path, keywords: weighed))
+            }
+        }
         ImportMetrics.record(source: "arxiv-jsonl", papers: report.papers, problems: report.problems.count)
         return report
     }

@@ -33,4 +33,6 @@ public struct ImportProgress: Sendable {
     /// 0...1 when the total is known (bytes of the file read so far).
     public var fraction: Double?
     public var file: String
+    /// Papers whose keywords are chosen so far, once the papers are all saved.
+    public var keywords: Int? = nil
 }

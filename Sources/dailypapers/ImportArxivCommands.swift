@@ -16,7 +16,7 @@ struct ImportArxivJSONLCommand: AsyncParsableCommand {
     @Option(help: "Papers per transaction.") var batchSize = 1000
     @Option(help: "SQLite page cache for the import's writes, in MiB (more is faster for dumps of millions of papers).")
     var cacheMib = 64
-    @Flag(help: "Build similar papers and keywords once for all papers at the end instead of in every batch: several times faster for a first load of millions of papers; until it ends, the new papers have no similar papers.")
+    @Flag(help: ArgumentHelp("Kept for scripts: keywords are always chosen in one pass at the end now.", visibility: .hidden))
     var deferSimilarity = false
 
     func run() async throws {
@@ -30,14 +30,7 @@ struct ImportArxivJSONLCommand: AsyncParsableCommand {
         do {
             try await database.setWriterCache(mebibytes: cacheMib)
             let store = PaperStore(database: database)
-            report = try await ArxivJSONLImport(store: store, batchSize: batchSize, deferSimilarity: deferSimilarity)
-                .run(path: file, limit: limit) { progress.show($0) }
-            if deferSimilarity, report.papers > 0 {
-                let started = ContinuousClock.now
-                let count = try await store.rebuildSimilarity { progress.show(count: $0, unit: "papers weighed for similar papers", fraction: nil) }
-                progress.clearLine()
-                print("similar papers and keywords: \(count) papers in \(started.duration(to: .now))")
-            }
+            report = try await ArxivJSONLImport(store: store, batchSize: batchSize).run(path: file, limit: limit) { progress.show($0) }
         } catch {
             await database.close()
             throw error
@@ -120,6 +113,10 @@ final class TerminalProgress: Sendable {
     func show(_ p: ImportProgress) {
         var suffix = ""
         if p.problems > 0 { suffix = " · \(p.problems) bad records" }
+        if let keywords = p.keywords {
+            show(count: keywords, unit: "papers weighed for keywords", fraction: Double(keywords) / Double(max(p.papers, 1)), suffix: suffix)
+            return
+        }
         show(count: p.papers, unit: "papers", fraction: p.fraction, suffix: suffix)
     }
 

@@ -177,36 +177,35 @@ import Testing
         }
     }
 
-    @Test func anImportThatDefersKeywordsGetsThemFromOneRebuild() async throws {
-        try await TestDatabase.with { asItGoes in
-            try await TestDatabase.with { deferred in
-                let file = Fixtures.path("arxiv/corpus-excerpt.jsonl.gz")
-                // 40 papers in one batch: each weighed against all 40, what one rebuild at the end gives too.
-                _ = try await ArxivJSONLImport(store: PaperStore(database: asItGoes.database), batchSize: 1000).run(path: file)
-                let store = PaperStore(database: deferred.database)
-                let report = try await ArxivJSONLImport(store: store, batchSize: 7, deferSimilarity: true).run(path: file)
-                #expect(report.papers == 40 && report.succeeded)
-                let id = try #require(ArxivID(parsing: try Self.firstID(file)))
-                #expect(try await store.hasPapersWithoutTerms())
-                #expect(try await deferred.paperKeywords().isEmpty)
-
-                #expect(try await store.rebuildSimilarity() == 40)
-                #expect(!(try await store.hasPapersWithoutTerms()))
-                let expected = try await asItGoes.paperKeywords()
-                #expect(expected.count == 40 && expected.values.contains { !$0.isEmpty })
-                #expect(try await deferred.paperKeywords() == expected)
-                // Similar papers come from the search index, which both imports wrote alike.
-                let neighbours = try await PaperStore(database: asItGoes.database).similar(to: id, limit: 5)
-                #expect(!neighbours.isEmpty)
-                #expect(try await store.similar(to: id, limit: 5).map(\.record.paper.id) == neighbours.map(\.record.paper.id))
-            }
-        }
-    }
-
     static func firstID(_ file: String) throws -> String {
         let reader = try LineReader(path: file)
         let line = try #require(try reader.next())
         return try ArxivJSONLReader.paper(fromLine: line).id.base
+    }
+
+    @Test func anImportChoosesKeywordsForEveryPaperAgainstItsWholeChunk() async throws {
+        try await TestDatabase.with { t in
+            let file = Fixtures.path("arxiv/corpus-excerpt.jsonl.gz")
+            let store = PaperStore(database: t.database)
+            // 40 papers in batches of 7: keywords are left out of the batches and chosen at the end, each paper
+            // weighed against all 40 (one chunk), as a rebuild over the whole corpus weighs them.
+            let report = try await ArxivJSONLImport(store: store, batchSize: 7).run(path: file)
+            #expect(report.papers == 40 && report.succeeded)
+            #expect(!(try await store.hasPapersWithoutTerms()))
+            let chosen = try await t.paperKeywords()
+            #expect(chosen.count == 40 && chosen.values.filter(\.isEmpty).isEmpty)
+            let documents = try await t.database.read { db in
+                try await db.raw("SELECT value FROM site_state WHERE key = 'indexed_papers'").first()!.decode(column: "value", as: Int.self)
+            }
+            #expect(documents == 40)
+            #expect(try await store.rebuildSimilarity() == 40)
+            #expect(try await t.paperKeywords() == chosen)
+            // Run again, nothing is counted twice.
+            _ = try await ArxivJSONLImport(store: store, batchSize: 7).run(path: file)
+            #expect(try await t.paperKeywords() == chosen)
+            let id = try #require(ArxivID(parsing: try Self.firstID(file)))
+            #expect(!(try await store.similar(to: id, limit: 5)).isEmpty)
+        }
     }
 
     @Test func anInterruptedImportCompletesWhenRunAgain() async throws {

@@ -107,13 +107,10 @@ extension PaperStore {
 
     /// Weighs all papers again with today's term counts in one pass (`rebuildSimilarity`: after a large
     /// import, the first papers' keywords were chosen against a small corpus), or with `onlyMissing` only those
-    /// never weighed, in batches of 500, each its own transaction. Returns how many papers it weighed.
+    /// never weighed (`KeywordPass`, a chunk a transaction). Returns how many papers it weighed.
     @discardableResult
     public func reindexSimilarity(onlyMissing: Bool = false, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
         if !onlyMissing { return try await rebuildSimilarity(progress: progress) }
-        return try await inBatches(papersWhere: "NOT EXISTS (SELECT 1 FROM paper_keywords k WHERE k.paper_id = p.arxiv_id)",
-                                   progress: progress) { ids, db in
-            try await SimilarityIndex.index(ids, on: db)
-        }
+        return try await KeywordPass.run(database: database, progress: progress)
     }
 }

@@ -30,7 +30,7 @@ enum SimilarityRebuild {
         var documents = 0
         try await pages(database) { texts in
             let termSets = await inParallel(texts) { slice in slice.map { Array(Terms.counts(title: $0.title, abstract: $0.abstract).keys) } }
-            for terms in termSets.joined() { for term in terms { df[term, default: 0] += 1 } }
+            for terms in termSets { for term in terms { df[term, default: 0] += 1 } }
             documents += texts.count
         }
         try await db.raw("DELETE FROM paper_keywords").run()
@@ -47,14 +47,14 @@ enum SimilarityRebuild {
         var done = 0
         try await write(into: "paper_keywords", columns: ["paper_id", "keywords"], on: db, postgres: postgres, logger: database.logger) { send in
             try await pages(database) { texts in
-                let parts = await inParallel(texts) { slice in
+                let rows = await inParallel(texts) { slice in
                     slice.map { text -> [DatabaseCopy.Cell] in
                         let weights = Terms.weights(Terms.counts(title: text.title, abstract: text.abstract), df: counts,
                                                     documents: total, keep: SimilarityIndex.termsPerPaper)
                         return [.text(text.id), .text(SimilarityIndex.keywordsText(Terms.keywords(weights)))]
                     }
                 }
-                for rows in parts { try await send(rows) }
+                try await send(rows)
                 done += texts.count
                 progress(done)
             }
@@ -81,21 +81,6 @@ enum SimilarityRebuild {
             guard let last = texts.last else { return }
             next = Task { try await page(after: last.id) }
             try await body(texts)
-        }
-    }
-
-    /// `work` over slices of the texts on the machine's cores, the results in the texts' order.
-    static func inParallel<T: Sendable>(_ texts: [Text], _ work: @escaping @Sendable (ArraySlice<Text>) -> T) async -> [T] {
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, texts.count / 100))
-        let size = (texts.count + parts - 1) / parts
-        return await withTaskGroup(of: (Int, T).self) { group in
-            for part in 0..<parts {
-                let slice = texts[min(part * size, texts.count)..<min((part + 1) * size, texts.count)]
-                group.addTask { (part, work(slice)) }
-            }
-            var results: [T?] = Array(repeating: nil, count: parts)
-            for await (part, result) in group { results[part] = result }
-            return results.map { $0! }
         }
     }
 

@@ -1,0 +1,117 @@
+import DailyPapersCore
+import Foundation
+import SQLKit
+
+/// Keywords for the papers saved without them, many at a time: what a bulk import runs once at its end (its
+/// batches leave keywords out) and a server runs at start for papers stored before keywords were kept.
+///
+/// Papers are taken in chunks, each one transaction: the chunk's terms are counted in memory, added to
+/// `term_df` in one sorted pass that returns each term's new count, and every paper of the chunk is weighed
+/// against those counts. Against weighing papers batch by batch as they are saved (`SimilarityIndex.index`),
+/// each term row is written once a chunk instead of once a batch, and read back by the same statement. A
+/// killed pass leaves whole chunks; the papers of the others still have no keywords row and are taken next time.
+enum KeywordPass {
+    /// Papers a chunk: a first chunk of this size is already a fair sample for idf.
+    static let chunk = 20_000
+    /// Rows a statement.
+    static let rowsPerStatement = 500
+
+    /// One paper's terms as numbers in its chunk's term table, with their counts.
+    struct Counted: Sendable {
+        let id: String
+        let terms: [(term: Int32, count: Int32)]
+    }
+
+    static func run(database: Database, progress: @Sendable (Int) -> Void) async throws -> Int {
+        var done = 0
+        var after = ""
+        while true {
+            let cursor = after
+            let texts = try await database.read { db in
+                try await db.raw("""
+                    SELECT arxiv_id, title, abstract FROM papers p
+                    WHERE arxiv_id > \(bind: cursor) AND NOT EXISTS (SELECT 1 FROM paper_keywords k WHERE k.paper_id = p.arxiv_id)
+                    ORDER BY arxiv_id LIMIT \(bind: chunk)
+                    """).all().map {
+                    SimilarityRebuild.Text(id: try $0.decode(column: "arxiv_id", as: String.self),
+                                           title: try $0.decode(column: "title", as: String.self),
+                                           abstract: try $0.decode(column: "abstract", as: String.self))
+                }
+            }
+            guard let last = texts.last else { return done }
+            let (table, papers) = await count(texts)
+            try await database.write { db in try await write(papers, terms: table, on: db) }
+            done += texts.count
+            progress(done)
+            after = last.id
+        }
+    }
+
+    /// The chunk's terms (sorted, so rows are written in key order and two writers lock them alike) and each
+    /// paper's terms as positions in that list; tokenized on every core.
+    static func count(_ texts: [SimilarityRebuild.Text]) async -> ([String], [Counted]) {
+        let parts = await inParallel(texts) { slice in
+            slice.map { ($0.id, Terms.counts(title: $0.title, abstract: $0.abstract)) }
+        }
+        var number: [String: Int32] = [:]
+        for (_, counts) in parts { for term in counts.keys where number[term] == nil { number[term] = Int32(number.count) } }
+        let sorted = number.keys.sorted()
+        var renumber = [Int32](repeating: 0, count: sorted.count)
+        for (position, term) in sorted.enumerated() { renumber[Int(number[term]!)] = Int32(position) }
+        let papers = parts.map { id, counts in
+            Counted(id: id, terms: counts.map { (renumber[Int(number[$0.key]!)], Int32($0.value)) })
+        }
+        return (sorted, papers)
+    }
+
+    /// Adds the chunk's papers to the term counts and writes their keywords, in the caller's transaction.
+    static func write(_ papers: [Counted], terms: [String], on db: any SQLDatabase) async throws {
+        var increments = [Int](repeating: 0, count: terms.count)
+        for paper in papers { for (term, _) in paper.terms { increments[Int(term)] += 1 } }
+        // Each term's count after this chunk, as the upsert returns it.
+        var df: [String: Int] = [:]
+        df.reserveCapacity(terms.count)
+        for start in stride(from: 0, to: terms.count, by: rowsPerStatement) {
+            var sql = SQLQueryString("INSERT INTO term_df (term, df) VALUES ")
+            sql.appendRows((start..<min(start + rowsPerStatement, terms.count)).map { [terms[$0], increments[$0]] })
+            sql.appendLiteral(" ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df RETURNING term, df")
+            for row in try await db.raw(sql).all() {
+                df[try row.decode(column: "term", as: String.self)] = try row.decode(column: "df", as: Int.self)
+            }
+        }
+        try await db.raw("UPDATE site_state SET value = value + \(bind: papers.count) WHERE key = 'indexed_papers'").run()
+        let documents = try await db.raw("SELECT value FROM site_state WHERE key = 'indexed_papers'").first()?
+            .decode(column: "value", as: Int.self) ?? papers.count
+        let counts = df
+        let rows = await inParallel(papers) { slice in
+            slice.map { paper -> [any Encodable & Sendable] in
+                var own: [String: Int] = [:]
+                own.reserveCapacity(paper.terms.count)
+                for (term, count) in paper.terms { own[terms[Int(term)]] = Int(count) }
+                let weights = Terms.weights(own, df: counts, documents: documents, keep: SimilarityIndex.termsPerPaper)
+                return [paper.id, SimilarityIndex.keywordsText(Terms.keywords(weights))]
+            }
+        }
+        for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
+            var sql = SQLQueryString("INSERT INTO paper_keywords (paper_id, keywords) VALUES ")
+            sql.appendRows(rows[start..<min(start + rowsPerStatement, rows.count)])
+            sql.appendLiteral(" ON CONFLICT (paper_id) DO UPDATE SET keywords = excluded.keywords")
+            try await db.raw(sql).run()
+        }
+    }
+}
+
+/// `work` over slices of `items` on the machine's cores, the results joined in the items' order.
+func inParallel<T: Sendable, R: Sendable>(_ items: [T], _ work: @escaping @Sendable (ArraySlice<T>) -> [R]) async -> [R] {
+    let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count / 100))
+    let size = (items.count + parts - 1) / parts
+    return await withTaskGroup(of: (Int, [R]).self) { group in
+        for part in 0..<parts {
+            let slice = items[min(part * size, items.count)..<min((part + 1) * size, items.count)]
+            group.addTask { (part, work(slice)) }
+        }
+        var results: [[R]] = Array(repeating: [], count: parts)
+        for await (part, result) in group { results[part] = result }
+        return Array(results.joined())
+    }
+}
