@@ -78,11 +78,14 @@ public enum Terms {
     }
 
     /// sublinear tf-idf, the `keep` heaviest terms, scaled to unit length (so a dot product is a cosine).
-    /// `df` is the number of indexed papers containing each term (this one included), `documents` their count.
+    /// `df` is the number of indexed papers containing each word (this one included), `documents` their count.
+    /// Only words are counted: a bigram's count is estimated from its words' as if they were independent
+    /// (`df(a) x df(b) / N`, at least 1 and at most the rarer word's), which spares counting the millions of
+    /// two-word phrases a large corpus holds, most of them in one paper only.
     public static func weights(_ counts: [String: Int], df: [String: Int], documents: Int, keep: Int = 30) -> [(term: String, weight: Double)] {
         let n = Double(max(documents, 1))
         var scored = counts.map { term, count -> (term: String, weight: Double) in
-            let idf = log((1 + n) / (1 + Double(max(df[term] ?? 1, 1)))) + 1
+            let idf = log((1 + n) / (1 + documentFrequency(term, df: df, documents: n))) + 1
             return (term, (1 + log(Double(count))) * idf)
         }
         scored.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }
@@ -91,6 +94,17 @@ public enum Terms {
         guard norm > 0 else { return [] }
         return kept.map { ($0.term, $0.weight / norm) }
     }
+
+    /// The papers holding a term: a word's as counted, a bigram's estimated from its words'.
+    static func documentFrequency(_ term: String, df: [String: Int], documents n: Double) -> Double {
+        guard let space = term.firstIndex(of: " ") else { return Double(max(df[term] ?? 1, 1)) }
+        let a = Double(max(df[String(term[..<space])] ?? 1, 1))
+        let b = Double(max(df[String(term[term.index(after: space)...])] ?? 1, 1))
+        return min(max(a * b / n, 1), min(a, b))
+    }
+
+    /// Whether a term is a word (counted in `df`) rather than a bigram.
+    public static func isWord(_ term: String) -> Bool { !term.utf8.contains(0x20) }
 
     /// Keywords to show: the heaviest terms, leaving out a word already inside a chosen bigram.
     public static func keywords(_ weighted: [(term: String, weight: Double)], count: Int = 5) -> [String] {

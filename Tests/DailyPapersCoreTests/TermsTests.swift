@@ -41,6 +41,20 @@ import Testing
         #expect(Terms.weights([:], df: [:], documents: 10).isEmpty)
     }
 
+    @Test func aBigramsCountIsEstimatedFromItsWords() {
+        // Two words in a tenth and a fifth of 1,000 papers: together in about 20, as if independent.
+        let counts = ["graph neural": 1, "graph": 1, "neural": 1, "zebra": 1]
+        let df = ["graph": 100, "neural": 200, "zebra": 20]
+        let w = Dictionary(uniqueKeysWithValues: Terms.weights(counts, df: df, documents: 1000).map { ($0.term, $0.weight) })
+        #expect(abs(w["graph neural"]! - w["zebra"]!) < 1e-12)
+        #expect(w["graph neural"]! > w["graph"]!)
+        // Never rarer than one paper, never more common than its rarer word.
+        let rare = Terms.weights(["zebra quagga": 1, "zebra": 1, "unseen": 1], df: ["zebra": 2, "quagga": 3], documents: 1_000_000)
+        #expect(rare.map(\.term) == ["unseen", "zebra quagga", "zebra"] && abs(rare[0].weight - rare[1].weight) < 1e-12)
+        let common = Terms.weights(["the model": 1, "model": 1], df: ["the": 1000, "model": 900], documents: 1000)
+        #expect(abs(common[0].weight - common[1].weight) < 1e-12)
+    }
+
     @Test func keywordsSkipWordsAlreadyInAChosenPhrase() {
         let k = Terms.keywords([("diffusion models", 0.6), ("diffusion", 0.5), ("video", 0.4), ("models", 0.3), ("editing", 0.2)], count: 3)
         #expect(k == ["diffusion models", "video", "editing"])

@@ -11,8 +11,9 @@ import SQLKit
 /// each term row is written once a chunk instead of once a batch, and read back by the same statement. A
 /// killed pass leaves whole chunks; the papers of the others still have no keywords row and are taken next time.
 enum KeywordPass {
-    /// Papers a chunk: a first chunk of this size is already a fair sample for idf.
-    static let chunk = 20_000
+    /// Papers a chunk: a first chunk of this size is already a fair sample for idf, and its terms fit in about
+    /// 150 MB while they are counted.
+    static let chunk = 10_000
     /// Rows a statement.
     static let rowsPerStatement = 500
 
@@ -68,12 +69,14 @@ enum KeywordPass {
     static func write(_ papers: [Counted], terms: [String], on db: any SQLDatabase) async throws {
         var increments = [Int](repeating: 0, count: terms.count)
         for paper in papers { for (term, _) in paper.terms { increments[Int(term)] += 1 } }
+        // Words only are counted (`Terms.weights` estimates a bigram's count from its words').
+        let words = terms.indices.filter { Terms.isWord(terms[$0]) }
         // Each term's count after this chunk, as the upsert returns it.
         var df: [String: Int] = [:]
         df.reserveCapacity(terms.count)
-        for start in stride(from: 0, to: terms.count, by: rowsPerStatement) {
+        for start in stride(from: 0, to: words.count, by: rowsPerStatement) {
             var sql = SQLQueryString("INSERT INTO term_df (term, df) VALUES ")
-            sql.appendRows((start..<min(start + rowsPerStatement, terms.count)).map { [terms[$0], increments[$0]] })
+            sql.appendRows(words[start..<min(start + rowsPerStatement, words.count)].map { [terms[$0], increments[$0]] })
             sql.appendLiteral(" ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df RETURNING term, df")
             for row in try await db.raw(sql).all() {
                 df[try row.decode(column: "term", as: String.self)] = try row.decode(column: "df", as: Int.self)

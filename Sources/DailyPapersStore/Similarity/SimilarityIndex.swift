@@ -3,7 +3,8 @@ import Foundation
 import SQLKit
 
 /// Keywords without any model: each paper's heaviest tf-idf terms (Core's `Terms`), the words of its title and
-/// abstract that few other papers use. `term_df` counts the papers holding each term; a paper's keywords are
+/// abstract that few other papers use. `term_df` counts the papers holding each word (a bigram's count is estimated
+/// from its words'); a paper's keywords are
 /// chosen in the transaction that saves it and kept in `paper_keywords` (a row, possibly empty, for every paper
 /// counted in `term_df`). Similar papers come from the search index (`SearchMemory.related`).
 ///
@@ -31,7 +32,7 @@ public enum SimilarityIndex {
         var newPapers = 0
         for text in texts where !seen.contains(text.id) {
             newPapers += 1
-            for term in text.counts.keys { increments[term, default: 0] += 1 }
+            for term in text.counts.keys where Terms.isWord(term) { increments[term, default: 0] += 1 }
         }
         // Sorted, so two processes indexing at once lock term rows in the same order.
         let sortedIncrements = increments.sorted { $0.key < $1.key }
@@ -46,7 +47,7 @@ public enum SimilarityIndex {
         }
         let documents = try await db.raw("SELECT value FROM site_state WHERE key = 'indexed_papers'").first()?
             .decode(column: "value", as: Int.self) ?? 1
-        let allTerms = Array(Set(texts.flatMap { $0.counts.keys })).sorted()
+        let allTerms = Array(Set(texts.flatMap { $0.counts.keys.filter(Terms.isWord) })).sorted()
         var df: [String: Int] = [:]
         for start in stride(from: 0, to: allTerms.count, by: chunk) {
             let slice: [any Encodable & Sendable] = Array(allTerms[start..<min(start + chunk, allTerms.count)])

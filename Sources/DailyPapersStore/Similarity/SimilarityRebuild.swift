@@ -29,7 +29,7 @@ enum SimilarityRebuild {
         var df: [String: Int] = [:]
         var documents = 0
         try await pages(database) { texts in
-            let termSets = await inParallel(texts) { slice in slice.map { Array(Terms.counts(title: $0.title, abstract: $0.abstract).keys) } }
+            let termSets = await inParallel(texts) { slice in slice.map { Terms.counts(title: $0.title, abstract: $0.abstract).keys.filter(Terms.isWord) } }
             for terms in termSets { for term in terms { df[term, default: 0] += 1 } }
             documents += texts.count
         }
