@@ -84,8 +84,22 @@ public enum Terms {
     /// two-word phrases a large corpus holds, most of them in one paper only.
     public static func weights(_ counts: [String: Int], df: [String: Int], documents: Int, keep: Int = 30) -> [(term: String, weight: Double)] {
         let n = Double(max(documents, 1))
+        // Each word's count once, by the word as a substring, so a bigram's halves are looked up without
+        // making strings of them (both are among the paper's words when `counts` comes from `counts(title:abstract:)`).
+        var wordDF: [Substring: Double] = [:]
+        wordDF.reserveCapacity(counts.count)
+        for term in counts.keys where isWord(term) { wordDF[Substring(term)] = Double(max(df[term] ?? 1, 1)) }
         var scored = counts.map { term, count -> (term: String, weight: Double) in
-            let idf = log((1 + n) / (1 + documentFrequency(term, df: df, documents: n))) + 1
+            let containing: Double
+            if let space = term.utf8.firstIndex(of: 0x20) {
+                let first = term[..<space], second = term[term.utf8.index(after: space)...]
+                let a = wordDF[first] ?? Double(max(df[String(first)] ?? 1, 1))
+                let b = wordDF[second] ?? Double(max(df[String(second)] ?? 1, 1))
+                containing = min(max(a * b / n, 1), min(a, b))
+            } else {
+                containing = wordDF[Substring(term)] ?? 1
+            }
+            let idf = log((1 + n) / (1 + containing)) + 1
             return (term, (1 + log(Double(count))) * idf)
         }
         scored.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }
@@ -93,14 +107,6 @@ public enum Terms {
         let norm = sqrt(kept.reduce(0) { $0 + $1.weight * $1.weight })
         guard norm > 0 else { return [] }
         return kept.map { ($0.term, $0.weight / norm) }
-    }
-
-    /// The papers holding a term: a word's as counted, a bigram's estimated from its words'.
-    static func documentFrequency(_ term: String, df: [String: Int], documents n: Double) -> Double {
-        guard let space = term.firstIndex(of: " ") else { return Double(max(df[term] ?? 1, 1)) }
-        let a = Double(max(df[String(term[..<space])] ?? 1, 1))
-        let b = Double(max(df[String(term[term.index(after: space)...])] ?? 1, 1))
-        return min(max(a * b / n, 1), min(a, b))
     }
 
     /// Whether a term is a word (counted in `df`) rather than a bigram.

@@ -2,6 +2,7 @@ import DailyPapersCore
 import DailyPapersIngest
 import DailyPapersStore
 import Foundation
+import Synchronization
 
 /// `dailypapers import arxiv-jsonl FILE`: streams a JSON-lines dump (Kaggle's snapshot or the corpus
 /// format, plain or gzip) into the store in batched transactions, then chooses the new papers' keywords in
@@ -20,37 +21,22 @@ public struct ArxivJSONLImport: Sendable {
     public func run(path: String, limit: Int? = nil,
                     onProgress: @Sendable (ImportProgress) -> Void = { _ in }) async throws -> ImportReport {
         var report = ImportReport()
-        let reader: LineReader
-        do { reader = try LineReader(path: path) } catch {
+        let source: BatchSource
+        do { source = try BatchSource(path: path, batchSize: batchSize, limit: limit) } catch {
             report.problems.append(.init(file: path, record: nil, reason: error.message))
             return report
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        var batch: [Paper] = []
-        batch.reserveCapacity(batchSize)
-        func flush() async throws {
-            guard !batch.isEmpty else { return }
+        // The next batch is read, parsed and analysed (`PaperBatch`) on another core while this one is saved.
+        var next = Task { source.next() }
+        while let (batch, records, offset) = await next.value {
+            next = Task { source.next() }
             try await store.savePapers(batch, indexSimilarity: false)
-            report.papers += batch.count
-            batch.removeAll(keepingCapacity: true)
-            onProgress(ImportProgress(papers: report.papers, problems: report.problems.count,
-                                      fraction: size.map { Double(reader.compressedOffset) / Double(max($0, 1)) }, file: path))
+            report.papers += records
+            onProgress(ImportProgress(papers: report.papers, problems: source.problemCount,
+                                      fraction: size.map { Double(offset) / Double(max($0, 1)) }, file: path))
         }
-        do {
-            while let line = try reader.next() {
-                if let limit, report.papers + batch.count >= limit { break }
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                do {
-                    batch.append(try ArxivJSONLReader.paper(fromLine: line))
-                } catch {
-                    report.problems.append(.init(file: path, record: "line \(reader.lineNumber)", reason: error.message))
-                }
-                if batch.count >= batchSize { try await flush() }
-            }
-        } catch let error as IngestError {
-            report.problems.append(.init(file: path, record: nil, reason: error.message))
-        }
-        try await flush()
+        report.problems += source.problems
         if report.papers > 0 {
             let (papers, problems) = (report.papers, report.problems.count)
             try await store.reindexSimilarity(onlyMissing: true) { weighed in
@@ -59,5 +45,57 @@ public struct ArxivJSONLImport: Sendable {
         }
         ImportMetrics.record(source: "arxiv-jsonl", papers: report.papers, problems: report.problems.count)
         return report
+    }
+}
+
+/// The batches of a JSON-lines file, read one at a time by whichever task asks (never two at once: the importer
+/// asks for the next only when the last has come), with the records it refused.
+private final class BatchSource: @unchecked Sendable {
+    let path: String
+    let batchSize: Int
+    let limit: Int?
+    private let reader: LineReader
+    private var read = 0
+    private var finished = false
+    private(set) var problems: [ImportReport.Problem] = []
+    private let count = Mutex(0)
+    var problemCount: Int { count.withLock { $0 } }
+
+    init(path: String, batchSize: Int, limit: Int?) throws(IngestError) {
+        self.path = path
+        self.batchSize = batchSize
+        self.limit = limit
+        reader = try LineReader(path: path)
+    }
+
+    /// The next batch ready to save, how many records it holds, and how far into the file (compressed bytes)
+    /// it ends; nil at the end. A file that cannot be read further is one problem, and what was read is kept.
+    func next() -> (PaperBatch, Int, Int)? {
+        guard !finished else { return nil }
+        var papers: [Paper] = []
+        papers.reserveCapacity(batchSize)
+        do {
+            while papers.count < batchSize, let line = try reader.next() {
+                if let limit, read >= limit { finished = true; break }
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                do {
+                    papers.append(try ArxivJSONLReader.paper(fromLine: line))
+                    read += 1
+                } catch {
+                    add(.init(file: path, record: "line \(reader.lineNumber)", reason: error.message))
+                }
+            }
+            if papers.count < batchSize { finished = true }
+        } catch {
+            add(.init(file: path, record: nil, reason: error.message))
+            finished = true
+        }
+        guard !papers.isEmpty else { return nil }
+        return (PaperBatch(papers), papers.count, reader.compressedOffset)
+    }
+
+    private func add(_ problem: ImportReport.Problem) {
+        problems.append(problem)
+        count.withLock { $0 += 1 }
     }
 }

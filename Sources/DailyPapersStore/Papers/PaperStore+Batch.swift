@@ -10,23 +10,26 @@ extension PaperStore {
     static let chunk = 200
 
     static func upsertPapers(_ papers: [Paper], on db: any SQLDatabase, now: Int64, indexSimilarity: Bool = true) async throws {
-        // The last record of a paper within one batch wins, as it would across batches.
-        var latest: [String: Paper] = [:]
-        var order: [String] = []
-        for p in papers {
-            if latest[p.id.base] == nil { order.append(p.id.base) }
-            latest[p.id.base] = p
-        }
-        let unique = order.map { latest[$0]! }
-        for start in stride(from: 0, to: unique.count, by: chunk) {
-            let slice = Array(unique[start..<min(start + chunk, unique.count)])
+        try await upsertPapers(PaperBatch(papers), on: db, now: now, indexSimilarity: indexSimilarity)
+    }
+
+    static func upsertPapers(_ batch: PaperBatch, on db: any SQLDatabase, now: Int64, indexSimilarity: Bool = true) async throws {
+        for start in stride(from: 0, to: batch.papers.count, by: chunk) {
+            let slice = Array(batch.papers[start..<min(start + chunk, batch.papers.count)])
+            let ids = slice.map(\.id.base)
+            // Papers not stored before have nothing to replace: their old author, category, full-text and search
+            // rows are not looked for.
+            let binds: [any Encodable & Sendable] = ids
+            let stored = Set(try await db.raw("SELECT arxiv_id FROM papers WHERE arxiv_id IN (\(binds: binds))").all()
+                .map { try $0.decode(column: "arxiv_id", as: String.self) })
+            let new = Set(ids).subtracting(stored)
             try await upsertPaperRows(slice, on: db, now: now)
-            try await upsertAuthorRows(slice.filter { !$0.authors.isEmpty }, on: db, now: now)
-            try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, on: db)
+            try await upsertAuthorRows(slice.filter { !$0.authors.isEmpty }, stored: stored, on: db, now: now)
+            try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, stored: stored, on: db)
             try await insertArrivals(slice.flatMap(Arrival.dated), on: db)
-            try await FullTextIndex.write(slice.map(\.id.base), on: db)
-            if indexSimilarity { try await SimilarityIndex.index(slice.map(\.id.base), on: db) }
-            try await SearchIndex.index(slice.map(\.id.base), on: db)
+            try await FullTextIndex.write(ids, stored: stored, on: db)
+            if indexSimilarity { try await SimilarityIndex.index(ids, on: db) }
+            try await SearchIndex.index(ids, prepared: batch.documents, new: new, on: db)
         }
     }
 
@@ -42,7 +45,7 @@ extension PaperStore {
             VALUES
             """)
         for (i, p) in papers.enumerated() {
-            let keywords = String(decoding: try JSONEncoder().encode(p.aiKeywords), as: UTF8.self)
+            let keywords = JSONText.stringArray(p.aiKeywords)
             sql.appendLiteral(i == 0 ? " (" : ", (")
             let values: [any Encodable & Sendable] = [
                 p.id.base, p.id.version, p.title, p.abstract, p.primaryCategory, p.firstVersionAt?.millisecondsSince1970,
@@ -75,14 +78,14 @@ extension PaperStore {
         try await db.raw(sql).run()
     }
 
-    private static func upsertAuthorRows(_ papers: [Paper], on db: any SQLDatabase, now: Int64) async throws {
+    private static func upsertAuthorRows(_ papers: [Paper], stored: Set<String>, on db: any SQLDatabase, now: Int64) async throws {
         guard !papers.isEmpty else { return }
         var rows: [[any Encodable & Sendable]] = []
         for p in papers {
             for (position, a) in p.authors.enumerated() {
                 var userID: Int?
                 if let user = a.user { userID = try await UserStore.upsert(user, on: db, now: now) }
-                let affiliations = String(decoding: try JSONEncoder().encode(a.affiliations), as: UTF8.self)
+                let affiliations = JSONText.stringArray(a.affiliations)
                 rows.append([p.id.base, position, a.name, a.hfID, a.hidden ? 1 : 0, userID, a.status,
                              a.statusChangedAt?.millisecondsSince1970, affiliations])
             }
@@ -111,8 +114,9 @@ extension PaperStore {
                 """)
             try await db.raw(sql).run()
         }
-        // Drop positions past the new list's end (an author list that shrank).
-        let counts = papers.map { [$0.id.base, $0.authors.count] as [any Encodable & Sendable] }
+        // Drop positions past the new list's end (an author list that shrank; a new paper has no old list).
+        let counts = papers.filter { stored.contains($0.id.base) }.map { [$0.id.base, $0.authors.count] as [any Encodable & Sendable] }
+        guard !counts.isEmpty else { return }
         if db.isPostgres {
             // A join probes the primary key once per paper; the form below ran a subplan over the whole
             // list for every author row it looked at (0.3 s per 200 papers, growing with the table).
@@ -130,29 +134,25 @@ extension PaperStore {
         }
     }
 
-    private static func upsertCategoryRows(_ papers: [Paper], on db: any SQLDatabase) async throws {
+    private static func upsertCategoryRows(_ papers: [Paper], stored: Set<String>, on db: any SQLDatabase) async throws {
         guard !papers.isEmpty else { return }
-        var pairs: [[any Encodable & Sendable]] = []
+        var rows: [[any Encodable & Sendable]] = []
+        var kept: [[any Encodable & Sendable]] = []
         for p in papers {
             var seen = Set<String>()
-            for c in p.categories where seen.insert(c).inserted { pairs.append([p.id.base, pairs.count, c]) }
+            for c in p.categories where seen.insert(c).inserted {
+                rows.append([p.id.base, seen.count - 1, c])
+                if stored.contains(p.id.base) { kept.append([p.id.base, c]) }
+            }
         }
-        var insert = SQLQueryString("INSERT INTO paper_categories (paper_id, position, category) VALUES")
-        var remove = SQLQueryString("WITH c (pid, cat) AS (VALUES")
-        var positions: [String: Int] = [:]
-        for (i, pair) in pairs.enumerated() {
-            let pid = pair[0] as! String
-            let position = positions[pid, default: 0]
-            positions[pid] = position + 1
-            insert.appendLiteral(i == 0 ? " (" : ", (")
-            insert.appendInterpolation(binds: [pid, position, pair[2]])
-            insert.appendLiteral(")")
-            remove.appendLiteral(i == 0 ? " (" : ", (")
-            remove.appendInterpolation(binds: [pid, pair[2]])
-            remove.appendLiteral(")")
-        }
+        var insert = SQLQueryString("INSERT INTO paper_categories (paper_id, position, category) VALUES ")
+        insert.appendRows(rows)
         insert.appendLiteral(" ON CONFLICT (paper_id, category) DO UPDATE SET position = excluded.position")
         try await db.raw(insert).run()
+        // A stored paper loses the categories its new record no longer lists.
+        guard !kept.isEmpty else { return }
+        var remove = SQLQueryString("WITH c (pid, cat) AS (VALUES ")
+        remove.appendRows(kept)
         remove.appendLiteral(") DELETE FROM paper_categories WHERE paper_id IN (SELECT pid FROM c) AND NOT EXISTS (SELECT 1 FROM c WHERE c.pid = paper_categories.paper_id AND c.cat = paper_categories.category)")
         try await db.raw(remove).run()
     }

@@ -28,9 +28,14 @@ public struct PaperStore: Sendable {
     /// Saves papers in one transaction. `indexSimilarity: false` leaves their similar papers and keywords to
     /// `rebuildSimilarity` (a bulk load builds them once at the end instead of per batch).
     public func savePapers(_ papers: [Paper], indexSimilarity: Bool = true) async throws {
-        guard !papers.isEmpty else { return }
+        try await savePapers(PaperBatch(papers), indexSimilarity: indexSimilarity)
+    }
+
+    /// `savePapers` for a batch made ready beforehand (off the writer).
+    public func savePapers(_ batch: PaperBatch, indexSimilarity: Bool = true) async throws {
+        guard batch.count > 0 else { return }
         try await database.write { db in
-            try await Self.upsertPapers(papers, on: db, now: Int64(Date().timeIntervalSince1970 * 1000), indexSimilarity: indexSimilarity)
+            try await Self.upsertPapers(batch, on: db, now: Int64(Date().timeIntervalSince1970 * 1000), indexSimilarity: indexSimilarity)
             try await Self.bumpContentVersion(on: db)
         }
     }

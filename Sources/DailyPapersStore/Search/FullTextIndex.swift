@@ -3,13 +3,20 @@ import SQLKit
 /// The full-text rows (`papers_fts`: FTS5 on SQLite, a weighted tsvector on PostgreSQL) that prefix and
 /// filtered searches read: each paper's title, abstract and author names, rewritten whenever the paper is.
 enum FullTextIndex {
-    /// Rewrites the rows of these papers from what is stored now.
-    static func write(_ ids: [String], on db: any SQLDatabase) async throws {
+    /// Rewrites the rows of these papers from what is stored now. `stored`: those of them stored before (the
+    /// others have no row to delete; nil when not known).
+    static func write(_ ids: [String], stored: Set<String>? = nil, on db: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
         let binds: [any Encodable & Sendable] = ids
+        // None of them stored before: no old row to delete.
+        let allNew = stored.map { stored in !ids.contains(where: stored.contains) } ?? false
         if db.isPostgres {
             // arxiv_id is papers_fts's primary key there: the delete is an index lookup.
-            try await db.raw("DELETE FROM papers_fts WHERE arxiv_id IN (\(binds: binds))").run()
+            if !allNew { try await db.raw("DELETE FROM papers_fts WHERE arxiv_id IN (\(binds: binds))").run() }
+        } else if allNew {
+            var sql = SQLQueryString("INSERT INTO papers_fts_keys (arxiv_id) VALUES ")
+            sql.appendRows(ids.map { [$0] })
+            try await db.raw(sql).run()
         } else {
             // FTS5 finds a row quickly only by its rowid: each paper keeps one (papers_fts_keys), so the old
             // row goes without scanning the table for the UNINDEXED arxiv_id.

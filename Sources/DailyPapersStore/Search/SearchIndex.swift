@@ -28,13 +28,35 @@ enum SearchIndex {
         }
     }
 
-    static func index(_ ids: [String], on db: any SQLDatabase) async throws {
-        let docs = try await documents(ids, on: db)
-        guard !docs.isEmpty else { return }
-        let binds: [any Encodable & Sendable] = docs.map(\.id)
-        try await db.raw("DELETE FROM search_documents WHERE paper_id IN (\(binds: binds))").run()
-        let rows: [[any Encodable & Sendable]] = docs.map {
-            [$0.id, $0.document.length, forwardEntry($0.document), $0.document.fields.map { $0.joined(separator: " ") }.joined(separator: " | ")]
+    /// A paper's row as the index keeps it: its length, forward entry and term sequence.
+    struct Prepared: Sendable {
+        let length: Int
+        let terms: String
+        let sequence: String
+        init(_ document: SearchRanking.Document) {
+            length = document.length
+            terms = forwardEntry(document)
+            sequence = document.fields.map { $0.joined(separator: " ") }.joined(separator: " | ")
+        }
+    }
+
+    /// Indexes these papers from their stored text, or, for papers not indexed before, from `prepared` (the
+    /// analysis of the text just saved) without reading it back.
+    static func index(_ ids: [String], prepared: [String: Prepared] = [:], new: Set<String> = [], on db: any SQLDatabase) async throws {
+        let fresh = ids.filter { new.contains($0) && prepared[$0] != nil }
+        let stored = ids.filter { !(new.contains($0) && prepared[$0] != nil) }
+        var rows: [[any Encodable & Sendable]] = fresh.map { id in
+            let p = prepared[id]!
+            return [id, p.length, p.terms, p.sequence]
+        }
+        let docs = try await documents(stored, on: db)
+        if !docs.isEmpty {
+            let binds: [any Encodable & Sendable] = docs.map(\.id)
+            try await db.raw("DELETE FROM search_documents WHERE paper_id IN (\(binds: binds))").run()
+            rows += docs.map { doc -> [any Encodable & Sendable] in
+                let p = Prepared(doc.document)
+                return [doc.id, p.length, p.terms, p.sequence]
+            }
         }
         for start in stride(from: 0, to: rows.count, by: 300) {
             var sql = SQLQueryString("INSERT INTO search_documents (paper_id, length, terms, sequence) VALUES ")
@@ -45,7 +67,15 @@ enum SearchIndex {
 
     /// A paper's terms with their weighted counts: `term:count term:count`.
     static func forwardEntry(_ document: SearchRanking.Document) -> String {
-        document.counts.sorted { $0.key < $1.key }.map { "\($0.key):\(Int($0.value))" }.joined(separator: " ")
+        var entry = ""
+        entry.reserveCapacity(document.counts.count * 12)
+        for (term, count) in document.counts.sorted(by: { $0.key < $1.key }) {
+            if !entry.isEmpty { entry.append(" ") }
+            entry.append(term)
+            entry.append(":")
+            entry.append(String(Int(count)))
+        }
+        return entry
     }
 
     /// Calls `body` with each term of a forward entry and its weighted count.

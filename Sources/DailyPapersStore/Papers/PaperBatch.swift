@@ -1,0 +1,30 @@
+import DailyPapersCore
+
+/// Papers to save, made ready off the writer: one record per paper (the last wins, as it would across
+/// batches) and what the search index will hold for each, analysed from the paper's own text. A bulk import
+/// makes the next batch while the writer saves this one, so the tokenizing happens on another core; the
+/// writer uses a paper's analysis only if the paper is new (a stored paper may keep an abstract or authors
+/// the record lacks, so its text is read back instead).
+public struct PaperBatch: Sendable {
+    let papers: [Paper]
+    let documents: [String: SearchIndex.Prepared]
+
+    public init(_ records: [Paper]) {
+        var latest: [String: Paper] = [:]
+        var order: [String] = []
+        for p in records {
+            if latest[p.id.base] == nil { order.append(p.id.base) }
+            latest[p.id.base] = p
+        }
+        papers = order.map { latest[$0]! }
+        var documents: [String: SearchIndex.Prepared] = [:]
+        documents.reserveCapacity(papers.count)
+        for p in papers {
+            documents[p.id.base] = SearchIndex.Prepared(SearchRanking.Document(
+                title: p.title, abstract: p.abstract, authors: p.authors.map(\.name).joined(separator: ", ")))
+        }
+        self.documents = documents
+    }
+
+    public var count: Int { papers.count }
+}
