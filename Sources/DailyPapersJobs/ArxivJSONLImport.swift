@@ -28,15 +28,23 @@ public struct ArxivJSONLImport: Sendable {
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         // The next batch is read, parsed and analysed (`PaperBatch`) on another core while this one is saved.
+        // Keywords are chosen a chunk of papers at a time, from the term counts the source took as it read, for
+        // the papers the saves found new.
         var next = Task { source.next() }
-        while let (batch, records, offset) = await next.value {
+        var added = Set<String>()
+        while let (batch, records, offset, chunk) = await next.value {
             next = Task { source.next() }
-            try await store.savePapers(batch, indexSimilarity: false)
+            added.formUnion(try await store.savePapers(batch, indexSimilarity: false))
+            if let chunk {
+                try await store.saveKeywords(chunk.keeping(added))
+                added = []
+            }
             report.papers += records
             onProgress(ImportProgress(papers: report.papers, problems: source.problemCount,
                                       fraction: size.map { Double(offset) / Double(max($0, 1)) }, file: path))
         }
         report.problems += source.problems
+        // Papers stored before without keywords (an import killed before its chunk was written) are weighed now.
         if report.papers > 0 {
             let (papers, problems) = (report.papers, report.problems.count)
             try await store.reindexSimilarity(onlyMissing: true) { weighed in
@@ -57,6 +65,7 @@ private final class BatchSource: @unchecked Sendable {
     private let reader: LineReader
     private var read = 0
     private var finished = false
+    private var chunk = KeywordChunk()
     private(set) var problems: [ImportReport.Problem] = []
     private let count = Mutex(0)
     var problemCount: Int { count.withLock { $0 } }
@@ -68,9 +77,10 @@ private final class BatchSource: @unchecked Sendable {
         reader = try LineReader(path: path)
     }
 
-    /// The next batch ready to save, how many records it holds, and how far into the file (compressed bytes)
-    /// it ends; nil at the end. A file that cannot be read further is one problem, and what was read is kept.
-    func next() -> (PaperBatch, Int, Int)? {
+    /// The next batch ready to save, how many records it holds, how far into the file (compressed bytes) it
+    /// ends, and, when this batch fills one (or is the last), the chunk of term counts its papers and those
+    /// before it complete; nil at the end. A file that cannot be read further is one problem, and what was read is kept.
+    func next() -> (PaperBatch, Int, Int, KeywordChunk?)? {
         guard !finished else { return nil }
         var papers: [Paper] = []
         papers.reserveCapacity(batchSize)
@@ -90,8 +100,15 @@ private final class BatchSource: @unchecked Sendable {
             add(.init(file: path, record: nil, reason: error.message))
             finished = true
         }
-        guard !papers.isEmpty else { return nil }
-        return (PaperBatch(papers), papers.count, reader.compressedOffset)
+        // The file ended right after a full batch: the chunk's last papers still go.
+        guard !papers.isEmpty || chunk.count > 0 else { return nil }
+        for paper in papers { chunk.add(paper) }
+        var full: KeywordChunk?
+        if chunk.count >= KeywordChunk.size || finished {
+            full = chunk
+            chunk = KeywordChunk()
+        }
+        return (PaperBatch(papers), papers.count, reader.compressedOffset, full)
     }
 
     private func add(_ problem: ImportReport.Problem) {

@@ -12,6 +12,7 @@ struct DailyPapersCommand: AsyncParsableCommand {
 
     static func main() async {
         LogFormat.bootstrap(CommandLine.arguments)
+        MemoryTuning.apply()
         do {
             var command = try parseAsRoot()
             if var async = command as? any AsyncParsableCommand {

@@ -48,7 +48,6 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        MemoryTuning.apply()
         var problems: [String] = []
         let settings = try await common.settings(flags)
         let logger = common.makeLogger("dailypapers", settings, &problems)

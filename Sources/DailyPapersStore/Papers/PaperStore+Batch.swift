@@ -13,7 +13,10 @@ extension PaperStore {
         try await upsertPapers(PaperBatch(papers), on: db, now: now, indexSimilarity: indexSimilarity)
     }
 
-    static func upsertPapers(_ batch: PaperBatch, on db: any SQLDatabase, now: Int64, indexSimilarity: Bool = true) async throws {
+    /// Returns the papers that were not stored before.
+    @discardableResult
+    static func upsertPapers(_ batch: PaperBatch, on db: any SQLDatabase, now: Int64, indexSimilarity: Bool = true) async throws -> Set<String> {
+        var added = Set<String>()
         for start in stride(from: 0, to: batch.papers.count, by: chunk) {
             let slice = Array(batch.papers[start..<min(start + chunk, batch.papers.count)])
             let ids = slice.map(\.id.base)
@@ -23,6 +26,7 @@ extension PaperStore {
             let stored = Set(try await db.raw("SELECT arxiv_id FROM papers WHERE arxiv_id IN (\(binds: binds))").all()
                 .map { try $0.decode(column: "arxiv_id", as: String.self) })
             let new = Set(ids).subtracting(stored)
+            added.formUnion(new)
             try await upsertPaperRows(slice, on: db, now: now)
             try await upsertAuthorRows(slice.filter { !$0.authors.isEmpty }, stored: stored, on: db, now: now)
             try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, stored: stored, on: db)
@@ -31,6 +35,7 @@ extension PaperStore {
             if indexSimilarity { try await SimilarityIndex.index(ids, on: db) }
             try await SearchIndex.index(ids, prepared: batch.documents, new: new, on: db)
         }
+        return added
     }
 
     /// The aggregate that joins a paper's author names for the search index, in each engine's words.

@@ -31,12 +31,14 @@ public struct PaperStore: Sendable {
         try await savePapers(PaperBatch(papers), indexSimilarity: indexSimilarity)
     }
 
-    /// `savePapers` for a batch made ready beforehand (off the writer).
-    public func savePapers(_ batch: PaperBatch, indexSimilarity: Bool = true) async throws {
-        guard batch.count > 0 else { return }
-        try await database.write { db in
-            try await Self.upsertPapers(batch, on: db, now: Int64(Date().timeIntervalSince1970 * 1000), indexSimilarity: indexSimilarity)
+    /// `savePapers` for a batch made ready beforehand (off the writer). Returns the papers it added (not stored before).
+    @discardableResult
+    public func savePapers(_ batch: PaperBatch, indexSimilarity: Bool = true) async throws -> Set<String> {
+        guard batch.count > 0 else { return [] }
+        return try await database.write { db in
+            let added = try await Self.upsertPapers(batch, on: db, now: Int64(Date().timeIntervalSince1970 * 1000), indexSimilarity: indexSimilarity)
             try await Self.bumpContentVersion(on: db)
+            return added
         }
     }
 

@@ -11,9 +11,7 @@ import SQLKit
 /// each term row is written once a chunk instead of once a batch, and read back by the same statement. A
 /// killed pass leaves whole chunks; the papers of the others still have no keywords row and are taken next time.
 enum KeywordPass {
-    /// Papers a chunk: a first chunk of this size is already a fair sample for idf, and its terms fit in about
-    /// 150 MB while they are counted.
-    static let chunk = 10_000
+    static let chunk = KeywordChunk.size
     /// Rows a statement.
     static let rowsPerStatement = 500
 
@@ -48,21 +46,15 @@ enum KeywordPass {
         }
     }
 
-    /// The chunk's terms (sorted, so rows are written in key order and two writers lock them alike) and each
-    /// paper's terms as positions in that list; tokenized on every core.
+    /// The chunk's terms and each paper's terms as positions in that list (`KeywordChunk.sorted`), tokenized on
+    /// every core.
     static func count(_ texts: [SimilarityRebuild.Text]) async -> ([String], [Counted]) {
         let parts = await inParallel(texts) { slice in
             slice.map { ($0.id, Terms.counts(title: $0.title, abstract: $0.abstract)) }
         }
-        var number: [String: Int32] = [:]
-        for (_, counts) in parts { for term in counts.keys where number[term] == nil { number[term] = Int32(number.count) } }
-        let sorted = number.keys.sorted()
-        var renumber = [Int32](repeating: 0, count: sorted.count)
-        for (position, term) in sorted.enumerated() { renumber[Int(number[term]!)] = Int32(position) }
-        let papers = parts.map { id, counts in
-            Counted(id: id, terms: counts.map { (renumber[Int(number[$0.key]!)], Int32($0.value)) })
-        }
-        return (sorted, papers)
+        var chunk = KeywordChunk()
+        for (id, counts) in parts { chunk.add(id, counts) }
+        return chunk.sorted()
     }
 
     /// Adds the chunk's papers to the term counts and writes their keywords, in the caller's transaction.
