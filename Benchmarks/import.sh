@@ -10,6 +10,7 @@
 #   ENGINE=postgresql Benchmarks/import.sh       # ours into PostgreSQL (the baseline stays SQLite)
 #   RUNS=3 Benchmarks/import.sh                  # each side three times, interleaved (baseline, ours, ...)
 #   BIN=/path/to/dailypapers Benchmarks/import.sh  # another build of ours (A/B against a release)
+#   BENCH=/path/to/dailypapers-bench                # (with SYNTH) the synthetic corpus tool, not built here
 # PostgreSQL: $DAILYPAPERS_BENCH_POSTGRES (a server URL), else scripts/postgres-for-tests.sh starts one on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,10 +24,12 @@ if [ -z "${BIN:-}" ]; then
 fi
 input="$CORPUS"
 if [ -n "${SYNTH:-}" ]; then
-  swift build -c release --product dailypapers-bench 2>&1 | tail -1
+  if [ -z "${BENCH:-}" ]; then
+    swift build -c release --product dailypapers-bench 2>&1 | tail -1
+    BENCH="$(swift build -c release --show-bin-path)/dailypapers-bench"
+  fi
   input="$work/synth.jsonl"
-  [ -f "$input" ] || /usr/bin/time -f "synth: %e s" "$(swift build -c release --show-bin-path)/dailypapers-bench" \
-    synth --corpus "$CORPUS" --count "$SYNTH" > "$input"
+  [ -f "$input" ] || /usr/bin/time -f "synth: %e s" "$BENCH" synth --corpus "$CORPUS" --count "$SYNTH" > "$input"
 fi
 engine=${ENGINE:-sqlite}
 if [ "$engine" = postgresql ]; then

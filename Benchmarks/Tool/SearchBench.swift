@@ -15,31 +15,31 @@ struct SearchBench: AsyncParsableCommand {
     @Option(help: "Results per query (a page).") var limit = 20
     @Option(help: "Also list this many of the slowest queries of the sequential run.") var slowest = 0
     @Option(help: "Run these queries (one a line, repeated to --queries) instead of drawing them from titles.") var queriesFile: String?
+    @Option(help: "Rank from this search index file (`reindex --search-file`), as `serve --search-index-file` does, instead of loading the index into memory.")
+    var searchIndexFile: String?
+    @Flag(help: "No warm-up queries: with the OS page cache dropped before, every query starts cold (the first reads of each list and row come from disk).")
+    var noWarmup = false
 
     func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let db = try await Database.open(try DatabaseLocation(parsing: database), readers: concurrency, logger: logger)
         let store = PaperStore(database: db)
-        let titles: [String] = try await db.read { sql in
-            try await sql.raw("SELECT title FROM papers ORDER BY arxiv_id").all().map { try $0.decode(column: "title", as: String.self) }
-        }
-        var rng = SplitMix64(seed: seed)
-        var drawn: [String] = []
-        if let queriesFile {
-            let lines = try String(contentsOfFile: queriesFile, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
-            guard !lines.isEmpty else { throw ValidationError("\(queriesFile) holds no queries") }
-            while drawn.count < queries { drawn.append(lines[drawn.count % lines.count]) }
-        }
-        if drawn.count < queries { drawn += Self.draw(queries - drawn.count, from: titles, &rng) }
-        // What a server does at start: load the in-memory index, timed, with the memory it takes.
+        // The titles are read to draw from and dropped, so the memory measured below is the search's.
+        let (drawn, papers) = try await Self.queries(queries, db: db, seed: seed, file: queriesFile)
+        // What a server does at start: map the index file or load the in-memory index, timed, with the memory it
+        // takes; then the first ranked search.
         let rssBefore = Self.maxResidentMiB()
         let loadStart = ContinuousClock.now
+        if let searchIndexFile { try store.useSearchIndexFile(searchIndexFile) }
         try await store.loadSearchIndex()
         let loadSeconds = (ContinuousClock.now - loadStart).milliseconds / 1000
         let rssLoaded = Self.maxResidentMiB()
+        let firstStart = ContinuousClock.now
+        _ = try await store.searchHits(drawn[0], filters: SearchFilters(limit: limit))
+        let firstSearch = (ContinuousClock.now - firstStart).milliseconds
         // Warm the caches (page cache, connection pool) with a tenth of the queries.
-        for q in drawn.prefix(queries / 10) { _ = try await store.searchHits(q, filters: SearchFilters(limit: limit)) }
+        if !noWarmup { for q in drawn.prefix(queries / 10) { _ = try await store.searchHits(q, filters: SearchFilters(limit: limit)) } }
 
         var latencies: [Double] = []
         var timed: [(query: String, ms: Double)] = []
@@ -69,13 +69,13 @@ struct SearchBench: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let parallel = (ContinuousClock.now - t1).milliseconds
-        let papers = titles.count
         say(String(format: "papers %d  engine %@  queries %d  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  mean %.2f ms  avg results %.1f  sequential %.0f q/s  %d clients %.0f q/s",
                      papers, db.isPostgres ? "postgresql" : "sqlite", queries, pct(0.5), pct(0.9), pct(0.99), latencies.last!,
                      sequential / Double(queries), Double(results) / Double(queries), Double(queries) / sequential * 1000,
                      concurrency, Double(queries) / parallel * 1000))
-        say(String(format: "index load %.1f s; peak resident memory %d MiB before the load, %d MiB loaded, %d MiB after the runs",
-                     loadSeconds, rssBefore, rssLoaded, Self.maxResidentMiB()))
+        say(String(format: "index %@ %.1f s, then the first ranked search %.1f ms; peak resident memory %d MiB before, %d MiB loaded, %d MiB after the runs (now %d MiB, of it %d MiB private)%@",
+                     searchIndexFile == nil ? "loaded into memory in" : "file mapped in", loadSeconds, firstSearch, rssBefore, rssLoaded,
+                     Self.maxResidentMiB(), Self.residentMiB().total, Self.residentMiB().anonymous, noWarmup ? "; no warm-up" : ""))
         for (q, ms) in timed.sorted(by: { $0.ms > $1.ms }).prefix(slowest) { say(String(format: "  %7.2f ms  %@", ms, q)) }
         say("examples: " + drawn.prefix(5).map { "\"\($0)\"" }.joined(separator: ", "))
         await db.close()
@@ -83,6 +83,22 @@ struct SearchBench: AsyncParsableCommand {
 }
 
 extension SearchBench {
+    /// The queries to run (`count`, from `file` or drawn from the titles) and how many papers there are.
+    static func queries(_ count: Int, db: Database, seed: UInt64, file: String?) async throws -> ([String], Int) {
+        let titles: [String] = try await db.read { sql in
+            try await sql.raw("SELECT title FROM papers ORDER BY arxiv_id").all().map { try $0.decode(column: "title", as: String.self) }
+        }
+        var rng = SplitMix64(seed: seed)
+        var drawn: [String] = []
+        if let file {
+            let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            guard !lines.isEmpty else { throw ValidationError("\(file) holds no queries") }
+            while drawn.count < count { drawn.append(lines[drawn.count % lines.count]) }
+        }
+        if drawn.count < count { drawn += draw(count - drawn.count, from: titles, &rng) }
+        return (drawn, titles.count)
+    }
+
     /// `count` queries of two or three consecutive words (three letters or more) of random titles.
     static func draw(_ count: Int, from titles: [String], _ rng: inout SplitMix64) -> [String] {
         var drawn: [String] = []
@@ -101,6 +117,17 @@ extension SearchBench {
     func say(_ line: String) {
         // A reader gone (`| head`) is no failure of the benchmark.
         try? FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    /// The process's resident set now, and the part of it that is its own (anonymous: not pages of mapped files
+    /// that other processes share), from /proc/self/status.
+    static func residentMiB() -> (total: Int, anonymous: Int) {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        func field(_ name: String) -> Int {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return 0 }
+            return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+        }
+        return (field("VmRSS"), field("RssAnon"))
     }
 
     /// The process's peak resident set so far (getrusage reports KiB on Linux).
