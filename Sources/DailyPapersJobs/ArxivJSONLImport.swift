@@ -30,19 +30,24 @@ public struct ArxivJSONLImport: Sendable {
         // The next batch is read, parsed and analysed (`PaperBatch`) on another core while this one is saved.
         // Keywords are chosen a chunk of papers at a time, from the term counts the source took as it read, for
         // the papers the saves found new.
+        // A chunk is weighed (reads and arithmetic) while the next batches are saved, and written after them.
         var next = Task { source.next() }
         var added = Set<String>()
+        var weighing: Task<WeighedKeywords, any Error>?
         while let (batch, records, offset, chunk) = await next.value {
             next = Task { source.next() }
             added.formUnion(try await store.savePapers(batch, indexSimilarity: false))
             if let chunk {
-                try await store.saveKeywords(chunk.keeping(added))
+                if let weighing { try await store.saveKeywords(try await weighing.value) }
+                let kept = chunk.keeping(added)
+                weighing = Task { try await store.weighKeywords(kept) }
                 added = []
             }
             report.papers += records
             onProgress(ImportProgress(papers: report.papers, problems: source.problemCount,
                                       fraction: size.map { Double(offset) / Double(max($0, 1)) }, file: path))
         }
+        if let weighing { try await store.saveKeywords(try await weighing.value) }
         report.problems += source.problems
         // Papers stored before without keywords (an import killed before its chunk was written) are weighed now.
         if report.papers > 0 {

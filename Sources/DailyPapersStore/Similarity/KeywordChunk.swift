@@ -64,10 +64,15 @@ public struct KeywordChunk: Sendable {
 }
 
 extension PaperStore {
-    /// Adds a chunk's papers to the term counts and keeps their keywords, in one transaction.
-    public func saveKeywords(_ chunk: KeywordChunk) async throws {
-        guard chunk.count > 0 else { return }
+    /// Weighs a chunk's papers for keywords against the word counts as they stand (reads only).
+    public func weighKeywords(_ chunk: KeywordChunk) async throws -> WeighedKeywords {
         let (terms, papers) = chunk.sorted()
-        try await database.write { db in try await KeywordPass.write(papers, terms: terms, on: db) }
+        return try await database.read { db in try await KeywordPass.weigh(papers, terms: terms, on: db) }
+    }
+
+    /// Adds a weighed chunk to the word counts and keeps its keywords, in one transaction.
+    public func saveKeywords(_ weighed: WeighedKeywords) async throws {
+        guard weighed.papers > 0 else { return }
+        try await database.write { db in try await KeywordPass.write(weighed, on: db) }
     }
 }

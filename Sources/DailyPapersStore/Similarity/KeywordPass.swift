@@ -39,7 +39,8 @@ enum KeywordPass {
             }
             guard let last = texts.last else { return done }
             let (table, papers) = await count(texts)
-            try await database.write { db in try await write(papers, terms: table, on: db) }
+            let weighed = try await database.read { db in try await weigh(papers, terms: table, on: db) }
+            try await database.write { db in try await write(weighed, on: db) }
             done += texts.count
             progress(done)
             after = last.id
@@ -57,26 +58,25 @@ enum KeywordPass {
         return chunk.sorted()
     }
 
-    /// Adds the chunk's papers to the term counts and writes their keywords, in the caller's transaction.
-    static func write(_ papers: [Counted], terms: [String], on db: any SQLDatabase) async throws {
+    /// Weighs a chunk's papers against the word counts as they stand (read, not written: the writer is free
+    /// meanwhile) plus the chunk's own, on every core.
+    static func weigh(_ papers: [Counted], terms: [String], on db: any SQLDatabase) async throws -> WeighedKeywords {
         var increments = [Int](repeating: 0, count: terms.count)
         for paper in papers { for (term, _) in paper.terms { increments[Int(term)] += 1 } }
         // Words only are counted (`Terms.weights` estimates a bigram's count from its words').
         let words = terms.indices.filter { Terms.isWord(terms[$0]) }
-        // Each term's count after this chunk, as the upsert returns it.
         var df: [String: Int] = [:]
-        df.reserveCapacity(terms.count)
+        df.reserveCapacity(words.count)
+        for i in words { df[terms[i]] = increments[i] }
         for start in stride(from: 0, to: words.count, by: rowsPerStatement) {
-            var sql = SQLQueryString("INSERT INTO term_df (term, df) VALUES ")
-            sql.appendRows(words[start..<min(start + rowsPerStatement, words.count)].map { [terms[$0], increments[$0]] })
-            sql.appendLiteral(" ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df RETURNING term, df")
-            for row in try await db.raw(sql).all() {
-                df[try row.decode(column: "term", as: String.self)] = try row.decode(column: "df", as: Int.self)
+            let binds: [any Encodable & Sendable] = words[start..<min(start + rowsPerStatement, words.count)].map { terms[$0] }
+            for row in try await db.raw("SELECT term, df FROM term_df WHERE term IN (\(binds: binds))").all() {
+                df[try row.decode(column: "term", as: String.self), default: 0] += try row.decode(column: "df", as: Int.self)
             }
         }
-        try await db.raw("UPDATE site_state SET value = value + \(bind: papers.count) WHERE key = 'indexed_papers'").run()
-        let documents = try await db.raw("SELECT value FROM site_state WHERE key = 'indexed_papers'").first()?
-            .decode(column: "value", as: Int.self) ?? papers.count
+        let indexed = try await db.raw("SELECT value FROM site_state WHERE key = 'indexed_papers'").first()?
+            .decode(column: "value", as: Int.self) ?? 0
+        let documents = indexed + papers.count
         let counts = df
         let rows = await inParallel(papers) { slice in
             slice.map { paper -> [any Encodable & Sendable] in
@@ -87,13 +87,34 @@ enum KeywordPass {
                 return [paper.id, SimilarityIndex.keywordsText(Terms.keywords(weights))]
             }
         }
-        for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
+        return WeighedKeywords(words: words.map { [terms[$0], increments[$0]] }, papers: papers.count, rows: rows)
+    }
+
+    /// Adds a weighed chunk's words to the counts and keeps its keywords, in the caller's transaction.
+    static func write(_ weighed: WeighedKeywords, on db: any SQLDatabase) async throws {
+        for start in stride(from: 0, to: weighed.words.count, by: rowsPerStatement) {
+            var sql = SQLQueryString("INSERT INTO term_df (term, df) VALUES ")
+            sql.appendRows(weighed.words[start..<min(start + rowsPerStatement, weighed.words.count)])
+            sql.appendLiteral(" ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df")
+            try await db.raw(sql).run()
+        }
+        try await db.raw("UPDATE site_state SET value = value + \(bind: weighed.papers) WHERE key = 'indexed_papers'").run()
+        for start in stride(from: 0, to: weighed.rows.count, by: rowsPerStatement) {
             var sql = SQLQueryString("INSERT INTO paper_keywords (paper_id, keywords) VALUES ")
-            sql.appendRows(rows[start..<min(start + rowsPerStatement, rows.count)])
+            sql.appendRows(weighed.rows[start..<min(start + rowsPerStatement, weighed.rows.count)])
             sql.appendLiteral(" ON CONFLICT (paper_id) DO UPDATE SET keywords = excluded.keywords")
             try await db.raw(sql).run()
         }
     }
+}
+
+/// A chunk of papers weighed for keywords, ready to write: its words with how many of its papers hold each (in
+/// key order), and each paper's keywords. Weighed against the counts read before the write; a paper saved
+/// meanwhile by another process is missing from those counts, which moves a weight by a hair, not a count.
+public struct WeighedKeywords: Sendable {
+    let words: [[any Encodable & Sendable]]
+    let papers: Int
+    let rows: [[any Encodable & Sendable]]
 }
 
 /// `work` over slices of `items` on the machine's cores, the results joined in the items' order.
