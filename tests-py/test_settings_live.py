@@ -3,6 +3,7 @@ bcrypt cost written into a new account's hash, and the DKIM signing domain. The 
 tests (trending, site name, cache, sessions, counts lag, community limits, schedules, ingest rules) and by the
 other live tests (idle timeout, rate limits, mail transport); README's Configuration table lists them all.
 """
+import gzip
 import json
 import os
 import socket
@@ -135,3 +136,39 @@ def test_search_index_file_ranks_as_memory_and_a_damaged_one_stops_start_up(work
     bad = subprocess.run([binary(), "serve", "--database", db, "--port", str(free_port()), "--search-index-file", index],
                          capture_output=True, text=True, timeout=30)
     assert bad.returncode != 0 and "not a search index file" in bad.stderr
+
+
+def test_a_new_search_index_file_is_mapped_by_a_running_server(work):
+    """`reindex --search-file` renames a new file over the one a server maps; the server maps it within seconds
+    (no restart) and answers from it and the rows written after it."""
+    db = os.path.join(work, "swap.sqlite")
+    subprocess.run([binary(), "import", "hf-daily", "--database", db, str(FIXTURES / "hf-daily" / "2024-12-04.json")], check=True, capture_output=True)
+    index = os.path.join(work, "search.index")
+    subprocess.run([binary(), "reindex", "--database", db, "--search-file", index], check=True, capture_output=True)
+    port = free_port()
+    log = open(os.path.join(work, "serve.log"), "w+")
+    proc = subprocess.Popen([binary(), "serve", "--database", db, "--port", str(port), "--arxiv-api", "off", "--search-index-file", index],
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        subprocess.run([binary(), "import", "arxiv-jsonl", "--database", db, str(FIXTURES / "arxiv" / "corpus-excerpt.jsonl.gz")],
+                       check=True, capture_output=True)
+        run = subprocess.run([binary(), "reindex", "--database", db, "--search-file", index], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        deadline = time.time() + 20
+        while time.time() < deadline and "mapped the new index file" not in open(log.name).read():
+            time.sleep(0.2)
+        assert "mapped the new index file" in open(log.name).read()
+        with gzip.open(FIXTURES / "arxiv" / "corpus-excerpt.jsonl.gz") as f:
+            first = json.loads(f.readline())
+        found = json.load(urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/papers/search?q={urllib.parse.quote(' '.join(first['title'].split()))}&limit=5", timeout=10))
+        assert found and found[0]["paper"]["id"] == first["id"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)

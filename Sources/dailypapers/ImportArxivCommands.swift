@@ -98,7 +98,8 @@ func openDatabase(_ common: DatabaseOptions, _ settings: SettingsReader, _ probl
     return (database, logger)
 }
 
-/// Count, rate and ETA on a terminal line; plain log lines when piped.
+/// Count, rate and ETA on a terminal line (redrawn five times a second); a plain log line a minute when piped,
+/// so a log of an hour-long import stays readable.
 final class TerminalProgress: Sendable {
     let interactive: Bool
     let start: Date
@@ -124,7 +125,7 @@ final class TerminalProgress: Sendable {
     func show(count: Int, unit: String, fraction: Double?, suffix: String = "") {
         let now = Date()
         let due = lastPrint.withLock { last in
-            guard now.timeIntervalSince(last) >= (interactive ? 0.2 : 5) else { return false }
+            guard now.timeIntervalSince(last) >= (interactive ? 0.2 : 60) else { return false }
             last = now
             return true
         }

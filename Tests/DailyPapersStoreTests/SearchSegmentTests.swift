@@ -14,7 +14,7 @@ import Testing
             let rows = try await t.database.read { db in try await SearchMemory.rows("id > 0 ORDER BY id", on: db) }
             #expect(rows.count == 40)
             let path = t.folder + "/search.segment"
-            try SearchSegment.write(rows, to: path)
+            try await SearchSegment.write(rows, to: path)
             let segment = try SearchSegment(path: path)
             #expect(segment.docCount == rows.count && segment.lastRowID == rows.last!.id)
             let memory = t.database.searchMemory
@@ -40,7 +40,7 @@ import Testing
         }
     }
 
-    @Test func aDamagedFileIsRefused() throws {
+    @Test func aDamagedFileIsRefused() async throws {
         let folder = NSTemporaryDirectory() + "dailypapers-segment-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -49,7 +49,7 @@ import Testing
                              sequence: "alpha beta | alpha t\(i)")
         }
         let path = folder + "/s.segment"
-        try SearchSegment.write(rows, to: path)
+        try await SearchSegment.write(rows, to: path)
         let whole = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(try SearchSegment(path: path).top(["alpha"], limit: 3).count == 3)
         for cut in [0, 10, 95, whole.count / 2, whole.count - 1] {
@@ -85,7 +85,7 @@ import Testing
         }
     }
 
-    @Test func aFileAndItsTailRankAsTheWholeIndex() throws {
+    @Test func aFileAndItsTailRankAsTheWholeIndex() async throws {
         let folder = NSTemporaryDirectory() + "dailypapers-tail-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -94,7 +94,7 @@ import Testing
         let later = Self.rows(60, from: 1000, papers: { String(format: "2502.%05d", $0) }, seed: 2)
             + Self.rows(40, from: 2000, papers: { String(format: "2501.%05d", $0 * 7) }, seed: 3)
         let path = folder + "/s.segment"
-        try SearchSegment.write(first, to: path)
+        try await SearchSegment.write(first, to: path)
         let combined = SearchMemory()
         combined.use(try SearchSegment(path: path))
         combined.load(later)
@@ -147,6 +147,39 @@ import Testing
                 try emptyStore.useSearchIndexFile(path)
                 #expect(try await emptyStore.searchHits("gaussian splatting", filters: SearchFilters()).map(\.paper.id.base) == ["2611.88888"])
             }
+        }
+    }
+
+    /// `reindex --search-file` renames a new file over the old; a serving process maps it without a restart (its
+    /// watcher asks every few seconds) and follows the rows written after it. A damaged replacement is refused and
+    /// the file in use kept.
+    @Test func aReplacedFileIsMappedInPlaceOfTheOld() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            try await store.saveFeatured(try SearchIndexTests.corpus(), trending: .standard)
+            let path = t.folder + "/search.index"
+            #expect(try await store.writeSearchSegment(to: path) == 40)
+            let other = try await t.openAnother()
+            let serving = PaperStore(database: other)
+            try serving.useSearchIndexFile(path)
+            let first = try #require(PaperStore.searchIndexFileVersion(path))
+            try await store.savePapers([Paper(id: ArxivID(parsing: "2611.77777")!, title: "Quokka splatting", abstract: "Gaussian splatting of quokkas.")])
+            #expect(try await store.writeSearchSegment(to: path) == 41)
+            let second = try #require(PaperStore.searchIndexFileVersion(path))
+            #expect(second != first)
+            #expect(try serving.reloadSearchIndexFile(path) == 41)
+            try await store.savePapers([Paper(id: ArxivID(parsing: "2611.77778")!, title: "Wombat splatting", abstract: "Gaussian splatting of wombats.")])
+            let expected = try await store.searchHits("gaussian splatting", filters: SearchFilters(limit: 50)).map(\.paper.id.base)
+            #expect(expected.contains("2611.77777") && expected.contains("2611.77778"))
+            #expect(try await serving.searchHits("gaussian splatting", filters: SearchFilters(limit: 50)).map(\.paper.id.base) == expected)
+            // A file cut short, renamed over the good one: refused, and the one mapped still answers.
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path + ".new"))
+            #expect(rename(path + ".new", path) == 0)
+            #expect(PaperStore.searchIndexFileVersion(path) != second)
+            #expect(throws: StoreError.self) { try serving.reloadSearchIndexFile(path) }
+            #expect(try await serving.searchHits("gaussian splatting", filters: SearchFilters(limit: 50)).map(\.paper.id.base) == expected)
+            await other.close()
         }
     }
 }

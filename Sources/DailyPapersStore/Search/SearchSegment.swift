@@ -143,81 +143,26 @@ public final class SearchSegment: @unchecked Sendable {
     }
 }
 
+/// A file as the kernel knows it: device, inode, size and modification time.
+struct FileIdentity: Equatable, Sendable {
+    let device: UInt64, inode: UInt64, size: Int64, modified: Int, modifiedNanoseconds: Int
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev); inode = UInt64(info.st_ino); size = Int64(info.st_size)
+        modified = Int(info.st_mtim.tv_sec); modifiedNanoseconds = Int(info.st_mtim.tv_nsec)
+    }
+}
+
 extension SearchSegment {
     /// Writes the rows (one per paper, in `search_documents` id order: a paper's number is its place) as a segment
-    /// file: to a temporary file beside `path`, then renamed over it, so a process never maps a half-written file.
-    static func write(_ rows: [SearchMemory.Row], to path: String) throws {
-        precondition(MemoryLayout<SearchMemory.Posting>.stride == 8 && MemoryLayout<SearchMemory.Posting>.offset(of: \.impact) == 4)
-        var lists: [String: [SearchMemory.Posting]] = [:]
-        var maxImpact: [String: Float] = [:]
-        var words: [[String]] = []
-        words.reserveCapacity(rows.count)
-        var vocabulary = Set<String>()
-        for (doc, row) in rows.enumerated() {
-            SearchIndex.forEachTerm(in: row.terms) { term, count in
-                let impact = Float(SearchRanking.impact(weightedCount: count, length: row.length))
-                lists[term, default: []].append(SearchMemory.Posting(doc: Int32(doc), impact: impact))
-                if impact > maxImpact[term] ?? 0 { maxImpact[term] = impact }
-            }
-            var sequence: [String] = []
-            SearchIndex.forEachWord(in: row.sequence) { word in
-                sequence.append(word)
-                if word != "|" { vocabulary.insert(word) }
-            }
-            words.append(sequence)
+    /// file (`SearchSegmentWriter`: to a temporary file beside `path`, then renamed over it, so a process never maps a
+    /// half-written file).
+    static func write(_ rows: [SearchMemory.Row], to path: String) async throws {
+        _ = try await SearchSegmentWriter.write(to: path) { after in
+            Array(rows.lazy.filter { $0.id > after }.prefix(SearchSegmentWriter.page))
         }
-        vocabulary.formUnion(lists.keys)
-        let names = vocabulary.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        var number: [String: Int32] = [:]
-        for (i, name) in names.enumerated() { number[name] = Int32(i) }
-
-        var out = Data(count: headerSize)
-        func align() { while out.count % 8 != 0 { out.append(0) } }
-        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
-        let papersAt = out.count
-        for row in rows {
-            var id = Array(row.paper.utf8.prefix(idWidth))
-            id += [UInt8](repeating: 0, count: idWidth - id.count)
-            out.append(contentsOf: id)
-        }
-        align()
-        let orderAt = out.count
-        for doc in rows.indices.sorted(by: { rows[$0].paper.utf8.lexicographicallyPrecedes(rows[$1].paper.utf8) }) { append(UInt32(doc)) }
-        align()
-        let termsAt = out.count
-        var nameOffset = 0, first = 0
-        for name in names {
-            let count = lists[name]?.count ?? 0
-            append(UInt32(nameOffset)); append(UInt32(name.utf8.count)); append(UInt64(first)); append(UInt32(count))
-            append((maxImpact[name] ?? 0).bitPattern)
-            nameOffset += name.utf8.count
-            first += count
-        }
-        let namesAt = out.count
-        for name in names { out.append(contentsOf: Array(name.utf8)) }
-        align()
-        let postingsAt = out.count
-        for name in names { for p in lists[name] ?? [] { append(UInt32(bitPattern: p.doc)); append(p.impact.bitPattern) } }
-        let sequenceIndexAt = out.count
-        var position = 0
-        for sequence in words { append(UInt64(position)); position += sequence.count }
-        append(UInt64(position))
-        let sequencesAt = out.count
-        for sequence in words { for word in sequence { append(UInt32(bitPattern: word == "|" ? -1 : number[word]!)) } }
-
-        out.replaceSubrange(0..<8, with: magic)
-        func put<T: FixedWidthInteger>(_ value: T, at offset: Int) {
-            withUnsafeBytes(of: value.littleEndian) { out.replaceSubrange(offset..<(offset + MemoryLayout<T>.size), with: $0) }
-        }
-        put(UInt32(rows.count), at: 8); put(UInt32(names.count), at: 12)
-        put(UInt64(bitPattern: rows.map(\.id).max() ?? 0), at: 16)
-        put(UInt64(first), at: 24); put(UInt64(position), at: 32)
-        for (i, offset) in [papersAt, orderAt, termsAt, namesAt, postingsAt, sequenceIndexAt, sequencesAt].enumerated() {
-            put(UInt64(offset), at: 40 + i * 8)
-        }
-        let temporary = path + ".writing"
-        try out.write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else { throw StoreError("cannot put the search index file in place at \(path)") }
     }
 }
 
@@ -254,15 +199,31 @@ extension SearchSegment {
 extension PaperStore {
     /// Writes every indexed paper as a segment file (`SearchSegment`); returns how many.
     public func writeSearchSegment(to path: String) async throws -> Int {
-        let rows = try await database.read { db in try await SearchMemory.rows("id > 0 ORDER BY id", on: db) }
-        try SearchSegment.write(rows, to: path)
-        return rows.count
+        try await SearchSegmentWriter.write(to: path) { after in
+            try await database.read { db in
+                try await SearchMemory.rows("id > \(after) ORDER BY id LIMIT \(SearchSegmentWriter.page)", on: db)
+            }
+        }
     }
 
     /// Ranks from the index file at `path` and the rows written after it (followed in memory). A file that is
     /// not one, or is damaged, is refused here; one newer than the database is dropped at the first search.
     public func useSearchIndexFile(_ path: String) throws {
         database.searchMemory.use(try SearchSegment(path: path))
+    }
+
+    /// Which file is at `path` now (device, inode, size, time written), to tell when another was put in its
+    /// place; nil when there is none.
+    public static func searchIndexFileVersion(_ path: String) -> String? {
+        FileIdentity(path: path).map { "\($0.device):\($0.inode):\($0.size):\($0.modified).\($0.modifiedNanoseconds)" }
+    }
+
+    /// Maps the search index file at `path` in place of the one in use (a new file `reindex --search-file`
+    /// renamed over it); returns how many papers it holds. A damaged file is refused and the one in use kept.
+    public func reloadSearchIndexFile(_ path: String) throws -> Int {
+        let segment = try SearchSegment(path: path)
+        database.searchMemory.use(segment)
+        return segment.docCount
     }
 
     /// The in-memory index's best papers for a plain search, as `SearchSegment.ranked` gives the file's.

@@ -98,6 +98,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     if let plan = configuration.ingest { services.append(IngestScheduler(plan: plan, database: database, logger: logger)) }
     if let schedule = configuration.digestSchedule { services.append(DigestScheduler(schedule: schedule, job: digest, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger)) }
     services.append(IndexBackfill(store: store, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
+    if let path = configuration.searchIndexFile { services.append(SearchIndexFileWatcher(store: store, path: path, logger: logger)) }
     return Application(
         router: router,
         // A connection that sends no complete request part for this long is closed, whether idle between
@@ -114,6 +115,35 @@ private func loadDemo(_ store: PaperStore, trending: Trending, logger: Logger) a
     let summary = try await DemoData.load(into: store, trending: trending)
     logger.info("demo data: \(summary.papers) papers from \(summary.importedFiles) files")
     for failure in summary.failures { logger.error("demo data: \(failure)") }
+}
+
+/// A new search index file put in place of the one mapped (`reindex --search-file` renames it over the old) is
+/// mapped by every process on the machine within a few seconds, without a restart; the rows written after it are
+/// read into memory again. A damaged file is logged and the one in use kept.
+struct SearchIndexFileWatcher: Service {
+    let store: PaperStore
+    let path: String
+    let logger: Logger
+    static let interval = Duration.seconds(5)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            // The file mapped at start; each file is tried once (one found stale or damaged is not mapped again).
+            var known = PaperStore.searchIndexFileVersion(path)
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.interval)
+                guard let now = PaperStore.searchIndexFileVersion(path), now != known else { continue }
+                known = now
+                do {
+                    let papers = try store.reloadSearchIndexFile(path)
+                    logger.info("search: mapped the new index file \(path) (\(papers) papers)")
+                } catch {
+                    logger.error("search: the new index file \(path) was not mapped: \(error); the one in use is kept")
+                }
+            }
+        }
+        try? await gracefulShutdown()
+    }
 }
 
 /// Closes the database after the server has stopped taking requests and the other services have stopped.
