@@ -36,3 +36,23 @@ for source in file memory; do
     "$BENCH" search --database "$database" "${args[@]}" --no-warmup
   fi
 done
+
+# A server as deployed: `serve --search-index-file`, from its start to its first ranked answer over HTTP, and its
+# memory after 500 searches (resident, and its own: the rest is the file's pages, shared by every process).
+port=$((20000 + RANDOM % 20000))
+started=$(date +%s.%N)
+"$BIN" serve --database "$database" --port "$port" --search-index-file "$file" --arxiv-api off --log-level warning &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+until curl -sf "http://127.0.0.1:$port/api/papers/search?q=learning&limit=5" -o /dev/null; do sleep 0.05; done
+echo "server: first ranked answer $(echo "$(date +%s.%N) - $started" | bc) s after start"
+queries=("language models" "diffusion" "graph neural networks" "reinforcement learning" "video generation" "image segmentation"
+         "reasoning" "retrieval augmented" "vision transformer" "speech recognition" "robot manipulation" "point cloud"
+         "federated learning" "knowledge distillation" "object detection" "time series" "protein structure" "code generation"
+         "multimodal large language" "medical image")
+for i in $(seq 0 499); do
+  q=${queries[$((i % ${#queries[@]}))]}
+  curl -sf "http://127.0.0.1:$port/api/papers/search?q=${q// /+}&limit=20&p=$((i / ${#queries[@]} % 5))" -o /dev/null || true
+done
+grep -E "VmRSS|RssAnon|RssFile" /proc/$server/status | tr -s ' \t' ' ' | tr '\n' ' '; echo
+kill $server
