@@ -141,33 +141,25 @@ def test_search_index_file_ranks_as_memory_and_a_damaged_one_stops_start_up(work
 def test_a_new_search_index_file_is_mapped_by_a_running_server(work):
     """`reindex --search-file` renames a new file over the one a server maps; the server maps it within seconds
     (no restart) and answers from it and the rows written after it."""
-    db = os.path.join(work, "swap.sqlite")
+    db = os.path.join(work, "h.sqlite")  # the database `serve` below starts on
     subprocess.run([binary(), "import", "hf-daily", "--database", db, str(FIXTURES / "hf-daily" / "2024-12-04.json")], check=True, capture_output=True)
     index = os.path.join(work, "search.index")
     subprocess.run([binary(), "reindex", "--database", db, "--search-file", index], check=True, capture_output=True)
-    port = free_port()
-    log = open(os.path.join(work, "serve.log"), "w+")
-    proc = subprocess.Popen([binary(), "serve", "--database", db, "--port", str(port), "--arxiv-api", "off", "--search-index-file", index],
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc, base, _ = serve(work, "--search-index-file", index)
+    log = os.path.join(work, "serve.log")
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
         subprocess.run([binary(), "import", "arxiv-jsonl", "--database", db, str(FIXTURES / "arxiv" / "corpus-excerpt.jsonl.gz")],
                        check=True, capture_output=True)
         run = subprocess.run([binary(), "reindex", "--database", db, "--search-file", index], capture_output=True, text=True)
         assert run.returncode == 0, run.stderr
         deadline = time.time() + 20
-        while time.time() < deadline and "mapped the new index file" not in open(log.name).read():
+        while time.time() < deadline and "mapped the new index file" not in open(log).read():
             time.sleep(0.2)
-        assert "mapped the new index file" in open(log.name).read()
+        assert "mapped the new index file" in open(log).read()
         with gzip.open(FIXTURES / "arxiv" / "corpus-excerpt.jsonl.gz") as f:
             first = json.loads(f.readline())
         found = json.load(urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/api/papers/search?q={urllib.parse.quote(' '.join(first['title'].split()))}&limit=5", timeout=10))
+            f"{base}/api/papers/search?q={urllib.parse.quote(' '.join(first['title'].split()))}&limit=5", timeout=10))
         assert found and found[0]["paper"]["id"] == first["id"]
     finally:
         proc.terminate()
