@@ -5,10 +5,10 @@ import Foundation
 import Synchronization
 
 /// `dailypapers import arxiv-jsonl FILE`: streams a JSON-lines dump (Kaggle's snapshot or the corpus
-/// format, plain or gzip) into the store in batched transactions, then chooses the new papers' keywords in
-/// one pass (`PaperStore.reindexSimilarity(onlyMissing:)`: each term counted once a chunk of papers, not once
-/// a batch). Memory stays flat whatever the file size; a killed import leaves whole batches only (and whole
-/// chunks of keywords), and running it again completes the job.
+/// format, plain or gzip) into the store in batched transactions, and chooses the new papers' keywords a chunk
+/// of papers at a time (`KeywordChunk`: each word counted once a chunk, not once a batch). Memory stays flat
+/// whatever the file size; a killed import leaves whole batches only (and whole chunks of keywords), and
+/// running it again completes the job.
 public struct ArxivJSONLImport: Sendable {
     let store: PaperStore
     let batchSize: Int
@@ -28,9 +28,8 @@ public struct ArxivJSONLImport: Sendable {
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         // The next batch is read, parsed and analysed (`PaperBatch`) on another core while this one is saved.
-        // Keywords are chosen a chunk of papers at a time, from the term counts the source took as it read, for
-        // the papers the saves found new.
-        // A chunk is weighed (reads and arithmetic) while the next batches are saved, and written after them.
+        // Keywords: from the term counts the source took as it read, for the papers the saves found new; a chunk
+        // is weighed (reads and arithmetic) while the next batches are saved, and written after them.
         var next = Task { source.next() }
         var added = Set<String>()
         var weighing: Task<WeighedKeywords, any Error>?
