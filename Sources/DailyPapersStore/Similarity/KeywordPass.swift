@@ -60,9 +60,14 @@ enum KeywordPass {
 
     /// Weighs a chunk's papers against the word counts as they stand (read, not written: the writer is free
     /// meanwhile) plus the chunk's own, on every core.
-    static func weigh(_ papers: [Counted], terms: [String], on db: any SQLDatabase) async throws -> WeighedKeywords {
+    /// `counted`: papers already in the counts (weighed again, not counted twice).
+    static func weigh(_ papers: [Counted], terms: [String], counted: Set<String> = [], on db: any SQLDatabase) async throws -> WeighedKeywords {
         var increments = [Int](repeating: 0, count: terms.count)
-        for paper in papers { for (term, _) in paper.terms { increments[Int(term)] += 1 } }
+        var added = 0
+        for paper in papers where !counted.contains(paper.id) {
+            added += 1
+            for (term, _) in paper.terms { increments[Int(term)] += 1 }
+        }
         // Words only are counted (`Terms.weights` estimates a bigram's count from its words').
         let words = terms.indices.filter { Terms.isWord(terms[$0]) }
         var df: [String: Int] = [:]
@@ -76,7 +81,7 @@ enum KeywordPass {
         }
         let indexed = try await db.raw("SELECT value FROM site_state WHERE key = 'indexed_papers'").first()?
             .decode(column: "value", as: Int.self) ?? 0
-        let documents = indexed + papers.count
+        let documents = indexed + added
         let counts = df
         let rows = await inParallel(papers) { slice in
             slice.map { paper -> [any Encodable & Sendable] in
@@ -87,7 +92,7 @@ enum KeywordPass {
                 return [paper.id, SimilarityIndex.keywordsText(Terms.keywords(weights))]
             }
         }
-        return WeighedKeywords(words: words.map { [terms[$0], increments[$0]] }, papers: papers.count, rows: rows)
+        return WeighedKeywords(words: words.filter { increments[$0] > 0 }.map { [terms[$0], increments[$0]] }, papers: added, rows: rows)
     }
 
     /// Adds a weighed chunk's words to the counts and keeps its keywords, in the caller's transaction.

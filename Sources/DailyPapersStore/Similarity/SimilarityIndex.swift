@@ -20,45 +20,15 @@ public enum SimilarityIndex {
     static func index(_ ids: [String], on db: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
         let binds: [any Encodable & Sendable] = ids
-        var texts: [(id: String, counts: [String: Int])] = []
-        for row in try await db.raw("SELECT arxiv_id, title, abstract FROM papers WHERE arxiv_id IN (\(binds: binds))").all() {
-            texts.append((try row.decode(column: "arxiv_id", as: String.self),
-                          Terms.counts(title: try row.decode(column: "title", as: String.self),
-                                       abstract: try row.decode(column: "abstract", as: String.self))))
+        let texts = try await db.raw("SELECT arxiv_id, title, abstract FROM papers WHERE arxiv_id IN (\(binds: binds))").all().map {
+            SimilarityRebuild.Text(id: try $0.decode(column: "arxiv_id", as: String.self), title: try $0.decode(column: "title", as: String.self),
+                                   abstract: try $0.decode(column: "abstract", as: String.self))
         }
         let seen = Set(try await db.raw("SELECT paper_id FROM paper_keywords WHERE paper_id IN (\(binds: binds))").all()
             .map { try $0.decode(column: "paper_id", as: String.self) })
-        var increments: [String: Int] = [:]
-        var newPapers = 0
-        for text in texts where !seen.contains(text.id) {
-            newPapers += 1
-            for term in text.counts.keys where Terms.isWord(term) { increments[term, default: 0] += 1 }
-        }
-        // Sorted, so two processes indexing at once lock term rows in the same order.
-        let sortedIncrements = increments.sorted { $0.key < $1.key }
-        for start in stride(from: 0, to: sortedIncrements.count, by: chunk) {
-            var sql = SQLQueryString("INSERT INTO term_df (term, df) VALUES ")
-            sql.appendRows(sortedIncrements[start..<min(start + chunk, sortedIncrements.count)].map { [$0.key, $0.value] })
-            sql.appendLiteral(" ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df")
-            try await db.raw(sql).run()
-        }
-        if newPapers > 0 {
-            try await db.raw("UPDATE site_state SET value = value + \(bind: newPapers) WHERE key = 'indexed_papers'").run()
-        }
-        let documents = try await db.raw("SELECT value FROM site_state WHERE key = 'indexed_papers'").first()?
-            .decode(column: "value", as: Int.self) ?? 1
-        let allTerms = Array(Set(texts.flatMap { $0.counts.keys.filter(Terms.isWord) })).sorted()
-        var df: [String: Int] = [:]
-        for start in stride(from: 0, to: allTerms.count, by: chunk) {
-            let slice: [any Encodable & Sendable] = Array(allTerms[start..<min(start + chunk, allTerms.count)])
-            for row in try await db.raw("SELECT term, df FROM term_df WHERE term IN (\(binds: slice))").all() {
-                df[try row.decode(column: "term", as: String.self)] = try row.decode(column: "df", as: Int.self)
-            }
-        }
-        let keywordRows: [[any Encodable & Sendable]] = texts.map { text in
-            [text.id, keywordsText(Terms.keywords(Terms.weights(text.counts, df: df, documents: documents, keep: termsPerPaper)))]
-        }
-        try await upsertKeywords(keywordRows, on: db)
+        // The same weighing as a bulk import's chunks (`KeywordPass`), in the caller's transaction.
+        let (terms, papers) = await KeywordPass.count(texts)
+        try await KeywordPass.write(try await KeywordPass.weigh(papers, terms: terms, counted: seen, on: db), on: db)
     }
 
     /// Keywords as `paper_keywords` keeps them: one per line (a term is words of letters and digits
@@ -67,16 +37,6 @@ public enum SimilarityIndex {
 
     /// The keywords a `keywordsText` holds.
     static func keywordsList(_ text: String) -> [String] { text.split(separator: "\n").map(String.init) }
-
-    /// Rows of paper id and `keywordsText`, replacing what the papers had.
-    static func upsertKeywords(_ rows: [[any Encodable & Sendable]], on db: any SQLDatabase) async throws {
-        for start in stride(from: 0, to: rows.count, by: chunk) {
-            var sql = SQLQueryString("INSERT INTO paper_keywords (paper_id, keywords) VALUES ")
-            sql.appendRows(rows[start..<min(start + chunk, rows.count)])
-            sql.appendLiteral(" ON CONFLICT (paper_id) DO UPDATE SET keywords = excluded.keywords")
-            try await db.raw(sql).run()
-        }
-    }
 }
 
 extension PaperStore {
