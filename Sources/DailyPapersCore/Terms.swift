@@ -15,7 +15,7 @@ public enum Terms {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { addASCII(text, weight: weight, to: &counts) } else { addCharacters(text, weight: weight, to: &counts) }
     }
 
-    static func addCharacters(_ text: String, weight: Int, to counts: inout [String: Int]) {
+    public static func addCharacters(_ text: String, weight: Int, to counts: inout [String: Int]) {
         var previous: String?
         var word = ""
         func flush() {
@@ -60,21 +60,34 @@ public enum Terms {
     }
 
     /// A bigram never spans a sentence or a clause.
-    private static func endsBigrams(_ byte: UInt8?) -> Bool {
-        switch byte {
-        case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "("), UInt8(ascii: ")"),
-             UInt8(ascii: "?"), UInt8(ascii: "!"): return true
-        default: return false
-        }
-    }
+    private static func endsBigrams(_ byte: UInt8?) -> Bool { ASCIIWords.endsClause(byte) }
 
     /// Counts a lower-cased word (`length` in characters) and its bigram with the word before it.
     private static func count(_ w: String, length: Int, digitsOnly: Bool, weight: Int, after previous: inout String?,
                               in counts: inout [String: Int]) {
-        guard length >= 2, length <= 40, !digitsOnly, !stopwords.contains(w) else { previous = nil; return }
+        guard isKeywordWord(w, length: length, digitsOnly: digitsOnly) else { previous = nil; return }
         counts[w, default: 0] += weight
         if let p = previous { counts[p + " " + w, default: 0] += weight }
         previous = w
+    }
+
+    /// Whether a lower-cased word (`length` in characters) is counted: at least two characters and at most 40, not
+    /// only digits, not a stopword.
+    public static func isKeywordWord(_ w: String, length: Int, digitsOnly: Bool) -> Bool {
+        length >= 2 && length <= 40 && !digitsOnly && !stopwords.contains(w)
+    }
+
+    /// How many papers a two-word phrase is taken to be in, from its words' counts (see `weights`).
+    @inline(__always)
+    public static func phraseContaining(_ a: Double, _ b: Double, documents n: Double) -> Double {
+        min(max(a * b / n, 1), min(a, b))
+    }
+
+    /// A term's weight before normalising: sublinear tf (`count` in the paper) times idf (`containing` of `n` papers).
+    @inline(__always)
+    public static func weight(count: Int, containing: Double, documents n: Double) -> Double {
+        let idf = log((1 + n) / (1 + containing)) + 1
+        return (1 + log(Double(count))) * idf
     }
 
     /// sublinear tf-idf, the `keep` heaviest terms, scaled to unit length (so a dot product is a cosine).
@@ -95,12 +108,11 @@ public enum Terms {
                 let first = term[..<space], second = term[term.utf8.index(after: space)...]
                 let a = wordDF[first] ?? Double(max(df[String(first)] ?? 1, 1))
                 let b = wordDF[second] ?? Double(max(df[String(second)] ?? 1, 1))
-                containing = min(max(a * b / n, 1), min(a, b))
+                containing = phraseContaining(a, b, documents: n)
             } else {
                 containing = wordDF[Substring(term)] ?? 1
             }
-            let idf = log((1 + n) / (1 + containing)) + 1
-            return (term, (1 + log(Double(count))) * idf)
+            return (term, weight(count: count, containing: containing, documents: n))
         }
         scored.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }
         let kept = scored.prefix(keep)

@@ -33,20 +33,22 @@ public struct ArxivJSONLImport: Sendable {
         var next = Task { source.next() }
         var added = Set<String>()
         var weighing: Task<WeighedKeywords, any Error>?
-        while let (batch, records, offset, chunk) = await next.value {
-            next = Task { source.next() }
-            added.formUnion(try await store.savePapers(batch, indexSimilarity: false))
-            if let chunk {
-                if let weighing { try await store.saveKeywords(try await weighing.value) }
-                let kept = chunk.keeping(added)
-                weighing = Task { try await store.weighKeywords(kept) }
-                added = []
+        try await store.bulkWrites {
+            while let (batch, records, offset, chunk) = await next.value {
+                next = Task { source.next() }
+                added.formUnion(try await store.savePapers(batch, indexSimilarity: false))
+                if let chunk {
+                    if let weighing { try await store.saveKeywords(try await weighing.value) }
+                    let kept = chunk.keeping(added)
+                    weighing = Task { try await store.weighKeywords(kept) }
+                    added = []
+                }
+                report.papers += records
+                onProgress(ImportProgress(papers: report.papers, problems: source.problemCount,
+                                          fraction: size.map { Double(offset) / Double(max($0, 1)) }, file: path))
             }
-            report.papers += records
-            onProgress(ImportProgress(papers: report.papers, problems: source.problemCount,
-                                      fraction: size.map { Double(offset) / Double(max($0, 1)) }, file: path))
+            if let weighing { try await store.saveKeywords(try await weighing.value) }
         }
-        if let weighing { try await store.saveKeywords(try await weighing.value) }
         report.problems += source.problems
         // Papers stored before without keywords (an import killed before its chunk was written) are weighed now.
         if report.papers > 0 {
@@ -70,6 +72,7 @@ private final class BatchSource: @unchecked Sendable {
     private var read = 0
     private var finished = false
     private var chunk = KeywordChunk()
+    private var analyzer = SearchAnalyzer()
     private(set) var problems: [ImportReport.Problem] = []
     private let count = Mutex(0)
     var problemCount: Int { count.withLock { $0 } }
@@ -108,11 +111,11 @@ private final class BatchSource: @unchecked Sendable {
         guard !papers.isEmpty || chunk.count > 0 else { return nil }
         for paper in papers { chunk.add(paper) }
         var full: KeywordChunk?
-        if chunk.count >= KeywordChunk.size || finished {
+        if chunk.isFull || finished {
             full = chunk
             chunk = KeywordChunk()
         }
-        return (PaperBatch(papers), papers.count, reader.compressedOffset, full)
+        return (PaperBatch(papers, analyzer: &analyzer), papers.count, reader.compressedOffset, full)
     }
 
     private func add(_ problem: ImportReport.Problem) {

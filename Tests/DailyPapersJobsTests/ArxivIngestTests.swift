@@ -174,6 +174,13 @@ import Testing
             #expect(p.firstVersionAt?.iso8601 == "2016-05-26T17:59:46.000Z")
             #expect(p.latestVersionAt?.iso8601 == "2016-06-14T08:00:00.000Z")
             #expect(p.comment == "20 pages, 3 figures; v2: revised")
+            // The full-text index merges as eagerly as before once the imports are over (less during them).
+            if !TestDatabase.isPostgres {
+                let automerge = try await t.database.read { db in
+                    try await db.raw("SELECT v FROM papers_fts_config WHERE k = 'automerge'").first()?.decode(column: "v", as: Int.self)
+                }
+                #expect(automerge == 4)
+            }
         }
     }
 

@@ -264,13 +264,19 @@ func featuredCounts(_ env: AppEnvironment, _ id: String) async throws -> (upvote
             _ = try await TestAccounts.create(env, "chatty")
             let chatty = try await TestAccounts.signIn(client, "chatty")
             let t = try await chatty.token(from: "/papers/2412.01981")
+            // Six at once, then one every ten seconds: posting until refused, no more pass than the six and what the
+            // time taken gave back (the whole suite runs beside this test, so the posts may take seconds).
             var statuses: [HTTPResponse.Status] = []
-            for i in 0..<7 {
-                statuses.append(try await chatty.post("/comments", ["csrf": t, "paper": "2412.01981", "body": "comment \(i)"]).status)
+            let start = Date()
+            while statuses.count < 40, statuses.last != .tooManyRequests {
+                statuses.append(try await chatty.post("/comments", ["csrf": t, "paper": "2412.01981", "body": "comment \(statuses.count)"]).status)
             }
+            let elapsed = Date().timeIntervalSince(start)
+            let passed = statuses.filter { $0 == .seeOther }.count
             #expect(statuses.prefix(6).allSatisfy { $0 == .seeOther })
             #expect(statuses.last == .tooManyRequests)
-            #expect(try await featuredCounts(env, "2412.01981").comments == 1 + 6)
+            #expect(passed >= 6 && passed <= 6 + Int(elapsed / 10) + 1)
+            #expect(try await featuredCounts(env, "2412.01981").comments == 1 + passed)
         }
     }
 }

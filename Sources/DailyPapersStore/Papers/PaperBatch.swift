@@ -10,6 +10,12 @@ public struct PaperBatch: Sendable {
     let documents: [String: SearchIndex.Prepared]
 
     public init(_ records: [Paper]) {
+        var analyzer = SearchAnalyzer()
+        self.init(records, analyzer: &analyzer)
+    }
+
+    /// With the analyzer of a reader that makes many batches (its word tables serve them all).
+    public init(_ records: [Paper], analyzer: inout SearchAnalyzer) {
         var latest: [String: Paper] = [:]
         var order: [String] = []
         for p in records {
@@ -20,8 +26,8 @@ public struct PaperBatch: Sendable {
         var documents: [String: SearchIndex.Prepared] = [:]
         documents.reserveCapacity(papers.count)
         for p in papers {
-            documents[p.id.base] = SearchIndex.Prepared(SearchRanking.Document(
-                title: p.title, abstract: p.abstract, authors: p.authors.map(\.name).joined(separator: ", ")))
+            documents[p.id.base] = analyzer.prepare(title: p.title, abstract: p.abstract,
+                                                    authors: p.authors.map(\.name).joined(separator: ", "))
         }
         self.documents = documents
     }

@@ -42,6 +42,19 @@ public struct PaperStore: Sendable {
         }
     }
 
+    /// Runs a bulk import's saves with the full-text index merging less eagerly (`FullTextIndex.bulkMergeWidth`),
+    /// then puts the default back, whether `body` succeeds or throws.
+    public func bulkWrites<T>(_ body: () async throws -> T) async throws -> T {
+        try await database.write { db in try await FullTextIndex.setMergeWidth(FullTextIndex.bulkMergeWidth, on: db) }
+        let result: T
+        do { result = try await body() } catch {
+            try? await database.write { db in try await FullTextIndex.setMergeWidth(FullTextIndex.defaultMergeWidth, on: db) }
+            throw error
+        }
+        try await database.write { db in try await FullTextIndex.setMergeWidth(FullTextIndex.defaultMergeWidth, on: db) }
+        return result
+    }
+
     /// OAI-PMH deleted records: the paper stays (votes and comments refer to it) but leaves the feed.
     public func markWithdrawn(_ ids: [ArxivID]) async throws {
         guard !ids.isEmpty else { return }

@@ -7,32 +7,34 @@ import SQLKit
 /// inverted index in memory from these rows and follows new ones by their id (`SearchMemory`); a paper
 /// indexed again (new metadata) gets a new row, with a new id, in place of its old one.
 enum SearchIndex {
-    struct Analysed {
-        let id: String
-        let document: SearchRanking.Document
-    }
-
-    /// The text the index reads for these papers: title, abstract and author names, as FTS5 holds them.
-    static func documents(_ ids: [String], on db: any SQLDatabase) async throws -> [Analysed] {
+    /// The text the index reads for these papers, as FTS5 holds it (title, abstract and author names), analysed.
+    static func documents(_ ids: [String], on db: any SQLDatabase) async throws -> [(id: String, prepared: Prepared)] {
         guard !ids.isEmpty else { return [] }
         let binds: [any Encodable & Sendable] = ids
+        var analyzer = SearchAnalyzer()
         return try await db.raw("""
             SELECT p.arxiv_id, p.title, p.abstract,
               COALESCE((SELECT \(unsafeRaw: PaperStore.authorList(on: db)) FROM paper_authors a WHERE a.paper_id = p.arxiv_id), '') AS authors
             FROM papers p WHERE p.arxiv_id IN (\(binds: binds))
             """).all().map { row in
-            Analysed(id: try row.decode(column: "arxiv_id", as: String.self),
-                     document: SearchRanking.Document(title: try row.decode(column: "title", as: String.self),
-                                                      abstract: try row.decode(column: "abstract", as: String.self),
-                                                      authors: try row.decode(column: "authors", as: String.self)))
+            (try row.decode(column: "arxiv_id", as: String.self),
+             analyzer.prepare(title: try row.decode(column: "title", as: String.self),
+                              abstract: try row.decode(column: "abstract", as: String.self),
+                              authors: try row.decode(column: "authors", as: String.self)))
         }
     }
 
     /// A paper's row as the index keeps it: its length, forward entry and term sequence.
-    struct Prepared: Sendable {
+    struct Prepared: Sendable, Equatable {
         let length: Int
         let terms: String
         let sequence: String
+        init(length: Int, terms: String, sequence: String) {
+            self.length = length
+            self.terms = terms
+            self.sequence = sequence
+        }
+        /// The same row from a document's strings: how `SearchAnalyzer` is checked.
         init(_ document: SearchRanking.Document) {
             length = document.length
             terms = forwardEntry(document)
@@ -53,10 +55,7 @@ enum SearchIndex {
         if !docs.isEmpty {
             let binds: [any Encodable & Sendable] = docs.map(\.id)
             try await db.raw("DELETE FROM search_documents WHERE paper_id IN (\(binds: binds))").run()
-            rows += docs.map { doc -> [any Encodable & Sendable] in
-                let p = Prepared(doc.document)
-                return [doc.id, p.length, p.terms, p.sequence]
-            }
+            rows += docs.map { doc -> [any Encodable & Sendable] in [doc.id, doc.prepared.length, doc.prepared.terms, doc.prepared.sequence] }
         }
         for start in stride(from: 0, to: rows.count, by: 300) {
             var sql = SQLQueryString("INSERT INTO search_documents (paper_id, length, terms, sequence) VALUES ")

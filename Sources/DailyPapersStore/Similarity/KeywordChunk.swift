@@ -1,45 +1,108 @@
 import DailyPapersCore
+import Foundation
 
-/// Papers' term counts gathered for one keyword write (`PaperStore.saveKeywords`): each term numbered once for
-/// the chunk, each paper's terms as (number, count), a few bytes a term. A bulk import fills it as it reads
-/// (off the writer), so choosing keywords needs no second read of the texts.
+/// Papers' keyword terms gathered for one keyword write (`PaperStore.saveKeywords`): the words of `Terms`
+/// (title twice, abstract once; two-word phrases within a clause) counted by number, each word numbered once for
+/// the chunk in a `ByteTable`, a phrase as its two words' numbers. A bulk import fills it as it reads (off the
+/// writer), so choosing keywords needs no second read of the texts, and weighing them (`KeywordPass.weigh`)
+/// looks counts up by number: strings are made only for the few terms kept.
 public struct KeywordChunk: Sendable {
     /// Papers a chunk holds before it is written: a first chunk of this size is already a fair sample for
-    /// idf, and its terms fit in about 150 MB while they are counted.
+    /// idf, and its terms fit in about 30 MB.
     public static let size = 10_000
+    /// A chunk numbers at most this many words (24 bits of a term); it is full at half of it, and a word past
+    /// the limit is not counted. Real text never comes near: 10,000 abstracts hold about 100,000 distinct words.
+    static let maxWords = 1 << 24 - 1
 
-    private var number: [String: Int32] = [:]
-    private var terms: [String] = []
-    private var papers: [KeywordPass.Counted] = []
+    private(set) var words = ByteTable()
+    /// For each word, whether it is counted (`Terms.isKeywordWord`).
+    private var counted: [Bool] = []
+    private(set) var papers: [KeywordPass.Counted] = []
     private var position: [String: Int] = [:]
+    private var scratch: [UInt64] = []
+    private var scratchText: [UInt8] = []
 
     public init() {}
 
     public var count: Int { papers.count }
+    /// Whether the chunk should be written before it takes more papers.
+    public var isFull: Bool { papers.count >= Self.size || words.count >= Self.maxWords / 2 }
 
     /// Adds a paper's title and abstract (a paper added again keeps its last text).
     public mutating func add(_ paper: Paper) {
-        add(paper.id.base, Terms.counts(title: paper.title, abstract: paper.abstract))
+        add(id: paper.id.base, title: paper.title, abstract: paper.abstract)
     }
 
-    mutating func add(_ id: String, _ counts: [String: Int]) {
-        var own: [(term: Int32, count: Int32)] = []
-        own.reserveCapacity(counts.count)
-        for (term, count) in counts {
-            let n: Int32
-            if let known = number[term] { n = known } else {
-                n = Int32(terms.count)
-                number[term] = n
-                terms.append(term)
-            }
-            own.append((n, Int32(count)))
+    mutating func add(id: String, title: String, abstract: String) {
+        scratch.removeAll(keepingCapacity: true)
+        gather(title, weight: 2)
+        gather(abstract, weight: 1)
+        // Occurrences sorted by term (the weight is in the low bits), then summed.
+        scratch.sort()
+        var terms: [UInt64] = []
+        terms.reserveCapacity(scratch.count / 2)
+        var i = 0
+        while i < scratch.count {
+            let term = scratch[i] & ~KeywordTerm.countMask
+            var sum: UInt64 = 0
+            while i < scratch.count, scratch[i] & ~KeywordTerm.countMask == term { sum += scratch[i] & KeywordTerm.countMask; i += 1 }
+            terms.append(term | min(sum, KeywordTerm.countMask))
         }
-        if let at = position[id] {
-            papers[at] = KeywordPass.Counted(id: id, terms: own)
-        } else {
+        let paper = KeywordPass.Counted(id: id, terms: terms)
+        if let at = position[id] { papers[at] = paper } else {
             position[id] = papers.count
-            papers.append(KeywordPass.Counted(id: id, terms: own))
+            papers.append(paper)
         }
+    }
+
+    /// Adds each counted word of a text, and each phrase of two such words side by side, with `weight`.
+    private mutating func gather(_ text: String, weight: UInt64) {
+        var lowered = scratchText
+        scratchText = []
+        defer { scratchText = lowered }
+        let ascii = ASCIIWords.lowercased(text, into: &lowered)
+        if ascii {
+            lowered.withUnsafeBufferPointer { text in
+                var previous: Int32 = -1, position = 0
+                while let (range, afterClauseBreak) = ASCIIWords.next(in: text, from: &position) {
+                    if afterClauseBreak { previous = -1 }
+                    let n = number(UnsafeBufferPointer(rebasing: text[range]))
+                    guard n >= 0 else { previous = -1; continue }
+                    scratch.append(KeywordTerm.word(n) | weight)
+                    if previous >= 0 { scratch.append(KeywordTerm.phrase(previous, n) | weight) }
+                    previous = n
+                }
+            }
+        }
+        guard !ascii else { return }
+        // Other characters: the same terms as `Terms` counts them, numbered.
+        var counts: [String: Int] = [:]
+        Terms.addCharacters(text, weight: Int(weight), to: &counts)
+        for (term, count) in counts {
+            let parts = term.split(separator: " ", maxSplits: 1)
+            let numbers = parts.map { part -> Int32 in
+                var bytes = Array(part.utf8)
+                return bytes.withUnsafeMutableBufferPointer { number(UnsafeBufferPointer($0)) }
+            }
+            guard !numbers.contains(where: { $0 < 0 }) else { continue }
+            let key = numbers.count == 2 ? KeywordTerm.phrase(numbers[0], numbers[1]) : KeywordTerm.word(numbers[0])
+            // As many entries as it takes: the sum is taken in `add`.
+            var left = UInt64(count)
+            while left > 0 { let part = min(left, KeywordTerm.countMask); scratch.append(key | part); left -= part }
+        }
+    }
+
+    /// A word's number, or -1 when it is not counted.
+    private mutating func number(_ word: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let (n, new) = words.number(word)
+        if new {
+            let text = String(decoding: word, as: UTF8.self)
+            let ascii = word.allSatisfy { $0 < 0x80 }
+            counted.append(Int(n) < Self.maxWords && Terms.isKeywordWord(
+                text, length: ascii ? word.count : text.count,
+                digitsOnly: ascii ? word.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } : text.allSatisfy(\.isNumber)))
+        }
+        return counted[Int(n)] ? n : -1
     }
 
     /// The chunk with only the papers in `ids` (those the saves found new: a paper stored before has its keywords
@@ -51,23 +114,63 @@ public struct KeywordChunk: Sendable {
         return kept
     }
 
-    /// The terms sorted (rows are written in key order, and two writers lock them alike) and the papers'
-    /// terms renumbered to match.
-    func sorted() -> (terms: [String], papers: [KeywordPass.Counted]) {
-        let order = terms.indices.sorted { terms[$0] < terms[$1] }
-        var position = [Int32](repeating: 0, count: terms.count)
-        for (p, old) in order.enumerated() { position[old] = Int32(p) }
-        return (order.map { terms[$0] }, papers.map { paper in
-            KeywordPass.Counted(id: paper.id, terms: paper.terms.map { (position[Int($0.term)], $0.count) })
-        })
+    /// A term as text: the word, or the two words with a space.
+    func text(_ term: UInt64) -> String {
+        let (first, second) = KeywordTerm.words(term)
+        guard first >= 0 else { return words.string(second) }
+        return words.string(first) + " " + words.string(second)
     }
+
+    /// Whether term `x` sorts before `y` as their texts do. A word's bytes are letters and digits, all above the
+    /// space, so comparing first words whole (the shorter first when one starts the other) decides unless they are
+    /// the same word; then a word alone comes before it with a second word, and two seconds decide.
+    func precedes(_ x: UInt64, _ y: UInt64) -> Bool {
+        let (x1, x2) = KeywordTerm.words(x), (y1, y2) = KeywordTerm.words(y)
+        let xHead = x1 >= 0 ? x1 : x2, yHead = y1 >= 0 ? y1 : y2
+        if xHead != yHead { return words.precedes(xHead, yHead) }
+        switch (x1 >= 0, y1 >= 0) {
+        case (false, false): return false
+        case (false, true): return true
+        case (true, false): return false
+        case (true, true): return x2 != y2 && words.precedes(x2, y2)
+        }
+    }
+
+    /// A paper's terms weighed (`Terms.weights` on numbers): sublinear tf-idf, the `keep` heaviest, scaled to unit
+    /// length. `df`: papers holding each word (at least 1), by number; a phrase's count is estimated from its words'.
+    func weights(_ paper: KeywordPass.Counted, df: [Double], documents: Int, keep: Int) -> [(term: String, weight: Double)] {
+        let n = Double(max(documents, 1))
+        var scored = paper.terms.map { term -> (term: UInt64, weight: Double) in
+            let (first, second) = KeywordTerm.words(term)
+            let containing = first >= 0 ? Terms.phraseContaining(df[Int(first)], df[Int(second)], documents: n) : df[Int(second)]
+            return (term, Terms.weight(count: Int(term & KeywordTerm.countMask), containing: containing, documents: n))
+        }
+        scored.sort { $0.weight != $1.weight ? $0.weight > $1.weight : precedes($0.term, $1.term) }
+        let kept = scored.prefix(keep)
+        let norm = sqrt(kept.reduce(0) { $0 + $1.weight * $1.weight })
+        guard norm > 0 else { return [] }
+        return kept.map { (text($0.term), $0.weight / norm) }
+    }
+}
+
+/// A keyword term in 64 bits: the first word's number plus one (0 for a single word), the (second) word's
+/// number, and a count in the low 16 bits.
+enum KeywordTerm {
+    static let countMask: UInt64 = 0xFFFF
+
+    static func word(_ n: Int32) -> UInt64 { UInt64(n) << 16 }
+    static func phrase(_ a: Int32, _ b: Int32) -> UInt64 { (UInt64(a) + 1) << 40 | UInt64(b) << 16 }
+    /// (first word or -1, word).
+    static func words(_ term: UInt64) -> (Int32, Int32) {
+        (Int32(truncatingIfNeeded: Int64(term >> 40) - 1), Int32(truncatingIfNeeded: (term >> 16) & 0xFF_FFFF))
+    }
+    static func isWord(_ term: UInt64) -> Bool { term >> 40 == 0 }
 }
 
 extension PaperStore {
     /// Weighs a chunk's papers for keywords against the word counts as they stand (reads only).
     public func weighKeywords(_ chunk: KeywordChunk) async throws -> WeighedKeywords {
-        let (terms, papers) = chunk.sorted()
-        return try await database.read { db in try await KeywordPass.weigh(papers, terms: terms, on: db) }
+        try await database.read { db in try await KeywordPass.weigh(chunk, on: db) }
     }
 
     /// Adds a weighed chunk to the word counts and keeps its keywords, in one transaction.

@@ -15,10 +15,10 @@ enum KeywordPass {
     /// Rows a statement.
     static let rowsPerStatement = 500
 
-    /// One paper's terms as numbers in its chunk's term table, with their counts.
+    /// One paper's terms (`KeywordTerm`s of its chunk), with their counts, in term order.
     struct Counted: Sendable {
         let id: String
-        let terms: [(term: Int32, count: Int32)]
+        let terms: [UInt64]
     }
 
     static func run(database: Database, progress: @Sendable (Int) -> Void) async throws -> Int {
@@ -38,8 +38,8 @@ enum KeywordPass {
                 }
             }
             guard let last = texts.last else { return done }
-            let (table, papers) = await count(texts)
-            let weighed = try await database.read { db in try await weigh(papers, terms: table, on: db) }
+            let counted = count(texts)
+            let weighed = try await database.read { db in try await weigh(counted, on: db) }
             try await database.write { db in try await write(weighed, on: db) }
             done += texts.count
             progress(done)
@@ -47,52 +47,52 @@ enum KeywordPass {
         }
     }
 
-    /// The chunk's terms and each paper's terms as positions in that list (`KeywordChunk.sorted`), tokenized on
-    /// every core.
-    static func count(_ texts: [SimilarityRebuild.Text]) async -> ([String], [Counted]) {
-        let parts = await inParallel(texts) { slice in
-            slice.map { ($0.id, Terms.counts(title: $0.title, abstract: $0.abstract)) }
-        }
+    /// The texts' terms, counted in one chunk.
+    static func count(_ texts: [SimilarityRebuild.Text]) -> KeywordChunk {
         var chunk = KeywordChunk()
-        for (id, counts) in parts { chunk.add(id, counts) }
-        return chunk.sorted()
+        for text in texts { chunk.add(id: text.id, title: text.title, abstract: text.abstract) }
+        return chunk
     }
 
     /// Weighs a chunk's papers against the word counts as they stand (read, not written: the writer is free
     /// meanwhile) plus the chunk's own, on every core.
     /// `counted`: papers already in the counts (weighed again, not counted twice).
-    static func weigh(_ papers: [Counted], terms: [String], counted: Set<String> = [], on db: any SQLDatabase) async throws -> WeighedKeywords {
-        var increments = [Int](repeating: 0, count: terms.count)
+    static func weigh(_ chunk: KeywordChunk, counted: Set<String> = [], on db: any SQLDatabase) async throws -> WeighedKeywords {
+        let words = chunk.words
+        var increments = [Int](repeating: 0, count: words.count)
+        var present = [Bool](repeating: false, count: words.count)
         var added = 0
-        for paper in papers where !counted.contains(paper.id) {
-            added += 1
-            for (term, _) in paper.terms { increments[Int(term)] += 1 }
+        for paper in chunk.papers {
+            let new = !counted.contains(paper.id)
+            if new { added += 1 }
+            for term in paper.terms where KeywordTerm.isWord(term) {
+                let word = Int(KeywordTerm.words(term).1)
+                present[word] = true
+                if new { increments[word] += 1 }
+            }
         }
-        // Words only are counted (`Terms.weights` estimates a bigram's count from its words').
-        let words = terms.indices.filter { Terms.isWord(terms[$0]) }
-        var df: [String: Int] = [:]
-        df.reserveCapacity(words.count)
-        for i in words { df[terms[i]] = increments[i] }
-        for start in stride(from: 0, to: words.count, by: rowsPerStatement) {
-            let binds: [any Encodable & Sendable] = words[start..<min(start + rowsPerStatement, words.count)].map { terms[$0] }
+        // Words only are counted (a phrase's count is estimated from its words'), looked up in key order.
+        let sorted = (0..<Int32(words.count)).filter { present[Int($0)] }.sorted { words.precedes($0, $1) }
+        var df = increments
+        for start in stride(from: 0, to: sorted.count, by: rowsPerStatement) {
+            let binds: [any Encodable & Sendable] = sorted[start..<min(start + rowsPerStatement, sorted.count)].map { words.string($0) }
             for row in try await db.raw("SELECT term, df FROM term_df WHERE term IN (\(binds: binds))").all() {
-                df[try row.decode(column: "term", as: String.self), default: 0] += try row.decode(column: "df", as: Int.self)
+                var term = try row.decode(column: "term", as: String.self)
+                if let n = term.withUTF8({ words.find($0) }) { df[Int(n)] += try row.decode(column: "df", as: Int.self) }
             }
         }
         let indexed = try await db.raw("SELECT value FROM site_state WHERE key = 'indexed_papers'").first()?
             .decode(column: "value", as: Int.self) ?? 0
         let documents = indexed + added
-        let counts = df
-        let rows = await inParallel(papers) { slice in
+        let containing = df.map { Double(max($0, 1)) }
+        let rows = await inParallel(chunk.papers) { slice in
             slice.map { paper -> [any Encodable & Sendable] in
-                var own: [String: Int] = [:]
-                own.reserveCapacity(paper.terms.count)
-                for (term, count) in paper.terms { own[terms[Int(term)]] = Int(count) }
-                let weights = Terms.weights(own, df: counts, documents: documents, keep: SimilarityIndex.termsPerPaper)
+                let weights = chunk.weights(paper, df: containing, documents: documents, keep: SimilarityIndex.termsPerPaper)
                 return [paper.id, SimilarityIndex.keywordsText(Terms.keywords(weights))]
             }
         }
-        return WeighedKeywords(words: words.filter { increments[$0] > 0 }.map { [terms[$0], increments[$0]] }, papers: added, rows: rows)
+        return WeighedKeywords(words: sorted.filter { increments[Int($0)] > 0 }.map { [words.string($0), increments[Int($0)]] },
+                               papers: added, rows: rows)
     }
 
     /// Adds a weighed chunk's words to the counts and keeps its keywords, in the caller's transaction.

@@ -27,8 +27,7 @@ public enum SimilarityIndex {
         let seen = Set(try await db.raw("SELECT paper_id FROM paper_keywords WHERE paper_id IN (\(binds: binds))").all()
             .map { try $0.decode(column: "paper_id", as: String.self) })
         // The same weighing as a bulk import's chunks (`KeywordPass`), in the caller's transaction.
-        let (terms, papers) = await KeywordPass.count(texts)
-        try await KeywordPass.write(try await KeywordPass.weigh(papers, terms: terms, counted: seen, on: db), on: db)
+        try await KeywordPass.write(try await KeywordPass.weigh(KeywordPass.count(texts), counted: seen, on: db), on: db)
     }
 
     /// Keywords as `paper_keywords` keeps them: one per line (a term is words of letters and digits
