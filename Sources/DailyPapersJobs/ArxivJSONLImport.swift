@@ -26,6 +26,7 @@ public struct ArxivJSONLImport: Sendable {
             report.problems.append(.init(file: path, record: nil, reason: error.message))
             return report
         }
+        source.forSQLite = !store.isPostgres
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         // The next batch is read, parsed and analysed (`PaperBatch`) on another core while this one is saved.
         // Keywords: from the term counts the source took as it read, for the papers the saves found new; a chunk
@@ -73,6 +74,8 @@ private final class BatchSource: @unchecked Sendable {
     private var finished = false
     private var chunk = KeywordChunk()
     private var analyzer = SearchAnalyzer()
+    /// Whether batches carry their rows as SQLite values (`PaperBatch`).
+    var forSQLite = false
     private(set) var problems: [ImportReport.Problem] = []
     private let count = Mutex(0)
     var problemCount: Int { count.withLock { $0 } }
@@ -115,7 +118,7 @@ private final class BatchSource: @unchecked Sendable {
             full = chunk
             chunk = KeywordChunk()
         }
-        return (PaperBatch(papers, analyzer: &analyzer), papers.count, reader.compressedOffset, full)
+        return (PaperBatch(papers, analyzer: &analyzer, forSQLite: forSQLite), papers.count, reader.compressedOffset, full)
     }
 
     private func add(_ problem: ImportReport.Problem) {

@@ -184,6 +184,39 @@ import Testing
         }
     }
 
+    /// A bulk import writes new papers' rows on SQLite's connection directly, made before the write: they are the
+    /// rows the upserts write for the same records (each value and its SQLite type; `created_at` is the time of the write).
+    @Test func importedRowsAreTheRowsTheUpsertsWrite() async throws {
+        guard !TestDatabase.isPostgres else { return }  // PostgreSQL takes the upserts either way.
+        let file = Fixtures.path("arxiv/corpus-excerpt.jsonl.gz")
+        let reader = try LineReader(path: file)
+        var papers: [Paper] = []
+        while let line = try reader.next() { papers.append(try ArxivJSONLReader.paper(fromLine: line)) }
+        func rows(_ t: TestDatabase) async throws -> [String] {
+            try await t.database.read { db in
+                var out: [String] = []
+                for (table, order) in [("papers", "arxiv_id"), ("paper_authors", "paper_id, position"), ("paper_categories", "paper_id, category")] {
+                    let columns = try await db.raw("SELECT name FROM pragma_table_info(\(bind: table))").all()
+                        .map { try $0.decode(column: "name", as: String.self) }.filter { $0 != "created_at" }
+                    let quoted = columns.map { "quote(\($0))" }.joined(separator: " || '|' || ")
+                    out += try await db.raw("SELECT \(unsafeRaw: quoted) AS r FROM \(unsafeRaw: table) ORDER BY \(unsafeRaw: order)").all()
+                        .map { table + ": " + (try $0.decode(column: "r", as: String.self)) }
+                }
+                return out
+            }
+        }
+        let imported = try await TestDatabase.with { t in
+            _ = try await ArxivJSONLImport(store: PaperStore(database: t.database), batchSize: 9).run(path: file)
+            return try await rows(t)
+        }
+        let upserted = try await TestDatabase.with { t in
+            try await PaperStore(database: t.database).savePapers(papers, indexSimilarity: false)
+            return try await rows(t)
+        }
+        #expect(imported.count > 40 * 3)
+        #expect(imported == upserted)
+    }
+
     static func firstID(_ file: String) throws -> String {
         let reader = try LineReader(path: file)
         let line = try #require(try reader.next())

@@ -147,10 +147,18 @@ public final class Database: Sendable {
     /// `write`, also handing `body` the PostgreSQL connection the transaction runs on (nil on SQLite), for
     /// what SQLKit does not speak (COPY).
     func writeOnConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase, PostgresConnection?) async throws -> T) async throws -> T {
-        try await using { try await writeOnOpenConnection(body) }
+        try await using { try await writeOnOpenConnection { db, postgres, _ in try await body(db, postgres) } }
     }
 
-    private func writeOnOpenConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase, PostgresConnection?) async throws -> T) async throws -> T {
+    /// `write`, also handing `body` SQLite's writer connection (nil on PostgreSQL), for statements whose binds are
+    /// SQLite's own values (`SQLValue.sqlite`): a bulk import's rows, made before the write.
+    func writeOnSQLite<T: Sendable>(_ body: @Sendable (any SQLDatabase, SQLiteConnection?) async throws -> T) async throws -> T {
+        try await using { try await writeOnOpenConnection { db, _, sqlite in try await body(db, sqlite) } }
+    }
+
+    private func writeOnOpenConnection<T: Sendable>(
+        _ body: @Sendable (any SQLDatabase, PostgresConnection?, SQLiteConnection?) async throws -> T
+    ) async throws -> T {
         let queued = ContinuousClock.now
         switch backend {
         case .sqlite(let writer, _):
@@ -158,7 +166,7 @@ public final class Database: Sendable {
                 let start = ContinuousClock.now
                 Self.writeWaitTimer.record(duration: start - queued)
                 defer { Self.writeTimer.record(duration: ContinuousClock.now - start) }
-                return try await transaction(writer.sql(), begin: "BEGIN IMMEDIATE") { try await body($0, nil) }
+                return try await transaction(writer.sql(), begin: "BEGIN IMMEDIATE") { try await body($0, nil, writer) }
             }
         case .postgres(let client, _):
           return try await PostgresPool.describingErrors {
@@ -169,7 +177,7 @@ public final class Database: Sendable {
                         let start = ContinuousClock.now
                         Self.writeWaitTimer.record(duration: start - queued)
                         defer { Self.writeTimer.record(duration: ContinuousClock.now - start) }
-                        return try await transaction(PostgresSQL(connection: conn), begin: "BEGIN") { try await body($0, conn) }
+                        return try await transaction(PostgresSQL(connection: conn), begin: "BEGIN") { try await body($0, conn, nil) }
                     }
                 } catch let error as PSQLError where attempt < 5 && PostgresPool.isTransient(error) {
                     logger.debug("retrying a transaction after \(PostgresPool.describe(error))")

@@ -8,14 +8,18 @@ import DailyPapersCore
 public struct PaperBatch: Sendable {
     let papers: [Paper]
     let documents: [String: SearchIndex.Prepared]
+    /// Each paper's rows as SQLite values (nil for a paper whose authors link accounts), for the papers the writer
+    /// finds new; made when the batch is for SQLite.
+    let newRows: [PaperRows.New?]?
 
     public init(_ records: [Paper]) {
         var analyzer = SearchAnalyzer()
         self.init(records, analyzer: &analyzer)
     }
 
-    /// With the analyzer of a reader that makes many batches (its word tables serve them all).
-    public init(_ records: [Paper], analyzer: inout SearchAnalyzer) {
+    /// With the analyzer of a reader that makes many batches (its word tables serve them all); `forSQLite`: with
+    /// the papers' rows made too.
+    public init(_ records: [Paper], analyzer: inout SearchAnalyzer, forSQLite: Bool = false) {
         var latest: [String: Paper] = [:]
         var order: [String] = []
         for p in records {
@@ -30,6 +34,7 @@ public struct PaperBatch: Sendable {
                                                     authors: p.authors.map(\.name).joined(separator: ", "))
         }
         self.documents = documents
+        newRows = forSQLite ? papers.map(PaperRows.New.init) : nil
     }
 
     public var count: Int { papers.count }

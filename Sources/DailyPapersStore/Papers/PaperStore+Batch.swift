@@ -1,6 +1,7 @@
 import DailyPapersCore
 import Foundation
 import SQLKit
+import SQLiteNIO
 
 /// Batched upserts: one statement per table per chunk, so a bulk import of millions of papers is not
 /// bound by per-statement overhead. Semantics are those of `saveFeatured`: new metadata wins when
@@ -15,10 +16,12 @@ extension PaperStore {
 
     /// Returns the papers that were not stored before.
     @discardableResult
-    static func upsertPapers(_ batch: PaperBatch, on db: any SQLDatabase, now: Int64, indexSimilarity: Bool = true) async throws -> Set<String> {
+    static func upsertPapers(_ batch: PaperBatch, on db: any SQLDatabase, sqlite: SQLiteConnection? = nil, now: Int64,
+                             indexSimilarity: Bool = true) async throws -> Set<String> {
         var added = Set<String>()
         for start in stride(from: 0, to: batch.papers.count, by: chunk) {
-            let slice = Array(batch.papers[start..<min(start + chunk, batch.papers.count)])
+            let end = min(start + chunk, batch.papers.count)
+            let slice = Array(batch.papers[start..<end])
             let ids = slice.map(\.id.base)
             // Papers not stored before have nothing to replace: their old author, category, full-text and search
             // rows are not looked for.
@@ -27,9 +30,16 @@ extension PaperStore {
                 .map { try $0.decode(column: "arxiv_id", as: String.self) })
             let new = Set(ids).subtracting(stored)
             added.formUnion(new)
-            try await upsertPaperRows(slice, on: db, now: now)
-            try await upsertAuthorRows(slice.filter { !$0.authors.isEmpty }, stored: stored, on: db, now: now)
-            try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, stored: stored, on: db)
+            // Only new papers, their rows made beforehand, on SQLite: inserted as they are, on the connection itself.
+            if let sqlite, stored.isEmpty, let rows = batch.newRows?[start..<end], !rows.contains(where: { $0 == nil }) {
+                try await sqlite.insert(into: "papers", columns: PaperRows.paperColumns, rows: rows.map { $0!.paper + [.integer(now)] })
+                try await sqlite.insert(into: "paper_authors", columns: PaperRows.authorColumns, rows: rows.flatMap { $0!.authors })
+                try await sqlite.insert(into: "paper_categories", columns: PaperRows.categoryColumns, rows: rows.flatMap { $0!.categories })
+            } else {
+                try await upsertPaperRows(slice, on: db, now: now)
+                try await upsertAuthorRows(slice.filter { !$0.authors.isEmpty }, stored: stored, on: db, now: now)
+                try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, stored: stored, on: db)
+            }
             try await insertArrivals(slice.flatMap(Arrival.dated), on: db)
             try await FullTextIndex.write(ids, stored: stored, on: db)
             if indexSimilarity { try await SimilarityIndex.index(ids, on: db) }
@@ -45,19 +55,11 @@ extension PaperStore {
 
     private static func upsertPaperRows(_ papers: [Paper], on db: any SQLDatabase, now: Int64) async throws {
         var sql = SQLQueryString("""
-            INSERT INTO papers (arxiv_id, version, title, abstract, primary_category, first_version_at, latest_version_at,
-              comment, journal_ref, doi, github_repo, project_page, thumbnail_url, ai_summary, ai_keywords, discussion_id, created_at)
-            VALUES
+            INSERT INTO papers (\(unsafeRaw: PaperRows.paperColumns.joined(separator: ", "))) VALUES
             """)
         for (i, p) in papers.enumerated() {
-            let keywords = JSONText.stringArray(p.aiKeywords)
             sql.appendLiteral(i == 0 ? " (" : ", (")
-            let values: [any Encodable & Sendable] = [
-                p.id.base, p.id.version, p.title, p.abstract, p.primaryCategory, p.firstVersionAt?.millisecondsSince1970,
-                p.latestVersionAt?.millisecondsSince1970, p.comment, p.journalRef, p.doi, p.githubRepo, p.projectPage,
-                p.thumbnailURL, p.aiSummary, keywords, p.discussionID, now,
-            ]
-            sql.appendInterpolation(binds: values)
+            sql.appendInterpolation(binds: PaperRows.paper(p, now: now).map(\.bind))
             sql.appendLiteral(")")
         }
         sql.appendLiteral("""
@@ -90,15 +92,11 @@ extension PaperStore {
             for (position, a) in p.authors.enumerated() {
                 var userID: Int?
                 if let user = a.user { userID = try await UserStore.upsert(user, on: db, now: now) }
-                let affiliations = JSONText.stringArray(a.affiliations)
-                rows.append([p.id.base, position, a.name, a.hfID, a.hidden ? 1 : 0, userID, a.status,
-                             a.statusChangedAt?.millisecondsSince1970, affiliations])
+                rows.append(PaperRows.author(a, of: p.id.base, at: position, userID: userID).map(\.bind))
             }
         }
         for start in stride(from: 0, to: rows.count, by: chunk * 2) {
-            var sql = SQLQueryString("""
-                INSERT INTO paper_authors (paper_id, position, name, hf_id, hidden, user_id, status, status_changed_at, affiliations) VALUES
-                """)
+            var sql = SQLQueryString("INSERT INTO paper_authors (\(unsafeRaw: PaperRows.authorColumns.joined(separator: ", "))) VALUES")
             for (i, row) in rows[start..<min(start + chunk * 2, rows.count)].enumerated() {
                 sql.appendLiteral(i == 0 ? " (" : ", (")
                 sql.appendInterpolation(binds: row)
@@ -144,13 +142,12 @@ extension PaperStore {
         var rows: [[any Encodable & Sendable]] = []
         var kept: [[any Encodable & Sendable]] = []
         for p in papers {
-            var seen = Set<String>()
-            for c in p.categories where seen.insert(c).inserted {
-                rows.append([p.id.base, seen.count - 1, c])
-                if stored.contains(p.id.base) { kept.append([p.id.base, c]) }
+            for row in PaperRows.categories(p) {
+                rows.append(row.map(\.bind))
+                if stored.contains(p.id.base) { kept.append([row[0].bind, row[2].bind]) }
             }
         }
-        var insert = SQLQueryString("INSERT INTO paper_categories (paper_id, position, category) VALUES ")
+        var insert = SQLQueryString("INSERT INTO paper_categories (\(unsafeRaw: PaperRows.categoryColumns.joined(separator: ", "))) VALUES ")
         insert.appendRows(rows)
         insert.appendLiteral(" ON CONFLICT (paper_id, category) DO UPDATE SET position = excluded.position")
         try await db.raw(insert).run()

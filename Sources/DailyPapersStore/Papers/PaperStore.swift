@@ -35,12 +35,15 @@ public struct PaperStore: Sendable {
     @discardableResult
     public func savePapers(_ batch: PaperBatch, indexSimilarity: Bool = true) async throws -> Set<String> {
         guard batch.count > 0 else { return [] }
-        return try await database.write { db in
-            let added = try await Self.upsertPapers(batch, on: db, now: Int64(Date().timeIntervalSince1970 * 1000), indexSimilarity: indexSimilarity)
+        return try await database.writeOnSQLite { db, sqlite in
+            let added = try await Self.upsertPapers(batch, on: db, sqlite: sqlite, now: Int64(Date().timeIntervalSince1970 * 1000),
+                                                    indexSimilarity: indexSimilarity)
             try await Self.bumpContentVersion(on: db)
             return added
         }
     }
+
+    public var isPostgres: Bool { database.isPostgres }
 
     /// Runs a bulk import's saves with the full-text index merging less eagerly (`FullTextIndex.bulkMergeWidth`),
     /// then puts the default back, whether `body` succeeds or throws.
