@@ -26,7 +26,6 @@ public struct ArxivJSONLImport: Sendable {
             report.problems.append(.init(file: path, record: nil, reason: error.message))
             return report
         }
-        source.forSQLite = !store.isPostgres
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         // The next batch is read, parsed and analysed (`PaperBatch`) on another core while this one is saved.
         // Keywords: from the term counts the source took as it read, for the papers the saves found new; a chunk
@@ -49,6 +48,11 @@ public struct ArxivJSONLImport: Sendable {
                                           fraction: size.map { Double(offset) / Double(max($0, 1)) }, file: path))
             }
             if let weighing { try await store.saveKeywords(try await weighing.value) }
+            // The new papers' full-text rows, left to now (`PaperBatch(forBulkImport:)`), with those a killed run left.
+            let (papers, problems) = (report.papers, source.problemCount)
+            try await store.fillFullText { written in
+                onProgress(ImportProgress(papers: papers, problems: problems, fraction: 1, file: path, fullText: written))
+            }
         }
         report.problems += source.problems
         // Papers stored before without keywords (an import killed before its chunk was written) are weighed now.
@@ -74,8 +78,6 @@ private final class BatchSource: @unchecked Sendable {
     private var finished = false
     private var chunk = KeywordChunk()
     private var analyzer = SearchAnalyzer()
-    /// Whether batches carry their rows as SQLite values (`PaperBatch`).
-    var forSQLite = false
     private(set) var problems: [ImportReport.Problem] = []
     private let count = Mutex(0)
     var problemCount: Int { count.withLock { $0 } }
@@ -118,7 +120,7 @@ private final class BatchSource: @unchecked Sendable {
             full = chunk
             chunk = KeywordChunk()
         }
-        return (PaperBatch(papers, analyzer: &analyzer, forSQLite: forSQLite), papers.count, reader.compressedOffset, full)
+        return (PaperBatch(papers, analyzer: &analyzer, forBulkImport: true), papers.count, reader.compressedOffset, full)
     }
 
     private func add(_ problem: ImportReport.Problem) {

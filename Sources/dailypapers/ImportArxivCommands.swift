@@ -114,6 +114,10 @@ final class TerminalProgress: Sendable {
     func show(_ p: ImportProgress) {
         var suffix = ""
         if p.problems > 0 { suffix = " · \(p.problems) bad records" }
+        if let written = p.fullText {
+            show(count: written, unit: "papers indexed for full text", fraction: Double(written) / Double(max(p.papers, 1)), suffix: suffix)
+            return
+        }
         if let keywords = p.keywords {
             show(count: keywords, unit: "papers weighed for keywords", fraction: Double(keywords) / Double(max(p.papers, 1)), suffix: suffix)
             return

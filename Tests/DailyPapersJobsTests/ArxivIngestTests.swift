@@ -184,10 +184,10 @@ import Testing
         }
     }
 
-    /// A bulk import writes new papers' rows on SQLite's connection directly, made before the write: they are the
-    /// rows the upserts write for the same records (each value and its SQLite type; `created_at` is the time of the write).
+    /// A bulk import writes new papers' rows on the connection directly (SQLite statements, PostgreSQL's COPY), made
+    /// before the write: they are the rows the upserts write for the same records (each value, and on SQLite its
+    /// type; `created_at` is the time of the write).
     @Test func importedRowsAreTheRowsTheUpsertsWrite() async throws {
-        guard !TestDatabase.isPostgres else { return }  // PostgreSQL takes the upserts either way.
         let file = Fixtures.path("arxiv/corpus-excerpt.jsonl.gz")
         let reader = try LineReader(path: file)
         var papers: [Paper] = []
@@ -196,9 +196,12 @@ import Testing
             try await t.database.read { db in
                 var out: [String] = []
                 for (table, order) in [("papers", "arxiv_id"), ("paper_authors", "paper_id, position"), ("paper_categories", "paper_id, category")] {
-                    let columns = try await db.raw("SELECT name FROM pragma_table_info(\(bind: table))").all()
+                    let postgres = TestDatabase.isPostgres
+                    let columns = try await db.raw(postgres
+                        ? "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = \(bind: table) ORDER BY ordinal_position"
+                        : "SELECT name FROM pragma_table_info(\(bind: table))").all()
                         .map { try $0.decode(column: "name", as: String.self) }.filter { $0 != "created_at" }
-                    let quoted = columns.map { "quote(\($0))" }.joined(separator: " || '|' || ")
+                    let quoted = columns.map { postgres ? "quote_nullable(\($0))" : "quote(\($0))" }.joined(separator: " || '|' || ")
                     out += try await db.raw("SELECT \(unsafeRaw: quoted) AS r FROM \(unsafeRaw: table) ORDER BY \(unsafeRaw: order)").all()
                         .map { table + ": " + (try $0.decode(column: "r", as: String.self)) }
                 }
@@ -259,6 +262,40 @@ import Testing
             #expect(again.papers == 40)
             let n = try await t.database.read { try await $0.raw("SELECT COUNT(*) AS n FROM papers").first()!.decode(column: "n", as: Int.self) }
             #expect(n == 40)
+        }
+    }
+
+    /// A bulk import writes its papers' full-text rows at its end; those a killed import left undone are written by the
+    /// next run or start (`fillFullText`), each once. Until then a filtered search (full text) does not find them.
+    @Test func fullTextRowsLeftToAnImportsEndAreWrittenOnce() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            let file = Fixtures.path("arxiv/corpus-excerpt.jsonl.gz")
+            let reader = try LineReader(path: file)
+            var papers: [Paper] = []
+            while let line = try reader.next() { papers.append(try ArxivJSONLReader.paper(fromLine: line)) }
+            let target = papers[0]
+            let word = try #require(target.title.split(whereSeparator: { !$0.isLetter }).map(String.init).max(by: { $0.count < $1.count }))
+            func found() async throws -> Bool {
+                let filters = SearchFilters(category: target.categories.first)
+                return try await store.searchHits(word, filters: filters).contains { $0.paper.id.base == target.id.base }
+            }
+            // Saved as an import's batches are, then "killed" before its end.
+            var analyzer = SearchAnalyzer()
+            try await store.savePapers(PaperBatch(Array(papers.prefix(20)), analyzer: &analyzer, forBulkImport: true), indexSimilarity: false)
+            #expect(try await store.hasPapersWithoutFullText())
+            #expect(!(try await found()))
+            #expect(try await store.fillFullText() == 20)
+            #expect(!(try await store.hasPapersWithoutFullText()))
+            #expect(try await found())
+            #expect(try await store.fillFullText() == 0)
+            // A whole import ends with every paper's row, each once.
+            _ = try await ArxivJSONLImport(store: store, batchSize: 7).run(path: file)
+            #expect(!(try await store.hasPapersWithoutFullText()))
+            let rows = try await t.database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM papers_fts").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(rows == 40)
         }
     }
 

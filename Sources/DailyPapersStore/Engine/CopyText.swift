@@ -3,7 +3,7 @@ import NIOCore
 /// Rows in the text format of PostgreSQL's COPY: tab between columns, a line per row, `\N` for NULL, and
 /// backslash, tab, newline and carriage return escaped with a backslash inside text.
 enum CopyText {
-    static func encode(_ rows: [[DatabaseCopy.Cell]]) -> ByteBuffer {
+    static func encode(_ rows: [[SQLValue]]) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(rows.count * 64)
         for row in rows {

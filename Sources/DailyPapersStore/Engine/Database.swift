@@ -150,10 +150,21 @@ public final class Database: Sendable {
         try await using { try await writeOnOpenConnection { db, postgres, _ in try await body(db, postgres) } }
     }
 
-    /// `write`, also handing `body` SQLite's writer connection (nil on PostgreSQL), for statements whose binds are
-    /// SQLite's own values (`SQLValue.sqlite`): a bulk import's rows, made before the write.
-    func writeOnSQLite<T: Sendable>(_ body: @Sendable (any SQLDatabase, SQLiteConnection?) async throws -> T) async throws -> T {
-        try await using { try await writeOnOpenConnection { db, _, sqlite in try await body(db, sqlite) } }
+    /// The connection a transaction runs on, for what SQLKit does not speak or speaks slowly: SQLite's own statements
+    /// with SQLite values for binds, PostgreSQL's COPY.
+    enum Connection: Sendable {
+        case sqlite(SQLiteConnection)
+        case postgres(PostgresConnection)
+    }
+
+    /// `write`, also handing `body` the connection the transaction runs on: a bulk import's rows, made before the
+    /// write, go in without SQLKit.
+    func writeWithConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase, Connection) async throws -> T) async throws -> T {
+        try await using {
+            try await writeOnOpenConnection { db, postgres, sqlite in
+                try await body(db, postgres.map(Connection.postgres) ?? .sqlite(sqlite!))
+            }
+        }
     }
 
     private func writeOnOpenConnection<T: Sendable>(

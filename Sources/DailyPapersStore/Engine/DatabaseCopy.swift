@@ -48,19 +48,6 @@ public enum DatabaseCopy {
     }
 
     enum Kind { case integer, real, text }
-    enum Cell: Encodable, Sendable {
-        case null, integer(Int64), real(Double), text(String)
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.singleValueContainer()
-            switch self {
-            case .null: try c.encodeNil()
-            case .integer(let v): try c.encode(v)
-            case .real(let v): try c.encode(v)
-            case .text(let v): try c.encode(v)
-            }
-        }
-    }
-
     public static func copy(from source: Database, to target: Database, logger: Logger,
                             progress: @escaping @Sendable (String, Int) -> Void = { _, _ in }) async throws -> Report {
         let expected = Migrations.all.map(\.number)
@@ -146,15 +133,15 @@ public enum DatabaseCopy {
 
     /// Calls `body` with the table's rows a page at a time, in primary key order.
     private static func pages(of table: Table, columns: [(name: String, kind: Kind)], from source: Database,
-                              _ body: ([[Cell]]) async throws -> Void) async throws {
+                              _ body: ([[SQLValue]]) async throws -> Void) async throws {
         let pageSize = max(50, 8000 / columns.count)
         let columnList = columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
         let keyList = table.key.map { "\"\($0)\"" }.joined(separator: ", ")
         let keyIndexes = table.key.map { k in columns.firstIndex { $0.name == k }! }
-        var cursor: [Cell]?
+        var cursor: [SQLValue]?
         while true {
             let after = cursor
-            let rows: [[Cell]] = try await source.read { src in
+            let rows: [[SQLValue]] = try await source.read { src in
                 var sql = SQLQueryString("SELECT \(unsafeRaw: columnList) FROM \(unsafeRaw: table.name)")
                 if let after {
                     sql.appendLiteral(" WHERE (\(keyList)) > (")
@@ -171,11 +158,11 @@ public enum DatabaseCopy {
         }
     }
 
-    private static func cell(_ row: any SQLRow, _ column: String, _ kind: Kind) throws -> Cell {
+    private static func cell(_ row: any SQLRow, _ column: String, _ kind: Kind) throws -> SQLValue {
         switch kind {
-        case .integer: return try RowDecoding.optional(row, column, Int64.self).map(Cell.integer) ?? .null
-        case .real: return try RowDecoding.optional(row, column, Double.self).map(Cell.real) ?? .null
-        case .text: return try RowDecoding.optional(row, column, String.self).map(Cell.text) ?? .null
+        case .integer: return try RowDecoding.optional(row, column, Int64.self).map(SQLValue.integer) ?? .null
+        case .real: return try RowDecoding.optional(row, column, Double.self).map(SQLValue.real) ?? .null
+        case .text: return try RowDecoding.optional(row, column, String.self).map(SQLValue.text) ?? .null
         }
     }
 }

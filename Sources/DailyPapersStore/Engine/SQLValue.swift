@@ -1,12 +1,13 @@
 import SQLiteNIO
 
-/// A value of a row the store writes, for either way of writing it: as an SQLKit bind (`bind`, on every engine) or
-/// as SQLite's own value (`sqlite`) for statements run on SQLite's connection directly, skipping SQLKit's
+/// A value of a row the store writes or copies, for each way of writing it: as an SQLKit bind (`bind`, on every
+/// engine), as SQLite's own value (`sqlite`) for statements run on SQLite's connection directly, skipping SQLKit's
 /// serializing and its encoding of every bind through `Encodable` (most of a bulk import's statement cost: a
-/// paper's authors alone are dozens of binds).
-enum SQLValue: Sendable {
+/// paper's authors alone are dozens of binds), or as a field of PostgreSQL's COPY text (`CopyText`).
+enum SQLValue: Encodable, Sendable {
     case null
     case integer(Int64)
+    case real(Double)
     case text(String)
 
     init(_ text: String?) { self = text.map(SQLValue.text) ?? .null }
@@ -17,6 +18,7 @@ enum SQLValue: Sendable {
         switch self {
         case .null: return String?.none
         case .integer(let v): return v
+        case .real(let v): return v
         case .text(let v): return v
         }
     }
@@ -25,7 +27,18 @@ enum SQLValue: Sendable {
         switch self {
         case .null: return .null
         case .integer(let v): return .integer(Int(v))
+        case .real(let v): return .float(v)
         case .text(let v): return .text(v)
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .integer(let v): try c.encode(v)
+        case .real(let v): try c.encode(v)
+        case .text(let v): try c.encode(v)
         }
     }
 }

@@ -8,18 +8,21 @@ import DailyPapersCore
 public struct PaperBatch: Sendable {
     let papers: [Paper]
     let documents: [String: SearchIndex.Prepared]
-    /// Each paper's rows as SQLite values (nil for a paper whose authors link accounts), for the papers the writer
-    /// finds new; made when the batch is for SQLite.
+    /// Each paper's rows (nil for a paper whose authors link accounts), for the papers the writer finds new; made
+    /// for a bulk import.
     let newRows: [PaperRows.New?]?
+    /// Whether new papers' full-text rows are left to the end of the import (`FullTextIndex.fillMissing`).
+    let defersFullText: Bool
 
     public init(_ records: [Paper]) {
         var analyzer = SearchAnalyzer()
         self.init(records, analyzer: &analyzer)
     }
 
-    /// With the analyzer of a reader that makes many batches (its word tables serve them all); `forSQLite`: with
-    /// the papers' rows made too.
-    public init(_ records: [Paper], analyzer: inout SearchAnalyzer, forSQLite: Bool = false) {
+    /// With the analyzer of a reader that makes many batches (its word tables serve them all). `forBulkImport`: with
+    /// the papers' rows made too, and their full-text rows left to the end of the import, which then calls
+    /// `PaperStore.fillFullText`.
+    public init(_ records: [Paper], analyzer: inout SearchAnalyzer, forBulkImport: Bool = false) {
         var latest: [String: Paper] = [:]
         var order: [String] = []
         for p in records {
@@ -34,7 +37,8 @@ public struct PaperBatch: Sendable {
                                                     authors: p.authors.map(\.name).joined(separator: ", "))
         }
         self.documents = documents
-        newRows = forSQLite ? papers.map(PaperRows.New.init) : nil
+        newRows = forBulkImport ? papers.map(PaperRows.New.init) : nil
+        defersFullText = forBulkImport
     }
 
     public var count: Int { papers.count }

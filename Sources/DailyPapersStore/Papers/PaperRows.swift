@@ -1,4 +1,7 @@
 import DailyPapersCore
+import Logging
+import PostgresNIO
+import SQLKit
 
 /// The rows a paper is stored as, column by column: what both ways of saving papers write (SQLKit's multi-row
 /// upserts in `PaperStore+Batch`, and a bulk import's new papers written on SQLite's connection directly), so the
@@ -46,6 +49,37 @@ enum PaperRows {
             paper = PaperRows.paper(p, now: 0).dropLast()
             authors = p.authors.enumerated().map { PaperRows.author($1, of: p.id.base, at: $0, userID: nil) }
             categories = PaperRows.categories(p)
+        }
+    }
+
+    /// Inserts new papers' rows on the transaction's connection: SQLite statements with SQLite values, or PostgreSQL's
+    /// COPY. False when another process stored one of the papers meanwhile (PostgreSQL, whose transactions see others'
+    /// commits): the COPY is undone to a savepoint and the caller upserts instead.
+    static func insertNew(_ rows: [New], now: Int64, on connection: Database.Connection, _ db: any SQLDatabase,
+                          logger: Logger?) async throws -> Bool {
+        let papers = rows.map { $0.paper + [.integer(now)] }, authors = rows.flatMap(\.authors), categories = rows.flatMap(\.categories)
+        switch connection {
+        case .sqlite(let sqlite):
+            try await sqlite.insert(into: "papers", columns: paperColumns, rows: papers)
+            try await sqlite.insert(into: "paper_authors", columns: authorColumns, rows: authors)
+            try await sqlite.insert(into: "paper_categories", columns: categoryColumns, rows: categories)
+            return true
+        case .postgres(let postgres):
+            let log = logger ?? Logger(label: "dailypapers.copy")
+            try await db.raw("SAVEPOINT new_papers").run()
+            do {
+                for (table, columns, values) in [("papers", paperColumns, papers), ("paper_authors", authorColumns, authors),
+                                                 ("paper_categories", categoryColumns, categories)] where !values.isEmpty {
+                    try await postgres.copyFrom(table: table, columns: columns, logger: log) { writer in
+                        try await writer.write(CopyText.encode(values))
+                    }
+                }
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                try await db.raw("ROLLBACK TO SAVEPOINT new_papers").run()
+                return false
+            }
+            try await db.raw("RELEASE SAVEPOINT new_papers").run()
+            return true
         }
     }
 }

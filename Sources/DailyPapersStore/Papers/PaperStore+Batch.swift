@@ -1,7 +1,7 @@
 import DailyPapersCore
 import Foundation
 import SQLKit
-import SQLiteNIO
+import Logging
 
 /// Batched upserts: one statement per table per chunk, so a bulk import of millions of papers is not
 /// bound by per-statement overhead. Semantics are those of `saveFeatured`: new metadata wins when
@@ -16,8 +16,8 @@ extension PaperStore {
 
     /// Returns the papers that were not stored before.
     @discardableResult
-    static func upsertPapers(_ batch: PaperBatch, on db: any SQLDatabase, sqlite: SQLiteConnection? = nil, now: Int64,
-                             indexSimilarity: Bool = true) async throws -> Set<String> {
+    static func upsertPapers(_ batch: PaperBatch, on db: any SQLDatabase, connection: Database.Connection? = nil, now: Int64,
+                             indexSimilarity: Bool = true, logger: Logger? = nil) async throws -> Set<String> {
         var added = Set<String>()
         for start in stride(from: 0, to: batch.papers.count, by: chunk) {
             let end = min(start + chunk, batch.papers.count)
@@ -30,18 +30,18 @@ extension PaperStore {
                 .map { try $0.decode(column: "arxiv_id", as: String.self) })
             let new = Set(ids).subtracting(stored)
             added.formUnion(new)
-            // Only new papers, their rows made beforehand, on SQLite: inserted as they are, on the connection itself.
-            if let sqlite, stored.isEmpty, let rows = batch.newRows?[start..<end], !rows.contains(where: { $0 == nil }) {
-                try await sqlite.insert(into: "papers", columns: PaperRows.paperColumns, rows: rows.map { $0!.paper + [.integer(now)] })
-                try await sqlite.insert(into: "paper_authors", columns: PaperRows.authorColumns, rows: rows.flatMap { $0!.authors })
-                try await sqlite.insert(into: "paper_categories", columns: PaperRows.categoryColumns, rows: rows.flatMap { $0!.categories })
-            } else {
+            // Only new papers, their rows made beforehand: inserted as they are, on the connection itself.
+            var inserted = false
+            if let connection, stored.isEmpty, let rows = batch.newRows?[start..<end], !rows.contains(where: { $0 == nil }) {
+                inserted = try await PaperRows.insertNew(rows.map { $0! }, now: now, on: connection, db, logger: logger)
+            }
+            if !inserted {
                 try await upsertPaperRows(slice, on: db, now: now)
                 try await upsertAuthorRows(slice.filter { !$0.authors.isEmpty }, stored: stored, on: db, now: now)
                 try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, stored: stored, on: db)
             }
             try await insertArrivals(slice.flatMap(Arrival.dated), on: db)
-            try await FullTextIndex.write(ids, stored: stored, on: db)
+            try await FullTextIndex.write(batch.defersFullText ? ids.filter(stored.contains) : ids, stored: stored, on: db)
             if indexSimilarity { try await SimilarityIndex.index(ids, on: db) }
             try await SearchIndex.index(ids, prepared: batch.documents, new: new, on: db)
         }

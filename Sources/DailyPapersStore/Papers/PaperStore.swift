@@ -35,15 +35,24 @@ public struct PaperStore: Sendable {
     @discardableResult
     public func savePapers(_ batch: PaperBatch, indexSimilarity: Bool = true) async throws -> Set<String> {
         guard batch.count > 0 else { return [] }
-        return try await database.writeOnSQLite { db, sqlite in
-            let added = try await Self.upsertPapers(batch, on: db, sqlite: sqlite, now: Int64(Date().timeIntervalSince1970 * 1000),
-                                                    indexSimilarity: indexSimilarity)
+        return try await database.writeWithConnection { db, connection in
+            let added = try await Self.upsertPapers(batch, on: db, connection: connection, now: Int64(Date().timeIntervalSince1970 * 1000),
+                                                    indexSimilarity: indexSimilarity, logger: database.logger)
             try await Self.bumpContentVersion(on: db)
             return added
         }
     }
 
-    public var isPostgres: Bool { database.isPostgres }
+    /// Writes the full-text rows a bulk import left to its end (or a killed one left undone); returns how many.
+    @discardableResult
+    public func fillFullText(progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
+        try await FullTextIndex.fillMissing(database: database, progress: progress)
+    }
+
+    /// Whether some paper still waits for its full-text row (an import killed before its end).
+    public func hasPapersWithoutFullText() async throws -> Bool {
+        try await database.read { db in try await FullTextIndex.anyMissing(on: db) }
+    }
 
     /// Runs a bulk import's saves with the full-text index merging less eagerly (`FullTextIndex.bulkMergeWidth`),
     /// then puts the default back, whether `body` succeeds or throws.

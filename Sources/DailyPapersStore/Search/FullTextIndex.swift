@@ -38,6 +38,43 @@ enum FullTextIndex {
         try await db.raw("INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', \(bind: segments))").run()
     }
 
+    /// Papers a transaction when rows are written for papers that have none.
+    static let fillChunk = 20_000
+
+    /// Writes the rows of papers that have none, a chunk a transaction, and returns how many. A bulk import leaves its
+    /// new papers' rows to its end (`PaperBatch(forBulkImport:)`): built in one pass over many papers, FTS5 is
+    /// spared flushing and merging at every batch, and the writer its share of the import's critical path. A
+    /// paper has a row exactly when it has a `papers_fts_keys` row on SQLite (both are written together), one in
+    /// `papers_fts` on PostgreSQL; an import killed before its end leaves the rest to its next run or the next
+    /// server start.
+    static func fillMissing(database: Database, progress: @Sendable (Int) -> Void) async throws -> Int {
+        var done = 0, after = ""
+        while true {
+            let cursor = after
+            let ids = try await database.write { db -> [String] in
+                let rows = db.isPostgres ? "papers_fts f WHERE f.arxiv_id = p.arxiv_id" : "papers_fts_keys k WHERE k.arxiv_id = p.arxiv_id"
+                let ids = try await db.raw("""
+                    SELECT arxiv_id FROM papers p WHERE arxiv_id > \(bind: cursor) AND NOT EXISTS (SELECT 1 FROM \(unsafeRaw: rows))
+                    ORDER BY arxiv_id LIMIT \(bind: fillChunk)
+                    """).all().map { try $0.decode(column: "arxiv_id", as: String.self) }
+                for start in stride(from: 0, to: ids.count, by: PaperStore.chunk * 5) {
+                    try await write(Array(ids[start..<min(start + PaperStore.chunk * 5, ids.count)]), stored: [], on: db)
+                }
+                return ids
+            }
+            guard let last = ids.last else { return done }
+            done += ids.count
+            progress(done)
+            after = last
+        }
+    }
+
+    /// Whether any paper has no full-text row (see `fillMissing`).
+    static func anyMissing(on db: any SQLDatabase) async throws -> Bool {
+        let rows = db.isPostgres ? "papers_fts f WHERE f.arxiv_id = p.arxiv_id" : "papers_fts_keys k WHERE k.arxiv_id = p.arxiv_id"
+        return try await db.raw("SELECT 1 AS x FROM papers p WHERE NOT EXISTS (SELECT 1 FROM \(unsafeRaw: rows)) LIMIT 1").first() != nil
+    }
+
     /// Writes the rows of every paper anew (a copied database, whose target starts without them).
     static func rebuild(on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM papers_fts").run()

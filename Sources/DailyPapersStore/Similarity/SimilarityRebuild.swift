@@ -48,7 +48,7 @@ enum SimilarityRebuild {
         try await write(into: "paper_keywords", columns: ["paper_id", "keywords"], on: db, postgres: postgres, logger: database.logger) { send in
             try await pages(database) { texts in
                 let rows = await inParallel(texts) { slice in
-                    slice.map { text -> [DatabaseCopy.Cell] in
+                    slice.map { text -> [SQLValue] in
                         let weights = Terms.weights(Terms.counts(title: text.title, abstract: text.abstract), df: counts,
                                                     documents: total, keep: SimilarityIndex.termsPerPaper)
                         return [.text(text.id), .text(SimilarityIndex.keywordsText(Terms.keywords(weights)))]
@@ -87,7 +87,7 @@ enum SimilarityRebuild {
     /// Rows into a table, handed over a batch at a time through `send`: one COPY on PostgreSQL (each
     /// batch encoded as it comes), multi-row inserts on SQLite.
     private static func write(into table: String, columns: [String], on db: any SQLDatabase, postgres: PostgresConnection?, logger: Logger,
-                              _ rows: (_ send: ([[DatabaseCopy.Cell]]) async throws -> Void) async throws -> Void) async throws {
+                              _ rows: (_ send: ([[SQLValue]]) async throws -> Void) async throws -> Void) async throws {
         if let postgres {
             try await postgres.copyFrom(table: table, columns: columns, logger: logger) { writer in
                 try await rows { batch in try await writer.write(CopyText.encode(batch)) }
