@@ -33,10 +33,18 @@ public struct ArxivJSONLImport: Sendable {
         var next = Task { source.next() }
         var added = Set<String>()
         var weighing: Task<WeighedKeywords, any Error>?
+        // Full-text rows of the new papers: on PostgreSQL a second writer follows the first, a batch behind; on SQLite
+        // (one writer at a time) they are written at the end.
+        var fullText: Task<Void, any Error>?
         try await store.bulkWrites {
             while let (batch, records, offset, chunk) = await next.value {
                 next = Task { source.next() }
-                added.formUnion(try await store.savePapers(batch, indexSimilarity: false))
+                let new = try await store.savePapers(batch, indexSimilarity: false)
+                added.formUnion(new)
+                if store.isPostgres {
+                    let previous = fullText
+                    fullText = Task { try await previous?.value; try await store.writeFullText(new.sorted()) }
+                }
                 if let chunk {
                     if let weighing { try await store.saveKeywords(try await weighing.value) }
                     let kept = chunk.keeping(added)
@@ -48,6 +56,7 @@ public struct ArxivJSONLImport: Sendable {
                                           fraction: size.map { Double(offset) / Double(max($0, 1)) }, file: path))
             }
             if let weighing { try await store.saveKeywords(try await weighing.value) }
+            try await fullText?.value
             // The new papers' full-text rows, left to now (`PaperBatch(forBulkImport:)`), with those a killed run left.
             let (papers, problems) = (report.papers, source.problemCount)
             try await store.fillFullText { written in

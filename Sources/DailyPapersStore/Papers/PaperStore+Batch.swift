@@ -41,6 +41,7 @@ extension PaperStore {
                 try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, stored: stored, on: db)
             }
             try await insertArrivals(slice.flatMap(Arrival.dated), on: db)
+            // A bulk import's new papers get their full-text rows apart (`PaperBatch.defersFullText`).
             try await FullTextIndex.write(batch.defersFullText ? ids.filter(stored.contains) : ids, stored: stored, on: db)
             if indexSimilarity { try await SimilarityIndex.index(ids, on: db) }
             try await SearchIndex.index(ids, prepared: batch.documents, new: new, on: db)

@@ -49,10 +49,20 @@ public struct PaperStore: Sendable {
         try await FullTextIndex.fillMissing(database: database, progress: progress)
     }
 
+    /// Writes (or writes again) the full-text rows of these papers, in a transaction of its own: on PostgreSQL a bulk
+    /// import's second writer, right behind the first (FTS rows cost the server most of an import's time there, and
+    /// it works on them in another process, on the other core).
+    public func writeFullText(_ ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.write { db in try await FullTextIndex.write(ids, on: db) }
+    }
+
     /// Whether some paper still waits for its full-text row (an import killed before its end).
     public func hasPapersWithoutFullText() async throws -> Bool {
         try await database.read { db in try await FullTextIndex.anyMissing(on: db) }
     }
+
+    public var isPostgres: Bool { database.isPostgres }
 
     /// Runs a bulk import's saves with the full-text index merging less eagerly (`FullTextIndex.bulkMergeWidth`),
     /// then puts the default back, whether `body` succeeds or throws.
