@@ -105,10 +105,13 @@ final class TerminalProgress: Sendable {
     let start: Date
     /// Called from many tasks at once (a digest run's senders): one of them prints, the others return.
     private let lastPrint = Mutex(Date.distantPast)
+    /// The phase being shown (papers, then keywords, then full text) and when it began: its rate and ETA count from there.
+    private let phase: Mutex<(unit: String?, start: Date)>
 
     init(interactive: Bool, start: Date = Date()) {
         self.interactive = interactive
         self.start = start
+        phase = Mutex((nil, start))
     }
 
     func show(_ p: ImportProgress) {
@@ -128,14 +131,18 @@ final class TerminalProgress: Sendable {
     /// One progress line: count, rate, and with a known fraction done, percent and ETA.
     func show(count: Int, unit: String, fraction: Double?, suffix: String = "") {
         let now = Date()
+        let began = phase.withLock { phase in
+            if phase.unit != unit { phase = (unit, phase.unit == nil ? phase.start : now) }
+            return phase.start
+        }
         let due = lastPrint.withLock { last in
             guard now.timeIntervalSince(last) >= (interactive ? 0.2 : 60) else { return false }
             last = now
             return true
         }
         guard due else { return }
-        let elapsed = max(now.timeIntervalSince(start), 0.001)
-        var line = "\(count) \(unit) · \(Int(Double(count) / elapsed)) \(unit)/s"
+        let elapsed = max(now.timeIntervalSince(began), 0.001)
+        var line = "\(count) \(unit) · \(Int(Double(count) / elapsed))/s"
         if let f = fraction, f > 0 {
             line += " · \(Int(f * 100))% · ETA \(Int(elapsed / f - elapsed))s"
         }
