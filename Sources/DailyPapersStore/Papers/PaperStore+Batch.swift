@@ -44,7 +44,7 @@ extension PaperStore {
             // A bulk import's new papers get their full-text rows apart (`PaperBatch.defersFullText`).
             try await FullTextIndex.write(batch.defersFullText ? ids.filter(stored.contains) : ids, stored: stored, on: db)
             if indexSimilarity { try await SimilarityIndex.index(ids, on: db) }
-            try await SearchIndex.index(ids, prepared: batch.documents, new: new, on: db)
+            try await SearchIndex.index(ids, prepared: batch.documents, new: new, on: db, connection: connection)
         }
         return added
     }

@@ -44,22 +44,26 @@ enum SearchIndex {
 
     /// Indexes these papers from their stored text, or, for papers not indexed before, from `prepared` (the
     /// analysis of the text just saved) without reading it back.
-    static func index(_ ids: [String], prepared: [String: Prepared] = [:], new: Set<String> = [], on db: any SQLDatabase) async throws {
+    static func index(_ ids: [String], prepared: [String: Prepared] = [:], new: Set<String> = [], on db: any SQLDatabase,
+                      connection: Database.Connection? = nil) async throws {
         let fresh = ids.filter { new.contains($0) && prepared[$0] != nil }
         let stored = ids.filter { !(new.contains($0) && prepared[$0] != nil) }
-        var rows: [[any Encodable & Sendable]] = fresh.map { id in
+        var rows: [[SQLValue]] = fresh.map { id in
             let p = prepared[id]!
-            return [id, p.length, p.terms, p.sequence]
+            return [.text(id), .integer(Int64(p.length)), .text(p.terms), .text(p.sequence)]
         }
         let docs = try await documents(stored, on: db)
         if !docs.isEmpty {
             let binds: [any Encodable & Sendable] = docs.map(\.id)
             try await db.raw("DELETE FROM search_documents WHERE paper_id IN (\(binds: binds))").run()
-            rows += docs.map { doc -> [any Encodable & Sendable] in [doc.id, doc.prepared.length, doc.prepared.terms, doc.prepared.sequence] }
+            rows += docs.map { [.text($0.id), .integer(Int64($0.prepared.length)), .text($0.prepared.terms), .text($0.prepared.sequence)] }
+        }
+        if case .sqlite(let sqlite) = connection {
+            return try await sqlite.insert(into: "search_documents", columns: ["paper_id", "length", "terms", "sequence"], rows: rows)
         }
         for start in stride(from: 0, to: rows.count, by: 300) {
             var sql = SQLQueryString("INSERT INTO search_documents (paper_id, length, terms, sequence) VALUES ")
-            sql.appendRows(rows[start..<min(start + 300, rows.count)])
+            sql.appendRows(rows[start..<min(start + 300, rows.count)].map { $0.map(\.bind) })
             try await db.raw(sql).run()
         }
     }

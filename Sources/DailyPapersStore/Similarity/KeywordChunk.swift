@@ -176,6 +176,6 @@ extension PaperStore {
     /// Adds a weighed chunk to the word counts and keeps its keywords, in one transaction.
     public func saveKeywords(_ weighed: WeighedKeywords) async throws {
         guard weighed.papers > 0 else { return }
-        try await database.write { db in try await KeywordPass.write(weighed, on: db) }
+        try await database.writeWithConnection { db, connection in try await KeywordPass.write(weighed, on: db, connection: connection) }
     }
 }

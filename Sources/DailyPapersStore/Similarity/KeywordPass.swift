@@ -86,28 +86,37 @@ enum KeywordPass {
         let documents = indexed + added
         let containing = df.map { Double(max($0, 1)) }
         let rows = await inParallel(chunk.papers) { slice in
-            slice.map { paper -> [any Encodable & Sendable] in
+            slice.map { paper -> [SQLValue] in
                 let weights = chunk.weights(paper, df: containing, documents: documents, keep: SimilarityIndex.termsPerPaper)
-                return [paper.id, SimilarityIndex.keywordsText(Terms.keywords(weights))]
+                return [.text(paper.id), .text(SimilarityIndex.keywordsText(Terms.keywords(weights)))]
             }
         }
-        return WeighedKeywords(words: sorted.filter { increments[Int($0)] > 0 }.map { [words.string($0), increments[Int($0)]] },
+        return WeighedKeywords(words: sorted.filter { increments[Int($0)] > 0 }.map { [.text(words.string($0)), .integer(Int64(increments[Int($0)]))] },
                                papers: added, rows: rows)
     }
 
-    /// Adds a weighed chunk's words to the counts and keeps its keywords, in the caller's transaction.
-    static func write(_ weighed: WeighedKeywords, on db: any SQLDatabase) async throws {
+    /// Adds a weighed chunk's words to the counts and keeps its keywords, in the caller's transaction (on SQLite's
+    /// connection itself when given: a chunk is tens of thousands of rows).
+    static func write(_ weighed: WeighedKeywords, on db: any SQLDatabase, connection: Database.Connection? = nil) async throws {
+        let counts = " ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df"
+        let keywords = " ON CONFLICT (paper_id) DO UPDATE SET keywords = excluded.keywords"
+        if case .sqlite(let sqlite) = connection {
+            try await sqlite.insert(into: "term_df", columns: ["term", "df"], rows: weighed.words, suffix: counts)
+            try await db.raw("UPDATE site_state SET value = value + \(bind: weighed.papers) WHERE key = 'indexed_papers'").run()
+            try await sqlite.insert(into: "paper_keywords", columns: ["paper_id", "keywords"], rows: weighed.rows, suffix: keywords)
+            return
+        }
         for start in stride(from: 0, to: weighed.words.count, by: rowsPerStatement) {
             var sql = SQLQueryString("INSERT INTO term_df (term, df) VALUES ")
-            sql.appendRows(weighed.words[start..<min(start + rowsPerStatement, weighed.words.count)])
-            sql.appendLiteral(" ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df")
+            sql.appendRows(weighed.words[start..<min(start + rowsPerStatement, weighed.words.count)].map { $0.map(\.bind) })
+            sql.appendLiteral(counts)
             try await db.raw(sql).run()
         }
         try await db.raw("UPDATE site_state SET value = value + \(bind: weighed.papers) WHERE key = 'indexed_papers'").run()
         for start in stride(from: 0, to: weighed.rows.count, by: rowsPerStatement) {
             var sql = SQLQueryString("INSERT INTO paper_keywords (paper_id, keywords) VALUES ")
-            sql.appendRows(weighed.rows[start..<min(start + rowsPerStatement, weighed.rows.count)])
-            sql.appendLiteral(" ON CONFLICT (paper_id) DO UPDATE SET keywords = excluded.keywords")
+            sql.appendRows(weighed.rows[start..<min(start + rowsPerStatement, weighed.rows.count)].map { $0.map(\.bind) })
+            sql.appendLiteral(keywords)
             try await db.raw(sql).run()
         }
     }
@@ -117,9 +126,9 @@ enum KeywordPass {
 /// key order), and each paper's keywords. Weighed against the counts read before the write; a paper saved
 /// meanwhile by another process is missing from those counts, which moves a weight by a hair, not a count.
 public struct WeighedKeywords: Sendable {
-    let words: [[any Encodable & Sendable]]
+    let words: [[SQLValue]]
     let papers: Int
-    let rows: [[any Encodable & Sendable]]
+    let rows: [[SQLValue]]
 }
 
 /// `work` over slices of `items` on the machine's cores, the results joined in the items' order.
