@@ -3,8 +3,10 @@ import DailyPapersStore
 import DailyPapersTestSupport
 import DailyPapersWeb
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import Logging
+import Testing
 
 /// An application over a real SQLite file holding the Hugging Face fixtures.
 func withApp(importing paths: [String] = [Fixtures.path("hf-daily")],
@@ -111,4 +113,17 @@ func voteCount(in html: String, paper: String) -> Int? {
     guard let form = html.range(of: "name=\"paper\" value=\"\(paper)\"><input type=\"hidden\" name=\"vote\""),
           let c = html[form.upperBound...].range(of: "<span class=\"count\">") else { return nil }
     return Int(html[c.upperBound...].prefix { $0.isNumber })
+}
+
+/// Sends `post` until it is refused with 429 (at most `limit` times) and checks what passed against a token bucket
+/// of `burst` tokens, one back every `refill` seconds: at least the burst, and no more than the time taken gave back.
+/// Rate-limit tests run beside the whole suite, where a handful of requests (bcrypt for every log-in) can take
+/// longer than one refill, so a fixed count of tries would be a flaky test.
+func expectRefusedAfterBurst(_ burst: Int, refill: Double, limit: Int = 40,
+                             _ post: () async throws -> HTTPResponse.Status) async throws {
+    let start = Date()
+    var passed = 0
+    while passed < limit, try await post() != .tooManyRequests { passed += 1 }
+    #expect(passed < limit, "never refused")
+    #expect(passed >= burst && passed <= burst + Int(Date().timeIntervalSince(start) / refill) + 1)
 }
