@@ -52,9 +52,8 @@ enum FullTextIndex {
         while true {
             let cursor = after
             let ids = try await database.write { db -> [String] in
-                let rows = db.isPostgres ? "papers_fts f WHERE f.arxiv_id = p.arxiv_id" : "papers_fts_keys k WHERE k.arxiv_id = p.arxiv_id"
                 let ids = try await db.raw("""
-                    SELECT arxiv_id FROM papers p WHERE arxiv_id > \(bind: cursor) AND NOT EXISTS (SELECT 1 FROM \(unsafeRaw: rows))
+                    SELECT arxiv_id FROM papers p WHERE arxiv_id > \(bind: cursor) AND \(unsafeRaw: lacksRow(on: db))
                     ORDER BY arxiv_id LIMIT \(bind: fillChunk)
                     """).all().map { try $0.decode(column: "arxiv_id", as: String.self) }
                 for start in stride(from: 0, to: ids.count, by: PaperStore.chunk * 5) {
@@ -71,8 +70,13 @@ enum FullTextIndex {
 
     /// Whether any paper has no full-text row (see `fillMissing`).
     static func anyMissing(on db: any SQLDatabase) async throws -> Bool {
-        let rows = db.isPostgres ? "papers_fts f WHERE f.arxiv_id = p.arxiv_id" : "papers_fts_keys k WHERE k.arxiv_id = p.arxiv_id"
-        return try await db.raw("SELECT 1 AS x FROM papers p WHERE NOT EXISTS (SELECT 1 FROM \(unsafeRaw: rows)) LIMIT 1").first() != nil
+        try await db.raw("SELECT 1 AS x FROM papers p WHERE \(unsafeRaw: lacksRow(on: db)) LIMIT 1").first() != nil
+    }
+
+    /// The condition that paper `p` has no full-text row yet (an index probe on either engine).
+    private static func lacksRow(on db: any SQLDatabase) -> String {
+        db.isPostgres ? "NOT EXISTS (SELECT 1 FROM papers_fts f WHERE f.arxiv_id = p.arxiv_id)"
+                      : "NOT EXISTS (SELECT 1 FROM papers_fts_keys k WHERE k.arxiv_id = p.arxiv_id)"
     }
 
     /// Writes the rows of every paper anew (a copied database, whose target starts without them).
