@@ -315,5 +315,14 @@ def test_killed_at_many_points_every_subscriber_gets_exactly_one_digest(workdir)
     assert all(states[m] == "sending" for m in missing), "a digest is missing without its row saying why"
     groups = Counter(committed_at[m] for m in missing)
     assert all(n <= 4 for n in groups.values()), f"a commit group larger than the 4 connections: {groups}"
-    assert len(groups) <= 2, f"{len(groups)} kills of {kills} fell in a commit-to-dot window: more than expected ({len(missing)} lost)"
-    print(f"{kills} kills; {len(groups)} in a commit-to-dot window, {len(missing)} lost; final run: {final.stdout.strip()}")
+    # One kill can catch two commits a few milliseconds apart; kills are at least 50 ms apart (and a process start).
+    # Where the kills fall is random: about one in twenty lands in a window, so more than four of twenty (a Poisson
+    # tail of 0.4%) would say the window grew, not chance.
+    windows = 0
+    last = None
+    for at in sorted(groups):
+        if last is None or at - last > 20:
+            windows += 1
+        last = at
+    assert windows <= 4, f"{windows} kills of {kills} fell in a commit-to-dot window: more than expected ({len(missing)} lost)"
+    print(f"{kills} kills; {windows} in a commit-to-dot window, {len(missing)} lost; final run: {final.stdout.strip()}")
