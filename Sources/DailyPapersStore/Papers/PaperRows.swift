@@ -1,5 +1,4 @@
 import DailyPapersCore
-import Logging
 import PostgresNIO
 import SQLKit
 
@@ -55,8 +54,7 @@ enum PaperRows {
     /// Inserts new papers' rows on the transaction's connection: SQLite statements with SQLite values, or PostgreSQL's
     /// COPY. False when another process stored one of the papers meanwhile (PostgreSQL, whose transactions see others'
     /// commits): the COPY is undone to a savepoint and the caller upserts instead.
-    static func insertNew(_ rows: [New], now: Int64, on connection: Database.Connection, _ db: any SQLDatabase,
-                          logger: Logger?) async throws -> Bool {
+    static func insertNew(_ rows: [New], now: Int64, on connection: Database.Connection, _ db: any SQLDatabase) async throws -> Bool {
         let papers = rows.map { $0.paper + [.integer(now)] }, authors = rows.flatMap(\.authors), categories = rows.flatMap(\.categories)
         switch connection {
         case .sqlite(let sqlite):
@@ -65,12 +63,11 @@ enum PaperRows {
             try await sqlite.insert(into: "paper_categories", columns: categoryColumns, rows: categories)
             return true
         case .postgres(let postgres):
-            let log = logger ?? Logger(label: "dailypapers.copy")
             try await db.raw("SAVEPOINT new_papers").run()
             do {
                 for (table, columns, values) in [("papers", paperColumns, papers), ("paper_authors", authorColumns, authors),
                                                  ("paper_categories", categoryColumns, categories)] where !values.isEmpty {
-                    try await postgres.copyFrom(table: table, columns: columns, logger: log) { writer in
+                    try await postgres.copyFrom(table: table, columns: columns, logger: db.logger) { writer in
                         try await writer.write(CopyText.encode(values))
                     }
                 }

@@ -1,7 +1,6 @@
 import DailyPapersCore
 import Foundation
 import SQLKit
-import Logging
 
 /// Batched upserts: one statement per table per chunk, so a bulk import of millions of papers is not
 /// bound by per-statement overhead. Semantics are those of `saveFeatured`: new metadata wins when
@@ -17,7 +16,7 @@ extension PaperStore {
     /// Returns the papers that were not stored before.
     @discardableResult
     static func upsertPapers(_ batch: PaperBatch, on db: any SQLDatabase, connection: Database.Connection? = nil, now: Int64,
-                             indexSimilarity: Bool = true, logger: Logger? = nil) async throws -> Set<String> {
+                             indexSimilarity: Bool = true) async throws -> Set<String> {
         var added = Set<String>()
         for start in stride(from: 0, to: batch.papers.count, by: chunk) {
             let end = min(start + chunk, batch.papers.count)
@@ -33,7 +32,7 @@ extension PaperStore {
             // Only new papers, their rows made beforehand: inserted as they are, on the connection itself.
             var inserted = false
             if let connection, stored.isEmpty, let rows = batch.newRows?[start..<end], !rows.contains(where: { $0 == nil }) {
-                inserted = try await PaperRows.insertNew(rows.map { $0! }, now: now, on: connection, db, logger: logger)
+                inserted = try await PaperRows.insertNew(rows.map { $0! }, now: now, on: connection, db)
             }
             if !inserted {
                 try await upsertPaperRows(slice, on: db, now: now)

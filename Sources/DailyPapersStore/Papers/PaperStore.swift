@@ -37,7 +37,7 @@ public struct PaperStore: Sendable {
         guard batch.count > 0 else { return [] }
         return try await database.writeWithConnection { db, connection in
             let added = try await Self.upsertPapers(batch, on: db, connection: connection, now: Int64(Date().timeIntervalSince1970 * 1000),
-                                                    indexSimilarity: indexSimilarity, logger: database.logger)
+                                                    indexSimilarity: indexSimilarity)
             try await Self.bumpContentVersion(on: db)
             return added
         }

@@ -24,7 +24,8 @@ enum SearchIndex {
         }
     }
 
-    /// A paper's row as the index keeps it: its length, forward entry and term sequence.
+    /// A paper's row as the index keeps it: its length, forward entry (`term:count term:count`, terms in byte order)
+    /// and term sequence (fields' terms joined by spaces, fields by ` | `), made by `SearchAnalyzer`.
     struct Prepared: Sendable, Equatable {
         let length: Int
         let terms: String
@@ -33,12 +34,6 @@ enum SearchIndex {
             self.length = length
             self.terms = terms
             self.sequence = sequence
-        }
-        /// The same row from a document's strings: how `SearchAnalyzer` is checked.
-        init(_ document: SearchRanking.Document) {
-            length = document.length
-            terms = forwardEntry(document)
-            sequence = document.fields.map { $0.joined(separator: " ") }.joined(separator: " | ")
         }
     }
 
@@ -66,19 +61,6 @@ enum SearchIndex {
             sql.appendRows(rows[start..<min(start + 300, rows.count)].map { $0.map(\.bind) })
             try await db.raw(sql).run()
         }
-    }
-
-    /// A paper's terms with their weighted counts: `term:count term:count`.
-    static func forwardEntry(_ document: SearchRanking.Document) -> String {
-        var entry = ""
-        entry.reserveCapacity(document.counts.count * 12)
-        for (term, count) in document.counts.sorted(by: { $0.key < $1.key }) {
-            if !entry.isEmpty { entry.append(" ") }
-            entry.append(term)
-            entry.append(":")
-            entry.append(String(Int(count)))
-        }
-        return entry
     }
 
     /// Calls `body` with each term of a forward entry and its weighted count.
