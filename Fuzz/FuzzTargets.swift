@@ -59,7 +59,7 @@ enum FuzzTarget: String, CaseIterable {
         }
     }
 
-    /// Whatever is typed becomes quoted terms: the engines' syntax can never be broken out of.
+    /// Whatever is typed becomes words, phrases and prefixes of letters and digits only; prefixes start something.
     static func checkSearchQuery(_ text: String) {
         guard let query = SearchQuery(text) else { return }
         for term in query.parts {
@@ -67,8 +67,7 @@ enum FuzzTarget: String, CaseIterable {
                 fatalError("a term holds query syntax: \(term.words)")
             }
         }
-        guard query.match.unicodeScalars.filter({ $0 == "\"" }).count == 2 * query.parts.count else { fatalError("unbalanced quotes in \(query.match)") }
-        _ = query.tsquery
-        _ = query.normalized
+        _ = SearchQuery(query.normalized)
+        for starts in query.indexPrefixes where starts.isEmpty || starts.contains(where: \.isEmpty) { fatalError("an empty prefix from \(text)") }
     }
 }

@@ -48,8 +48,8 @@ q() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute
 missing=$(q "select count(*) from papers p where not exists (select 1 from paper_keywords k where k.paper_id = p.arxiv_id)")
 counted=$(q "select value from site_state where key = 'indexed_papers'")
 [ "$missing" -eq 0 ] && [ "$counted" -eq 30000 ] || { echo "kill-import: $missing papers without keywords, $counted counted (expected 0 and 30000)"; exit 1; }
-# Full text: left to an import's end; those the kill left out are written by the second run, each paper once.
-unindexed=$(q "select count(*) from papers p where not exists (select 1 from papers_fts_keys k where k.arxiv_id = p.arxiv_id)")
-rows=$(q "select count(*) from papers_fts")
-[ "$unindexed" -eq 0 ] && [ "$rows" -eq 30000 ] || { echo "kill-import: $unindexed papers without full text, $rows full-text rows (expected 0 and 30000)"; exit 1; }
-echo "kill-import: ok (whole batches only after SIGKILL; the second run completed all 30000, their keywords and full text, each once)"
+# Search: every paper's row is written with its batch, each paper once.
+unindexed=$(q "select count(*) from papers p where not exists (select 1 from search_documents s where s.paper_id = p.arxiv_id)")
+rows=$(q "select count(*) from search_documents")
+[ "$unindexed" -eq 0 ] && [ "$rows" -eq 30000 ] || { echo "kill-import: $unindexed papers without a search row, $rows search rows (expected 0 and 30000)"; exit 1; }
+echo "kill-import: ok (whole batches only after SIGKILL; the second run completed all 30000, their keywords and search rows, each once)"

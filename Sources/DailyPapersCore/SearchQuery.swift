@@ -1,6 +1,8 @@
-/// Turns whatever a reader typed into a safe full-text query: every word becomes a quoted term (so the
-/// engine's operators and syntax errors cannot arise), `"quoted phrases"` stay phrases, and a trailing `*`
-/// makes a prefix (`diffus*`). All terms must match. Returns nil when nothing searchable is left.
+import Foundation
+
+/// Reads whatever a reader typed as a search: words, `"quoted phrases"`, and a trailing `*` making a prefix
+/// (`diffus*`); every other character separates words, so no text is an operator or a syntax error. All terms must
+/// match. Returns nil when nothing searchable is left.
 public struct SearchQuery: Sendable, Equatable {
     /// One term: a word, or the words of a phrase in order; `prefix` for a single word ending in `*`.
     public struct Term: Sendable, Equatable {
@@ -53,20 +55,18 @@ public struct SearchQuery: Sendable, Equatable {
         parts.filter { !$0.prefix }.map { $0.words.flatMap(SearchTokenizer.terms) }.filter { !$0.isEmpty }
     }
 
-    /// Each term as FTS5 writes it: `"language models"`, `"diffus"*`.
-    public var terms: [String] {
-        parts.map { "\"" + $0.words.joined(separator: " ") + "\"" + ($0.prefix ? "*" : "") }
-    }
-
-    /// The FTS5 MATCH expression.
-    public var match: String { terms.joined(separator: " ") }
-
-    /// The same query for PostgreSQL's `to_tsquery`: phrases with `<->`, prefixes with `:*`, all terms
-    /// joined by `&`. Words hold only letters and digits, so quoting each one cannot be broken out of.
-    public var tsquery: String {
-        parts.map { term in
-            let words = term.words.map { "'\($0.lowercased())'" }
-            return words.count == 1 ? words[0] + (term.prefix ? ":*" : "") : "(" + words.joined(separator: " <-> ") + ")"
-        }.joined(separator: " & ")
+    /// Each prefix (`diffus*`) as the starts of the index's terms it matches: the letters as typed (lower case,
+    /// accents removed) and their stem, since the index holds stems: "studies*" finds the stem "studi" of "study",
+    /// "happy*" both "happy..." and "happi" (of "happiness"). One start that begins another covers it.
+    public var indexPrefixes: [[String]] {
+        parts.filter(\.prefix).map { term in
+            let written = term.words[0].lowercased().folding(options: .diacriticInsensitive, locale: nil)
+            var starts = [written]
+            for stem in SearchTokenizer.terms(written) where !stem.isEmpty && !starts.contains(where: stem.hasPrefix) {
+                starts.removeAll { $0.hasPrefix(stem) }
+                starts.append(stem)
+            }
+            return starts
+        }
     }
 }

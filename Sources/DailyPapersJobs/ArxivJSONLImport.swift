@@ -33,36 +33,20 @@ public struct ArxivJSONLImport: Sendable {
         var next = Task { source.next() }
         var added = Set<String>()
         var weighing: Task<WeighedKeywords, any Error>?
-        // Full-text rows of the new papers: on PostgreSQL a second writer follows the first, a batch behind; on SQLite
-        // (one writer at a time) they are written at the end.
-        var fullText: Task<Void, any Error>?
-        try await store.bulkWrites {
-            while let (batch, records, offset, chunk) = await next.value {
-                next = Task { source.next() }
-                let new = try await store.savePapers(batch, indexSimilarity: false)
-                added.formUnion(new)
-                if store.isPostgres {
-                    let previous = fullText
-                    fullText = Task { try await previous?.value; try await store.writeFullText(new.sorted()) }
-                }
-                if let chunk {
-                    if let weighing { try await store.saveKeywords(try await weighing.value) }
-                    let kept = chunk.keeping(added)
-                    weighing = Task { try await store.weighKeywords(kept) }
-                    added = []
-                }
-                report.papers += records
-                onProgress(ImportProgress(papers: report.papers, problems: source.problemCount,
-                                          fraction: size.map { Double(offset) / Double(max($0, 1)) }, file: path))
+        while let (batch, records, offset, chunk) = await next.value {
+            next = Task { source.next() }
+            added.formUnion(try await store.savePapers(batch, indexSimilarity: false))
+            if let chunk {
+                if let weighing { try await store.saveKeywords(try await weighing.value) }
+                let kept = chunk.keeping(added)
+                weighing = Task { try await store.weighKeywords(kept) }
+                added = []
             }
-            if let weighing { try await store.saveKeywords(try await weighing.value) }
-            try await fullText?.value
-            // The new papers' full-text rows, left to now (`PaperBatch(forBulkImport:)`), with those a killed run left.
-            let (papers, problems) = (report.papers, source.problemCount)
-            try await store.fillFullText { written in
-                onProgress(ImportProgress(papers: papers, problems: problems, fraction: 1, file: path, fullText: written))
-            }
+            report.papers += records
+            onProgress(ImportProgress(papers: report.papers, problems: source.problemCount,
+                                      fraction: size.map { Double(offset) / Double(max($0, 1)) }, file: path))
         }
+        if let weighing { try await store.saveKeywords(try await weighing.value) }
         report.problems += source.problems
         // Papers stored before without keywords (an import killed before its chunk was written) are weighed now.
         if report.papers > 0 {

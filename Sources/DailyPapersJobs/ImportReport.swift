@@ -35,6 +35,4 @@ public struct ImportProgress: Sendable {
     public var file: String
     /// Papers whose keywords are chosen so far, once the papers are all saved.
     public var keywords: Int? = nil
-    /// Papers whose full-text rows are written so far, once the papers are all saved.
-    public var fullText: Int? = nil
 }

@@ -105,7 +105,7 @@ final class TerminalProgress: Sendable {
     let start: Date
     /// Called from many tasks at once (a digest run's senders): one of them prints, the others return.
     private let lastPrint = Mutex(Date.distantPast)
-    /// The phase being shown (papers, then keywords, then full text) and when it began: its rate and ETA count from there.
+    /// The phase being shown (papers, then keywords) and when it began: its rate and ETA count from there.
     private let phase: Mutex<(unit: String?, start: Date)>
 
     init(interactive: Bool, start: Date = Date()) {
@@ -117,10 +117,6 @@ final class TerminalProgress: Sendable {
     func show(_ p: ImportProgress) {
         var suffix = ""
         if p.problems > 0 { suffix = " · \(p.problems) bad records" }
-        if let written = p.fullText {
-            show(count: written, unit: "papers indexed for full text", fraction: Double(written) / Double(max(p.papers, 1)), suffix: suffix)
-            return
-        }
         if let keywords = p.keywords {
             show(count: keywords, unit: "papers weighed for keywords", fraction: Double(keywords) / Double(max(p.papers, 1)), suffix: suffix)
             return

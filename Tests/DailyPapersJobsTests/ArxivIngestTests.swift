@@ -174,13 +174,6 @@ import Testing
             #expect(p.firstVersionAt?.iso8601 == "2016-05-26T17:59:46.000Z")
             #expect(p.latestVersionAt?.iso8601 == "2016-06-14T08:00:00.000Z")
             #expect(p.comment == "20 pages, 3 figures; v2: revised")
-            // The full-text index merges as eagerly as before once the imports are over (less during them).
-            if !TestDatabase.isPostgres {
-                let automerge = try await t.database.read { db in
-                    try await db.raw("SELECT v FROM papers_fts_config WHERE k = 'automerge'").first()?.decode(column: "v", as: Int.self)
-                }
-                #expect(automerge == 4)
-            }
         }
     }
 
@@ -265,9 +258,9 @@ import Testing
         }
     }
 
-    /// A bulk import writes its papers' full-text rows at its end; those a killed import left undone are written by the
-    /// next run or start (`fillFullText`), each once. Until then a filtered search (full text) does not find them.
-    @Test func fullTextRowsLeftToAnImportsEndAreWrittenOnce() async throws {
+    /// An import's papers are found by every form of search as soon as their batch is saved (one index serves
+    /// them all): by words, by a prefix, with a filter, sorted by date.
+    @Test func anImportsPapersAreFoundByEveryFormOfSearchAtOnce() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)
             let file = Fixtures.path("arxiv/corpus-excerpt.jsonl.gz")
@@ -276,26 +269,13 @@ import Testing
             while let line = try reader.next() { papers.append(try ArxivJSONLReader.paper(fromLine: line)) }
             let target = papers[0]
             let word = try #require(target.title.split(whereSeparator: { !$0.isLetter }).map(String.init).max(by: { $0.count < $1.count }))
-            func found() async throws -> Bool {
-                let filters = SearchFilters(category: target.categories.first)
-                return try await store.searchHits(word, filters: filters).contains { $0.paper.id.base == target.id.base }
-            }
             // Saved as an import's batches are, then "killed" before its end.
             var analyzer = SearchAnalyzer()
             try await store.savePapers(PaperBatch(Array(papers.prefix(20)), analyzer: &analyzer, forBulkImport: true), indexSimilarity: false)
-            #expect(try await store.hasPapersWithoutFullText())
-            #expect(!(try await found()))
-            #expect(try await store.fillFullText() == 20)
-            #expect(!(try await store.hasPapersWithoutFullText()))
-            #expect(try await found())
-            #expect(try await store.fillFullText() == 0)
-            // A whole import ends with every paper's row, each once.
-            _ = try await ArxivJSONLImport(store: store, batchSize: 7).run(path: file)
-            #expect(!(try await store.hasPapersWithoutFullText()))
-            let rows = try await t.database.read { db in
-                try await db.raw("SELECT COUNT(*) AS n FROM papers_fts").first()!.decode(column: "n", as: Int.self)
+            for (text, filters) in [(word, SearchFilters()), (String(word.prefix(5)) + "*", SearchFilters(limit: 40)),
+                                    (word, SearchFilters(category: target.categories.first)), (word, SearchFilters(sort: .newest))] {
+                #expect(try await store.searchHits(text, filters: filters).contains { $0.paper.id.base == target.id.base }, "\(text) \(filters.key)")
             }
-            #expect(rows == 40)
         }
     }
 

@@ -17,7 +17,7 @@ import Testing
         try await TestDatabase.with { t in
             guard !t.database.isPostgres else { return }
             let tables = try await t.database.read { db in
-                try await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'papers_fts%'")
+                try await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
                     .all().map { try $0.decode(column: "name", as: String.self) }
             }
             let copied = Set(DatabaseCopy.tables.map(\.name))
@@ -72,7 +72,7 @@ import Testing
             // The search index is rebuilt on the target.
             #expect(try await copied.search("émigré", limit: 5).map(\.paper.id) == [featured[6].paper.id])
             #expect(try await copied.search("diffusion", limit: 500).count == 129)
-            // So are the full-text rows behind prefixes, and a paper saved again on the target replaces its own.
+            // Prefixes too, and a paper saved again on the target replaces its own row.
             #expect(try await copied.searchHits("émig*", filters: SearchFilters()).map(\.paper.id) == [featured[6].paper.id])
             try await copied.saveFeatured([featured[0]], trending: .standard)
             #expect(try await copied.searchHits("diffus*", filters: SearchFilters(limit: 500)).count == 129)

@@ -4,22 +4,27 @@ import DailyPapersTestSupport
 import Testing
 
 @Suite struct SearchQueryTests {
-    @Test func quotesEveryTermAndKeepsPhrasesAndPrefixes() throws {
-        #expect(try #require(SearchQuery("diffusion models")).match == #""diffusion" "models""#)
-        #expect(try #require(SearchQuery(#""language models" diffus*"#)).match == #""language models" "diffus"*"#)
-        // A chunk with inner punctuation stays one phrase, as the tokenizer reads "GPT-4" as "gpt 4".
-        #expect(try #require(SearchQuery("NEAR(a b) OR x")).match == #""NEAR a" "b" "OR" "x""#)
-        #expect(try #require(SearchQuery("GPT-4")).match == #""GPT 4""#)
-        #expect(try #require(SearchQuery(#"say "unbalanced"#)).match == #""say" "unbalanced""#)
+    @Test func readsWordsPhrasesAndPrefixesAndNothingElse() throws {
+        func parts(_ text: String) throws -> [String] { try #require(SearchQuery(text)).normalized.components(separatedBy: " ") }
+        #expect(try parts("diffusion Models") == ["diffusion", "models"])
+        #expect(try #require(SearchQuery(#""language models" diffus*"#)).normalized == #""language models" diffus*"#)
+        // A chunk with inner punctuation stays one phrase, as the tokenizer reads "GPT-4" as "gpt 4"; operators are words.
+        #expect(try #require(SearchQuery("NEAR(a b) OR x")).normalized == #""near a" b or x"#)
+        #expect(try #require(SearchQuery("GPT-4")).normalized == #""gpt 4""#)
+        #expect(try #require(SearchQuery(#"say "unbalanced"#)).normalized == "say unbalanced")
+        #expect(try #require(SearchQuery("x:* a* 'y'")).normalized == "x a y")
         #expect(SearchQuery("  *  %% ( ) ") == nil)
         #expect(SearchQuery("") == nil)
-        #expect(try #require(SearchQuery(String(repeating: "w ", count: 100))).terms.count == 16)
+        #expect(try #require(SearchQuery(String(repeating: "w ", count: 100))).parts.count == 16)
     }
 
-    @Test func theSameQueryForPostgreSQL() throws {
-        #expect(try #require(SearchQuery(#""Language models" diffus* O'Brien's"#)).tsquery
-                == "('language' <-> 'models') & 'diffus':* & ('o' <-> 'brien' <-> 's')")
-        #expect(try #require(SearchQuery("NEAR(a b) | !x & 'y'")).tsquery == "('near' <-> 'a') & 'b' & 'x' & 'y'")
+    /// A prefix matches the index's stems: its letters as typed and their stem, accents removed, one start kept
+    /// where it begins the other.
+    @Test func prefixesStartTheIndexsStems() throws {
+        #expect(try #require(SearchQuery("diffus*")).indexPrefixes == [["diffu"]])
+        #expect(try #require(SearchQuery("studies* Émig* happy*")).indexPrefixes == [["studi"], ["emig"], ["happy", "happi"]])
+        #expect(try #require(SearchQuery("models lang*")).indexPrefixes == [["lang"]])
+        #expect(try #require(SearchQuery("models")).indexPrefixes.isEmpty)
     }
 
     @Test func snippetsMarkMatchesAndCutAroundThem() throws {

@@ -13,7 +13,8 @@ public enum JSONText {
         return out
     }
 
-    static func appendString(_ s: String, to out: inout String) {
+    /// `s` as a JSON string.
+    public static func appendString(_ s: String, to out: inout String) {
         out += "\""
         guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
             out += s

@@ -13,7 +13,7 @@ public enum DatabaseCopy {
         let key: [String]
     }
 
-    /// Parents before children. `papers_fts` is rebuilt, `schema_migrations` is the target's own, and
+    /// Parents before children. `schema_migrations` is the target's own, and
     /// `job_leases` belong to the processes of the old instance.
     static let tables: [Table] = [
         Table(name: "users", key: ["id"]),
@@ -69,7 +69,6 @@ public enum DatabaseCopy {
                 let count = try await copyTable(table, columns: columns, from: source, to: dst, postgres: postgres, logger: logger, progress: progress)
                 report.rows.append((table.name, count))
             }
-            try await FullTextIndex.rebuild(on: dst)
             if dst.isPostgres {
                 for table in identityTables {
                     try await dst.raw("""

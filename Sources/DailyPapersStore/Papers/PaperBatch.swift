@@ -11,9 +11,6 @@ public struct PaperBatch: Sendable {
     /// Each paper's rows (nil for a paper whose authors link accounts), for the papers the writer finds new; made
     /// for a bulk import.
     let newRows: [PaperRows.New?]?
-    /// Whether new papers' full-text rows are left to the importer: written at its end on SQLite
-    /// (`PaperStore.fillFullText`), by a second writer right behind the first on PostgreSQL (`writeFullText`).
-    let defersFullText: Bool
 
     public init(_ records: [Paper]) {
         var analyzer = SearchAnalyzer()
@@ -21,7 +18,7 @@ public struct PaperBatch: Sendable {
     }
 
     /// With the analyzer of a reader that makes many batches (its word tables serve them all). `forBulkImport`: with
-    /// the papers' rows made too, and their full-text rows left to the importer (`defersFullText`).
+    /// the papers' rows made too.
     public init(_ records: [Paper], analyzer: inout SearchAnalyzer, forBulkImport: Bool = false) {
         var latest: [String: Paper] = [:]
         var order: [String] = []
@@ -38,7 +35,6 @@ public struct PaperBatch: Sendable {
         }
         self.documents = documents
         newRows = forBulkImport ? papers.map(PaperRows.New.init) : nil
-        defersFullText = forBulkImport
     }
 
     public var count: Int { papers.count }

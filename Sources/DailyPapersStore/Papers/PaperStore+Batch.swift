@@ -22,8 +22,8 @@ extension PaperStore {
             let end = min(start + chunk, batch.papers.count)
             let slice = Array(batch.papers[start..<end])
             let ids = slice.map(\.id.base)
-            // Papers not stored before have nothing to replace: their old author, category, full-text and search
-            // rows are not looked for.
+            // Papers not stored before have nothing to replace: their old author, category and search rows are not
+            // looked for.
             let binds: [any Encodable & Sendable] = ids
             let stored = Set(try await db.raw("SELECT arxiv_id FROM papers WHERE arxiv_id IN (\(binds: binds))").all()
                 .map { try $0.decode(column: "arxiv_id", as: String.self) })
@@ -40,8 +40,6 @@ extension PaperStore {
                 try await upsertCategoryRows(slice.filter { !$0.categories.isEmpty }, stored: stored, on: db)
             }
             try await insertArrivals(slice.flatMap(Arrival.dated), on: db)
-            // A bulk import's new papers get their full-text rows apart (`PaperBatch.defersFullText`).
-            try await FullTextIndex.write(batch.defersFullText ? ids.filter(stored.contains) : ids, stored: stored, on: db)
             if indexSimilarity { try await SimilarityIndex.index(ids, on: db) }
             try await SearchIndex.index(ids, prepared: batch.documents, new: new, on: db, connection: connection)
         }

@@ -121,119 +121,20 @@ extension PaperStore {
         try await searchHits(text, filters: SearchFilters(featuredOnly: true, limit: limit)).compactMap(\.featured)
     }
 
-    /// Like `search`, with filters, sorts, paging and a snippet of the abstract around the matches. In
-    /// `snippet`, U+E000 and U+E001 mark where a match starts and ends, so the caller can escape the text
-    /// and then highlight.
+    /// Like `search`, with filters, sorts, paging and a snippet of the abstract around the matches, every paper or
+    /// only those on the feed. In `snippet`, U+E000 and U+E001 mark where a match starts and ends, so the caller can
+    /// escape the text and then highlight. The search index answers every form (`hitsFromSearchIndex` the plain one,
+    /// `filteredHits` the rest).
     public func searchHits(_ text: String, filters: SearchFilters) async throws -> [SearchHit] {
         guard let query = SearchQuery(text) else { return [] }
-        if filters.isPlainRelevance {
-            if let hits = try await hitsFromSearchIndex(query, filters: filters, typed: text) { return hits }
-            if let hits = try await topHitsFromIndex(query, filters: filters) { return hits }
-        }
-        return try await database.read { db in
-            let postgres = db.isPostgres
-            let only = filters.featuredOnly
-            // Every paper, or those on the feed: the featured row joined, or joined when there is one; papers
-            // a moderator hid are found by neither.
-            let featured = (only ? "JOIN" : "LEFT JOIN") + " featured f ON f.paper_id = p.arxiv_id"
-            var sql: SQLQueryString
-            if postgres {
-                // The snippet is made in Swift below: ts_headline would drop `<...>` from abstracts as markup.
-                sql = SQLQueryString("""
-                    SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns), f.paper_id AS featured_id,
-                      ts_rank_cd('{0.1, 0.1, 0.3, 1.0}', s.document, to_tsquery('english', \(bind: query.tsquery)), 1) AS rank
-                    FROM papers_fts s JOIN papers p ON p.arxiv_id = s.arxiv_id \(unsafeRaw: featured)
-                    LEFT JOIN users u ON u.id = f.submitted_by
-                    WHERE s.document @@ to_tsquery('english', \(bind: query.tsquery)) AND COALESCE(f.hidden, 0) = 0
-                    """)
-            } else {
-                // No snippet() here: SQLite computes every result column before it sorts, so it would run for
-                // every match of a filtered or sorted search, not just the page. The page's snippets are made
-                // in Swift below, as on PostgreSQL.
-                sql = SQLQueryString("""
-                    SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns), f.paper_id AS featured_id
-                    FROM papers_fts JOIN papers p ON p.arxiv_id = papers_fts.arxiv_id \(unsafeRaw: featured)
-                    LEFT JOIN users u ON u.id = f.submitted_by
-                    WHERE papers_fts MATCH \(bind: query.match) AND COALESCE(f.hidden, 0) = 0
-                    """)
-            }
-            if let category = filters.category {
-                sql.appendLiteral(" AND EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper_id = p.arxiv_id AND c.category = ")
-                sql.appendInterpolation(bind: category)
-                sql.appendLiteral(")")
-            }
-            // A paper's day: the day it was featured, else the day of its first version.
-            let day = only ? "f.day" : "COALESCE(f.day, \(Self.dayOf("p.first_version_at", postgres: postgres)))"
-            if let from = filters.from { sql.appendLiteral(" AND " + day + " >= "); sql.appendInterpolation(bind: from.iso) }
-            if let to = filters.to { sql.appendLiteral(" AND " + day + " <= "); sql.appendInterpolation(bind: to.iso) }
-            if let author = filters.author {
-                sql.appendLiteral(" AND EXISTS (SELECT 1 FROM paper_authors a WHERE a.paper_id = p.arxiv_id AND ")
-                Self.appendMatch(Self.likePattern(author), columns: ["a.name"], to: &sql)
-                sql.appendLiteral(")")
-            }
-            if filters.hasCode {
-                sql.appendLiteral(" AND (p.github_repo IS NOT NULL OR ")
-                Self.appendMatch("%github.com/%", columns: ["p.abstract", "p.comment"], to: &sql)
-                sql.appendLiteral(")")
-            }
-            // Newest: when it reached the feed, else when its first version appeared (both milliseconds).
-            let at = only ? "f.submitted_at" : "COALESCE(f.submitted_at, p.first_version_at, 0)"
-            switch filters.sort {
-            // Title ten times an abstract match, authors three times, on either engine.
-            case .relevance:
-                // Normalisation 1 divides by the log of the document's length, as bm25 favours shorter texts;
-                // the paper id breaks ties, so pages never overlap.
-                sql.appendLiteral((postgres ? " ORDER BY rank DESC, " : " ORDER BY bm25(papers_fts, 0.0, 10.0, 1.0, 3.0), ") + at + " DESC, p.arxiv_id")
-            case .newest: sql.appendLiteral(" ORDER BY " + at + " DESC, p.arxiv_id")
-            case .upvotes: sql.appendLiteral(" ORDER BY COALESCE(f.upvotes, 0) DESC, " + at + " DESC, p.arxiv_id")
-            }
-            sql.appendLiteral(" LIMIT ")
-            sql.appendInterpolation(bind: filters.limit)
-            sql.appendLiteral(" OFFSET ")
-            sql.appendInterpolation(bind: filters.offset)
-            let rows = try await db.raw(sql).all()
-            let records = try await Self.attachAuthors(try rows.map(RowDecoding.record(from:)), on: db)
-            return records.map { SearchHit(record: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query)) }
-        }
+        if filters.isPlainRelevance { return try await hitsFromSearchIndex(query, filters: filters, typed: text) }
+        return try await filteredHits(query, filters: filters)
     }
 
     /// The UTC day (YYYY-MM-DD) of a milliseconds column, in each engine's words.
     static func dayOf(_ column: String, postgres: Bool) -> String {
         postgres ? "to_char(to_timestamp(\(column) / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
                  : "strftime('%Y-%m-%d', \(column) / 1000, 'unixepoch')"
-    }
-
-    /// The common search (by relevance, no filters) on SQLite: FTS5 sorts by its `rank` and stops after
-    /// the page, so neither the joins nor the snippet run for the thousands of other matches of a common
-    /// word. Nil when the page may be short of papers the index matched but the feed does not show
-    /// (hidden or never featured); the full query answers then.
-    private func topHitsFromIndex(_ query: SearchQuery, filters: SearchFilters) async throws -> [SearchHit]? {
-        try await database.read { db -> [SearchHit]? in
-            guard !db.isPostgres else { return nil }
-            let wanted = filters.offset + filters.limit
-            let candidates = wanted * 2 + 20
-            let rows = try await db.raw("""
-                SELECT \(unsafeRaw: RowDecoding.paperColumns(on: db)), \(unsafeRaw: RowDecoding.featuredColumns), hits.snip,
-                  f.paper_id AS featured_id, f.hidden AS featured_hidden
-                FROM (SELECT arxiv_id, rank, snippet(papers_fts, 2, char(57344), char(57345), '…', 28) AS snip
-                      FROM papers_fts WHERE papers_fts MATCH \(bind: query.match) AND rank MATCH 'bm25(0.0, 10.0, 1.0, 3.0)'
-                      ORDER BY rank LIMIT \(bind: candidates)) hits
-                LEFT JOIN featured f ON f.paper_id = hits.arxiv_id
-                LEFT JOIN papers p ON p.arxiv_id = hits.arxiv_id LEFT JOIN users u ON u.id = f.submitted_by
-                ORDER BY hits.rank, hits.arxiv_id
-                """).all()
-            // Papers a moderator hid are never shown; with `featuredOnly`, nor those never featured.
-            let shown = try rows.filter {
-                let hidden = try RowDecoding.optional($0, "featured_hidden", Int.self) ?? 0
-                let featured = try RowDecoding.optional($0, "featured_id", String.self) != nil
-                return hidden == 0 && (featured || !filters.featuredOnly)
-            }
-            // The index had more matches than it handed over, and too few of those handed over are on the feed.
-            if rows.count == candidates, shown.count < wanted { return nil }
-            let page = Array(shown.dropFirst(filters.offset).prefix(filters.limit))
-            let records = try await Self.attachAuthors(try page.map(RowDecoding.record(from:)), on: db)
-            return try zip(records, page).map { SearchHit(record: $0, snippet: try $1.decode(column: "snip", as: String.self)) }
-        }
     }
 
     /// Whether any paper (featured or not) is listed in the category.

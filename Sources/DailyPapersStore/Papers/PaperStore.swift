@@ -43,40 +43,6 @@ public struct PaperStore: Sendable {
         }
     }
 
-    /// Writes the full-text rows a bulk import left to its end (or a killed one left undone); returns how many.
-    @discardableResult
-    public func fillFullText(progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
-        try await FullTextIndex.fillMissing(database: database, progress: progress)
-    }
-
-    /// Writes (or writes again) the full-text rows of these papers, in a transaction of its own: on PostgreSQL a bulk
-    /// import's second writer, right behind the first (FTS rows cost the server most of an import's time there, and
-    /// it works on them in another process, on the other core).
-    public func writeFullText(_ ids: [String]) async throws {
-        guard !ids.isEmpty else { return }
-        try await database.write { db in try await FullTextIndex.write(ids, on: db) }
-    }
-
-    /// Whether some paper still waits for its full-text row (an import killed before its end).
-    public func hasPapersWithoutFullText() async throws -> Bool {
-        try await database.read { db in try await FullTextIndex.anyMissing(on: db) }
-    }
-
-    public var isPostgres: Bool { database.isPostgres }
-
-    /// Runs a bulk import's saves with the full-text index merging less eagerly (`FullTextIndex.bulkMergeWidth`),
-    /// then puts the default back, whether `body` succeeds or throws.
-    public func bulkWrites<T>(_ body: () async throws -> T) async throws -> T {
-        try await database.write { db in try await FullTextIndex.setMergeWidth(FullTextIndex.bulkMergeWidth, on: db) }
-        let result: T
-        do { result = try await body() } catch {
-            try? await database.write { db in try await FullTextIndex.setMergeWidth(FullTextIndex.defaultMergeWidth, on: db) }
-            throw error
-        }
-        try await database.write { db in try await FullTextIndex.setMergeWidth(FullTextIndex.defaultMergeWidth, on: db) }
-        return result
-    }
-
     /// OAI-PMH deleted records: the paper stays (votes and comments refer to it) but leaves the feed.
     public func markWithdrawn(_ ids: [ArxivID]) async throws {
         guard !ids.isEmpty else { return }

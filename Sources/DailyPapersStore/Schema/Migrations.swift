@@ -376,5 +376,9 @@ public enum Migrations {
         Migration(number: 34, name: "term_df_words_only",
                   why: "Keywords' idf counts words only; a two-word phrase's count is estimated from its words' (Terms.weights). The phrases were most of term_df (1.4 M of 1.57 M rows at 75,000 papers, most in one paper only) and most of what choosing keywords wrote.",
                   statements: ["DELETE FROM term_df WHERE term LIKE '% %'"]),
+        Migration(number: 35, name: "drop_full_text",
+                  why: "Every search is answered by the search index (search_documents, SearchMemory): prefixes merge their terms' lists, filters and sorts are applied by the database to the candidates it gives. The full-text tables (FTS5 on SQLite, a weighted tsvector with GIN on PostgreSQL) served only those forms and were a second copy of every title, abstract and author list; building them was most of what a bulk import wrote (FTS5 alone takes 5-6 s over the 74,728-paper corpus, more than half of a plain script's whole import).",
+                  statements: ["DROP TABLE papers_fts", "DROP TABLE papers_fts_keys"],
+                  postgres: ["DROP TABLE papers_fts"]),
     ]
 }

@@ -5,7 +5,7 @@ import SQLKit
 
 extension PaperStore {
     /// Whether the search index still has to be built (papers stored before it existed, or a rebuild
-    /// under way); searches rank every match with the full-text index until it is done.
+    /// under way); searches find the papers indexed so far until it is done.
     public func searchIndexPending() async throws -> Bool {
         try await database.read { db in try await Self.searchIndexPending(on: db) }
     }
@@ -15,8 +15,8 @@ extension PaperStore {
             .decode(column: "value", as: Int.self) != 0
     }
 
-    /// Indexes every stored paper for search again, 500 papers a transaction; searches use the
-    /// full-text index meanwhile. Papers saved while it runs index themselves as usual. Returns how
+    /// Indexes every stored paper for search again, 500 papers a transaction (each paper's row replaced, so
+    /// searches go on finding it meanwhile). Papers saved while it runs index themselves as usual. Returns how
     /// many papers were indexed.
     @discardableResult
     public func rebuildSearchIndex(progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
@@ -37,23 +37,21 @@ extension PaperStore {
         _ = try await database.read { db in try await memory.catchUp(on: db) }
     }
 
-    /// The plain search (best first, no filters, no prefixes) from the in-memory index: every paper
-    /// holding all the words scored exactly, then the best of them that are on the feed (and, for a
-    /// phrase, have its words in order). Nil when the full-text index should answer instead: while the
-    /// index is being built, and for prefixes.
+    /// The plain search (best first, no filters) from the search index: every paper holding all the words (and a
+    /// term starting with each prefix) scored exactly, then the best of them that are on the feed (and, for a
+    /// phrase, have its words in order).
     /// `typed`: the search as typed; the one paper whose title it is exactly comes first (a reader looking for a
     /// paper they know by name), pages after it shifted by one.
     func hitsFromSearchIndex(_ query: SearchQuery, filters: SearchFilters, typed: String? = nil,
-                             shownReadWhole: Int = PaperStore.shownReadWhole) async throws -> [SearchHit]? {
-        guard !query.parts.contains(where: \.prefix) else { return nil }
+                             shownReadWhole: Int = PaperStore.shownReadWhole) async throws -> [SearchHit] {
         let phrases = query.indexTerms
-        let words = Array(Set(phrases.joined())).sorted()
-        guard !words.isEmpty else { return nil }
+        let words = Array(Set(phrases.joined())).sorted(), prefixes = query.indexPrefixes
+        guard !words.isEmpty || !prefixes.isEmpty else { return [] }
         let phrased = phrases.filter { $0.count > 1 }
         let memory = database.searchMemory
         let wanted = filters.offset + filters.limit
-        return try await database.read { db -> [SearchHit]? in
-            guard try await memory.catchUp(on: db) else { return nil }
+        return try await database.read { db -> [SearchHit] in
+            try await memory.catchUp(on: db)
             let exact = try await typed.asyncFlatMap { try await Self.paperTitled($0, on: db) }
             func first(_ best: [SearchMemory.Match]) -> [SearchMemory.Match] {
                 guard let exact else { return best }
@@ -64,19 +62,16 @@ extension PaperStore {
                 // Every paper: the index's best, ordered and read whole by the database (equal scores newest
                 // first), less any a moderator hid; further down only when hidden ones left the page short.
                 while true {
-                    let (complete, ranked) = memory.top(words, phrases: phrased, limit: limit)
+                    let (complete, ranked) = memory.top(words, prefixes: prefixes, phrases: phrased, limit: limit)
                     let best = first(ranked)
                     let rows = try await Self.pageRows(best, offset: filters.offset, limit: filters.limit, everyPaper: true, on: db)
-                    if rows.count == filters.limit || complete {
-                        let records = try await Self.attachAuthors(try rows.map(RowDecoding.record(from:)), on: db)
-                        return records.map { SearchHit(record: $0, snippet: SearchSnippet.make($0.paper.abstract, query: query)) }
-                    }
+                    if rows.count == filters.limit || complete { return try await Self.recordHits(rows, query, on: db) }
                     limit *= 4
                 }
             }
             var shownOnly: Set<String>?
             while true {
-                let (complete, ranked) = memory.top(words, phrases: phrased, limit: limit, only: shownOnly)
+                let (complete, ranked) = memory.top(words, prefixes: prefixes, phrases: phrased, limit: limit, only: shownOnly)
                 let best = first(ranked)
                 // A first look: the database keeps the candidates on the feed, orders them and reads whole
                 // rows for the page alone, in one statement. A deeper one, past many papers not on the feed,
@@ -142,9 +137,7 @@ extension PaperStore {
                          on db: any SQLDatabase) async throws -> [any SQLRow] {
         guard !best.isEmpty, limit > 0 else { return [] }
         // Equal scores share a rank, so the database breaks their ties as the page must.
-        var ranks: [Int] = []
-        ranks.reserveCapacity(best.count)
-        for (i, match) in best.enumerated() { ranks.append(i > 0 && best[i - 1].score == match.score ? ranks[i - 1] : i) }
+        let ranks = sharedRanks(best)
         if let postgres = db as? PostgresSQL {
             var bindings = PostgresBindings()
             bindings.append(best.map(\.paper))

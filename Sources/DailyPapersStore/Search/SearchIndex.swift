@@ -7,7 +7,7 @@ import SQLKit
 /// inverted index in memory from these rows and follows new ones by their id (`SearchMemory`); a paper
 /// indexed again (new metadata) gets a new row, with a new id, in place of its old one.
 enum SearchIndex {
-    /// The text the index reads for these papers, as FTS5 holds it (title, abstract and author names), analysed.
+    /// The text the index reads for these papers (title, abstract and author names), analysed.
     static func documents(_ ids: [String], on db: any SQLDatabase) async throws -> [(id: String, prepared: Prepared)] {
         guard !ids.isEmpty else { return [] }
         let binds: [any Encodable & Sendable] = ids

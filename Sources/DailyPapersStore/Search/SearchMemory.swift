@@ -8,7 +8,8 @@ import Synchronization
 /// papers holding it in the order they were indexed, each with the term's `SearchRanking` impact. A
 /// query walks its rarest word's list and looks each paper up in the other words' lists, scoring it
 /// exactly unless bounds show it cannot make the page; the cost grows with the rarest list's length, not
-/// with a database's per-row costs. FTS5 and tsvector stay for prefixes and for filtered searches.
+/// with a database's per-row costs. Every search reads it: prefixes merge their terms' lists, filters and sorts
+/// are applied by the database to the candidates it gives (`PaperStore.filteredHits`).
 ///
 /// It is built from `search_documents` on first use and follows that table by id before every search,
 /// so a paper saved by any process is found by the next search of every process.
@@ -191,33 +192,46 @@ final class SearchMemory: Sendable {
         let score: Double
     }
 
-    /// The `limit` best papers holding every word (and each phrase's words side by side in one field),
-    /// best first, and whether they are all there are. `only`: of these papers alone. With an index file, its
-    /// papers and the rows written since are ranked as one index: the same idf over both, each walked apart, the
-    /// best of the two kept (the file's papers numbered first, as they were indexed first).
-    func top(_ words: [String], phrases: [[String]] = [], limit: Int, only: Set<String>? = nil) -> (complete: Bool, best: [Match]) {
+    /// The `limit` best papers holding every word, a term starting with each prefix (`prefixes`: each one's
+    /// starts, `SearchQuery.indexPrefixes`) and each phrase's words side by side in one field, best first, and
+    /// whether they are all there are. `only`: of these papers alone. With an index file, its papers and the rows
+    /// written since are ranked as one index: the same idf over both, each walked apart, the best of the two kept
+    /// (the file's papers numbered first, as they were indexed first).
+    func top(_ words: [String], prefixes: [[String]] = [], phrases: [[String]] = [], limit: Int,
+             only: Set<String>? = nil) -> (complete: Bool, best: [Match]) {
         state.withLock { s in
             let segment = s.segment
             let base = segment?.docCount ?? 0
-            var tailLists: [[Posting]] = []
-            var segmentLists: [UnsafeBufferPointer<Posting>] = []
-            var tailCeilings: [Double] = [], segmentCeilings: [Double] = []
+            // Each term's lists, words first then prefixes: the tail's as arrays (a prefix's merged), the file's
+            // as mapped buffers (a prefix's merged into arrays of their own).
+            var tailLists: [[Posting]] = [], tailCeilings: [Double] = []
+            var segmentLists: [UnsafeBufferPointer<Posting>] = [], segmentMerged: [[Posting]] = [], segmentCeilings: [Double] = []
             var inTail = true, inSegment = segment != nil
-            for word in words {
-                let tail = s.postings[word]
-                let file = segment?.list(word)
-                if let tail { tailLists.append(tail); tailCeilings.append(Double(s.maxImpact[word] ?? .infinity)) } else { inTail = false }
-                if let file, file.postings.count > 0 {
-                    segmentLists.append(file.postings)
-                    segmentCeilings.append(Double(file.maxImpact))
+            var containing: [Int] = []
+            func add(tail: [Posting]?, tailCeiling: Float, file: UnsafeBufferPointer<Posting>?, merged: [Posting]?, fileCeiling: Float) {
+                let tailCount = tail?.count ?? 0, fileCount = file?.count ?? merged?.count ?? 0
+                if let tail, tailCount > 0 { tailLists.append(tail); tailCeilings.append(Double(tailCeiling)) } else { inTail = false }
+                if fileCount > 0 {
+                    if let file { segmentLists.append(file) } else if let merged { segmentMerged.append(merged) }
+                    segmentCeilings.append(Double(fileCeiling))
                 } else { inSegment = false }
-                if tail == nil && (file?.postings.count ?? 0) == 0 { return (true, []) }
+                containing.append(tailCount + fileCount)
             }
+            for word in words {
+                let file = segment?.list(word)
+                add(tail: s.postings[word], tailCeiling: s.maxImpact[word] ?? .infinity,
+                    file: file?.postings, merged: nil, fileCeiling: file?.maxImpact ?? 0)
+            }
+            for starts in prefixes {
+                let tail = Self.union(s.postings.filter { term, _ in starts.contains { term.utf8.starts(with: $0.utf8) } }
+                    .map { (term, list) in (list, s.maxImpact[term] ?? .infinity) }, documents: s.papers.count)
+                let file = segment.map { segment in Self.union(starts.flatMap { segment.lists(startingWith: $0) }.map { ($0.postings, $0.maxImpact) },
+                                                               documents: base) }
+                add(tail: tail.list, tailCeiling: tail.maxImpact, file: nil, merged: file?.list, fileCeiling: file?.maxImpact ?? 0)
+            }
+            if containing.contains(0) { return (true, []) }
             let documents = s.aliveCount + base - s.segmentDead.count
-            let idf = words.indices.map { i -> Double in
-                let containing = (s.postings[words[i]]?.count ?? 0) + (segment?.list(words[i])?.postings.count ?? 0)
-                return SearchRanking.idf(documents: documents, containing: containing)
-            }
+            let idf = containing.map { SearchRanking.idf(documents: documents, containing: $0) }
             var results: [(score: Double, doc: Int)] = []
             var complete = true
             if inTail {
@@ -250,8 +264,12 @@ final class SearchMemory: Sendable {
                     for doc in s.segmentDead { keep[Int(doc)] = false }
                     considered = keep
                 }
-                let done = Self.intersect(segmentLists, idf: idf, ceilings: zip(idf, segmentCeilings).map(*), considering: considered, into: &heap) { doc in
-                    phraseNumbers.allSatisfy { Self.contains(Array(segment.sequence(doc)), $0) }
+                // Words' mapped lists, then prefixes' merged ones: the order of `idf`.
+                let done = Self.withBuffers(segmentMerged[...], segmentLists) { buffers in
+                    Self.intersect(buffers, idf: idf, ceilings: zip(idf, segmentCeilings).map(*),
+                                   considering: considered, into: &heap) { doc in
+                        phraseNumbers.allSatisfy { Self.contains(Array(segment.sequence(doc)), $0) }
+                    }
                 }
                 complete = complete && done
                 results += heap.sorted().map { ($0.score, $0.doc) }
@@ -263,6 +281,43 @@ final class SearchMemory: Sendable {
                 Match(paper: item.doc < base ? segment!.paper(Int32(item.doc)) : s.papers[item.doc - base], score: item.score)
             })
         }
+    }
+
+    /// A prefix's postings at most: its commonest terms' lists are merged until this many (`co*` in a large corpus
+    /// starts tens of thousands of terms); what a search walks stays bounded.
+    static let prefixPostingsLimit = 4_000_000
+
+    /// The lists of a prefix's terms merged into one in paper order, each paper once with its highest impact (a
+    /// paper holding "diffuse" and "diffusion" matches `diffus*` by the better of the two), and that list's highest
+    /// impact. Lists beyond `prefixPostingsLimit` postings are left out, the longest kept.
+    static func union<Postings: Collection<Posting>>(_ lists: [(postings: Postings, maxImpact: Float)], documents: Int)
+        -> (list: [Posting], maxImpact: Float) {
+        var total = 0, kept: [(postings: Postings, maxImpact: Float)] = []
+        for entry in lists.sorted(by: { $0.postings.count > $1.postings.count }) {
+            if !kept.isEmpty, total + entry.postings.count > prefixPostingsLimit { break }
+            kept.append((entry.postings, entry.maxImpact))
+            total += entry.postings.count
+        }
+        let maxImpact = kept.map(\.maxImpact).max() ?? 0
+        if kept.count == 1 { return (Array(kept[0].postings), maxImpact) }
+        var merged: [Posting] = []
+        if total > documents / 8 {
+            // Many postings against few papers: one slot a paper, read out in order.
+            var best = [Float](repeating: -1, count: documents)
+            for list in kept {
+                for posting in list.postings where Int(posting.doc) < documents { best[Int(posting.doc)] = max(best[Int(posting.doc)], posting.impact) }
+            }
+            for (doc, impact) in best.enumerated() where impact >= 0 { merged.append(Posting(doc: Int32(doc), impact: impact)) }
+        } else {
+            merged.reserveCapacity(total)
+            for list in kept { merged.append(contentsOf: list.postings) }
+            merged.sort { $0.doc != $1.doc ? $0.doc < $1.doc : $0.impact > $1.impact }
+            var out: [Posting] = []
+            out.reserveCapacity(merged.count)
+            for posting in merged where out.last?.doc != posting.doc { out.append(posting) }
+            merged = out
+        }
+        return (merged, maxImpact)
     }
 
     /// The lists as buffers, for a loop that touches millions of postings without reference counting.

@@ -109,6 +109,24 @@ public final class SearchSegment: @unchecked Sendable {
         return nil
     }
 
+    /// The lists of every term starting with `start` (a prefix search), with their highest impacts.
+    func lists(startingWith start: String) -> [(postings: UnsafeBufferPointer<SearchMemory.Posting>, maxImpact: Float)] {
+        let key = Array(start.utf8)
+        // The first term not before `start`, then every term on from it that starts with it (they sort together).
+        var low = 0, high = termCount
+        while low < high {
+            let mid = (low + high) / 2
+            if compare(name(mid), key) < 0 { low = mid + 1 } else { high = mid }
+        }
+        var out: [(postings: UnsafeBufferPointer<SearchMemory.Posting>, maxImpact: Float)] = []
+        var i = low
+        while i < termCount, name(i).starts(with: key) {
+            if let entry = entry(i), entry.postings.count > 0 { out.append((entry.postings, entry.maxImpact)) }
+            i += 1
+        }
+        return out
+    }
+
     private func name(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         let at = terms + i * 24
         let offset = Int(base.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)

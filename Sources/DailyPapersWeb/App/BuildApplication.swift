@@ -182,16 +182,6 @@ struct IndexBackfill: Service {
             logger.error("similar papers: indexing older papers failed: \(error); it is tried again at the next start")
         }
         do {
-            // Full-text rows an import killed before its end left undone (filtered searches miss those papers until then).
-            if try await store.hasPapersWithoutFullText(),
-               let written = try await exclusive.run("fulltext-backfill", { [store] in try await store.fillFullText() }), written > 0 {
-                logger.info("full text: indexed \(written) papers an interrupted import left")
-            }
-        } catch {
-            if Task.isCancelled { return logger.info("full text: indexing stopped at shutdown; it goes on at the next start") }
-            logger.error("full text: indexing papers an import left failed: \(error); it is tried again at the next start")
-        }
-        do {
             // Searches rank every match until this is done; another process may have finished it meanwhile.
             if try await store.searchIndexPending(),
                let indexed = try await exclusive.run("search-backfill", { [store] in
