@@ -2,7 +2,7 @@
 # Benchmark (issue 27): `dailypapers import arxiv-jsonl` against a short Python script (Benchmarks/import_baseline.py:
 # gzip + json + sqlite3 executemany into papers, authors and categories, then an FTS5 index) on the same file in
 # the same run, release build. Prints wall time, papers/s and peak resident memory of each, the ratio, and what
-# ours left ready (rows of every table the site reads: papers, authors, categories, full text, search index,
+# ours left ready (rows of every table the site reads: papers, authors, categories, search index,
 # keywords, term counts).
 #
 #   Benchmarks/import.sh                         # the 74,728 real papers of ../shared/data/arxiv-corpus
@@ -66,7 +66,7 @@ echo "== what ours left ready"
 count() {
   if [ "$engine" = postgresql ]; then psql "${target%%\?*}" -tAc "SELECT count(*) FROM $1"; else sqlite3 "$target" "SELECT count(*) FROM $1"; fi
 }
-for table in papers paper_authors paper_categories papers_fts search_documents paper_keywords term_df; do
+for table in papers paper_authors paper_categories search_documents paper_keywords term_df; do
   printf "%-18s %s\n" "$table" "$(count $table)"
 done
 echo "papers without keywords: $(count "papers p WHERE NOT EXISTS (SELECT 1 FROM paper_keywords k WHERE k.paper_id = p.arxiv_id)")"

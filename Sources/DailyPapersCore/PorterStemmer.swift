@@ -58,43 +58,52 @@ private struct Word {
         return c != UInt8(ascii: "w") && c != UInt8(ascii: "x") && c != y
     }
 
-    func ends(_ suffix: String) -> Bool {
-        let t = Array(suffix.utf8)
-        return count > t.count && bytes[(count - t.count)...].elementsEqual(t)
+    /// Suffixes and rules as bytes, made once: a stem is asked for every new word of a bulk import, and making
+    /// an array of each suffix at every test was most of its time.
+    typealias Rule = (suffix: [UInt8], replacement: [UInt8])
+
+    static func rules(_ pairs: [(String, String)]) -> [Rule] {
+        pairs.map { (Array($0.0.utf8), Array($0.1.utf8)) }.sorted { $0.suffix.count > $1.suffix.count }
     }
 
-    mutating func replace(_ suffix: String, with replacement: String) {
-        bytes.removeLast(suffix.utf8.count)
-        bytes.append(contentsOf: replacement.utf8)
+    static let sses = Array("sses".utf8), ies = Array("ies".utf8), eed = Array("eed".utf8)
+    static let step1bSuffixes = [Array("ed".utf8), Array("ing".utf8)]
+    static let at = Array("at".utf8), bl = Array("bl".utf8), iz = Array("iz".utf8), ion = Array("ion".utf8)
+
+    func ends(_ t: [UInt8]) -> Bool {
+        count > t.count && bytes[(count - t.count)...].elementsEqual(t)
     }
 
     /// The first rule whose suffix the word ends with decides: replaced when the stem before it has a
     /// measure above `minimum`, otherwise the word stays as it is (no shorter suffix is tried).
-    mutating func applyFirst(_ rules: [(String, String)], minimum: Int) {
+    mutating func applyFirst(_ rules: [Rule], minimum: Int) {
         for (suffix, replacement) in rules where ends(suffix) {
-            if measure(count - suffix.utf8.count) > minimum { replace(suffix, with: replacement) }
+            if measure(count - suffix.count) > minimum {
+                bytes.removeLast(suffix.count)
+                bytes.append(contentsOf: replacement)
+            }
             return
         }
     }
 
     mutating func step1a() {
         guard last == s, count >= 2 else { return }
-        if ends("sses") || ends("ies") { bytes.removeLast(2) } else if bytes[count - 2] != s { bytes.removeLast() }
+        if ends(Self.sses) || ends(Self.ies) { bytes.removeLast(2) } else if bytes[count - 2] != s { bytes.removeLast() }
     }
 
     mutating func step1b() {
-        if ends("eed") {
+        if ends(Self.eed) {
             if measure(count - 3) > 0 { bytes.removeLast() }
             return
         }
         var removed = false
-        for suffix in ["ed", "ing"] where ends(suffix) && hasVowel(before: count - suffix.utf8.count) {
-            bytes.removeLast(suffix.utf8.count)
+        for suffix in Self.step1bSuffixes where ends(suffix) && hasVowel(before: count - suffix.count) {
+            bytes.removeLast(suffix.count)
             removed = true
             break
         }
         guard removed else { return }
-        if ends("at") || ends("bl") || ends("iz") {
+        if ends(Self.at) || ends(Self.bl) || ends(Self.iz) {
             bytes.append(e)
         } else if endsDouble(count), let c = last, c != l, c != s, c != UInt8(ascii: "z") {
             bytes.removeLast()
@@ -103,32 +112,31 @@ private struct Word {
         }
     }
 
-    mutating func step2() {
-        applyFirst([("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"), ("izer", "ize"),
-                    ("bli", "ble"), ("alli", "al"), ("entli", "ent"), ("eli", "e"), ("ousli", "ous"),
-                    ("ization", "ize"), ("ation", "ate"), ("ator", "ate"), ("alism", "al"), ("iveness", "ive"),
-                    ("fulness", "ful"), ("ousness", "ous"), ("aliti", "al"), ("iviti", "ive"), ("biliti", "ble"),
-                    ("logi", "log")].sorted { $0.0.utf8.count > $1.0.utf8.count }, minimum: 0)
-    }
+    static let step2Rules = rules([("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"), ("izer", "ize"),
+                                   ("bli", "ble"), ("alli", "al"), ("entli", "ent"), ("eli", "e"), ("ousli", "ous"),
+                                   ("ization", "ize"), ("ation", "ate"), ("ator", "ate"), ("alism", "al"), ("iveness", "ive"),
+                                   ("fulness", "ful"), ("ousness", "ous"), ("aliti", "al"), ("iviti", "ive"), ("biliti", "ble"),
+                                   ("logi", "log")])
+    static let step3Rules = rules([("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ical", "ic"), ("ful", ""),
+                                   ("ness", "")])
 
-    mutating func step3() {
-        applyFirst([("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ical", "ic"), ("ful", ""),
-                    ("ness", "")].sorted { $0.0.utf8.count > $1.0.utf8.count }, minimum: 0)
-    }
+    mutating func step2() { applyFirst(Self.step2Rules, minimum: 0) }
+
+    mutating func step3() { applyFirst(Self.step3Rules, minimum: 0) }
 
     mutating func step4() {
         // "ion" only after s or t; checked before the longest-match rule, as it is a condition on the stem.
         for suffix in Self.step4Suffixes where ends(suffix) {
-            let stem = count - suffix.utf8.count
+            let stem = count - suffix.count
             guard measure(stem) > 1 else { return }
-            if suffix == "ion", !(bytes[stem - 1] == s || bytes[stem - 1] == UInt8(ascii: "t")) { return }
-            bytes.removeLast(suffix.utf8.count)
+            if suffix == Self.ion, !(bytes[stem - 1] == s || bytes[stem - 1] == UInt8(ascii: "t")) { return }
+            bytes.removeLast(suffix.count)
             return
         }
     }
 
     static let step4Suffixes = ["al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion",
-                                "ou", "ism", "ate", "iti", "ous", "ive", "ize"].sorted { $0.utf8.count > $1.utf8.count }
+                                "ou", "ism", "ate", "iti", "ous", "ive", "ize"].sorted { $0.utf8.count > $1.utf8.count }.map { Array($0.utf8) }
 
     mutating func step5() {
         if last == e {

@@ -2,7 +2,12 @@
 public enum TextHelpers {
     /// Joins hard-wrapped lines and collapses runs of whitespace: arXiv abstracts come wrapped at ~80 columns.
     public static func unwrap(_ text: String) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return unwrapASCII(text) }
+        var text = text
+        return text.withUTF8(unwrapASCII) ?? unwrapCharacters(text)
+    }
+
+    /// `unwrap` Character by Character, for any text.
+    static func unwrapCharacters(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var pendingSpace = false
@@ -18,23 +23,29 @@ public enum TextHelpers {
         return out
     }
 
-    /// `unwrap` for ASCII text (most abstracts), on bytes: iterating Characters to ask each whether it is
-    /// white space was a twentieth of a bulk import's time.
-    static func unwrapASCII(_ text: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for byte in text.utf8 {
-            // Character.isWhitespace in ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
-            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out.append(0x20) }
-                pendingSpace = false
-                out.append(byte)
+    /// `unwrap` for ASCII text (most abstracts) on its bytes, nil for other text: iterating Characters to ask each
+    /// whether it is white space was a twentieth of a bulk import's time, and the byte view's iterator most of
+    /// the rest.
+    static func unwrapASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var any: UInt8 = 0
+        for byte in bytes { any |= byte }
+        guard any < 0x80 else { return nil }
+        return String(unsafeUninitializedCapacity: bytes.count) { out in
+            var n = 0
+            var pendingSpace = false
+            for byte in bytes {
+                // Character.isWhitespace in ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                    pendingSpace = n > 0
+                } else {
+                    if pendingSpace { out[n] = 0x20; n += 1 }
+                    pendingSpace = false
+                    out[n] = byte
+                    n += 1
+                }
             }
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// At most `limit` characters, cut at a word boundary, with an ellipsis when cut.

@@ -78,7 +78,7 @@ public struct ByteTable: Sendable {
     @inline(__always)
     public func append(_ number: Int32, to out: inout [UInt8]) {
         let entry = entries[Int(number)]
-        out.append(contentsOf: bytes[entry.start..<entry.start + Int(entry.length)])
+        bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[entry.start..<entry.start + Int(entry.length)])) }
     }
 
     public func string(_ number: Int32) -> String { withBytes(number) { String(decoding: $0, as: UTF8.self) } }

@@ -24,6 +24,11 @@ public struct SearchAnalyzer: Sendable {
     private var seen: [UInt32] = []
     private var mark: UInt32 = 0
     private var distinct: [Int32] = []
+    private struct Keyed {
+        let head: UInt64
+        let stem: Int32
+    }
+    private var order: [Keyed] = []
     private var sequence: [UInt8] = []
     private var fieldStart = 0
     private var length = 0
@@ -56,24 +61,35 @@ public struct SearchAnalyzer: Sendable {
             }
             scratch = lowered
         }
-        // The forward entry: `term:count`, in the terms' order.
-        let table = stems
-        head.withUnsafeBufferPointer { head in
-            distinct.sort { a, b in
-                let x = head[Int(a)], y = head[Int(b)]
-                return x != y ? x < y : table.precedes(a, b)
-            }
+        // The forward entry: `term:count`, in the terms' order: by their first eight bytes, then (the rare stems
+        // that share those) by all of them.
+        order.removeAll(keepingCapacity: true)
+        for stem in distinct { order.append(Keyed(head: head[Int(stem)], stem: stem)) }
+        order.sort { $0.head < $1.head }
+        var from = 0
+        while from < order.count {
+            var to = from + 1
+            while to < order.count, order[to].head == order[from].head { to += 1 }
+            if to - from > 1 { order[from..<to].sort { stems.precedes($0.stem, $1.stem) } }
+            from = to
         }
         var entry: [UInt8] = []
         entry.reserveCapacity(distinct.count * 12)
-        for stem in distinct {
+        for item in order {
             if !entry.isEmpty { entry.append(0x20) }
-            table.append(stem, to: &entry)
+            stems.append(item.stem, to: &entry)
             entry.append(UInt8(ascii: ":"))
-            entry.append(contentsOf: String(Int(weights[Int(stem)])).utf8)
+            Self.appendDigits(Int(weights[Int(item.stem)]), to: &entry)
         }
         return SearchIndex.Prepared(length: length, terms: String(decoding: entry, as: UTF8.self),
                                     sequence: String(decoding: sequence, as: UTF8.self))
+    }
+
+    /// A count's decimal digits.
+    private static func appendDigits(_ value: Int, to out: inout [UInt8]) {
+        guard value >= 10 else { return out.append(UInt8(truncatingIfNeeded: 0x30 + max(value, 0))) }
+        appendDigits(value / 10, to: &out)
+        out.append(UInt8(truncatingIfNeeded: 0x30 + value % 10))
     }
 
     /// One term of the paper: into its field's sequence, and its weighted count.
