@@ -86,8 +86,13 @@ public enum Terms {
     /// A term's weight before normalising: sublinear tf (`count` in the paper) times idf (`containing` of `n` papers).
     @inline(__always)
     public static func weight(count: Int, containing: Double, documents n: Double) -> Double {
-        let idf = log((1 + n) / (1 + containing)) + 1
-        return (1 + log(Double(count))) * idf
+        (1 + log(Double(count))) * idf(containing: containing, documents: n)
+    }
+
+    /// A term's idf, smoothed: `containing` of `n` papers hold it.
+    @inline(__always)
+    public static func idf(containing: Double, documents n: Double) -> Double {
+        log((1 + n) / (1 + containing)) + 1
     }
 
     /// sublinear tf-idf, the `keep` heaviest terms, scaled to unit length (so a dot product is a cosine).

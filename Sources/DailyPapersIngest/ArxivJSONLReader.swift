@@ -5,7 +5,8 @@ import Foundation
 /// (authors as one string plus `authors_parsed`, space-separated categories, RFC 2822 version dates)
 /// or the corpus format (authors and categories as arrays, `summary` for the abstract).
 public enum ArxivJSONLReader {
-    struct Line: Decodable {
+    /// The fields a line may have; others are skipped.
+    struct Line {
         var id: String?
         var title: String?
         var abstract: String?
@@ -20,25 +21,81 @@ public enum ArxivJSONLReader {
         var versions: [Version]?
         var update_date: String?
 
-        enum CodingKeys: String, CodingKey {
-            case id, title, abstract, summary, authors, authors_parsed, categories, comments, comment, doi, versions, update_date
-            case journalRef = "journal-ref"
+        /// Reads a line's one JSON object (`JSONScanner`: the strings it keeps, nothing else built).
+        init(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONScanner.Failure) {
+            var scanner = JSONScanner(bytes)
+            try scanner.forEachMember { s, key throws(JSONScanner.Failure) in
+                switch String(decoding: key, as: UTF8.self) {
+                case "id": id = try s.optionalString("id")
+                case "title": title = try s.optionalString("title")
+                case "abstract": abstract = try s.optionalString("abstract")
+                case "summary": summary = try s.optionalString("summary")
+                case "comments": comments = try s.optionalString("comments")
+                case "comment": comment = try s.optionalString("comment")
+                case "journal-ref": journalRef = try s.optionalString("journal-ref")
+                case "doi": doi = try s.optionalString("doi")
+                case "update_date": update_date = try s.optionalString("update_date")
+                case "authors": authors = try StringOrList(&s, "authors")
+                case "categories": categories = try StringOrList(&s, "categories")
+                case "authors_parsed":
+                    if try s.null() { authors_parsed = nil; return }
+                    var parsed: [[String]] = []
+                    try s.forEachElement { s throws(JSONScanner.Failure) in
+                        var name: [String] = []
+                        try s.forEachElement { s throws(JSONScanner.Failure) in
+                            if let part = try s.optionalString("authors_parsed") { name.append(part) }
+                        }
+                        parsed.append(name)
+                    }
+                    authors_parsed = parsed
+                case "versions":
+                    if try s.null() { versions = nil; return }
+                    var list: [Version] = []
+                    try s.forEachElement { s throws(JSONScanner.Failure) in
+                        var v = Version()
+                        try s.forEachMember { s, key throws(JSONScanner.Failure) in
+                            switch String(decoding: key, as: UTF8.self) {
+                            case "version": v.version = try s.optionalString("version")
+                            case "created": v.created = try s.optionalString("created")
+                            default: try s.skipValue()
+                            }
+                        }
+                        list.append(v)
+                    }
+                    versions = list
+                default: try s.skipValue()
+                }
+            }
+            scanner.skipSpace()
+            guard scanner.atEnd else { throw JSONScanner.Failure(message: "not valid JSON (more after the object)") }
         }
     }
 
-    struct Version: Decodable {
+    struct Version {
         var version: String?
         var created: String?
     }
 
     /// Kaggle writes authors and categories as one string, the corpus as arrays.
-    enum StringOrList: Decodable {
+    enum StringOrList {
         case text(String)
         case list([String])
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.singleValueContainer()
-            if let s = try? c.decode(String.self) { self = .text(s) } else { self = .list(try c.decode([String].self)) }
+
+        /// A string, an array of strings, or nil for `null`.
+        init?(_ s: inout JSONScanner, _ key: String) throws(JSONScanner.Failure) {
+            if try s.null() { return nil }
+            guard s.peek() == 0x5B else {
+                self = .text(try s.optionalString(key) ?? "")
+                return
+            }
+            var list: [String] = []
+            try s.forEachElement { s throws(JSONScanner.Failure) in
+                guard let item = try s.optionalString(key) else { throw JSONScanner.Failure(message: "\"\(key)\" holds a null") }
+                list.append(item)
+            }
+            self = .list(list)
         }
+
         /// Categories: space-separated in the string form.
         var words: [String] {
             switch self {
@@ -48,14 +105,12 @@ public enum ArxivJSONLReader {
         }
     }
 
-    static let decoder = JSONDecoder()
-
     public static func paper(fromLine line: some DataProtocol) throws(IngestError) -> Paper {
         let l: Line
         do {
-            l = try decoder.decode(Line.self, from: Data(line))
-        } catch let error as DecodingError {
-            throw IngestError(HFDailyPapersReader.describe(error))
+            l = try (line.withContiguousStorageIfAvailable { try Line($0) } ?? Array(line).withUnsafeBufferPointer { try Line($0) })
+        } catch let failure as JSONScanner.Failure {
+            throw IngestError(failure.message)
         } catch {
             throw IngestError("not valid JSON")
         }

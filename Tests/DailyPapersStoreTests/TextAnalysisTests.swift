@@ -69,9 +69,11 @@ import Testing
             let numbered = Dictionary(uniqueKeysWithValues: counted.terms.map { (chunk.text($0), Int($0 & KeywordTerm.countMask)) })
             #expect(numbered == counts)
             let expected = Terms.weights(counts, df: df, documents: documents, keep: 30)
-            let weighed = chunk.weights(counted, df: containing, documents: documents, keep: 30)
+            let weighing = KeywordChunk.Weighing(df: containing, documents: documents)
+            let weighed = chunk.weights(counted, weighing: weighing, keep: 30)
             #expect(weighed.map(\.term) == expected.map(\.term))
             #expect(weighed.map(\.weight) == expected.map(\.weight))
+            #expect(chunk.keywords(counted, weighing: weighing, keep: 30) == Terms.keywords(expected))
         }
     }
 

@@ -136,30 +136,77 @@ public struct KeywordChunk: Sendable {
         }
     }
 
+    /// What weighing a chunk's terms needs, made once a chunk: each word's count of papers and idf by number, and
+    /// the sublinear tf of small counts (two logarithms a term were most of the weighing).
+    struct Weighing: Sendable {
+        let documents: Double
+        let df: [Double]
+        let wordIDF: [Double]
+        static let tf: [Double] = (0..<256).map { 1 + log(Double(max($0, 1))) }
+
+        /// `df`: papers holding each word (at least 1), by number, of `documents`.
+        init(df: [Double], documents: Int) {
+            let n = Double(max(documents, 1))
+            self.documents = n
+            self.df = df
+            wordIDF = df.map { Terms.idf(containing: $0, documents: n) }
+        }
+
+        /// `Terms.weight` of a term, a phrase's count of papers estimated from its words' (`Terms.phraseContaining`).
+        @inline(__always)
+        func weight(_ term: UInt64) -> Double {
+            let (first, second) = KeywordTerm.words(term)
+            let count = Int(term & KeywordTerm.countMask)
+            let tf = count < Self.tf.count ? Self.tf[count] : 1 + log(Double(count))
+            let idf = first >= 0
+                ? Terms.idf(containing: Terms.phraseContaining(df[Int(first)], df[Int(second)], documents: documents), documents: documents)
+                : wordIDF[Int(second)]
+            return tf * idf
+        }
+    }
+
     /// A paper's terms weighed (`Terms.weights` on numbers): sublinear tf-idf, the `keep` heaviest, scaled to unit
-    /// length. `df`: papers holding each word (at least 1), by number; a phrase's count is estimated from its words'.
-    func weights(_ paper: KeywordPass.Counted, df: [Double], documents: Int, keep: Int) -> [(term: String, weight: Double)] {
-        let n = Double(max(documents, 1))
-        // The `keep` heaviest in order, kept as they come (a paper has a few hundred terms; sorting them all was a
-        // tenth of a bulk import's analysis): most fall below the lightest kept at one comparison.
+    /// length.
+    func weights(_ paper: KeywordPass.Counted, weighing: Weighing, keep: Int) -> [(term: String, weight: Double)] {
+        let kept = heaviest(paper, weighing: weighing, keep: keep)
+        let norm = sqrt(kept.reduce(0) { $0 + $1.weight * $1.weight })
+        guard norm > 0 else { return [] }
+        return kept.map { (text($0.term), $0.weight / norm) }
+    }
+
+    /// A paper's keywords (`Terms.keywords` of its `weights`): the heaviest terms sharing no word with a heavier
+    /// one chosen, as text; only the chosen are made strings.
+    func keywords(_ paper: KeywordPass.Counted, weighing: Weighing, keep: Int, count: Int = 5) -> [String] {
+        var chosen: [String] = []
+        var chosenWords: [Int32] = []
+        for (term, _) in heaviest(paper, weighing: weighing, keep: keep) where chosen.count < count {
+            let (first, second) = KeywordTerm.words(term)
+            guard !chosenWords.contains(second), first < 0 || !chosenWords.contains(first) else { continue }
+            chosen.append(text(term))
+            chosenWords.append(second)
+            if first >= 0 { chosenWords.append(first) }
+        }
+        return chosen
+    }
+
+    /// The `keep` heaviest terms, heaviest first (equal weights in the terms' text order), kept as they come (a
+    /// paper has a few hundred terms; sorting them all was a tenth of a bulk import's analysis): most fall below
+    /// the lightest kept at one comparison.
+    private func heaviest(_ paper: KeywordPass.Counted, weighing: Weighing, keep: Int) -> [(term: UInt64, weight: Double)] {
         func heavier(_ a: (term: UInt64, weight: Double), _ b: (term: UInt64, weight: Double)) -> Bool {
             a.weight != b.weight ? a.weight > b.weight : precedes(a.term, b.term)
         }
         var kept: [(term: UInt64, weight: Double)] = []
         kept.reserveCapacity(keep + 1)
         for term in paper.terms {
-            let (first, second) = KeywordTerm.words(term)
-            let containing = first >= 0 ? Terms.phraseContaining(df[Int(first)], df[Int(second)], documents: n) : df[Int(second)]
-            let item = (term: term, weight: Terms.weight(count: Int(term & KeywordTerm.countMask), containing: containing, documents: n))
+            let item = (term: term, weight: weighing.weight(term))
             if kept.count == keep, let lightest = kept.last, !heavier(item, lightest) { continue }
             var at = kept.count
             while at > 0, heavier(item, kept[at - 1]) { at -= 1 }
             kept.insert(item, at: at)
             if kept.count > keep { kept.removeLast() }
         }
-        let norm = sqrt(kept.reduce(0) { $0 + $1.weight * $1.weight })
-        guard norm > 0 else { return [] }
-        return kept.map { (text($0.term), $0.weight / norm) }
+        return kept
     }
 }
 

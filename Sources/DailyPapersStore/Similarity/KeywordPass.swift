@@ -84,11 +84,10 @@ enum KeywordPass {
         let indexed = try await db.raw("SELECT value FROM site_state WHERE key = 'indexed_papers'").first()?
             .decode(column: "value", as: Int.self) ?? 0
         let documents = indexed + added
-        let containing = df.map { Double(max($0, 1)) }
+        let weighing = KeywordChunk.Weighing(df: df.map { Double(max($0, 1)) }, documents: documents)
         let rows = await inParallel(chunk.papers) { slice in
             slice.map { paper -> [SQLValue] in
-                let weights = chunk.weights(paper, df: containing, documents: documents, keep: SimilarityIndex.termsPerPaper)
-                return [.text(paper.id), .text(SimilarityIndex.keywordsText(Terms.keywords(weights)))]
+                [.text(paper.id), .text(SimilarityIndex.keywordsText(chunk.keywords(paper, weighing: weighing, keep: SimilarityIndex.termsPerPaper)))]
             }
         }
         return WeighedKeywords(words: sorted.filter { increments[Int($0)] > 0 }.map { [.text(words.string($0)), .integer(Int64(increments[Int($0)]))] },
