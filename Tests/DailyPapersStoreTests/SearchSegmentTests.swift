@@ -45,8 +45,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let rows = (0..<50).map { i in
-            SearchMemory.Row(id: Int64(i + 1), paper: String(format: "2501.%05d", i), length: 10, terms: "alpha:2 beta:1 t\(i):1",
-                             sequence: "alpha beta | alpha t\(i)")
+            SearchMemory.Row(id: Int64(i + 1), paper: String(format: "2501.%05d", i), length: 4, sequence: "alpha beta | alpha t\(i)")
         }
         let path = folder + "/s.segment"
         try await SearchSegment.write(rows, to: path)
@@ -77,11 +76,11 @@ import Testing
         }
         return (0..<count).map { i in
             let words = (0..<(2 + next(6))).map { _ in vocabulary[next(vocabulary.count)] }
-            var counts: [String: Int] = [:]
-            for w in words { counts[w, default: 0] += 1 + next(2) }
-            let terms = counts.keys.sorted().map { "\($0):\(counts[$0]!)" }.joined(separator: " ")
-            return SearchMemory.Row(id: firstID + Int64(i), paper: papers(i), length: 4 + next(30), terms: terms,
-                                    sequence: words.prefix(3).joined(separator: " ") + " | " + words.dropFirst(3).joined(separator: " "))
+            // Title, abstract and (now and then) authors: a word's weight is its field's.
+            var fields = [words.prefix(3).joined(separator: " "), words.dropFirst(3).joined(separator: " ")]
+            if next(3) == 0 { fields.append(vocabulary[next(vocabulary.count)]) }
+            return SearchMemory.Row(id: firstID + Int64(i), paper: papers(i), length: words.count + fields.count - 2,
+                                    sequence: fields.joined(separator: " | "))
         }
     }
 

@@ -2,8 +2,9 @@ import DailyPapersCore
 import Foundation
 import SQLKit
 
-/// What the search index keeps in the database: each paper's terms with their weighted counts, and in
-/// order, field after field (`search_documents`), written in the transaction that saves the paper. Each process builds its
+/// What the search index keeps in the database: each paper's terms in order, field after field, and their number
+/// (`search_documents`), written in the transaction that saves the paper; a term's weighted count follows from the
+/// fields it stands in (`SearchRanking`'s weights). Each process builds its
 /// inverted index in memory from these rows and follows new ones by their id (`SearchMemory`); a paper
 /// indexed again (new metadata) gets a new row, with a new id, in place of its old one.
 enum SearchIndex {
@@ -24,17 +25,21 @@ enum SearchIndex {
         }
     }
 
-    /// A paper's row as the index keeps it: its length, forward entry (`term:count term:count`, terms in byte order)
-    /// and term sequence (fields' terms joined by spaces, fields by ` | `), made by `SearchAnalyzer`.
+    /// A paper's row as the index keeps it: its length (terms in all) and term sequence (fields' terms joined by
+    /// spaces, fields by ` | `: title, abstract, authors), made by `SearchAnalyzer`.
     struct Prepared: Sendable, Equatable {
         let length: Int
-        let terms: String
         let sequence: String
-        init(length: Int, terms: String, sequence: String) {
+        init(length: Int, sequence: String) {
             self.length = length
-            self.terms = terms
             self.sequence = sequence
         }
+    }
+
+    /// The weight of a term standing in the `field`th field of a sequence (title, abstract, authors).
+    @inline(__always)
+    static func fieldWeight(_ field: Int) -> Double {
+        field == 0 ? SearchRanking.titleWeight : field == 1 ? SearchRanking.abstractWeight : SearchRanking.authorsWeight
     }
 
     /// Indexes these papers from their stored text, or, for papers not indexed before, from `prepared` (the
@@ -45,34 +50,21 @@ enum SearchIndex {
         let stored = ids.filter { !(new.contains($0) && prepared[$0] != nil) }
         var rows: [[SQLValue]] = fresh.map { id in
             let p = prepared[id]!
-            return [.text(id), .integer(Int64(p.length)), .text(p.terms), .text(p.sequence)]
+            return [.text(id), .integer(Int64(p.length)), .text(p.sequence)]
         }
         let docs = try await documents(stored, on: db)
         if !docs.isEmpty {
             let binds: [any Encodable & Sendable] = docs.map(\.id)
             try await db.raw("DELETE FROM search_documents WHERE paper_id IN (\(binds: binds))").run()
-            rows += docs.map { [.text($0.id), .integer(Int64($0.prepared.length)), .text($0.prepared.terms), .text($0.prepared.sequence)] }
+            rows += docs.map { [.text($0.id), .integer(Int64($0.prepared.length)), .text($0.prepared.sequence)] }
         }
         if case .sqlite(let sqlite) = connection {
-            return try await sqlite.insert(into: "search_documents", columns: ["paper_id", "length", "terms", "sequence"], rows: rows)
+            return try await sqlite.insert(into: "search_documents", columns: ["paper_id", "length", "sequence"], rows: rows)
         }
         for start in stride(from: 0, to: rows.count, by: 300) {
-            var sql = SQLQueryString("INSERT INTO search_documents (paper_id, length, terms, sequence) VALUES ")
+            var sql = SQLQueryString("INSERT INTO search_documents (paper_id, length, sequence) VALUES ")
             sql.appendRows(rows[start..<min(start + 300, rows.count)].map { $0.map(\.bind) })
             try await db.raw(sql).run()
-        }
-    }
-
-    /// Calls `body` with each term of a forward entry and its weighted count.
-    static func forEachTerm(in entry: String, _ body: (String, Double) -> Void) {
-        forEachSpaceSeparated(entry) { pair in
-            // The count follows the last colon of the pair (terms hold no colon, but be safe).
-            var colon = pair.count - 1
-            while colon > 0, pair[colon] != 0x3A { colon -= 1 }
-            guard colon > 0 else { return }
-            var count = 0
-            for byte in pair[(colon + 1)...] where byte >= 0x30 && byte <= 0x39 { count = count * 10 + Int(byte - 0x30) }
-            body(String(decoding: UnsafeBufferPointer(rebasing: pair[..<colon]), as: UTF8.self), Double(count))
         }
     }
 

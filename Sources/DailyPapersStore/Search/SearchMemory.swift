@@ -34,6 +34,9 @@ final class SearchMemory: Sendable {
         /// Each paper's terms in order as numbers (-1 between fields), to tell a phrase without the text.
         var sequences: [[Int32]] = []
         var termNumbers: [String: Int32] = [:]
+        var termNames: [String] = []
+        /// A paper's weighted count of each term by number while it is applied (zero otherwise).
+        var weightScratch: [Double] = []
         /// The index file the rows above follow (`SearchSegment`): then this state holds only the rows written
         /// after it (the tail), numbered after the file's papers.
         var segment: SearchSegment?
@@ -51,7 +54,6 @@ final class SearchMemory: Sendable {
         let id: Int64
         let paper: String
         let length: Int
-        let terms: String
         let sequence: String
     }
 
@@ -124,10 +126,9 @@ final class SearchMemory: Sendable {
     }
 
     static func rows(_ condition: String, on db: any SQLDatabase) async throws -> [Row] {
-        try await db.raw("SELECT id, paper_id, length, terms, sequence FROM search_documents WHERE \(unsafeRaw: condition)").all().map {
+        try await db.raw("SELECT id, paper_id, length, sequence FROM search_documents WHERE \(unsafeRaw: condition)").all().map {
             Row(id: try $0.decode(column: "id", as: Int64.self), paper: try $0.decode(column: "paper_id", as: String.self),
-                length: try $0.decode(column: "length", as: Int.self), terms: try $0.decode(column: "terms", as: String.self),
-                sequence: try $0.decode(column: "sequence", as: String.self))
+                length: try $0.decode(column: "length", as: Int.self), sequence: try $0.decode(column: "sequence", as: String.self))
         }
     }
 
@@ -170,11 +171,23 @@ final class SearchMemory: Sendable {
                 if let n = s.termNumbers[term] { sequence.append(n); return }
                 let n = Int32(s.termNumbers.count)
                 s.termNumbers[term] = n
+                s.termNames.append(term)
+                s.weightScratch.append(0)
                 sequence.append(n)
             }
             s.sequences.append(sequence)
-            SearchIndex.forEachTerm(in: row.terms) { term, count in
-                let impact = Float(SearchRanking.impact(weightedCount: count, length: row.length))
+            // Each term's weighted count, from the fields it stands in; one posting a term.
+            var field = 0
+            var distinct: [Int32] = []
+            for n in sequence {
+                if n < 0 { field += 1; continue }
+                if s.weightScratch[Int(n)] == 0 { distinct.append(n) }
+                s.weightScratch[Int(n)] += SearchIndex.fieldWeight(field)
+            }
+            for n in distinct {
+                let term = s.termNames[Int(n)]
+                let impact = Float(SearchRanking.impact(weightedCount: s.weightScratch[Int(n)], length: row.length))
+                s.weightScratch[Int(n)] = 0
                 s.postings[term, default: []].append(Posting(doc: doc, impact: impact))
                 if impact > s.maxImpact[term] ?? 0 { s.maxImpact[term] = impact }
             }

@@ -52,23 +52,26 @@ enum SearchSegmentWriter {
                 var id = Array(row.paper.utf8.prefix(SearchSegment.idWidth))
                 id += [UInt8](repeating: 0, count: SearchSegment.idWidth - id.count)
                 ids += id
-                var pairs: UInt32 = 0
-                SearchIndex.forEachTerm(in: row.terms) { term, count in
-                    let n = numbered(term)
-                    let impact = Float(SearchRanking.impact(weightedCount: count, length: row.length))
+                // The sequence by number, then each term's weighted count from the fields it stands in.
+                var length: UInt64 = 0, field = 0
+                var weighted: [Int32: Double] = [:], distinct: [Int32] = []
+                SearchIndex.forEachWord(in: row.sequence) { word in
+                    length += 1
+                    guard word != "|" else { sequences.append(UInt32(bitPattern: -1)); field += 1; return }
+                    let n = numbered(word)
+                    sequences.append(UInt32(bitPattern: n))
+                    if weighted[n] == nil { distinct.append(n) }
+                    weighted[n, default: 0] += SearchIndex.fieldWeight(field)
+                }
+                sequenceStarts.append(sequenceStarts[sequenceStarts.count - 1] + length)
+                for n in distinct {
+                    let impact = Float(SearchRanking.impact(weightedCount: weighted[n]!, length: row.length))
                     counts[Int(n)] += 1
                     if impact > maxImpact[Int(n)] { maxImpact[Int(n)] = impact }
                     forward.append(UInt32(bitPattern: n))
                     forward.append(impact.bitPattern)
-                    pairs += 1
                 }
-                pairsPerDoc.append(pairs)
-                var length: UInt64 = 0
-                SearchIndex.forEachWord(in: row.sequence) { word in
-                    sequences.append(UInt32(bitPattern: word == "|" ? -1 : numbered(word)))
-                    length += 1
-                }
-                sequenceStarts.append(sequenceStarts[sequenceStarts.count - 1] + length)
+                pairsPerDoc.append(UInt32(distinct.count))
                 lastRowID = max(lastRowID, row.id)
             }
             try forward.flushIfFull()
