@@ -107,13 +107,13 @@ private final class BatchSource: @unchecked Sendable {
         }
         // The file ended right after a full batch: the chunk's last papers still go.
         guard !papers.isEmpty || chunk.count > 0 else { return nil }
-        for paper in papers { chunk.add(paper) }
+        let batch = PaperBatch(papers, analyzer: &analyzer, keywords: &chunk)
         var full: KeywordChunk?
         if chunk.isFull || finished {
             full = chunk
             chunk = KeywordChunk()
         }
-        return (PaperBatch(papers, analyzer: &analyzer, forBulkImport: true), papers.count, reader.compressedOffset, full)
+        return (batch, papers.count, reader.compressedOffset, full)
     }
 
     private func add(_ problem: ImportReport.Problem) {

@@ -75,6 +75,26 @@ import Testing
         }
     }
 
+    /// A bulk import counts keyword terms as the analyzer reads the words (by the analyzer's numbers for them): the
+    /// same terms and counts as a chunk reading each paper itself, across analyzer tables replaced midway.
+    @Test func wordsCountedWhileAnalysingAreTheWordsAChunkCounts() throws {
+        let papers = try Self.fixturePapers().enumerated().map { i, p in
+            Paper(id: ArxivID(parsing: String(format: "2501.%05d", i))!, title: p.title, abstract: p.abstract,
+                  authors: p.authors.split(separator: ",").map { Author(name: String($0)) })
+        }
+        var alone = KeywordChunk()
+        for paper in papers + papers.prefix(3) { alone.add(paper) }
+        var analyzer = SearchAnalyzer(), counted = KeywordChunk()
+        _ = PaperBatch(papers, analyzer: &analyzer, keywords: &counted)
+        analyzer = SearchAnalyzer()
+        _ = PaperBatch(Array(papers.prefix(3)), analyzer: &analyzer, keywords: &counted)
+        #expect(counted.count == alone.count)
+        for (a, b) in zip(alone.papers, counted.papers) {
+            #expect(a.id == b.id)
+            #expect(Set(a.terms.map { alone.text($0) + ":\($0 & KeywordTerm.countMask)" }) == Set(b.terms.map { counted.text($0) + ":\($0 & KeywordTerm.countMask)" }))
+        }
+    }
+
     @Test func aByteTableNumbersEachStringOnceAndSortsThemAsStrings() {
         var table = ByteTable()
         let words = (0..<5000).map { "w\($0 * 7919 % 5000)" } + ["", "a", "ab", "a b", "é", "z"]

@@ -20,6 +20,17 @@ public struct PaperBatch: Sendable {
     /// With the analyzer of a reader that makes many batches (its word tables serve them all). `forBulkImport`: with
     /// the papers' rows made too.
     public init(_ records: [Paper], analyzer: inout SearchAnalyzer, forBulkImport: Bool = false) {
+        var none = NoWords()
+        self.init(records, analyzer: &analyzer, forBulkImport: forBulkImport, words: &none)
+    }
+
+    /// A bulk import's batch, its papers' words counted into `keywords` as they are analysed (a paper again in a
+    /// later batch is counted again there and keeps its last text).
+    public init(_ records: [Paper], analyzer: inout SearchAnalyzer, keywords: inout KeywordChunk) {
+        self.init(records, analyzer: &analyzer, forBulkImport: true, words: &keywords)
+    }
+
+    private init<Words: AnalyzedWords>(_ records: [Paper], analyzer: inout SearchAnalyzer, forBulkImport: Bool, words: inout Words) {
         var latest: [String: Paper] = [:]
         var order: [String] = []
         for p in records {
@@ -30,8 +41,10 @@ public struct PaperBatch: Sendable {
         var documents: [String: SearchIndex.Prepared] = [:]
         documents.reserveCapacity(papers.count)
         for p in papers {
+            words.begin()
             documents[p.id.base] = analyzer.prepare(title: p.title, abstract: p.abstract,
-                                                    authors: p.authors.map(\.name).joined(separator: ", "))
+                                                    authors: p.authors.map(\.name).joined(separator: ", "), words: &words)
+            words.finish(id: p.id.base)
         }
         self.documents = documents
         newRows = forBulkImport ? papers.map(PaperRows.New.init) : nil

@@ -19,27 +19,46 @@ public struct SearchAnalyzer: Sendable {
     private var fieldStart = 0
     private var length = 0
     private var scratch: [UInt8] = []
+    /// Which tables numbered the tokens (`AnalyzedWords` users keep numbers of this analyzer's tokens, not of the
+    /// fresh tables that replace them past `limit`).
+    private let tables = UInt64.random(in: 1...UInt64.max)
 
     public init() {}
 
     mutating func prepare(title: String, abstract: String, authors: String) -> SearchIndex.Prepared {
+        var none = NoWords()
+        return prepare(title: title, abstract: abstract, authors: authors, words: &none)
+    }
+
+    /// `prepare`, handing the title's and abstract's words to `words` as they are read (a bulk import counts them
+    /// for keywords: one lower-casing, one walk and one lookup a word for both).
+    mutating func prepare<Words: AnalyzedWords>(title: String, abstract: String, authors: String, words: inout Words) -> SearchIndex.Prepared {
         if tokens.footprint + stems.footprint > Self.limit { self = SearchAnalyzer() }
         sequence.removeAll(keepingCapacity: true)
         length = 0
         for (i, text) in [title, abstract, authors].enumerated() {
             if i > 0 { sequence.append(contentsOf: " | ".utf8) }
             fieldStart = sequence.count
+            // Keywords count the title twice, the abstract once, and not the authors.
+            let weight: UInt64 = i == 0 ? 2 : i == 1 ? 1 : 0
             var lowered = scratch
             scratch = []
             if ASCIIWords.lowercased(text, into: &lowered) {
+                let source = tables
                 lowered.withUnsafeBufferPointer { text in
                     var position = 0
-                    while let (range, _) = ASCIIWords.next(in: text, from: &position) {
-                        add(stem(UnsafeBufferPointer(rebasing: text[range])))
+                    while let (range, afterClauseBreak) = ASCIIWords.next(in: text, from: &position) {
+                        let word = UnsafeBufferPointer(rebasing: text[range])
+                        let token = tokens.number(word)
+                        if token.new { stemOf.append(PorterStemmer.stem(Array(word)).withUnsafeBufferPointer { number(stem: $0) }) }
+                        add(stemOf[Int(token.number)])
+                        if weight > 0 { words.word(word, token: token.number, of: source, afterClauseBreak: afterClauseBreak, weight: weight) }
                     }
                 }
+                if weight > 0 { words.endField() }
             } else {
                 for term in SearchTokenizer.terms(text) { add(number(stem: term)) }
+                if weight > 0 { words.text(text, weight: weight) }
             }
             scratch = lowered
         }
@@ -53,19 +72,29 @@ public struct SearchAnalyzer: Sendable {
         length += 1
     }
 
-    /// An ASCII token's stem, by number.
-    private mutating func stem(_ token: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let (n, new) = tokens.number(token)
-        if new {
-            stemOf.append(PorterStemmer.stem(Array(token)).withUnsafeBufferPointer { number(stem: $0) })
-        }
-        return stemOf[Int(n)]
-    }
-
     private mutating func number(stem: String) -> Int32 {
         var stem = stem
         return stem.withUTF8 { number(stem: $0) }
     }
 
     private mutating func number(stem: UnsafeBufferPointer<UInt8>) -> Int32 { stems.number(stem).number }
+}
+
+/// Who else takes a paper's words as `SearchAnalyzer` reads them (`KeywordChunk`): each word of an ASCII title or
+/// abstract with the analyzer's number for it, or a whole field with other characters, between `begin` and `finish`.
+protocol AnalyzedWords {
+    mutating func begin()
+    mutating func finish(id: String)
+    mutating func word(_ bytes: UnsafeBufferPointer<UInt8>, token: Int32, of source: UInt64, afterClauseBreak: Bool, weight: UInt64)
+    mutating func endField()
+    mutating func text(_ text: String, weight: UInt64)
+}
+
+/// Nobody: the search rows alone.
+struct NoWords: AnalyzedWords {
+    func begin() {}
+    func finish(id: String) {}
+    func word(_ bytes: UnsafeBufferPointer<UInt8>, token: Int32, of source: UInt64, afterClauseBreak: Bool, weight: UInt64) {}
+    func endField() {}
+    func text(_ text: String, weight: UInt64) {}
 }

@@ -6,7 +6,7 @@ import Foundation
 /// the chunk in a `ByteTable`, a phrase as its two words' numbers. A bulk import fills it as it reads (off the
 /// writer), so choosing keywords needs no second read of the texts, and weighing them (`KeywordPass.weigh`)
 /// looks counts up by number: strings are made only for the few terms kept.
-public struct KeywordChunk: Sendable {
+public struct KeywordChunk: Sendable, AnalyzedWords {
     /// Papers a chunk holds before it is written: a first chunk of this size is already a fair sample for
     /// idf, and its terms fit in about 30 MB.
     public static let size = 10_000
@@ -21,6 +21,11 @@ public struct KeywordChunk: Sendable {
     private var position: [String: Int] = [:]
     private var scratch: [UInt64] = []
     private var scratchText: [UInt8] = []
+    /// The paper being read word by word: the word before, for phrases (-1 after a break).
+    private var previous: Int32 = -1
+    /// Words by the number another table gave them (`word(_:token:of:...)`), -2 when not seen; for that table alone.
+    private var wordOfToken: [Int32] = []
+    private var tokenSource: UInt64 = 0
 
     public init() {}
 
@@ -34,9 +39,50 @@ public struct KeywordChunk: Sendable {
     }
 
     mutating func add(id: String, title: String, abstract: String) {
-        scratch.removeAll(keepingCapacity: true)
+        begin()
         gather(title, weight: 2)
         gather(abstract, weight: 1)
+        finish(id: id)
+    }
+
+    /// Starts a paper whose words come one at a time (`word`, `text`), as `SearchAnalyzer` reads them.
+    mutating func begin() {
+        scratch.removeAll(keepingCapacity: true)
+        previous = -1
+    }
+
+    /// The next word of a lower-cased ASCII field, numbered by `source`'s table as `token` (`SearchAnalyzer` reads the
+    /// words for the search index too: a word it saw before is found here by that number, not looked up again).
+    /// `afterClauseBreak`: a clause ended before it (no phrase spans it).
+    mutating func word(_ bytes: UnsafeBufferPointer<UInt8>, token: Int32, of source: UInt64, afterClauseBreak: Bool, weight: UInt64) {
+        if source != tokenSource {
+            tokenSource = source
+            wordOfToken.removeAll(keepingCapacity: true)
+        }
+        if Int(token) >= wordOfToken.count { wordOfToken.append(contentsOf: repeatElement(-2, count: Int(token) + 1 - wordOfToken.count)) }
+        var n = wordOfToken[Int(token)]
+        if n == -2 {
+            n = number(bytes)
+            wordOfToken[Int(token)] = n
+        }
+        if afterClauseBreak { previous = -1 }
+        guard n >= 0 else { previous = -1; return }
+        scratch.append(KeywordTerm.word(n) | weight)
+        if previous >= 0 { scratch.append(KeywordTerm.phrase(previous, n) | weight) }
+        previous = n
+    }
+
+    /// The end of a field read word by word: no phrase runs into the next.
+    mutating func endField() { previous = -1 }
+
+    /// A whole field with characters other than ASCII.
+    mutating func text(_ text: String, weight: UInt64) {
+        previous = -1
+        gatherCharacters(text, weight: weight)
+    }
+
+    /// Ends the paper begun: its terms summed and kept (a paper added again keeps its last text).
+    mutating func finish(id: String) {
         // Occurrences sorted by term (the weight is in the low bits), then summed.
         scratch.sort()
         var terms: [UInt64] = []
@@ -60,22 +106,22 @@ public struct KeywordChunk: Sendable {
         var lowered = scratchText
         scratchText = []
         defer { scratchText = lowered }
-        let ascii = ASCIIWords.lowercased(text, into: &lowered)
-        if ascii {
-            lowered.withUnsafeBufferPointer { text in
-                var previous: Int32 = -1, position = 0
-                while let (range, afterClauseBreak) = ASCIIWords.next(in: text, from: &position) {
-                    if afterClauseBreak { previous = -1 }
-                    let n = number(UnsafeBufferPointer(rebasing: text[range]))
-                    guard n >= 0 else { previous = -1; continue }
-                    scratch.append(KeywordTerm.word(n) | weight)
-                    if previous >= 0 { scratch.append(KeywordTerm.phrase(previous, n) | weight) }
-                    previous = n
-                }
+        guard ASCIIWords.lowercased(text, into: &lowered) else { return gatherCharacters(text, weight: weight) }
+        lowered.withUnsafeBufferPointer { text in
+            var previous: Int32 = -1, position = 0
+            while let (range, afterClauseBreak) = ASCIIWords.next(in: text, from: &position) {
+                if afterClauseBreak { previous = -1 }
+                let n = number(UnsafeBufferPointer(rebasing: text[range]))
+                guard n >= 0 else { previous = -1; continue }
+                scratch.append(KeywordTerm.word(n) | weight)
+                if previous >= 0 { scratch.append(KeywordTerm.phrase(previous, n) | weight) }
+                previous = n
             }
         }
-        guard !ascii else { return }
-        // Other characters: the same terms as `Terms` counts them, numbered.
+    }
+
+    /// `gather` for text with other characters: the same terms as `Terms` counts them, numbered.
+    private mutating func gatherCharacters(_ text: String, weight: UInt64) {
         var counts: [String: Int] = [:]
         Terms.addCharacters(text, weight: Int(weight), to: &counts)
         for (term, count) in counts {
@@ -86,7 +132,7 @@ public struct KeywordChunk: Sendable {
             }
             guard !numbers.contains(where: { $0 < 0 }) else { continue }
             let key = numbers.count == 2 ? KeywordTerm.phrase(numbers[0], numbers[1]) : KeywordTerm.word(numbers[0])
-            // As many entries as it takes: the sum is taken in `add`.
+            // As many entries as it takes: the sum is taken in `finish`.
             var left = UInt64(count)
             while left > 0 { let part = min(left, KeywordTerm.countMask); scratch.append(key | part); left -= part }
         }
@@ -111,6 +157,7 @@ public struct KeywordChunk: Sendable {
         var kept = self
         kept.papers = papers.filter { ids.contains($0.id) }
         kept.position = [:]
+        kept.wordOfToken = []
         return kept
     }
 
