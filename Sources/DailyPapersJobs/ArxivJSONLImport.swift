@@ -30,6 +30,8 @@ public struct ArxivJSONLImport: Sendable {
         // The next batch is read, parsed and analysed (`PaperBatch`) on another core while this one is saved.
         // Keywords: from the term counts the source took as it read, for the papers the saves found new; a chunk
         // is weighed (reads and arithmetic) while the next batches are saved, and written after them.
+        // Into a database without papers, the indexes whose keys come in no order are built once at the end.
+        let deferred = try await store.deferIndexesIfEmpty()
         var next = Task { source.next() }
         var added = Set<String>()
         var weighing: Task<WeighedKeywords, any Error>?
@@ -47,6 +49,7 @@ public struct ArxivJSONLImport: Sendable {
                                       fraction: size.map { Double(offset) / Double(max($0, 1)) }, file: path))
         }
         if let weighing { try await store.saveKeywords(try await weighing.value) }
+        if deferred { try await store.buildDeferredIndexes() }
         report.problems += source.problems
         // Papers stored before without keywords (an import killed before its chunk was written) are weighed now.
         if report.papers > 0 {

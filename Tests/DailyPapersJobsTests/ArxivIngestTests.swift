@@ -260,6 +260,33 @@ import Testing
 
     /// An import's papers are found by every form of search as soon as their batch is saved (one index serves
     /// them all): by words, by a prefix, with a filter, sorted by date.
+    /// An import into a database without papers builds the title and author-name indexes at its end; one killed
+    /// before (the indexes dropped) leaves them to the next migration run, which builds what is missing.
+    @Test func indexesLeftToAnImportsEndAreThereAfterItAndAfterAKill() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            func indexes() async throws -> Set<String> {
+                try await t.database.read { db in
+                    let rows = db.isPostgres
+                        ? try await db.raw("SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()").all()
+                        : try await db.raw("SELECT name FROM sqlite_master WHERE type = 'index'").all()
+                    return Set(try rows.map { try $0.decode(column: "name", as: String.self) })
+                }
+            }
+            let wanted: Set<String> = ["papers_title_lower", "paper_authors_name"]
+            #expect(try await store.deferIndexesIfEmpty())
+            #expect(try await indexes().isDisjoint(with: wanted))
+            // "Killed" here: the next start's migrations build them.
+            try await Migrator.migrate(t.database, logger: Logger(label: "test"))
+            #expect(try await indexes().isSuperset(of: wanted))
+            _ = try await ArxivJSONLImport(store: store, batchSize: 7).run(path: Fixtures.path("arxiv/corpus-excerpt.jsonl.gz"))
+            #expect(try await indexes().isSuperset(of: wanted))
+            // With papers stored, nothing is dropped.
+            #expect(try await !store.deferIndexesIfEmpty())
+            #expect(try await indexes().isSuperset(of: wanted))
+        }
+    }
+
     @Test func anImportsPapersAreFoundByEveryFormOfSearchAtOnce() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)

@@ -65,6 +65,8 @@ public enum Migrator {
                 applied.append(migration.number)
             }
         }
+        // Indexes a bulk import killed before its end left unbuilt (`DeferredIndexes`).
+        try await database.write { db in try await DeferredIndexes.build(on: db) }
         return applied
     }
 
