@@ -19,6 +19,28 @@ struct SearchBench: AsyncParsableCommand {
     var searchIndexFile: String?
     @Flag(help: "No warm-up queries: with the OS page cache dropped before, every query starts cold (the first reads of each list and row come from disk).")
     var noWarmup = false
+    @Option(help: "The form of each search: plain (best first, every paper), prefix (the last word cut to its first four letters and a *), category (in --category), newest (sorted by date), featured (on the feed only).")
+    var form = "plain"
+    @Option(help: "The category of --form category.") var category = "cs.LG"
+
+    /// The drawn query in the benchmark's form, and its filters.
+    func shaped(_ query: String) -> (text: String, filters: SearchFilters) {
+        switch form {
+        case "prefix":
+            var words = query.split(separator: " ").map(String.init)
+            if let last = words.last, last.count >= 5 { words[words.count - 1] = String(last.prefix(4)) + "*" }
+            return (words.joined(separator: " "), SearchFilters(limit: limit))
+        case "category": return (query, SearchFilters(category: category, limit: limit))
+        case "newest": return (query, SearchFilters(sort: .newest, limit: limit))
+        case "featured": return (query, SearchFilters(featuredOnly: true, limit: limit))
+        default: return (query, SearchFilters(limit: limit))
+        }
+    }
+
+    func search(_ store: PaperStore, _ query: String) async throws -> Int {
+        let (text, filters) = shaped(query)
+        return try await store.searchHits(text, filters: filters).count
+    }
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -36,10 +58,10 @@ struct SearchBench: AsyncParsableCommand {
         let loadSeconds = (ContinuousClock.now - loadStart).milliseconds / 1000
         let rssLoaded = Self.maxResidentMiB()
         let firstStart = ContinuousClock.now
-        _ = try await store.searchHits(drawn[0], filters: SearchFilters(limit: limit))
+        _ = try await search(store, drawn[0])
         let firstSearch = (ContinuousClock.now - firstStart).milliseconds
         // Warm the caches (page cache, connection pool) with a tenth of the queries.
-        if !noWarmup { for q in drawn.prefix(queries / 10) { _ = try await store.searchHits(q, filters: SearchFilters(limit: limit)) } }
+        if !noWarmup { for q in drawn.prefix(queries / 10) { _ = try await search(store, q) } }
 
         var latencies: [Double] = []
         var timed: [(query: String, ms: Double)] = []
@@ -47,7 +69,7 @@ struct SearchBench: AsyncParsableCommand {
         let started = ContinuousClock.now
         for q in drawn {
             let t0 = ContinuousClock.now
-            results += try await store.searchHits(q, filters: SearchFilters(limit: limit)).count
+            results += try await search(store, q)
             latencies.append((ContinuousClock.now - t0).milliseconds)
             timed.append((q, latencies[latencies.count - 1]))
         }
@@ -62,15 +84,15 @@ struct SearchBench: AsyncParsableCommand {
             for _ in 0..<concurrency {
                 group.addTask {
                     while let i = next.take(below: workload.count) {
-                        _ = try await store.searchHits(workload[i], filters: SearchFilters(limit: limit))
+                        _ = try await search(store, workload[i])
                     }
                 }
             }
             try await group.waitForAll()
         }
         let parallel = (ContinuousClock.now - t1).milliseconds
-        say(String(format: "papers %d  engine %@  queries %d  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  mean %.2f ms  avg results %.1f  sequential %.0f q/s  %d clients %.0f q/s",
-                     papers, db.isPostgres ? "postgresql" : "sqlite", queries, pct(0.5), pct(0.9), pct(0.99), latencies.last!,
+        say(String(format: "form %@  papers %d  engine %@  queries %d  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  mean %.2f ms  avg results %.1f  sequential %.0f q/s  %d clients %.0f q/s",
+                     form, papers, db.isPostgres ? "postgresql" : "sqlite", queries, pct(0.5), pct(0.9), pct(0.99), latencies.last!,
                      sequential / Double(queries), Double(results) / Double(queries), Double(queries) / sequential * 1000,
                      concurrency, Double(queries) / parallel * 1000))
         say(String(format: "index %@ %.1f s, then the first ranked search %.1f ms; peak resident memory %d MiB before, %d MiB loaded, %d MiB after the runs (now %d MiB, of it %d MiB private)%@",

@@ -35,6 +35,9 @@ final class SearchMemory: Sendable {
         var sequences: [[Int32]] = []
         var termNumbers: [String: Int32] = [:]
         var termNames: [String] = []
+        /// Term numbers by their first two bytes (one byte for one-byte terms), for prefixes: a prefix looks at its
+        /// own few thousand terms, not at every term (hundreds of thousands).
+        var termsByHead: [UInt16: [Int32]] = [:]
         /// A paper's weighted count of each term by number while it is applied (zero otherwise).
         var weightScratch: [Double] = []
         /// The index file the rows above follow (`SearchSegment`): then this state holds only the rows written
@@ -172,6 +175,7 @@ final class SearchMemory: Sendable {
                 let n = Int32(s.termNumbers.count)
                 s.termNumbers[term] = n
                 s.termNames.append(term)
+                s.termsByHead[Self.head(term.utf8), default: []].append(n)
                 s.weightScratch.append(0)
                 sequence.append(n)
             }
@@ -236,8 +240,19 @@ final class SearchMemory: Sendable {
                     file: file?.postings, merged: nil, fileCeiling: file?.maxImpact ?? 0)
             }
             for starts in prefixes {
-                let tail = Self.union(s.postings.filter { term, _ in starts.contains { term.utf8.starts(with: $0.utf8) } }
-                    .map { (term, list) in (list, s.maxImpact[term] ?? .infinity) }, documents: s.papers.count)
+                var lists: [(postings: [Posting], maxImpact: Float)] = []
+                for start in starts {
+                    // A one-byte start looks in every bucket of its byte.
+                    let heads = start.utf8.count >= 2 ? [Self.head(start.utf8)] : (0...255).map { UInt16(start.utf8.first ?? 0) << 8 | UInt16($0) }
+                    for head in heads {
+                        for n in s.termsByHead[head] ?? [] {
+                            let term = s.termNames[Int(n)]
+                            guard term.utf8.starts(with: start.utf8), let list = s.postings[term] else { continue }
+                            lists.append((list, s.maxImpact[term] ?? .infinity))
+                        }
+                    }
+                }
+                let tail = Self.union(lists, documents: s.papers.count)
                 let file = segment.map { segment in Self.union(starts.flatMap { segment.lists(startingWith: $0) }.map { ($0.postings, $0.maxImpact) },
                                                                documents: base) }
                 add(tail: tail.list, tailCeiling: tail.maxImpact, file: nil, merged: file?.list, fileCeiling: file?.maxImpact ?? 0)
@@ -294,6 +309,12 @@ final class SearchMemory: Sendable {
                 Match(paper: item.doc < base ? segment!.paper(Int32(item.doc)) : s.papers[item.doc - base], score: item.score)
             })
         }
+    }
+
+    /// A term's bucket in `termsByHead`: its first two bytes (a one-byte term: that byte and a zero).
+    static func head(_ bytes: String.UTF8View) -> UInt16 {
+        var i = bytes.makeIterator()
+        return UInt16(i.next() ?? 0) << 8 | UInt16(i.next() ?? 0)
     }
 
     /// A prefix's postings at most: its commonest terms' lists are merged until this many (`co*` in a large corpus
