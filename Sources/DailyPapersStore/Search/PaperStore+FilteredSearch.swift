@@ -15,10 +15,7 @@ extension PaperStore {
     static let narrowedPapers = 50_000
 
     func filteredHits(_ query: SearchQuery, filters: SearchFilters) async throws -> [SearchHit] {
-        let phrases = query.indexTerms
-        let words = Array(Set(phrases.joined())).sorted(), prefixes = query.indexPrefixes
-        guard !words.isEmpty || !prefixes.isEmpty else { return [] }
-        let phrased = phrases.filter { $0.count > 1 }
+        guard let (words, prefixes, phrased) = query.indexRequest else { return [] }
         let memory = database.searchMemory
         let wanted = filters.offset + filters.limit
         return try await database.read { db in

@@ -44,10 +44,7 @@ extension PaperStore {
     /// paper they know by name), pages after it shifted by one.
     func hitsFromSearchIndex(_ query: SearchQuery, filters: SearchFilters, typed: String? = nil,
                              shownReadWhole: Int = PaperStore.shownReadWhole) async throws -> [SearchHit] {
-        let phrases = query.indexTerms
-        let words = Array(Set(phrases.joined())).sorted(), prefixes = query.indexPrefixes
-        guard !words.isEmpty || !prefixes.isEmpty else { return [] }
-        let phrased = phrases.filter { $0.count > 1 }
+        guard let (words, prefixes, phrased) = query.indexRequest else { return [] }
         let memory = database.searchMemory
         let wanted = filters.offset + filters.limit
         return try await database.read { db -> [SearchHit] in
@@ -231,5 +228,16 @@ extension Optional {
     func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
         guard let self else { return nil }
         return try await transform(self)
+    }
+}
+
+extension SearchQuery {
+    /// What the query asks the search index: its words (each once, in order), its prefixes' starts, and its
+    /// phrases of more than one word; nil when it asks for nothing.
+    var indexRequest: (words: [String], prefixes: [[String]], phrases: [[String]])? {
+        let phrases = indexTerms
+        let words = Array(Set(phrases.joined())).sorted(), prefixes = indexPrefixes
+        guard !words.isEmpty || !prefixes.isEmpty else { return nil }
+        return (words, prefixes, phrases.filter { $0.count > 1 })
     }
 }

@@ -311,49 +311,6 @@ final class SearchMemory: Sendable {
         }
     }
 
-    /// A term's bucket in `termsByHead`: its first two bytes (a one-byte term: that byte and a zero).
-    static func head(_ bytes: String.UTF8View) -> UInt16 {
-        var i = bytes.makeIterator()
-        return UInt16(i.next() ?? 0) << 8 | UInt16(i.next() ?? 0)
-    }
-
-    /// A prefix's postings at most: its commonest terms' lists are merged until this many (`co*` in a large corpus
-    /// starts tens of thousands of terms); what a search walks stays bounded.
-    static let prefixPostingsLimit = 4_000_000
-
-    /// The lists of a prefix's terms merged into one in paper order, each paper once with its highest impact (a
-    /// paper holding "diffuse" and "diffusion" matches `diffus*` by the better of the two), and that list's highest
-    /// impact. Lists beyond `prefixPostingsLimit` postings are left out, the longest kept.
-    static func union<Postings: Collection<Posting>>(_ lists: [(postings: Postings, maxImpact: Float)], documents: Int)
-        -> (list: [Posting], maxImpact: Float) {
-        var total = 0, kept: [(postings: Postings, maxImpact: Float)] = []
-        for entry in lists.sorted(by: { $0.postings.count > $1.postings.count }) {
-            if !kept.isEmpty, total + entry.postings.count > prefixPostingsLimit { break }
-            kept.append((entry.postings, entry.maxImpact))
-            total += entry.postings.count
-        }
-        let maxImpact = kept.map(\.maxImpact).max() ?? 0
-        if kept.count == 1 { return (Array(kept[0].postings), maxImpact) }
-        var merged: [Posting] = []
-        if total > documents / 8 {
-            // Many postings against few papers: one slot a paper, read out in order.
-            var best = [Float](repeating: -1, count: documents)
-            for list in kept {
-                for posting in list.postings where Int(posting.doc) < documents { best[Int(posting.doc)] = max(best[Int(posting.doc)], posting.impact) }
-            }
-            for (doc, impact) in best.enumerated() where impact >= 0 { merged.append(Posting(doc: Int32(doc), impact: impact)) }
-        } else {
-            merged.reserveCapacity(total)
-            for list in kept { merged.append(contentsOf: list.postings) }
-            merged.sort { $0.doc != $1.doc ? $0.doc < $1.doc : $0.impact > $1.impact }
-            var out: [Posting] = []
-            out.reserveCapacity(merged.count)
-            for posting in merged where out.last?.doc != posting.doc { out.append(posting) }
-            merged = out
-        }
-        return (merged, maxImpact)
-    }
-
     /// The lists as buffers, for a loop that touches millions of postings without reference counting.
     private static func withBuffers<R>(_ lists: ArraySlice<[Posting]>, _ buffers: [UnsafeBufferPointer<Posting>],
                                        _ body: ([UnsafeBufferPointer<Posting>]) -> R) -> R {
@@ -438,47 +395,4 @@ final class SearchMemory: Sendable {
         }
         return low
     }
-}
-
-/// The best `capacity` (score, doc) pairs seen, in a min-heap on score (ties: the lower doc number
-/// stays, as the paper indexed first).
-struct TopHeap {
-    let capacity: Int
-    private var items: [(score: Double, doc: Int)] = []
-
-    init(capacity: Int) { self.capacity = max(capacity, 1) }
-
-    private static func worse(_ a: (score: Double, doc: Int), _ b: (score: Double, doc: Int)) -> Bool {
-        a.score != b.score ? a.score < b.score : a.doc > b.doc
-    }
-
-    mutating func offer(_ score: Double, _ doc: Int) {
-        if items.count < capacity {
-            items.append((score, doc))
-            var i = items.count - 1
-            while i > 0, Self.worse(items[i], items[(i - 1) / 2]) { items.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
-        } else if Self.worse(items[0], (score, doc)) {
-            items[0] = (score, doc)
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < items.count, Self.worse(items[l], items[m]) { m = l }
-                if r < items.count, Self.worse(items[r], items[m]) { m = r }
-                if m == i { break }
-                items.swapAt(i, m)
-                i = m
-            }
-        }
-    }
-
-    var isFull: Bool { items.count >= capacity }
-
-    /// The lowest score kept (meaningful once full).
-    var lowestScore: Double { items.first?.score ?? -.infinity }
-
-    /// Whether `offer` would keep this pair.
-    func wouldTake(_ score: Double, _ doc: Int) -> Bool { !isFull || Self.worse(items[0], (score, doc)) }
-
-    func sorted() -> [(score: Double, doc: Int)] { items.sorted { Self.worse($1, $0) } }
 }
