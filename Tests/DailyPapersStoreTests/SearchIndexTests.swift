@@ -133,6 +133,24 @@ import Testing
         }
     }
 
+    /// A prefix's lists merge into one in paper order, each paper once at its best impact, within the query's budget:
+    /// the longest lists kept first, the longest alone when even it is beyond.
+    @Test func prefixListsMergeWithinTheirBudget() {
+        typealias P = SearchMemory.Posting
+        let a = [P(doc: 1, impact: 1), P(doc: 4, impact: 2), P(doc: 7, impact: 1), P(doc: 9, impact: 1), P(doc: 12, impact: 1)]
+        let b = [P(doc: 2, impact: 1), P(doc: 4, impact: 5), P(doc: 8, impact: 1), P(doc: 12, impact: 3)]
+        let c = [P(doc: 3, impact: 9), P(doc: 5, impact: 1), P(doc: 6, impact: 1)]
+        let lists: [(postings: [P], maxImpact: Float)] = [(a, 1), (b, 5), (c, 9)]
+        for documents in [13, 1000] {  // the dense merge and the sorting one
+            let all = SearchMemory.union(lists, documents: documents, limit: 100)
+            #expect(all.list.map { $0.doc } == [1, 2, 3, 4, 5, 6, 7, 8, 9, 12])
+            #expect(all.list.first { $0.doc == 4 }?.impact == 5 && all.list.first { $0.doc == 12 }?.impact == 3)
+            #expect(all.maxImpact == 9)
+            #expect(SearchMemory.union(lists, documents: documents, limit: 9).list.map { $0.doc } == [1, 2, 4, 7, 8, 9, 12])
+            #expect(SearchMemory.union(Array(lists.reversed()), documents: documents, limit: 1).list.map { $0.doc } == [1, 4, 7, 9, 12])
+        }
+    }
+
     /// 600 papers pieced together from the excerpt's titles and sentences, so common words match hundreds
     /// of papers with scores close together: a page is decided by passing over papers that cannot make it
     /// (bounds on what the words not yet looked up can add), and must still be the page of ranking all.

@@ -7,18 +7,18 @@ extension SearchMemory {
         return UInt16(i.next() ?? 0) << 8 | UInt16(i.next() ?? 0)
     }
 
-    /// A prefix's postings at most: its commonest terms' lists are merged until this many (`co*` in a large corpus
-    /// starts tens of thousands of terms); what a search walks stays bounded.
+    /// A query's prefixes' postings at most, shared among them: their commonest terms' lists are merged until this
+    /// many (`co*` in a large corpus starts tens of thousands of terms); what a search walks and holds stays bounded.
     static let prefixPostingsLimit = 4_000_000
 
     /// The lists of a prefix's terms merged into one in paper order, each paper once with its highest impact (a
     /// paper holding "diffuse" and "diffusion" matches `diffus*` by the better of the two), and that list's highest
-    /// impact. Lists beyond `prefixPostingsLimit` postings are left out, the longest kept.
-    static func union<Postings: Collection<Posting>>(_ lists: [(postings: Postings, maxImpact: Float)], documents: Int)
-        -> (list: [Posting], maxImpact: Float) {
+    /// impact. Lists beyond `limit` postings are left out, the longest kept (the longest alone, if it is beyond).
+    static func union<Postings: Collection<Posting>>(_ lists: [(postings: Postings, maxImpact: Float)], documents: Int,
+                                                     limit: Int = prefixPostingsLimit) -> (list: [Posting], maxImpact: Float) {
         var total = 0, kept: [(postings: Postings, maxImpact: Float)] = []
         for entry in lists.sorted(by: { $0.postings.count > $1.postings.count }) {
-            if !kept.isEmpty, total + entry.postings.count > prefixPostingsLimit { break }
+            if !kept.isEmpty, total + entry.postings.count > limit { break }
             kept.append((entry.postings, entry.maxImpact))
             total += entry.postings.count
         }

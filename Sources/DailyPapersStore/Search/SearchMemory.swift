@@ -252,9 +252,11 @@ final class SearchMemory: Sendable {
                         }
                     }
                 }
-                let tail = Self.union(lists, documents: s.papers.count)
+                // One budget for the whole query: sixteen prefixes of two letters must not merge sixteen times as much.
+                let budget = Self.prefixPostingsLimit / prefixes.count
+                let tail = Self.union(lists, documents: s.papers.count, limit: budget)
                 let file = segment.map { segment in Self.union(starts.flatMap { segment.lists(startingWith: $0) }.map { ($0.postings, $0.maxImpact) },
-                                                               documents: base) }
+                                                               documents: base, limit: budget) }
                 add(tail: tail.list, tailCeiling: tail.maxImpact, file: nil, merged: file?.list, fileCeiling: file?.maxImpact ?? 0)
             }
             if containing.contains(0) { return (true, []) }
