@@ -19,6 +19,8 @@ struct SearchBench: AsyncParsableCommand {
     var searchIndexFile: String?
     @Flag(help: "No warm-up queries: with the OS page cache dropped before, every query starts cold (the first reads of each list and row come from disk).")
     var noWarmup = false
+    @Flag(help: "Drop the OS page cache (root only) after drawing the queries (which reads every title) and before opening the index: with --no-warmup, a cold start.")
+    var dropCaches = false
     @Option(help: "The form of each search: plain (best first, every paper), prefix (the last word cut to its first four letters and a *), category (in --category), newest (sorted by date), featured (on the feed only).")
     var form = "plain"
     @Option(help: "The category of --form category.") var category = "cs.LG"
@@ -45,10 +47,20 @@ struct SearchBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
-        let db = try await Database.open(try DatabaseLocation(parsing: database), readers: concurrency, logger: logger)
-        let store = PaperStore(database: db)
+        let location = try DatabaseLocation(parsing: database)
+        var db = try await Database.open(location, readers: concurrency, logger: logger)
         // The titles are read to draw from and dropped, so the memory measured below is the search's.
         let (drawn, papers) = try await Self.queries(queries, db: db, seed: seed, file: queriesFile)
+        if dropCaches {
+            // Reading every title read the whole papers table: forget it, in the database's caches and the OS's.
+            await db.close()
+            sync()
+            let fd = open("/proc/sys/vm/drop_caches", O_WRONLY)
+            guard fd >= 0, write(fd, "3\n", 2) == 2 else { throw ValidationError("--drop-caches needs root (writing /proc/sys/vm/drop_caches)") }
+            close(fd)
+            db = try await Database.open(location, readers: concurrency, logger: logger)
+        }
+        let store = PaperStore(database: db)
         // What a server does at start: map the index file or load the in-memory index, timed, with the memory it
         // takes; then the first ranked search.
         let rssBefore = Self.maxResidentMiB()
