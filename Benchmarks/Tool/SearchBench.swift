@@ -15,6 +15,7 @@ struct SearchBench: AsyncParsableCommand {
     @Option(help: "Results per query (a page).") var limit = 20
     @Option(help: "Also list this many of the slowest queries of the sequential run.") var slowest = 0
     @Option(help: "Run these queries (one a line, repeated to --queries) instead of drawing them from titles.") var queriesFile: String?
+    @Option(help: "Write the drawn queries here, one a line (for --queries-file in a later run).") var writeQueries: String?
     @Option(help: "Rank from this search index file (`reindex --search-file`), as `serve --search-index-file` does, instead of loading the index into memory.")
     var searchIndexFile: String?
     @Flag(help: "No warm-up queries: with the OS page cache dropped before, every query starts cold (the first reads of each list and row come from disk).")
@@ -50,7 +51,8 @@ struct SearchBench: AsyncParsableCommand {
         let location = try DatabaseLocation(parsing: database)
         var db = try await Database.open(location, readers: concurrency, logger: logger)
         // The titles are read to draw from and dropped, so the memory measured below is the search's.
-        let (drawn, papers) = try await Self.queries(queries, db: db, seed: seed, file: queriesFile)
+        let (drawn, drawnPapers) = try await Self.queries(queries, db: db, seed: seed, file: queriesFile)
+        if let writeQueries { try (drawn.joined(separator: "\n") + "\n").write(toFile: writeQueries, atomically: true, encoding: .utf8) }
         if dropCaches {
             // Reading every title read the whole papers table: forget it, in the database's caches and the OS's.
             await db.close()
@@ -103,6 +105,12 @@ struct SearchBench: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let parallel = (ContinuousClock.now - t1).milliseconds
+        var papers = drawnPapers ?? 0
+        if drawnPapers == nil {
+            papers = try await db.read { sql in
+                try await sql.raw("SELECT count(*) AS n FROM papers").first()?.decode(column: "n", as: Int.self) ?? 0
+            }
+        }
         say(String(format: "form %@  papers %d  engine %@  queries %d  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  mean %.2f ms  avg results %.1f  sequential %.0f q/s  %d clients %.0f q/s",
                      form, papers, db.isPostgres ? "postgresql" : "sqlite", queries, pct(0.5), pct(0.9), pct(0.99), latencies.last!,
                      sequential / Double(queries), Double(results) / Double(queries), Double(queries) / sequential * 1000,
@@ -118,19 +126,19 @@ struct SearchBench: AsyncParsableCommand {
 
 extension SearchBench {
     /// The queries to run (`count`, from `file` or drawn from the titles) and how many papers there are.
-    static func queries(_ count: Int, db: Database, seed: UInt64, file: String?) async throws -> ([String], Int) {
+    /// With `file`, no title is read (nothing warms the caches before a cold run): the papers are counted after
+    /// the runs (nil here).
+    static func queries(_ count: Int, db: Database, seed: UInt64, file: String?) async throws -> ([String], Int?) {
+        if let file {
+            let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            guard !lines.isEmpty else { throw ValidationError("\(file) holds no queries") }
+            return ((0..<count).map { lines[$0 % lines.count] }, nil)
+        }
         let titles: [String] = try await db.read { sql in
             try await sql.raw("SELECT title FROM papers ORDER BY arxiv_id").all().map { try $0.decode(column: "title", as: String.self) }
         }
         var rng = SplitMix64(seed: seed)
-        var drawn: [String] = []
-        if let file {
-            let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
-            guard !lines.isEmpty else { throw ValidationError("\(file) holds no queries") }
-            while drawn.count < count { drawn.append(lines[drawn.count % lines.count]) }
-        }
-        if drawn.count < count { drawn += draw(count - drawn.count, from: titles, &rng) }
-        return (drawn, titles.count)
+        return (draw(count, from: titles, &rng), titles.count)
     }
 
     /// `count` queries of two or three consecutive words (three letters or more) of random titles.

@@ -246,6 +246,34 @@ import Testing
         }
     }
 
+    /// A file that lists a paper twice within one chunk of keywords: the paper is counted and given keywords once
+    /// (PostgreSQL writes a chunk's keyword rows in one statement, which refuses a paper twice).
+    @Test func aPaperListedTwiceIsWeighedOnce() async throws {
+        let plain = Fixtures.path("arxiv/corpus-excerpt.jsonl")
+        let lines = try String(contentsOfFile: plain, encoding: .utf8).split(separator: "\n")
+        let twice = FileManager.default.temporaryDirectory.appendingPathComponent("twice-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: twice) }
+        try (lines + [lines[0]]).joined(separator: "\n").write(toFile: twice, atomically: true, encoding: .utf8)
+        func imported(_ file: String) async throws -> (keywords: [String: String], counts: [String]) {
+            try await TestDatabase.with { t in
+                let report = try await ArxivJSONLImport(store: PaperStore(database: t.database), batchSize: 9).run(path: file)
+                #expect(report.succeeded)
+                let counts: [String] = try await t.database.read { db in
+                    var out: [String] = []
+                    for row in try await db.raw("SELECT term, df FROM term_df ORDER BY term").all() {
+                        out.append("\(try row.decode(column: "term", as: String.self)) \(try row.decode(column: "df", as: Int.self))")
+                    }
+                    return out
+                }
+                return (try await t.paperKeywords(), counts)
+            }
+        }
+        let once = try await imported(plain), again = try await imported(twice)
+        #expect(once.keywords.count == 40 && !once.counts.isEmpty)
+        #expect(again.keywords == once.keywords)
+        #expect(again.counts == once.counts)
+    }
+
     @Test func anInterruptedImportCompletesWhenRunAgain() async throws {
         try await TestDatabase.with { t in
             let store = PaperStore(database: t.database)

@@ -155,7 +155,10 @@ public struct KeywordChunk: Sendable, AnalyzedWords {
     /// and is counted in `term_df` already).
     public func keeping(_ ids: Set<String>) -> KeywordChunk {
         var kept = self
-        kept.papers = papers.filter { ids.contains($0.id) }
+        // A paper twice in the chunk (a file listing it twice) is weighed once, as its last record: its words
+        // counted once, and one keyword row written for it.
+        var seen = Set<String>()
+        kept.papers = papers.reversed().filter { ids.contains($0.id) && seen.insert($0.id).inserted }.reversed()
         kept.position = [:]
         kept.wordOfToken = []
         return kept
