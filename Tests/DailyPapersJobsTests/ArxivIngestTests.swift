@@ -301,17 +301,58 @@ import Testing
                     return Set(try rows.map { try $0.decode(column: "name", as: String.self) })
                 }
             }
+            // On PostgreSQL the foreign keys to papers too (SQLite's are kept: a lookup there is cheap).
+            func foreignKeys() async throws -> Set<String> {
+                guard TestDatabase.isPostgres else { return [] }
+                return try await t.database.read { db in
+                    Set(try await db.raw("""
+                        SELECT c.conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+                        WHERE n.nspname = current_schema() AND c.contype = 'f' AND c.confrelid = 'papers'::regclass
+                        """).all().map { try $0.decode(column: "conname", as: String.self) })
+                }
+            }
             let wanted: Set<String> = ["papers_title_lower", "paper_authors_name"]
+            let keys: Set<String> = TestDatabase.isPostgres
+                ? ["paper_authors_paper_id_fkey", "paper_categories_paper_id_fkey", "search_documents_paper_id_fkey", "paper_keywords_paper_id_fkey"]
+                : []
+            #expect(try await foreignKeys().isSuperset(of: keys))
             #expect(try await store.deferIndexesIfEmpty())
             #expect(try await indexes().isDisjoint(with: wanted))
+            #expect(try await foreignKeys().isDisjoint(with: keys))
             // "Killed" here: the next start's migrations build them.
             try await Migrator.migrate(t.database, logger: Logger(label: "test"))
             #expect(try await indexes().isSuperset(of: wanted))
-            _ = try await ArxivJSONLImport(store: store, batchSize: 7).run(path: Fixtures.path("arxiv/corpus-excerpt.jsonl.gz"))
+            #expect(try await foreignKeys().isSuperset(of: keys))
+            // An import that drops them builds them at its end. A paper deleted while the keys were away (here
+            // between an import's batches) left its rows behind, nothing cascading: they go when the keys come back.
+            #expect(try await store.deferIndexesIfEmpty())
+            let reader = try LineReader(path: Fixtures.path("arxiv/corpus-excerpt.jsonl.gz"))
+            var papers: [Paper] = []
+            while let line = try reader.next() { papers.append(try ArxivJSONLReader.paper(fromLine: line)) }
+            var analyzer = SearchAnalyzer()
+            try await store.savePapers(PaperBatch(Array(papers.prefix(10)), analyzer: &analyzer, forBulkImport: true), indexSimilarity: false)
+            let gone = papers[0].id.base
+            try await t.database.write { db in try await db.raw("DELETE FROM papers WHERE arxiv_id = \(bind: gone)").run() }
+            try await store.buildDeferredIndexes()
             #expect(try await indexes().isSuperset(of: wanted))
+            #expect(try await foreignKeys().isSuperset(of: keys))
+            let orphans = try await t.database.read { db in
+                try await db.raw("SELECT count(*) AS n FROM paper_authors a WHERE NOT EXISTS (SELECT 1 FROM papers p WHERE p.arxiv_id = a.paper_id)")
+                    .first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(orphans == 0)
+            _ = try await ArxivJSONLImport(store: store, batchSize: 7).run(path: Fixtures.path("arxiv/corpus-excerpt.jsonl.gz"))
             // With papers stored, nothing is dropped.
             #expect(try await !store.deferIndexesIfEmpty())
             #expect(try await indexes().isSuperset(of: wanted))
+            #expect(try await foreignKeys().isSuperset(of: keys))
+            // The keys cascade again: a paper deleted takes its rows along.
+            let id = try await t.database.read { db in try await db.raw("SELECT paper_id FROM paper_authors LIMIT 1").first()!.decode(column: "paper_id", as: String.self) }
+            try await t.database.write { db in try await db.raw("DELETE FROM papers WHERE arxiv_id = \(bind: id)").run() }
+            let left = try await t.database.read { db in
+                try await db.raw("SELECT count(*) AS n FROM search_documents WHERE paper_id = \(bind: id)").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(left == 0)
         }
     }
 
