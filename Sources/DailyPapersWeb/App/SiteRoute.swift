@@ -7,6 +7,8 @@ enum SiteRoute: Hashable {
     case latest(sort: FeedSort)
     case paper(ArxivID)
     case paperMarkdown(ArxivID)
+    /// The paper in another format (`PaperFormat`: Markdown, BibTeX, RIS, CSL-JSON).
+    case paperAs(ArxivID, PaperFormat)
     case search(query: String)
     case stylesheet(version: String)
     case script(version: String)
@@ -28,6 +30,7 @@ enum SiteRoute: Hashable {
             return route.path(period.key) + Self.sortQuery(sort)
         case .paper(let id): return Route.paper.path(id.base)
         case .paperMarkdown(let id): return Route.paper.path(id.base + ".md")
+        case .paperAs(let id, let format): return Route.paper.path(id.base + format.suffix)
         case .search(let q): return Route.search.path() + "?q=" + Self.percentEncode(q)
         case .stylesheet(let v): return Route.asset.path("app.css") + "?v=\(v)"
         case .script(let v): return Route.asset.path("app.js") + "?v=\(v)"

@@ -100,10 +100,9 @@ struct PageRoutes: Sendable {
     }
 
     func paper(_ rawID: String, _ request: Request, _ ctx: AppRequestContext) async throws -> Response {
-        let markdown = rawID.hasSuffix(".md")
-        let text = markdown ? String(rawID.dropLast(3)) : rawID
+        let (text, format) = PaperFormat.split(rawID)
         let id = try WebError.arxivID(text)
-        if !markdown, let viewer = Viewer(ctx), !viewer.account.canModerate {
+        if format == .page, let viewer = Viewer(ctx), !viewer.account.canModerate {
             // The member's state first: their page must show the discussion at least as it was then, so their
             // own comment appears at once even where comment counts may lag.
             let states = try await memberState(viewer, page: "paper|\(id.base)", papers: [id], request, ctx)
@@ -119,7 +118,7 @@ struct PageRoutes: Sendable {
             }
             return try await memberPage(template, key: "paper|\(id.base)", request, ctx, viewer: viewer, states: states)
         }
-        if !markdown, ctx.session != nil {
+        if format == .page, ctx.session != nil {
             // Moderators see hidden comments, hiding forms and why a paper is hidden: rendered per request.
             guard let record = try await store.paper(id) else { throw notFound(id) }
             async let history = stats.upvoteHistory(id)
@@ -132,10 +131,10 @@ struct PageRoutes: Sendable {
                                                            similar: try await store.similar(to: id, limit: 8),
                                                            personal: personal, site: site))
         }
-        let key = "paper|\(id.base)|\(markdown)"
-        let entry = try await cache.entry(key, contentType: markdown ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8") {
+        let key = "paper|\(id.base)|\(format.suffix)"
+        let entry = try await cache.entry(key, contentType: format.contentType) {
             guard let record = try await store.paper(id) else { throw notFound(id) }
-            if markdown { return .init(text: PaperMarkdown.render(record, site: site), counts: .papers([id.base])) }
+            if format != .page { return .init(text: format.text([record], site: site), counts: .papers([id.base])) }
             let similar = try await store.similar(to: id, limit: 8)
             return .init(text: PaperPageView.render(record, history: try await stats.upvoteHistory(id),
                                                     comments: try await community.comments.comments(paper: id),
@@ -161,6 +160,13 @@ struct PageRoutes: Sendable {
         // One rendering per search until the content changes, for readers and for members; the page shows
         // what was typed, so the key is the typed text (the cache is bounded by bytes).
         let key = "search|\(parameters.text)|\(parameters.filters.key)"
+        if parameters.format != .page {
+            let entry = try await cache.entry(key + "|" + parameters.format.suffix, contentType: parameters.format.contentType) {
+                let hits = try await store.searchHits(parameters.text, filters: parameters.filters)
+                return .init(text: parameters.format.text(hits.map(\.record), site: site), counts: .search(parameters.filters, hits))
+            }
+            return Responses.cached(entry, request: request)
+        }
         if let viewer = Viewer(ctx) {
             let template = try await cache.template("member|" + key) {
                 let hits = try await store.searchHits(parameters.text, filters: parameters.filters)

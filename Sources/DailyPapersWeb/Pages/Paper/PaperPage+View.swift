@@ -24,7 +24,8 @@ enum PaperPageView {
         return Layout.document(site: site, title: p.title, description: TextHelpers.excerpt(p.abstract, limit: 200),
                            canonical: SiteRoute.paper(p.id).path,
                            alternates: [("text/markdown", SiteRoute.paperMarkdown(p.id).path),
-                                        ("application/json", SiteRoute.apiPaper(p.id).path)], viewer: viewer) { h in
+                                        ("application/json", SiteRoute.apiPaper(p.id).path)],
+                           meta: Citation.highwireTags(p), viewer: viewer) { h in
             h.notice(personal.notice, viewer: viewer)
             if let reason = personal.hiddenReason, viewer?.account.canModerate == true {
                 h.notice("Hidden from the feed by the moderators: " + reason, error: true)
@@ -83,10 +84,27 @@ enum PaperPageView {
                         if !p.aiKeywords.isEmpty { detail("Keywords", p.aiKeywords.joined(separator: ", "), into: &h) }
                     }
                 }
+                cite(p, into: &h)
                 similarPapers(similar, into: &h)
                 if let v = viewer { memberTools(p, featured: record.featured != nil, viewer: v, into: &h) }
                 CommentThreadView.render(comments, paper: p.id, open: record.featured != nil,
                                          options: .init(viewer: viewer, editWindow: personal.editWindow), into: &h)
+            }
+        }
+    }
+
+    /// The paper's BibTeX to copy, and its citation files for reference managers; no script needed.
+    static func cite(_ p: Paper, into h: inout HTML) {
+        h.element("details", class: "cite") { h in
+            h.element("summary", text: "Cite")
+            h.element("pre", class: "bibtex", text: Citation.bibtex([p]))
+            h.element("p", class: "links") { h in
+                h.text("Download: ")
+                h.link(SiteRoute.paperAs(p.id, .bibtex).path, "BibTeX")
+                h.text(" · ")
+                h.link(SiteRoute.paperAs(p.id, .ris).path, "RIS")
+                h.text(" · ")
+                h.link(SiteRoute.paperAs(p.id, .cslJSON).path, "CSL-JSON")
             }
         }
     }

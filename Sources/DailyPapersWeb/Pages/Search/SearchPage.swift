@@ -1,11 +1,13 @@
 import DailyPapersCore
 import DailyPapersStore
 
-/// `/search?q=&category=&from=&to=&author=&code=1&featured=1&sort=&p=`: parameters, read and checked.
+/// `/search?q=&category=&from=&to=&author=&code=1&featured=1&sort=&p=&format=`: parameters, read and checked.
 struct SearchParameters {
     var text: String
     var filters: SearchFilters
     var page: Int
+    /// The page, or its papers as a citation file (`format=bib|ris|csl.json`) or Markdown (`md`).
+    var format: PaperFormat = .page
 
     static let pageSize = 20
     /// How deep results go (offset + limit). Deeper pages would make every search that asks for them rank
@@ -36,19 +38,28 @@ struct SearchParameters {
         let from = try day("from"), to = try day("to")
         func switchedOn(_ name: String) -> Bool { isOn(q[name]) }
         if let from, let to, from > to { throw WebError.badRequest("from (\(from)) is after to (\(to)).") }
+        let format: PaperFormat
+        switch q["format"] ?? "" {
+        case "": format = .page
+        case "bib", "bibtex": format = .bibtex
+        case "ris": format = .ris
+        case "csl.json", "csl": format = .cslJSON
+        case "md", "markdown": format = .markdown
+        default: throw WebError.badRequest("format: use bib, ris, csl.json or md (or none, for the page).")
+        }
         return SearchParameters(
             text: text,
             filters: SearchFilters(category: category, from: from, to: to, author: author,
                                    hasCode: switchedOn("code"), sort: sort, featuredOnly: switchedOn("featured"),
                                    offset: page * limit, limit: limit),
-            page: page)
+            page: page, format: format)
     }
 
     /// A switch in a query (`code=1`, `featured=on`): 1, true or on.
     static func isOn(_ value: String?) -> Bool { ["1", "true", "on"].contains(value ?? "") }
 
-    /// This search with another page number, for pagination links.
-    func link(page: Int) -> String {
+    /// This search with another page number, for pagination links; in another format, for its export links.
+    func link(page: Int, format: PaperFormat = .page) -> String {
         var parts = ["q=" + SiteRoute.percentEncode(text)]
         if let c = filters.category { parts.append("category=" + SiteRoute.percentEncode(c)) }
         if let f = filters.from { parts.append("from=\(f.iso)") }
@@ -58,6 +69,8 @@ struct SearchParameters {
         if filters.featuredOnly { parts.append("featured=1") }
         if filters.sort != .relevance { parts.append("sort=\(filters.sort.rawValue)") }
         if page > 0 { parts.append("p=\(page)") }
+        if filters.limit != Self.pageSize { parts.append("limit=\(filters.limit)") }
+        if format != .page { parts.append("format=" + format.suffix.dropFirst()) }
         return Route.search.path() + "?" + parts.joined(separator: "&")
     }
 }
@@ -112,6 +125,14 @@ enum SearchPageView {
             } else {
                 h.element("div", class: "cards") { h in
                     for hit in hits { PaperCardView.render(hit.record, snippet: hit.snippet, viewer: viewer, into: &h) }
+                }
+                h.element("p", class: "links export") { h in
+                    h.text("This page's papers as ")
+                    h.link(s.link(page: s.page, format: .bibtex), "BibTeX")
+                    h.text(" · ")
+                    h.link(s.link(page: s.page, format: .ris), "RIS")
+                    h.text(" · ")
+                    h.link(s.link(page: s.page, format: .cslJSON), "CSL-JSON")
                 }
                 h.element("nav", class: "pages", [("aria-label", "Pages")]) { h in
                     if s.page > 0 { h.link(s.link(page: s.page - 1), "← Previous page", [("rel", "prev")]) }

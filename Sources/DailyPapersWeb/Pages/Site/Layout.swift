@@ -15,16 +15,17 @@ struct SiteInfo: Sendable {
 /// The page frame: head, header with the subscribe call, main landmark, footer.
 enum Layout {
     static func page(site: SiteInfo, title: String, description: String, canonical: String,
-                     alternates: [(type: String, href: String)] = [], viewer: Viewer? = nil,
-                     body: (inout HTML) -> Void) -> String {
+                     alternates: [(type: String, href: String)] = [], meta: [(name: String, content: String)] = [],
+                     viewer: Viewer? = nil, body: (inout HTML) -> Void) -> String {
         document(site: site, title: title, description: description, canonical: canonical, alternates: alternates,
-                 viewer: viewer, body: body).output
+                 meta: meta, viewer: viewer, body: body).output
     }
 
     /// The page with its slots (see `PageTemplate`).
+    /// `meta`: more `<meta name content>` tags (a paper's Highwire `citation_*` tags).
     static func document(site: SiteInfo, title: String, description: String, canonical: String,
-                         alternates: [(type: String, href: String)] = [], viewer: Viewer? = nil,
-                         body: (inout HTML) -> Void) -> HTML {
+                         alternates: [(type: String, href: String)] = [], meta: [(name: String, content: String)] = [],
+                         viewer: Viewer? = nil, body: (inout HTML) -> Void) -> HTML {
         var h = HTML()
         h.doctype()
         h.element("html", [("lang", "en")]) { h in
@@ -34,6 +35,7 @@ enum Layout {
                 h.void("meta", [("name", "color-scheme"), ("content", "light dark")])
                 h.element("title", text: title == site.name ? title : "\(title) · \(site.name)")
                 h.void("meta", [("name", "description"), ("content", description)])
+                for tag in meta { h.void("meta", [("name", tag.name), ("content", tag.content)]) }
                 h.void("link", [("rel", "canonical"), ("href", site.publicURL + canonical)])
                 for format in FeedFormat.allCases {
                     h.void("link", [("rel", "alternate"), ("type", format.linkType), ("title", "\(site.name): daily papers"),
