@@ -95,13 +95,12 @@ enum KeywordPass {
             .decode(column: "value", as: Int.self) ?? 0
         let documents = indexed + added
         let weighing = KeywordChunk.Weighing(df: df.map { Double(max($0, 1)) }, documents: documents)
-        let rows = await inParallel(chunk.papers) { slice in
-            slice.map { paper -> [SQLValue] in
-                [.text(paper.id), .text(SimilarityIndex.keywordsText(chunk.keywords(paper, weighing: weighing, keep: SimilarityIndex.termsPerPaper)))]
-            }
+        let keywords = await inParallel(chunk.papers) { slice in
+            slice.map { SimilarityIndex.keywordsText(chunk.keywords($0, weighing: weighing, keep: SimilarityIndex.termsPerPaper)) }
         }
-        return WeighedKeywords(words: sorted.filter { increments[Int($0)] > 0 }.map { [.text(words.string($0)), .integer(Int64(increments[Int($0)]))] },
-                               papers: added, rows: rows)
+        let counted = sorted.filter { increments[Int($0)] > 0 }
+        return WeighedKeywords(words: counted.map { words.string($0) }, increments: counted.map { Int64(increments[Int($0)]) },
+                               papers: added, paperIDs: chunk.papers.map(\.id), keywords: keywords)
     }
 
     /// Adds a weighed chunk's words to the counts and keeps its keywords, in the caller's transaction (on SQLite's
@@ -110,14 +109,14 @@ enum KeywordPass {
         let counts = " ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df"
         let keywords = " ON CONFLICT (paper_id) DO UPDATE SET keywords = excluded.keywords"
         if case .sqlite(let sqlite) = connection {
-            try await sqlite.insert(into: "term_df", columns: ["term", "df"], rows: weighed.words, suffix: counts)
+            try await sqlite.insert(into: "term_df", columns: ["term", "df"], rows: weighed.wordRows, suffix: counts)
             try await db.raw("UPDATE site_state SET value = value + \(bind: weighed.papers) WHERE key = 'indexed_papers'").run()
-            try await sqlite.insert(into: "paper_keywords", columns: ["paper_id", "keywords"], rows: weighed.rows, suffix: keywords)
+            try await sqlite.insert(into: "paper_keywords", columns: ["paper_id", "keywords"], rows: weighed.keywordRows, suffix: keywords)
             return
         }
         guard db.isPostgres else {
-            for (table, columns, rows, suffix) in [("term_df", "term, df", weighed.words, counts),
-                                                   ("paper_keywords", "paper_id, keywords", weighed.rows, keywords)] {
+            for (table, columns, rows, suffix) in [("term_df", "term, df", weighed.wordRows, counts),
+                                                   ("paper_keywords", "paper_id, keywords", weighed.keywordRows, keywords)] {
                 for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
                     var sql = SQLQueryString("INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns)) VALUES ")
                     sql.appendRows(rows[start..<min(start + rowsPerStatement, rows.count)].map { $0.map(\.bind) })
@@ -129,16 +128,12 @@ enum KeywordPass {
         }
         // PostgreSQL: each table's rows as arrays in one statement (a chunk's tens of thousands of rows were a
         // hundred statements, each parsed and planned).
-        func texts(_ rows: [[SQLValue]], _ column: Int) -> [String] {
-            rows.map { row -> String in if case .text(let t) = row[column] { t } else { "" } }
-        }
-        let increments = weighed.words.map { row -> Int64 in if case .integer(let n) = row[1] { n } else { 0 } }
         try await db.raw("""
-            INSERT INTO term_df (term, df) SELECT * FROM unnest(\(bind: texts(weighed.words, 0))::text[], \(bind: increments)::int8[])\(unsafeRaw: counts)
+            INSERT INTO term_df (term, df) SELECT * FROM unnest(\(bind: weighed.words)::text[], \(bind: weighed.increments)::int8[])\(unsafeRaw: counts)
             """).run()
         try await db.raw("UPDATE site_state SET value = value + \(bind: weighed.papers) WHERE key = 'indexed_papers'").run()
         try await db.raw("""
-            INSERT INTO paper_keywords (paper_id, keywords) SELECT * FROM unnest(\(bind: texts(weighed.rows, 0))::text[], \(bind: texts(weighed.rows, 1))::text[])\(unsafeRaw: keywords)
+            INSERT INTO paper_keywords (paper_id, keywords) SELECT * FROM unnest(\(bind: weighed.paperIDs)::text[], \(bind: weighed.keywords)::text[])\(unsafeRaw: keywords)
             """).run()
     }
 }
@@ -147,9 +142,18 @@ enum KeywordPass {
 /// key order), and each paper's keywords. Weighed against the counts read before the write; a paper saved
 /// meanwhile by another process is missing from those counts, which moves a weight by a hair, not a count.
 public struct WeighedKeywords: Sendable {
-    let words: [[SQLValue]]
+    /// The chunk's words in key order, with how many of its new papers hold each.
+    let words: [String]
+    let increments: [Int64]
+    /// How many papers were counted.
     let papers: Int
-    let rows: [[SQLValue]]
+    /// Each paper and its keywords, as `paper_keywords` keeps them.
+    let paperIDs: [String]
+    let keywords: [String]
+
+    /// As rows, for multi-row statements.
+    var wordRows: [[SQLValue]] { zip(words, increments).map { [.text($0), .integer($1)] } }
+    var keywordRows: [[SQLValue]] { zip(paperIDs, keywords).map { [.text($0), .text($1)] } }
 }
 
 /// `work` over slices of `items` on the machine's cores, the results joined in the items' order.
