@@ -105,6 +105,17 @@ import Testing
                 #expect(md.contains("- PDF: <https://arxiv.org/pdf/2412.01981>"))
                 #expect(md.contains("<https://papers.example.org/papers/2412.01981>"))
             }
+            // The paper's URL answers Markdown to a program that asks for it first, the page to a browser.
+            for (accept, markdown) in [("text/markdown", true), ("text/markdown, text/html;q=0.9", true),
+                                       ("text/html,application/xhtml+xml,*/*;q=0.8", false), ("*/*", false),
+                                       ("text/html, text/markdown", false), ("text/markdown;q=0", false)] {
+                try await client.execute(uri: "/papers/2412.01981", method: .get, headers: [.accept: accept]) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == (markdown ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8"), "\(accept)")
+                    #expect(response.body.text.hasPrefix("# Free Process Rewards") == markdown, "\(accept)")
+                    #expect(response.headers[.vary]?.contains("Accept") == true)
+                }
+            }
         }
     }
 

@@ -26,12 +26,14 @@ enum Responses {
     }
 
     /// A cached entry, or 304 when the client already has it (If-None-Match first, then If-Modified-Since).
-    static func cached(_ entry: ResponseCache.Entry, request: Request, maxAge: Int = 60) -> Response {
+    /// `varyByAccept`: the URL answers by the Accept header (a paper's page or Markdown), so caches keep one per header.
+    static func cached(_ entry: ResponseCache.Entry, request: Request, maxAge: Int = 60, varyByAccept: Bool = false) -> Response {
         let gzip = entry.gzipped != nil && Gzip.accepted(by: HTTPFieldsAcceptEncoding(acceptEncoding: request.headers[.acceptEncoding]))
         // Each encoding is its own representation, with its own ETag (RFC 9110 8.8.3).
         let etag = gzip ? String(entry.etag.dropLast()) + "-gz\"" : entry.etag
         var headers: HTTPFields = [.contentType: entry.contentType, .eTag: etag, .cacheControl: "public, max-age=\(maxAge)"]
-        if entry.gzipped != nil { headers[.vary] = "Accept-Encoding" }
+        let vary = (varyByAccept ? ["Accept"] : []) + (entry.gzipped != nil ? ["Accept-Encoding"] : [])
+        if !vary.isEmpty { headers[.vary] = vary.joined(separator: ", ") }
         if let modified = entry.lastModified { headers[.lastModified] = modified.rfc2822 }
         if isFresh(entry, etag: etag, request) {
             headers[.contentType] = nil

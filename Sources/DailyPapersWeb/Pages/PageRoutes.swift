@@ -100,7 +100,10 @@ struct PageRoutes: Sendable {
     }
 
     func paper(_ rawID: String, _ request: Request, _ ctx: AppRequestContext) async throws -> Response {
-        let (text, format) = PaperFormat.split(rawID)
+        let (text, suffixed) = PaperFormat.split(rawID)
+        // The URL without a suffix answers by the Accept header: the page, or Markdown for a program that asks for it.
+        let negotiated = suffixed == .page
+        let format = negotiated && PaperFormat.prefersMarkdown(request.headers[.accept]) ? .markdown : suffixed
         let id = try WebError.arxivID(text)
         if format == .page, let viewer = Viewer(ctx), !viewer.account.canModerate {
             // The member's state first: their page must show the discussion at least as it was then, so their
@@ -141,7 +144,7 @@ struct PageRoutes: Sendable {
                                                     similar: similar, site: site),
                          counts: Self.paperCounts(id, similar))
         }
-        return Responses.cached(entry, request: request)
+        return Responses.cached(entry, request: request, varyByAccept: negotiated)
     }
 
     /// A paper page shows the paper's counts and discussion, and its similar papers' counts.

@@ -34,6 +34,26 @@ enum PaperFormat: CaseIterable, Sendable {
         return (raw, .page)
     }
 
+    /// Whether an `Accept` header asks for Markdown before HTML (`text/markdown`, or `text/markdown, text/html;q=0.9`),
+    /// as Hugging Face answers a paper's URL; a browser's (`text/html,...,*/*;q=0.8`) or none gets the page. A tie goes
+    /// to the page. One pass over the header, whatever its length.
+    static func prefersMarkdown(_ accept: String?) -> Bool {
+        guard let accept, accept.utf8.count <= 4096 else { return false }
+        var markdown = 0.0, html = 0.0
+        for part in accept.split(separator: ",") {
+            let pieces = part.split(separator: ";")
+            guard let type = pieces.first?.trimmingCharacters(in: .whitespaces).lowercased() else { continue }
+            var q = 1.0
+            for parameter in pieces.dropFirst() {
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if pair.count == 2, pair[0].lowercased() == "q" { q = Double(pair[1]).map { min(max($0, 0), 1) } ?? 0 }
+            }
+            if type == "text/markdown" { markdown = max(markdown, q) }
+            if type == "text/html" || type == "text/*" || type == "*/*" { html = max(html, q) }
+        }
+        return markdown > 0 && markdown > html
+    }
+
     /// The text of a format other than the page, for these papers.
     func text(_ papers: [PaperRecord], site: SiteInfo) -> String {
         switch self {
