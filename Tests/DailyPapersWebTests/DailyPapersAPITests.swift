@@ -1,5 +1,8 @@
 import DailyPapersTestSupport
 import Foundation
+import DailyPapersCore
+import DailyPapersStore
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -113,6 +116,50 @@ import Testing
                 #expect(response.status == .notFound)
                 let body = try json(response.body) as? [String: Any]
                 #expect(body?["error"] as? String == "Paper 2412.99999 not found")
+            }
+        }
+    }
+
+    /// `/api/papers` lists every paper newest first, a page at a time by the Link header's cursor: each paper once,
+    /// in id order, old-style ids after new-style ones; cursors it did not give are refused.
+    @Test func everyPaperPagedByCursor() async throws {
+        try await withAppEnvironment { client, env in
+            try await PaperStore(database: env.database).savePapers([
+                Paper(id: ArxivID(parsing: "hep-th/9901001")!, title: "An old-style paper", abstract: "Strings."),
+                Paper(id: ArxivID(parsing: "2501.00001")!, title: "A paper never featured", abstract: "Words."),
+            ])
+            let stored = try await env.database.read { db in
+                try await db.raw("SELECT arxiv_id FROM papers").all().map { try $0.decode(column: "arxiv_id", as: String.self) }
+            }
+            var seen: [String] = []
+            var next: String? = "/api/papers?limit=3"
+            var pages = 0
+            while let uri = next, pages < 100 {
+                pages += 1
+                next = nil
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok)
+                    let papers = try #require(try json(response.body) as? [[String: Any]])
+                    seen += papers.compactMap { $0["id"] as? String }
+                    if let link = response.headers[HTTPField.Name("Link")!] {
+                        #expect(papers.count == 3)
+                        next = try #require(link.firstMatch(of: /^<([^>]+)>; rel="next"$/)).output.1.description
+                    }
+                }
+            }
+            let newStyle = stored.filter { $0.first!.isNumber }.sorted(by: >), oldStyle = stored.filter { !$0.first!.isNumber }.sorted(by: >)
+            #expect(stored.count > 10)
+            #expect(seen == newStyle + oldStyle)
+            #expect(seen.first == "2501.00001" && seen.last == "hep-th/9901001")
+            for bad in ["!!!", "eA", String(repeating: "QUFB", count: 40), Data("2412.01981v2".utf8).base64EncodedString(), "MjQxMi4wMTk4MQ=="] {
+                try await client.execute(uri: "/api/papers?cursor=\(bad)", method: .get) { response in
+                    #expect(response.status == .badRequest, "\(bad)")
+                }
+            }
+            for bad in ["0", "101", "x"] {
+                try await client.execute(uri: "/api/papers?limit=\(bad)", method: .get) { response in
+                    #expect(response.status == .badRequest, "\(bad)")
+                }
             }
         }
     }

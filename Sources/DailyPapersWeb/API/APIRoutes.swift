@@ -1,6 +1,9 @@
 import DailyPapersCore
+import Foundation
 import DailyPapersStore
+import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// The JSON API, drop-in compatible with Hugging Face's papers API.
 struct APIRoutes: Sendable {
@@ -11,6 +14,7 @@ struct APIRoutes: Sendable {
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.apiDailyPapers.pattern) { req, _ in try await dailyPapers(req) }
         router.get(Route.apiSearch.pattern) { req, _ in try await search(req) }
+        router.get(Route.apiPapers.pattern) { req, _ in try await papers(req) }
         router.get(Route.apiPaper.pattern) { req, ctx in try await paper(try ctx.parameters.require("id"), req) }
         router.get(Route.apiSimilar.pattern) { req, ctx in try await similar(try ctx.parameters.require("id"), req) }
         router.get(Route.apiOldStyleSimilar.pattern) { req, ctx in
@@ -44,6 +48,42 @@ struct APIRoutes: Sendable {
             return .init(text: try Responses.jsonString(HFPaper(record.paper, featured: record.featured)), counts: .papers([id.base]))
         }
         return Responses.cached(entry, request: request)
+    }
+
+    /// Every paper the instance holds, newest first (`PaperStore.listPapers`), as Hugging Face's paper objects;
+    /// `limit` 1-100 (default 50), and the next page's URL in a `Link: <...>; rel="next"` header (as the Hub's
+    /// lists give theirs) while a page is full. The cursor is opaque: the base64url of the last id.
+    func papers(_ request: Request) async throws -> Response {
+        let limit = try DailyPapersParameters.integer(request.query, "limit", default: 50, range: 1...100)
+        var after: ArxivID?
+        if let cursor = request.query["cursor"], !cursor.isEmpty {
+            guard cursor.utf8.count <= 64, let decoded = Self.base64URLDecoded(cursor), let id = ArxivID(parsing: decoded),
+                  id.version == nil, id.base == decoded else {
+                throw WebError.badRequest("cursor: not one this API gave; start without it and follow the Link header.")
+            }
+            after = id
+        }
+        // Not kept in the response cache: a page is three reads of the primary key's order, however deep.
+        let records = try await store.listPapers(after: after, limit: limit)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=60"]
+        // The next page starts after this one's last paper, while pages are full.
+        if records.count == limit, let last = records.last {
+            headers[HTTPField.Name("Link")!] = "<\(Route.apiPapers.path())?cursor=\(Self.base64URL(last.paper.id.base))&limit=\(limit)>; rel=\"next\""
+        }
+        let body = try Responses.jsonString(records.map { HFPaper($0.paper, featured: $0.featured) })
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func base64URL(_ text: String) -> String {
+        Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func base64URLDecoded(_ text: String) -> String? {
+        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+        var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        b64 += String(repeating: "=", count: (4 - b64.count % 4) % 4)
+        return Data(base64Encoded: b64).flatMap { String(data: $0, encoding: .utf8) }
     }
 
     /// A paper's nearest papers by tf-idf cosine over title and abstract: HF's paper objects, each with

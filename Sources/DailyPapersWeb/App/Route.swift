@@ -20,6 +20,7 @@ enum Route: String, CaseIterable, Sendable {
     case docs = "/docs"
     // The API and feeds
     case apiDailyPapers = "/api/daily_papers"
+    case apiPapers = "/api/papers"
     case apiSearch = "/api/papers/search"
     case apiPaper = "/api/papers/:id"
     case apiOldStylePaper = "/api/papers/:id/:number"
