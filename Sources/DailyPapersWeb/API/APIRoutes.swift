@@ -57,7 +57,7 @@ struct APIRoutes: Sendable {
         let limit = try DailyPapersParameters.integer(request.query, "limit", default: 50, range: 1...100)
         var after: ArxivID?
         if let cursor = request.query["cursor"], !cursor.isEmpty {
-            guard cursor.utf8.count <= 64, let decoded = Self.base64URLDecoded(cursor), let id = ArxivID(parsing: decoded),
+            guard cursor.utf8.count <= 64, let bytes = Base64URL.decode(cursor), let decoded = String(data: bytes, encoding: .utf8), let id = ArxivID(parsing: decoded),
                   id.version == nil, id.base == decoded else {
                 throw WebError.badRequest("cursor: not one this API gave; start without it and follow the Link header.")
             }
@@ -68,22 +68,10 @@ struct APIRoutes: Sendable {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=60"]
         // The next page starts after this one's last paper, while pages are full.
         if records.count == limit, let last = records.last {
-            headers[HTTPField.Name("Link")!] = "<\(Route.apiPapers.path())?cursor=\(Self.base64URL(last.paper.id.base))&limit=\(limit)>; rel=\"next\""
+            headers[HTTPField.Name("Link")!] = "<\(Route.apiPapers.path())?cursor=\(Base64URL.encode(Data(last.paper.id.base.utf8)))&limit=\(limit)>; rel=\"next\""
         }
         let body = try Responses.jsonString(records.map { HFPaper($0.paper, featured: $0.featured) })
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
-    }
-
-    static func base64URL(_ text: String) -> String {
-        Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func base64URLDecoded(_ text: String) -> String? {
-        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
-        var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        b64 += String(repeating: "=", count: (4 - b64.count % 4) % 4)
-        return Data(base64Encoded: b64).flatMap { String(data: $0, encoding: .utf8) }
     }
 
     /// A paper's nearest papers by tf-idf cosine over title and abstract: HF's paper objects, each with
