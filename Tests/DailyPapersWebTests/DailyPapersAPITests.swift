@@ -143,7 +143,10 @@ import Testing
                     seen += papers.compactMap { $0["id"] as? String }
                     if let link = response.headers[HTTPField.Name("Link")!] {
                         #expect(papers.count == 3)
-                        next = try #require(link.firstMatch(of: /^<([^>]+)>; rel="next"$/)).output.1.description
+                        let url = try #require(link.firstMatch(of: /^<([^>]+)>; rel="next"$/)).output.1.description
+                        // Absolute, as clients that follow it (requests, the Hub's client) need.
+                        #expect(url.hasPrefix("https://papers.example.org/api/papers?cursor="))
+                        next = String(url.dropFirst("https://papers.example.org".count))
                     }
                 }
             }

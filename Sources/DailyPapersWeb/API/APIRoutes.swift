@@ -1,6 +1,6 @@
 import DailyPapersCore
-import Foundation
 import DailyPapersStore
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -10,6 +10,8 @@ struct APIRoutes: Sendable {
     let store: PaperStore
     let cache: ResponseCache
     let trendingWindowDays: Int
+    /// The site's absolute base, for the URLs the API hands out (a `Link` header's next page).
+    let publicURL: String
 
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.apiDailyPapers.pattern) { req, _ in try await dailyPapers(req) }
@@ -57,8 +59,8 @@ struct APIRoutes: Sendable {
         let limit = try DailyPapersParameters.integer(request.query, "limit", default: 50, range: 1...100)
         var after: ArxivID?
         if let cursor = request.query["cursor"], !cursor.isEmpty {
-            guard cursor.utf8.count <= 64, let bytes = Base64URL.decode(cursor), let decoded = String(data: bytes, encoding: .utf8), let id = ArxivID(parsing: decoded),
-                  id.version == nil, id.base == decoded else {
+            guard cursor.utf8.count <= 64, let bytes = Base64URL.decode(cursor), let decoded = String(data: bytes, encoding: .utf8),
+                  let id = ArxivID(parsing: decoded), id.version == nil, id.base == decoded else {
                 throw WebError.badRequest("cursor: not one this API gave; start without it and follow the Link header.")
             }
             after = id
@@ -68,7 +70,7 @@ struct APIRoutes: Sendable {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=60"]
         // The next page starts after this one's last paper, while pages are full.
         if records.count == limit, let last = records.last {
-            headers[HTTPField.Name("Link")!] = "<\(Route.apiPapers.path())?cursor=\(Base64URL.encode(Data(last.paper.id.base.utf8)))&limit=\(limit)>; rel=\"next\""
+            headers[HTTPField.Name("Link")!] = "<\(publicURL)\(Route.apiPapers.path())?cursor=\(Base64URL.encode(Data(last.paper.id.base.utf8)))&limit=\(limit)>; rel=\"next\""
         }
         let body = try Responses.jsonString(records.map { HFPaper($0.paper, featured: $0.featured) })
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))

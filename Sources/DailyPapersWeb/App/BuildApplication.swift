@@ -73,7 +73,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
                       deliveries: DeliveryStore(database: database)).register(on: router)
     // The trending window is a setting: lists without a period look that many days back from the newest paper.
     let trendingWindowDays = configuration.community.trending.windowDays
-    APIRoutes(store: store, cache: cache, trendingWindowDays: trendingWindowDays).register(on: router)
+    APIRoutes(store: store, cache: cache, trendingWindowDays: trendingWindowDays, publicURL: site.publicURL).register(on: router)
     FeedRoutes(store: store, users: users, site: site, cache: cache, trendingWindowDays: trendingWindowDays).register(on: router)
     assets.register(on: router)
     let docs = DocsPageView.render(openAPI: assets.openAPI, site: site)
