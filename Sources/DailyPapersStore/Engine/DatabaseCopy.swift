@@ -26,6 +26,7 @@ public enum DatabaseCopy {
         Table(name: "upvote_history", key: ["paper_id", "at"]),
         Table(name: "sessions", key: ["token_hash"]),
         Table(name: "account_tokens", key: ["token_hash"]),
+        Table(name: "access_tokens", key: ["id"]),
         Table(name: "votes", key: ["user_id", "paper_id"]),
         // Ordered by id, a reply always comes after the comment it answers.
         Table(name: "comments", key: ["id"]),
@@ -40,7 +41,7 @@ public enum DatabaseCopy {
     ]
 
     /// Tables whose `id` the target numbers by itself afterwards (PostgreSQL identity columns).
-    static let identityTables = ["users", "comments", "moderation_log", "subscriptions", "search_documents"]
+    static let identityTables = ["users", "comments", "moderation_log", "subscriptions", "search_documents", "access_tokens"]
 
     public struct Report: Sendable, CustomStringConvertible {
         public var rows: [(table: String, count: Int)] = []

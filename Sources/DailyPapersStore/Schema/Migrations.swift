@@ -383,5 +383,18 @@ public enum Migrations {
         Migration(number: 36, name: "search_documents_without_terms",
                   why: "A paper's weighted term counts follow from its term sequence (each term weighs as the field it stands in: title, abstract or authors), so the index computes them as it reads the sequence. The forward entry that repeated them was 45% of search_documents, itself over half the database a bulk import writes. SQLite rewrites the table once for this (about a minute at 2.5 M papers).",
                   statements: ["ALTER TABLE search_documents DROP COLUMN terms"]),
+        Migration(number: 37, name: "create_access_tokens",
+                  why: "Personal access tokens, which a member creates and revokes in settings, for programs that act as the member through the API (Hugging Face's client sends one as a bearer token). Only each token's SHA-256 is kept, as for sessions; a token is read-only or may also write.",
+                  statements: ["""
+                    CREATE TABLE access_tokens (
+                      id INTEGER PRIMARY KEY,
+                      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                      name TEXT NOT NULL,
+                      token_hash TEXT NOT NULL UNIQUE,
+                      scope TEXT NOT NULL,
+                      created_at BIGINT NOT NULL,
+                      last_used_at BIGINT,
+                      revoked_at BIGINT)
+                    """, "CREATE INDEX access_tokens_user ON access_tokens (user_id)"]),
     ]
 }

@@ -60,6 +60,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     PageRoutes(store: store, stats: StatsStore(database: database), site: site, cache: cache,
                memberStates: MemberStateCache(countsGrace: configuration.countsGrace), community: community).register(on: router)
     AccountRoutes(community: community).register(on: router)
+    AccessTokenRoutes(community: community).register(on: router)
     CommunityRoutes(community: community).register(on: router)
     ModerationRoutes(community: community).register(on: router)
     UserRoutes(store: store, users: users, community: community).register(on: router)

@@ -21,6 +21,7 @@ enum Route: String, CaseIterable, Sendable {
     // The API and feeds
     case apiDailyPapers = "/api/daily_papers"
     case apiPapers = "/api/papers"
+    case apiWhoami = "/api/whoami-v2"
     case apiSearch = "/api/papers/search"
     case apiPaper = "/api/papers/:id"
     case apiOldStylePaper = "/api/papers/:id/:number"
@@ -40,6 +41,8 @@ enum Route: String, CaseIterable, Sendable {
     case settings = "/settings"
     case settingsVerify = "/settings/verify"
     case settingsPassword = "/settings/password"
+    case settingsTokens = "/settings/tokens"
+    case settingsTokenRevoke = "/settings/tokens/revoke"
     case passwordReset = "/password-reset"
     case passwordResetToken = "/password-reset/:token"
     // The community

@@ -38,7 +38,8 @@ struct AccountRoutes: Sendable {
         router.post(Route.verifyEmail.pattern) { req, ctx in try await verifyEmail(req, ctx) }
         router.get(Route.settings.pattern) { req, ctx in
             guard let viewer = Viewer(ctx) else { return PageResponses.redirect(Route.login.path() + "?next=" + Route.settings.path()) }
-            return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, notice: req.query["msg"].flatMap { Notices.text[$0] }))
+            return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, notice: req.query["msg"].flatMap { Notices.text[$0] },
+                                                                tokens: try await community.accessTokens.tokens(userID: viewer.account.id)))
         }
         router.post(Route.settingsVerify.pattern) { req, ctx in
             _ = try await FormInput.read(req, context: ctx)
@@ -167,12 +168,15 @@ struct AccountRoutes: Sendable {
         try community.limiter.check(.login, account: viewer.account.username, ip: ctx.clientIP)
         guard let stored = try await community.accounts.credentials(login: viewer.account.username)?.passwordHash,
               try await community.hasher.verify(form.password("current"), hash: stored) else {
-            return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, error: "The current password is wrong."),
+            return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, error: "The current password is wrong.",
+                                                                tokens: try await community.accessTokens.tokens(userID: viewer.account.id)),
                                       status: .badRequest)
         }
         let password = form.password("password")
         if let problem = AccountRules.checkPassword(password, username: viewer.account.username) {
-            return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, error: problem), status: .badRequest)
+            return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, error: problem,
+                                                                tokens: try await community.accessTokens.tokens(userID: viewer.account.id)),
+                                      status: .badRequest)
         }
         try await community.accounts.setPassword(userID: viewer.account.id, hash: try await community.hasher.hash(password),
                                                  keepingSession: session.tokenHash)
@@ -226,6 +230,7 @@ enum Notices {
         "verified": "Your email is confirmed. Welcome!",
         "verified-login": "Your email is confirmed. Log in to start.",
         "verify-sent": "A new confirmation link is on its way.",
+        "token-revoked": "The token is revoked: programs using it are refused from now on.",
         "password-changed": "Your password was changed; your other sessions were signed out.",
         "password-reset": "Your password was changed. Log in with the new one.",
         "submitted": "Thanks! The paper is on today's feed.",

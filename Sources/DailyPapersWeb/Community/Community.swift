@@ -14,6 +14,7 @@ struct Community: Sendable {
     let accounts: AccountStore
     let sessions: SessionStore
     let tokens: AccountTokenStore
+    let accessTokens: AccessTokenStore
     let votes: VoteStore
     let comments: CommentStore
     let moderation: ModerationStore
@@ -36,6 +37,7 @@ struct Community: Sendable {
         accounts = AccountStore(database: database)
         sessions = SessionStore(database: database)
         tokens = AccountTokenStore(database: database)
+        accessTokens = AccessTokenStore(database: database)
         votes = VoteStore(database: database, trending: settings.trending)
         comments = CommentStore(database: database, trending: settings.trending)
         moderation = ModerationStore(database: database, trending: settings.trending)

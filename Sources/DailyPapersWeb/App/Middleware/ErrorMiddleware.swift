@@ -16,6 +16,12 @@ struct ErrorMiddleware: RouterMiddleware {
             }
             switch error.status {
             case .unauthorized:
+                // The API answers a program (a bearer token missing or dead); pages send a person to log in.
+                if request.uri.path.hasPrefix("/api/") {
+                    var response = Responses.json(APIError(error: error.message), status: .unauthorized)
+                    response.headers[.wwwAuthenticate] = "Bearer"
+                    return response
+                }
                 if wantsJSON(request) {
                     return Responses.json(APIError(error: error.message), status: .unauthorized)
                 }

@@ -1,4 +1,5 @@
 import DailyPapersCore
+import DailyPapersStore
 
 /// Sign up, log in, password reset and settings: small forms that keep what was typed (never a
 /// password) and say above the form what was wrong.
@@ -66,7 +67,8 @@ enum AccountPagesView {
         }
     }
 
-    static func settings(site: SiteInfo, viewer: Viewer, notice: String? = nil, error: String? = nil) -> String {
+    static func settings(site: SiteInfo, viewer: Viewer, notice: String? = nil, error: String? = nil,
+                         tokens: [AccessTokenStore.Token] = [], newToken: (name: String, token: String)? = nil) -> String {
         form(site: site, title: "Settings", path: Route.settings.path(), viewer: viewer) { h in
             h.notice(notice)
             h.notice(error, error: true)
@@ -90,6 +92,51 @@ enum AccountPagesView {
                     h.field("password", label: "New password", type: "password", maxLength: 72, autocomplete: "new-password")
                     h.element("p") { h in h.submit("Change password") }
                 }
+            }
+            accessTokens(tokens, new: newToken, viewer: viewer, into: &h)
+        }
+    }
+
+    /// The member's personal access tokens: the one just made shown once, the live ones with a revoke button, and
+    /// the form that makes one.
+    static func accessTokens(_ tokens: [AccessTokenStore.Token], new: (name: String, token: String)?, viewer: Viewer, into h: inout HTML) {
+        h.section("s-tokens", "Access tokens") { h in
+            h.element("p", text: "A token lets a program (a script, Hugging Face's client with HF_ENDPOINT set to this site) act as you "
+                      + "through the API: read, or read and write. Send it as Authorization: Bearer <token>.")
+            if let new {
+                h.element("div", class: "notice", [("role", "status")]) { h in
+                    h.element("p", text: "Your new token “\(new.name)”. Copy it now: it is not shown again.")
+                    h.element("p") { h in h.element("code", class: "token", text: new.token) }
+                }
+            }
+            if !tokens.isEmpty {
+                h.element("ul", class: "tokens") { h in
+                    for token in tokens {
+                        h.element("li") { h in
+                            h.element("strong", text: token.name)
+                            h.text(" · \(token.scope == .write ? "read and write" : "read") · made \(token.createdAt.iso8601.prefix(10))")
+                            h.text(token.lastUsedAt.map { " · last used \($0.iso8601.prefix(10))" } ?? " · never used")
+                            h.text(" ")
+                            h.postForm(Route.settingsTokenRevoke.path(), class: "inline", csrf: viewer.csrf) { h in
+                                h.hidden("token", String(token.id))
+                                h.submit("Revoke")
+                            }
+                        }
+                    }
+                }
+            }
+            h.postForm(Route.settingsTokens.path(), class: "stack", csrf: viewer.csrf) { h in
+                h.field("name", label: "Name (what will use it)", maxLength: AccessTokenStore.nameLength)
+                h.element("fieldset") { h in
+                    h.element("legend", text: "It may")
+                    for scope in AccessTokenStore.Scope.allCases {
+                        h.element("label") { h in
+                            h.void("input", [("type", "radio"), ("name", "scope"), ("value", scope.rawValue)] + (scope == .read ? [("checked", "")] : []))
+                            h.text(scope == .read ? " read" : " read and write (save papers, act as you)")
+                        }
+                    }
+                }
+                h.element("p") { h in h.submit("Make a token") }
             }
         }
     }
