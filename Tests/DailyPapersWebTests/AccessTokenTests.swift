@@ -66,12 +66,22 @@ import Testing
         try await withAppEnvironment { client, env in
             let member = try await Crowd.make(env, count: 1, prefix: "mallory")[0]
             let store = AccessTokenStore(database: env.database)
-            var tokens: [String] = []
-            for i in 0..<AccessTokenStore.perMember {
-                let token = "dp_" + Secrets.token()
-                _ = try await store.create(userID: member.account.id, name: "t\(i)", scope: .read, tokenHash: Secrets.hash(token))
-                tokens.append(token)
+            // Made all at once, more than the bound: exactly the bound are made.
+            let attempts = (0..<(AccessTokenStore.perMember + 5)).map { _ in "dp_" + Secrets.token() }
+            let made = try await withThrowingTaskGroup(of: String?.self) { group in
+                for (i, token) in attempts.enumerated() {
+                    group.addTask {
+                        do { _ = try await store.create(userID: member.account.id, name: "t\(i)", scope: .read, tokenHash: Secrets.hash(token)) }
+                        catch AccessTokenStore.Problem.tooMany { return nil }
+                        return token
+                    }
+                }
+                var made: [String] = []
+                for try await token in group { if let token { made.append(token) } }
+                return made
             }
+            #expect(made.count == AccessTokenStore.perMember)
+            let tokens = made
             await #expect(throws: AccessTokenStore.Problem.tooMany) {
                 try await store.create(userID: member.account.id, name: "one more", scope: .read, tokenHash: Secrets.hash("dp_x"))
             }

@@ -36,6 +36,8 @@ public struct AccessTokenStore: Sendable {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= Self.nameLength, !name.contains(where: { $0.isNewline }) else { throw Problem.badName }
         return try await database.write { db in
+            // Two creations at once count one after the other (SQLite's writer does this by itself).
+            if db.isPostgres { try await db.raw("SELECT id FROM users WHERE id = \(bind: userID) FOR UPDATE").run() }
             let live = try await db.raw("""
                 SELECT count(*) AS n FROM access_tokens WHERE user_id = \(bind: userID) AND revoked_at IS NULL
                 """).first()?.decode(column: "n", as: Int.self) ?? 0
