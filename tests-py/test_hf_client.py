@@ -1,6 +1,10 @@
-"""Hugging Face's own Python client (huggingface_hub) against the live server: papers, and whoami with a personal
-access token made in settings."""
+"""Hugging Face's own Python client (huggingface_hub) and its `hf papers` command line against the live server:
+papers, and whoami with a personal access token made in settings."""
+import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from huggingface_hub import HfApi
@@ -35,3 +39,19 @@ def test_whoami_with_a_token_made_in_settings(server):
     assert who["auth"]["accessToken"]["displayName"] == "hub client"
     with pytest.raises(HfHubHTTPError):
         HfApi(endpoint=server, token="dp_" + "A" * 43).whoami()
+
+
+def test_the_hf_cli_lists_searches_shows_and_reads_papers(server):
+    """`hf papers ls | search | info | read`, the Hub's command line, pointed at this site by HF_ENDPOINT."""
+    env = dict(os.environ, HF_ENDPOINT=server, HF_HUB_DISABLE_TELEMETRY="1", NO_COLOR="1", HF_HUB_DISABLE_UPDATE_CHECK="1")
+
+    def hf(*args):
+        done = subprocess.run([sys.executable, "-m", "huggingface_hub.cli.hf", "papers", *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "2412.01981" in hf("ls", "--date", "2024-12-04")
+    assert "2412.01981" in hf("search", "process rewards")
+    assert json.loads(hf("info", "2412.01981"))["title"] == "Free Process Rewards without Process Labels"
+    assert hf("read", "2412.01981").startswith("# Free Process Rewards without Process Labels")
