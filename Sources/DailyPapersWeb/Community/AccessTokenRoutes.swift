@@ -29,14 +29,10 @@ struct AccessTokenRoutes: Sendable {
         guard let viewer = Viewer(ctx) else { return PageResponses.redirect(Route.login.path() + "?next=" + Route.settings.path()) }
         let scope = AccessTokenStore.Scope(rawValue: form.fields["scope"] ?? "") ?? .read
         let token = "dp_" + Secrets.token()
-        let page = { (error: String?, new: (name: String, token: String)?) async throws -> String in
-            AccountPagesView.settings(site: site, viewer: viewer, error: error,
-                                      tokens: try await community.accessTokens.tokens(userID: viewer.account.id), newToken: new)
-        }
         do {
             let made = try await community.accessTokens.create(userID: viewer.account.id, name: form.fields["name"] ?? "",
                                                                scope: scope, tokenHash: Secrets.hash(token))
-            var response = PageResponses.html(try await page(nil, (made.name, token)))
+            var response = PageResponses.html(try await community.settingsPage(viewer, newToken: (made.name, token)))
             // The page holds a secret: no cache keeps it.
             response.headers[.cacheControl] = "no-store"
             return response
@@ -44,7 +40,7 @@ struct AccessTokenRoutes: Sendable {
             let message = problem == .tooMany
                 ? "You hold \(AccessTokenStore.perMember) tokens already: revoke one first."
                 : "Name the token (one line, at most \(AccessTokenStore.nameLength) characters), so you know later what uses it."
-            return PageResponses.html(try await page(message, nil), status: .badRequest)
+            return PageResponses.html(try await community.settingsPage(viewer, error: message), status: .badRequest)
         }
     }
 
@@ -81,5 +77,14 @@ struct AccessTokenRoutes: Sendable {
         let token = parts[1].trimmingCharacters(in: .whitespaces)
         guard token.hasPrefix("dp_") else { return nil }
         return try await tokens.member(tokenHash: Secrets.hash(token)).map { ($0.account, $0.token) }
+    }
+}
+
+extension Community {
+    /// The settings page for a member, with their live tokens (and a new one, shown this once).
+    func settingsPage(_ viewer: Viewer, notice: String? = nil, error: String? = nil,
+                      newToken: (name: String, token: String)? = nil) async throws -> String {
+        AccountPagesView.settings(site: site, viewer: viewer, notice: notice, error: error,
+                                  tokens: try await accessTokens.tokens(userID: viewer.account.id), newToken: newToken)
     }
 }

@@ -38,8 +38,7 @@ struct AccountRoutes: Sendable {
         router.post(Route.verifyEmail.pattern) { req, ctx in try await verifyEmail(req, ctx) }
         router.get(Route.settings.pattern) { req, ctx in
             guard let viewer = Viewer(ctx) else { return PageResponses.redirect(Route.login.path() + "?next=" + Route.settings.path()) }
-            return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, notice: req.query["msg"].flatMap { Notices.text[$0] },
-                                                                tokens: try await community.accessTokens.tokens(userID: viewer.account.id)))
+            return PageResponses.html(try await community.settingsPage(viewer, notice: req.query["msg"].flatMap { Notices.text[$0] }))
         }
         router.post(Route.settingsVerify.pattern) { req, ctx in
             _ = try await FormInput.read(req, context: ctx)
@@ -168,15 +167,11 @@ struct AccountRoutes: Sendable {
         try community.limiter.check(.login, account: viewer.account.username, ip: ctx.clientIP)
         guard let stored = try await community.accounts.credentials(login: viewer.account.username)?.passwordHash,
               try await community.hasher.verify(form.password("current"), hash: stored) else {
-            return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, error: "The current password is wrong.",
-                                                                tokens: try await community.accessTokens.tokens(userID: viewer.account.id)),
-                                      status: .badRequest)
+            return PageResponses.html(try await community.settingsPage(viewer, error: "The current password is wrong."), status: .badRequest)
         }
         let password = form.password("password")
         if let problem = AccountRules.checkPassword(password, username: viewer.account.username) {
-            return PageResponses.html(AccountPagesView.settings(site: site, viewer: viewer, error: problem,
-                                                                tokens: try await community.accessTokens.tokens(userID: viewer.account.id)),
-                                      status: .badRequest)
+            return PageResponses.html(try await community.settingsPage(viewer, error: problem), status: .badRequest)
         }
         try await community.accounts.setPassword(userID: viewer.account.id, hash: try await community.hasher.hash(password),
                                                  keepingSession: session.tokenHash)
