@@ -60,6 +60,45 @@ import Testing
         try wrong.write(to: URL(fileURLWithPath: path))
         #expect(throws: StoreError.self) { try SearchSegment(path: path) }
     }
+
+    /// Phrases from the file are told by position masks (a position's bit mod 32) before any sequence is read:
+    /// the masks must never lose a paper that holds the phrase (one past position 31 wraps to bit 0) nor let
+    /// through one whose words stand 32 apart, in another field, or in the other order.
+    @Test func positionMasksFindEveryPhraseAndOnlyPhrases() async throws {
+        let folder = NSTemporaryDirectory() + "dailypapers-masks-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func filler(_ n: Int) -> String { Array(repeating: "pad", count: n).joined(separator: " ") }
+        let texts: [(id: String, sequence: String, holds: Bool)] = [
+            ("2501.00001", "alpha beta gamma", true),
+            // alpha at 31, beta at 32: bits 31 and 0.
+            ("2501.00002", filler(31) + " alpha beta gamma", true),
+            // 32 apart: the same bits as side by side.
+            ("2501.00003", "alpha " + filler(31) + " beta gamma", false),
+            ("2501.00004", "alpha | beta gamma", false),
+            ("2501.00005", "beta alpha gamma", false),
+            ("2501.00006", "alpha beta " + filler(40) + " alpha beta gamma", true),
+            ("2501.00007", "alpha beta " + filler(29) + " gamma alpha", false),
+            ("2501.00008", filler(70) + " | " + filler(3) + " alpha beta gamma " + filler(5), true),
+        ]
+        let rows = texts.enumerated().map { i, t in
+            SearchMemory.Row(id: Int64(i + 1), paper: t.id, length: t.sequence.split(separator: " ").count, sequence: t.sequence)
+        }
+        let path = folder + "/s.segment"
+        try await SearchSegment.write(rows, to: path)
+        let segment = try SearchSegment(path: path)
+        let memory = SearchMemory()
+        memory.load(rows)
+        let words = ["alpha", "beta", "gamma"]
+        for phrase in [["alpha", "beta", "gamma"], ["alpha", "beta"]] {
+            let fromFile = Set(segment.top(words, phrases: [phrase], limit: 20).map(\.paper))
+            #expect(fromFile == Set(memory.top(words, phrases: [phrase], limit: 20).best.map(\.paper)), "\(phrase)")
+            if phrase.count == 3 { #expect(fromFile == Set(texts.filter(\.holds).map(\.id))) }
+        }
+        // A phrase of one word twice, and a phrase whose word is in no paper.
+        #expect(segment.top(["pad"], phrases: [["pad", "pad"]], limit: 20).count == 5)
+        #expect(segment.top(["alpha", "zeta"], phrases: [["alpha", "zeta"]], limit: 20).isEmpty)
+    }
 }
 
 /// An index file and the rows written after it rank as one index: the same papers, scores and order as the

@@ -223,6 +223,7 @@ final class SearchMemory: Sendable {
             // as mapped buffers (a prefix's merged into arrays of their own).
             var tailLists: [[Posting]] = [], tailCeilings: [Double] = []
             var segmentLists: [UnsafeBufferPointer<Posting>] = [], segmentMerged: [[Posting]] = [], segmentCeilings: [Double] = []
+            var segmentMasks: [UnsafeBufferPointer<UInt32>] = []
             var inTail = true, inSegment = segment != nil
             var containing: [Int] = []
             func add(tail: [Posting]?, tailCeiling: Float, file: UnsafeBufferPointer<Posting>?, merged: [Posting]?, fileCeiling: Float) {
@@ -236,6 +237,7 @@ final class SearchMemory: Sendable {
             }
             for word in words {
                 let file = segment?.list(word)
+                if let file { segmentMasks.append(file.masks) }
                 add(tail: s.postings[word], tailCeiling: s.maxImpact[word] ?? .infinity,
                     file: file?.postings, merged: nil, fileCeiling: file?.maxImpact ?? 0)
             }
@@ -277,7 +279,7 @@ final class SearchMemory: Sendable {
                     return keep
                 } ?? alive
                 complete = Self.withBuffers(tailLists[...], []) { buffers in
-                    Self.intersect(buffers, idf: idf, ceilings: zip(idf, tailCeilings).map(*), considering: considered, into: &heap) { doc in
+                    Self.intersect(buffers, idf: idf, ceilings: zip(idf, tailCeilings).map(*), considering: considered, into: &heap) { doc, _ in
                         // Phrases are looked at only for a paper that would enter the page.
                         phraseNumbers.allSatisfy { Self.contains(sequences[Int(doc)], $0) }
                     }
@@ -285,7 +287,7 @@ final class SearchMemory: Sendable {
                 results += heap.sorted().map { ($0.score, base + $0.doc) }
             }
             if inSegment, let segment {
-                let phraseNumbers = phrases.map { $0.map { segment.list($0)?.number ?? -2 } }
+                let phrases = SearchSegment.Phrases(phrases, words: words, in: segment)
                 var heap = TopHeap(capacity: limit)
                 var considered: [Bool]?
                 if only != nil || !s.segmentDead.isEmpty {
@@ -297,8 +299,8 @@ final class SearchMemory: Sendable {
                 // Words' mapped lists, then prefixes' merged ones: the order of `idf`.
                 let done = Self.withBuffers(segmentMerged[...], segmentLists) { buffers in
                     Self.intersect(buffers, idf: idf, ceilings: zip(idf, segmentCeilings).map(*),
-                                   considering: considered, into: &heap) { doc in
-                        phraseNumbers.allSatisfy { Self.contains(Array(segment.sequence(doc)), $0) }
+                                   considering: considered, into: &heap) { doc, cursors in
+                        phrases.held(by: doc, cursors: cursors, masks: segmentMasks, in: segment)
                     }
                 }
                 complete = complete && done
@@ -330,7 +332,7 @@ final class SearchMemory: Sendable {
     /// without looking further. So the common words of a query ("for", "the", "model"), whose lists hold
     /// most papers and add little to a score, are looked up only for papers that would make the page.
     static func intersect(_ lists: [UnsafeBufferPointer<Posting>], idf: [Double], ceilings: [Double], considering: [Bool]?,
-                          into heap: inout TopHeap, accept: (Int32) -> Bool) -> Bool {
+                          into heap: inout TopHeap, accept: (Int32, UnsafeBufferPointer<Int>) -> Bool) -> Bool {
         let order = lists.indices.sorted { lists[$0].count < lists[$1].count }
         // What the words from the k-th in `order` on can add at most.
         var rest = [Double](repeating: 0, count: order.count + 1)
@@ -344,8 +346,9 @@ final class SearchMemory: Sendable {
         cursor.withUnsafeMutableBufferPointer { cursor in
             impacts.withUnsafeMutableBufferPointer { impacts in
                 let driver = order[0]
-                outer: for posting in lists[driver] {
+                outer: for (at, posting) in lists[driver].enumerated() {
                     if let considering, !considering[Int(posting.doc)] { continue }
+                    cursor[driver] = at
                     var known = idf[driver] * Double(posting.impact)
                     if known + rest[1] < cut { complete = false; continue }
                     impacts[driver] = posting.impact
@@ -361,7 +364,7 @@ final class SearchMemory: Sendable {
                     var score = 0.0
                     for i in 0..<impacts.count { score += idf[i] * Double(impacts[i]) }
                     guard heap.wouldTake(score, Int(posting.doc)) else { complete = false; continue }
-                    guard accept(posting.doc) else { continue }
+                    guard accept(posting.doc, UnsafeBufferPointer(cursor)) else { continue }
                     if heap.isFull { complete = false }
                     heap.offer(score, Int(posting.doc))
                     if heap.isFull { cut = heap.lowestScore - 1e-9 * max(1, abs(heap.lowestScore)) }
@@ -371,9 +374,10 @@ final class SearchMemory: Sendable {
         return complete
     }
 
-    static func contains(_ sequence: [Int32], _ phrase: [Int32]) -> Bool {
+    /// Whether `phrase` stands in `sequence` (term numbers), its terms side by side.
+    static func contains<Terms: RandomAccessCollection<Int32>>(_ sequence: Terms, _ phrase: [Int32]) -> Bool where Terms.Index == Int {
         guard sequence.count >= phrase.count, let first = phrase.first else { return false }
-        for start in 0...(sequence.count - phrase.count) where sequence[start] == first {
+        for start in sequence.startIndex...(sequence.endIndex - phrase.count) where sequence[start] == first {
             if sequence[start..<(start + phrase.count)].elementsEqual(phrase) { return true }
         }
         return false

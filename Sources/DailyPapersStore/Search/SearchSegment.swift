@@ -9,14 +9,22 @@ import Glibc
 /// sorted term table, and each paper's term sequence for phrases. Pages are the OS's page cache, shared by every
 /// process on the machine; a process holds only what it touches, and the kernel may drop it again.
 ///
-/// Layout, little-endian, sections 8-byte aligned: a 96-byte header (magic, counts, the last `search_documents` id
+/// Layout, little-endian, sections 8-byte aligned: a 104-byte header (magic, counts, the last `search_documents` id
 /// the file holds, section offsets); paper ids (16 bytes each, zero-padded); doc numbers in paper-id order; the term
 /// table (24 bytes a term: name offset and length in the name blob, first posting, posting count, highest impact); the
-/// name blob; the postings; each paper's first sequence position (docCount + 1 of them); the sequences (term numbers,
-/// -1 between fields). Every offset and count is checked against the file's size when it is opened.
+/// name blob; the postings; each posting's position mask (4 bytes, in the postings' order); each paper's first
+/// sequence position (docCount + 1 of them); the sequences (term numbers, -1 between fields). Every offset and count
+/// is checked against the file's size when it is opened.
+///
+/// Why position masks: a phrase of common words ("multi-adapter representation": its words in 30-40% of papers, the
+/// phrase in a handful) has tens of thousands of papers holding every word, and reading each one's sequence to look
+/// for the phrase is a random read into gigabytes, slow from a cold disk. A posting's mask has bit p mod 32 set for
+/// each position p of its term in the paper, so words side by side show as the masks lined up after rotating each by
+/// its place in the phrase; only a paper whose masks line up has its sequence read. The masks sit beside the postings
+/// the walk already reads, and a search without a phrase never touches them.
 public final class SearchSegment: @unchecked Sendable {
-    static let magic: [UInt8] = Array("DPSEG001".utf8)
-    static let headerSize = 96
+    static let magic: [UInt8] = Array("DPSEG002".utf8)
+    static let headerSize = 104
     static let idWidth = 16
 
     public let docCount: Int
@@ -25,7 +33,7 @@ public final class SearchSegment: @unchecked Sendable {
     let lastRowID: Int64
     private let base: UnsafeRawPointer
     private let size: Int
-    private let papers: Int, order: Int, terms: Int, names: Int, postings: Int, sequenceIndex: Int, sequences: Int
+    private let papers: Int, order: Int, terms: Int, names: Int, postings: Int, masks: Int, sequenceIndex: Int, sequences: Int
     private let postingCount: Int, positionCount: Int
 
     /// Maps the file read-only; a file cut short or not written by `write` is refused.
@@ -47,13 +55,13 @@ public final class SearchSegment: @unchecked Sendable {
         let header = UnsafeRawBufferPointer(start: start, count: Self.headerSize)
         guard Array(header.prefix(8)) == Self.magic else {
             munmap(mapped, length)
-            throw StoreError("\(path) is not a search index file (or one of another version)")
+            throw StoreError("\(path) is not a search index file of this version: write it again with `dailypapers reindex --search-file \(path)`")
         }
         let docs = u32(8), termTotal = u32(12), postingTotal = u64(24), positionTotal = u64(32)
-        let sections = (40...88).filter { $0 % 8 == 0 }.map(u64)
+        let sections = (40...96).filter { $0 % 8 == 0 }.map(u64)
         // Each section must lie inside the file, with room for what the counts say (counts bounded first, so
         // no product overflows).
-        let sizes = [docs * Self.idWidth, docs * 4, termTotal * 24, 0, postingTotal * 8, (docs + 1) * 8, positionTotal * 4]
+        let sizes = [docs * Self.idWidth, docs * 4, termTotal * 24, 0, postingTotal * 8, postingTotal * 4, (docs + 1) * 8, positionTotal * 4]
         guard postingTotal >= 0, postingTotal <= length, positionTotal >= 0, positionTotal <= length,
               zip(sections, sizes).allSatisfy({ $0 >= Self.headerSize && $0 % 4 == 0 && $0 <= length && $1 <= length - $0 }) else {
             munmap(mapped, length)
@@ -62,7 +70,7 @@ public final class SearchSegment: @unchecked Sendable {
         docCount = docs; termCount = termTotal; postingCount = postingTotal; positionCount = positionTotal
         lastRowID = Int64(truncatingIfNeeded: u64(16))
         papers = sections[0]; order = sections[1]; terms = sections[2]; names = sections[3]; postings = sections[4]
-        sequenceIndex = sections[5]; sequences = sections[6]
+        masks = sections[5]; sequenceIndex = sections[6]; sequences = sections[7]
     }
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), size) }
@@ -96,8 +104,9 @@ public final class SearchSegment: @unchecked Sendable {
         return UnsafeBufferPointer(rebasing: all[..<(all.firstIndex(of: 0) ?? Self.idWidth)])
     }
 
-    /// A term's number and list (papers in doc order with the term's impact), and its highest impact.
-    func list(_ term: String) -> (number: Int32, postings: UnsafeBufferPointer<SearchMemory.Posting>, maxImpact: Float)? {
+    /// A term's number and list (papers in doc order with the term's impact), the list's position masks, and its
+    /// highest impact.
+    func list(_ term: String) -> List? {
         let key = Array(term.utf8)
         var low = 0, high = termCount
         while low < high {
@@ -135,14 +144,23 @@ public final class SearchSegment: @unchecked Sendable {
         return UnsafeBufferPointer(start: base.advanced(by: names + offset).assumingMemoryBound(to: UInt8.self), count: length)
     }
 
-    private func entry(_ i: Int) -> (number: Int32, postings: UnsafeBufferPointer<SearchMemory.Posting>, maxImpact: Float)? {
+    struct List {
+        let number: Int32
+        let postings: UnsafeBufferPointer<SearchMemory.Posting>
+        let masks: UnsafeBufferPointer<UInt32>
+        let maxImpact: Float
+    }
+
+    private func entry(_ i: Int) -> List? {
         let at = terms + i * 24
         let first = Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self).littleEndian)
         let count = Int(base.loadUnaligned(fromByteOffset: at + 16, as: UInt32.self).littleEndian)
         let maxImpact = Float(bitPattern: base.loadUnaligned(fromByteOffset: at + 20, as: UInt32.self).littleEndian)
         guard first >= 0, count >= 0, first + count <= postingCount else { return nil }
         let start = base.advanced(by: postings + first * 8).assumingMemoryBound(to: SearchMemory.Posting.self)
-        return (Int32(i), UnsafeBufferPointer(start: start, count: count), maxImpact)
+        let maskStart = base.advanced(by: masks + first * 4).assumingMemoryBound(to: UInt32.self)
+        return List(number: Int32(i), postings: UnsafeBufferPointer(start: start, count: count),
+                    masks: UnsafeBufferPointer(start: maskStart, count: count), maxImpact: maxImpact)
     }
 
     /// The paper's terms in order as term numbers, -1 between fields.
@@ -188,18 +206,19 @@ extension SearchSegment {
     /// The `limit` best papers holding every word (and each phrase's words side by side), best first: the same
     /// walk and scores as `SearchMemory.top`, over the mapped lists.
     func top(_ words: [String], phrases: [[String]] = [], limit: Int) -> [SearchMemory.Match] {
-        var lists: [UnsafeBufferPointer<SearchMemory.Posting>] = []
+        var lists: [UnsafeBufferPointer<SearchMemory.Posting>] = [], masks: [UnsafeBufferPointer<UInt32>] = []
         var ceilings: [Double] = []
         for word in words {
             guard let list = list(word), list.postings.count > 0 else { return [] }
             lists.append(list.postings)
+            masks.append(list.masks)
             ceilings.append(Double(list.maxImpact))
         }
         let idf = lists.map { SearchRanking.idf(documents: docCount, containing: $0.count) }
-        let phraseNumbers = phrases.map { $0.map { list($0)?.number ?? -2 } }
+        let phrases = Phrases(phrases, words: words, in: self)
         var heap = TopHeap(capacity: limit)
-        _ = SearchMemory.intersect(lists, idf: idf, ceilings: zip(idf, ceilings).map(*), considering: nil, into: &heap) { doc in
-            phraseNumbers.allSatisfy { SearchMemory.contains(Array(sequence(doc)), $0) }
+        _ = SearchMemory.intersect(lists, idf: idf, ceilings: zip(idf, ceilings).map(*), considering: nil, into: &heap) { doc, cursors in
+            phrases.held(by: doc, cursors: cursors, masks: masks, in: self)
         }
         return heap.sorted().map { SearchMemory.Match(paper: paper(Int32($0.doc)), score: $0.score) }
     }

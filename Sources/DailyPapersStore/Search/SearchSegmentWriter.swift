@@ -8,7 +8,7 @@ import Glibc
 /// grows with the vocabulary and by 28 bytes a paper, not with the postings (2.7 GB at 2.5 M papers) or the text.
 ///
 /// One pass reads the rows a page at a time, numbering terms as they first appear and writing each paper's
-/// (term, impact) pairs and term sequence to two scratch files beside the target; once the terms are sorted, every
+/// (term, impact, position mask) triples and term sequence to two scratch files beside the target; once the terms are sorted, every
 /// section's place is known, the file is sized and mapped, and the postings are placed from the scratch file in
 /// one sequential read (each list filled in paper order, as the rows came). Rows written after the pass began
 /// (ids past the last it read) are left to the in-memory tail; the pass reads each row once, so a row deleted
@@ -54,14 +54,16 @@ enum SearchSegmentWriter {
                 ids += id
                 // The sequence by number, then each term's weighted count from the fields it stands in.
                 var length: UInt64 = 0, field = 0
-                var weighted: [Int32: Double] = [:], distinct: [Int32] = []
+                var weighted: [Int32: Double] = [:], masks: [Int32: UInt32] = [:], distinct: [Int32] = []
                 SearchIndex.forEachWord(in: row.sequence) { word in
+                    let position = length
                     length += 1
                     guard word != "|" else { sequences.append(UInt32(bitPattern: -1)); field += 1; return }
                     let n = numbered(word)
                     sequences.append(UInt32(bitPattern: n))
                     if weighted[n] == nil { distinct.append(n) }
                     weighted[n, default: 0] += SearchIndex.fieldWeight(field)
+                    masks[n, default: 0] |= SearchSegment.positionBit(Int(position))
                 }
                 sequenceStarts.append(sequenceStarts[sequenceStarts.count - 1] + length)
                 for n in distinct {
@@ -70,6 +72,7 @@ enum SearchSegmentWriter {
                     if impact > maxImpact[Int(n)] { maxImpact[Int(n)] = impact }
                     forward.append(UInt32(bitPattern: n))
                     forward.append(impact.bitPattern)
+                    forward.append(masks[n]!)
                 }
                 pairsPerDoc.append(UInt32(distinct.count))
                 lastRowID = max(lastRowID, row.id)
@@ -97,7 +100,8 @@ enum SearchSegmentWriter {
         let termsAt = aligned(orderAt + docCount * 4)
         let namesAt = termsAt + names.count * 24
         let postingsAt = aligned(namesAt + nameBytes)
-        let sequenceIndexAt = postingsAt + postingTotal * 8
+        let masksAt = postingsAt + postingTotal * 8
+        let sequenceIndexAt = aligned(masksAt + postingTotal * 4)
         let sequencesAt = sequenceIndexAt + (docCount + 1) * 8
         let size = sequencesAt + positionTotal * 4
 
@@ -107,7 +111,7 @@ enum SearchSegmentWriter {
         out.u32(at: 8, UInt32(docCount)); out.u32(at: 12, UInt32(names.count))
         out.u64(at: 16, UInt64(bitPattern: lastRowID))
         out.u64(at: 24, UInt64(postingTotal)); out.u64(at: 32, UInt64(positionTotal))
-        for (i, offset) in [papersAt, orderAt, termsAt, namesAt, postingsAt, sequenceIndexAt, sequencesAt].enumerated() {
+        for (i, offset) in [papersAt, orderAt, termsAt, namesAt, postingsAt, masksAt, sequenceIndexAt, sequencesAt].enumerated() {
             out.u64(at: 40 + i * 8, UInt64(offset))
         }
         out.bytes(at: papersAt, ids)
@@ -134,17 +138,21 @@ enum SearchSegmentWriter {
             out.u32(at: sequencesAt + position * 4, UInt32(bitPattern: n < 0 ? -1 : sortedPosition[Int(n)]))
             position += 1
         }
-        // Postings, each list filled in paper order from the papers' pairs.
+        // Postings and their position masks, each list filled in paper order from the papers' (term, impact, mask)s.
         var filled = [Int](repeating: 0, count: names.count)
-        var doc = 0, left = pairsPerDoc.first ?? 0, pending: UInt32?
+        var doc = 0, left = pairsPerDoc.first ?? 0, term: UInt32 = 0, impact: UInt32 = 0, held = 0
         while doc < docCount, left == 0 { doc += 1; left = doc < docCount ? pairsPerDoc[doc] : 0 }
         try Scratch.read(forwardPath) { word in
-            guard let term = pending else { pending = word; return }
-            pending = nil
+            switch held {
+            case 0: term = word; held = 1; return
+            case 1: impact = word; held = 2; return
+            default: held = 0
+            }
             let t = Int(Int32(bitPattern: term))
-            let at = postingsAt + (firstPosting[t] + filled[t]) * 8
+            let index = firstPosting[t] + filled[t]
             filled[t] += 1
-            out.u32(at: at, UInt32(doc)); out.u32(at: at + 4, word)
+            out.u32(at: postingsAt + index * 8, UInt32(doc)); out.u32(at: postingsAt + index * 8 + 4, impact)
+            out.u32(at: masksAt + index * 4, word)
             left -= 1
             while doc < docCount, left == 0 { doc += 1; left = doc < docCount ? pairsPerDoc[doc] : 0 }
         }
