@@ -21,7 +21,7 @@ import Testing
             for route in Route.allCases {
                 let path = filled(route)
                 var answered = false
-                for method in [HTTPRequest.Method.get, .post] {
+                for method in [HTTPRequest.Method.get, .post, .delete] {
                     let response = try await client.execute(uri: path, method: method)
                     if !String(buffer: response.body).contains("There is no page at") && response.status != .methodNotAllowed {
                         answered = true

@@ -55,8 +55,8 @@ public struct VoteStore: Sendable {
     }
 
     /// What a page shown to a member needs fresh, whatever its shared rendering shows: per featured paper
-    /// among `papers`, its upvotes now, whether the member upvoted it, and its discussion's version.
-    /// One query for the whole page.
+    /// among `papers`, its upvotes now, whether the member upvoted it and saved it, and its discussion's version;
+    /// per other paper, whether they saved it. One query for the whole page (two when it shows papers not on the feed).
     public func viewerState(userID: Int, papers: [ArxivID]) async throws -> [String: PaperViewerState] {
         guard !papers.isEmpty else { return [:] }
         // Every signed-in page asks, for up to 100 papers: one text parameter for the ids and one text
@@ -68,28 +68,48 @@ public struct VoteStore: Sendable {
             if db.isPostgres {
                 row = try await db.raw("""
                     SELECT string_agg(f.paper_id || ' ' || f.upvotes || ' ' || f.discussion_version || ' ' ||
-                      CASE WHEN EXISTS (SELECT 1 FROM votes v WHERE v.user_id = \(bind: userID) AND v.paper_id = f.paper_id) THEN 1 ELSE 0 END, ' ') AS states
+                      CASE WHEN EXISTS (SELECT 1 FROM votes v WHERE v.user_id = \(bind: userID) AND v.paper_id = f.paper_id) THEN 1 ELSE 0 END || ' ' ||
+                      CASE WHEN EXISTS (SELECT 1 FROM collection_papers cp WHERE cp.collection_id = (\(unsafeRaw: Self.savedCollection(userID))) AND cp.paper_id = f.paper_id) THEN 1 ELSE 0 END, ' ') AS states
                     FROM featured f WHERE f.paper_id = ANY (string_to_array(\(bind: ids), ' '))
                     """).first()
             } else {
                 row = try await db.raw("""
                     WITH wanted (id) AS (SELECT value FROM json_each('["' || replace(\(bind: ids), ' ', '","') || '"]'))
                     SELECT group_concat(f.paper_id || ' ' || f.upvotes || ' ' || f.discussion_version || ' ' ||
-                      EXISTS (SELECT 1 FROM votes v WHERE v.user_id = \(bind: userID) AND v.paper_id = f.paper_id), ' ') AS states
+                      EXISTS (SELECT 1 FROM votes v WHERE v.user_id = \(bind: userID) AND v.paper_id = f.paper_id) || ' ' ||
+                      EXISTS (SELECT 1 FROM collection_papers cp WHERE cp.collection_id = (\(unsafeRaw: Self.savedCollection(userID))) AND cp.paper_id = f.paper_id), ' ') AS states
                     FROM featured f WHERE f.paper_id IN (SELECT id FROM wanted)
                     """).first()
             }
             let fields = (try row.flatMap { try RowDecoding.optional($0, "states", String.self) } ?? "").split(separator: " ")
             var states: [String: PaperViewerState] = [:]
             var i = 0
-            while i + 3 < fields.count {
+            while i + 4 < fields.count {
                 if let upvotes = Int(fields[i + 1]), let version = Int64(fields[i + 2]) {
-                    states[String(fields[i])] = PaperViewerState(upvotes: upvotes, voted: fields[i + 3] == "1", discussionVersion: version)
+                    states[String(fields[i])] = PaperViewerState(upvotes: upvotes, voted: fields[i + 3] == "1", discussionVersion: version,
+                                                                 saved: fields[i + 4] == "1")
                 }
-                i += 4
+                i += 5
+            }
+            // Papers not on the feed (search results, a paper's own page) have no counts, only whether they are saved:
+            // asked only when the page shows some.
+            let missing = papers.map(\.base).filter { states[$0] == nil }
+            if !missing.isEmpty {
+                let binds: [any Encodable & Sendable] = missing
+                for row in try await db.raw("""
+                    SELECT cp.paper_id FROM collection_papers cp
+                    WHERE cp.collection_id = (\(unsafeRaw: Self.savedCollection(userID))) AND cp.paper_id IN (\(binds: binds))
+                    """).all() {
+                    states[try row.decode(column: "paper_id", as: String.self)] = PaperViewerState(upvotes: 0, voted: false, discussionVersion: 0, saved: true)
+                }
             }
             return states
         }
+    }
+
+    /// The member's "Saved" collection's id, as a subquery (`CollectionStore`); the id is an integer, so written inline.
+    static func savedCollection(_ userID: Int) -> String {
+        "SELECT c.id FROM collections c WHERE c.user_id = \(userID) AND c.is_saved = 1"
     }
 
     /// How many times the paper's discussion has changed (0 for a paper not on the feed).
@@ -113,10 +133,13 @@ public struct PaperViewerState: Sendable, Equatable {
     public var upvotes: Int
     public var voted: Bool
     public var discussionVersion: Int64
+    /// In the member's "Saved" collection.
+    public var saved: Bool
 
-    public init(upvotes: Int, voted: Bool, discussionVersion: Int64) {
+    public init(upvotes: Int, voted: Bool, discussionVersion: Int64, saved: Bool = false) {
         self.upvotes = upvotes
         self.voted = voted
         self.discussionVersion = discussionVersion
+        self.saved = saved
     }
 }

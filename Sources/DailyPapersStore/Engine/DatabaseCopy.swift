@@ -38,10 +38,12 @@ public enum DatabaseCopy {
         Table(name: "paper_keywords", key: ["paper_id"]),
         Table(name: "search_documents", key: ["id"]),
         Table(name: "arrivals", key: ["category", "day", "paper_id"]),
+        Table(name: "collections", key: ["id"]),
+        Table(name: "collection_papers", key: ["collection_id", "paper_id"]),
     ]
 
     /// Tables whose `id` the target numbers by itself afterwards (PostgreSQL identity columns).
-    static let identityTables = ["users", "comments", "moderation_log", "subscriptions", "search_documents", "access_tokens"]
+    static let identityTables = ["users", "comments", "moderation_log", "subscriptions", "search_documents", "access_tokens", "collections"]
 
     public struct Report: Sendable, CustomStringConvertible {
         public var rows: [(table: String, count: Int)] = []

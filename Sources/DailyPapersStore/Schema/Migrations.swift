@@ -396,5 +396,29 @@ public enum Migrations {
                       last_used_at BIGINT,
                       revoked_at BIGINT)
                     """, "CREATE INDEX access_tokens_user ON access_tokens (user_id)"]),
+        Migration(number: 38, name: "create_collections",
+                  why: "Saved papers and named collections (a member's \"Saved\" is one of them, is_saved = 1, at most one a member), private unless made public, each named in URLs by a random slug; a collection's papers with a note and a position each.",
+                  statements: ["""
+                    CREATE TABLE collections (
+                      id INTEGER PRIMARY KEY,
+                      slug TEXT NOT NULL UNIQUE,
+                      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                      name TEXT NOT NULL,
+                      description TEXT NOT NULL DEFAULT '',
+                      is_public INTEGER NOT NULL DEFAULT 0,
+                      is_saved INTEGER NOT NULL DEFAULT 0,
+                      created_at BIGINT NOT NULL,
+                      updated_at BIGINT NOT NULL)
+                    """, "CREATE INDEX collections_user ON collections (user_id)",
+                    "CREATE UNIQUE INDEX collections_saved ON collections (user_id) WHERE is_saved = 1",
+                    """
+                    CREATE TABLE collection_papers (
+                      collection_id BIGINT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+                      paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      note TEXT NOT NULL DEFAULT '',
+                      position BIGINT NOT NULL,
+                      added_at BIGINT NOT NULL,
+                      PRIMARY KEY (collection_id, paper_id))
+                    """, "CREATE INDEX collection_papers_paper ON collection_papers (paper_id)"]),
     ]
 }

@@ -62,6 +62,8 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     AccountRoutes(community: community).register(on: router)
     AccessTokenRoutes(community: community).register(on: router)
     CommunityRoutes(community: community).register(on: router)
+    CollectionRoutes(community: community).register(on: router)
+    CollectionAPIRoutes(community: community).register(on: router)
     ModerationRoutes(community: community).register(on: router)
     UserRoutes(store: store, users: users, community: community).register(on: router)
     ArrivalsRoutes(store: store, community: community, cache: cache).register(on: router)
@@ -75,7 +77,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     // The trending window is a setting: lists without a period look that many days back from the newest paper.
     let trendingWindowDays = configuration.community.trending.windowDays
     APIRoutes(store: store, cache: cache, trendingWindowDays: trendingWindowDays, publicURL: site.publicURL).register(on: router)
-    FeedRoutes(store: store, users: users, site: site, cache: cache, trendingWindowDays: trendingWindowDays).register(on: router)
+    FeedRoutes(store: store, users: users, collections: community.collections, site: site, cache: cache, trendingWindowDays: trendingWindowDays).register(on: router)
     assets.register(on: router)
     let docs = DocsPageView.render(openAPI: assets.openAPI, site: site)
     router.get(Route.docs.pattern) { _, _ in Responses.text(docs, contentType: "text/html; charset=utf-8") }

@@ -16,6 +16,7 @@ struct Community: Sendable {
     let tokens: AccountTokenStore
     let accessTokens: AccessTokenStore
     let votes: VoteStore
+    let collections: CollectionStore
     let comments: CommentStore
     let moderation: ModerationStore
     let claims: ClaimStore
@@ -39,6 +40,7 @@ struct Community: Sendable {
         tokens = AccountTokenStore(database: database)
         accessTokens = AccessTokenStore(database: database)
         votes = VoteStore(database: database, trending: settings.trending)
+        collections = CollectionStore(database: database)
         comments = CommentStore(database: database, trending: settings.trending)
         moderation = ModerationStore(database: database, trending: settings.trending)
         claims = ClaimStore(database: database)

@@ -21,7 +21,7 @@ final class RateLimiter: Sendable {
     }
 
     enum Action: String, Sendable, CaseIterable {
-        case login, signup, submit, comment, vote, mail
+        case login, signup, submit, comment, vote, collect, mail
     }
 
     private struct Bucket { var tokens: Double; var updated: Double; var rule: Rule }
@@ -42,6 +42,8 @@ final class RateLimiter: Sendable {
             .submit: (s(.perHour(10)), s(.perHour(30))),
             .comment: (s(.perMinute(6)), s(.perMinute(30))),
             .vote: (s(.perMinute(120)), s(.perMinute(600))),
+            // Saving and arranging collections: as brisk as voting.
+            .collect: (s(.perMinute(120)), s(.perMinute(600))),
             .mail: (s(.perHour(3)), s(.perHour(10))),
         ]
     }

@@ -3,10 +3,11 @@ import DailyPapersStore
 import Hummingbird
 
 /// `/feeds/daily.atom`, `/feeds/trending.rss`, `/feeds/category/cs.LG.json`, `/feeds/search.atom?q=...`,
-/// `/feeds/user/lievan.atom`: each in Atom, RSS and JSON Feed.
+/// `/feeds/user/lievan.atom`, `/feeds/collection/SLUG.atom` (a public collection): each in Atom, RSS and JSON Feed.
 struct FeedRoutes: Sendable {
     let store: PaperStore
     let users: UserStore
+    let collections: CollectionStore
     let site: SiteInfo
     let cache: ResponseCache
     let trendingWindowDays: Int
@@ -56,6 +57,7 @@ struct FeedRoutes: Sendable {
                                     records: page.items.map(\.record), site: site)
             }
         }
+        router.get(Route.collectionFeed.pattern) { _, ctx in try await collection(try ctx.parameters.require("file")) }
         router.get(Route.userFeed.pattern) { req, ctx in
             let (username, format) = try Self.split(try ctx.parameters.require("file"))
             guard username.count <= 100 else { throw WebError.badRequest("The username is longer than 100 characters.") }
@@ -68,6 +70,23 @@ struct FeedRoutes: Sendable {
                                     items: try await store.featured(FeedQuery(sort: .newest, submitter: username, limit: Self.size)), site: site)
             }
         }
+    }
+
+    /// A public collection's papers, the latest added first. Made per request (a collection changes whenever its
+    /// member edits it; the file is small), and kept by readers' caches for a minute.
+    func collection(_ file: String) async throws -> Response {
+        let (slug, format) = try Self.split(file)
+        guard let c = try await collections.collection(slug: slug, viewerID: nil) else {
+            throw WebError.notFound("There is no public collection '\(String(slug.prefix(20)))' here.")
+        }
+        let items = try await collections.items(of: c).sorted { $0.addedAt > $1.addedAt }.prefix(Self.size)
+        let feed = FeedDocument(title: "\(site.name): \(c.name) (@\(c.owner))",
+                                subtitle: c.description.isEmpty ? "Papers @\(c.owner) keeps in “\(c.name)”." : c.description,
+                                basePath: Route.collectionFeed.path(c.slug), htmlPath: Route.collection.path(c.slug),
+                                records: items.map(\.paper), site: site)
+        var response = Responses.text(try format.render(feed), contentType: format.contentType)
+        response.headers[.cacheControl] = "public, max-age=60"
+        return response
     }
 
     func daily() async throws -> FeedDocument {

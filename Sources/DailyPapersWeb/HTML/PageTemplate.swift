@@ -14,14 +14,20 @@ struct PageTemplate: Sendable {
     let bytes: ByteBuffer
     let offsets: [Int]
     let slots: [PersonalSlot]
-    /// The papers whose vote buttons are slots, in page order: what a member's state is read for.
+    /// The papers whose vote or save buttons are slots, in page order: what a member's state is read for.
     let votePapers: [ArxivID]
 
     init(_ document: HTML) {
         bytes = ByteBuffer(string: document.output)
         offsets = document.slots.map(\.offset)
         slots = document.slots.map(\.slot)
-        votePapers = slots.compactMap { if case .vote(let paper, _) = $0 { paper } else { nil } }
+        var seen = Set<String>()
+        votePapers = slots.compactMap { slot -> ArxivID? in
+            switch slot {
+            case .vote(let paper, _), .save(let paper): seen.insert(paper.base).inserted ? paper : nil
+            default: nil
+            }
+        }
     }
 
     /// Memory held, for the cache's budget (slot payloads are small next to the page, comments aside).

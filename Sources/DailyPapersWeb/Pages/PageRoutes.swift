@@ -43,6 +43,7 @@ struct PageRoutes: Sendable {
     func viewer(_ ctx: AppRequestContext, papers: [ArxivID]) async throws -> Viewer? {
         guard var v = Viewer(ctx) else { return nil }
         v.voted = try await community.votes.votedPapers(userID: v.account.id, among: papers)
+        v.saved = try await community.collections.savedPapers(userID: v.account.id, among: papers.map(\.base))
         return v
     }
 

@@ -11,6 +11,7 @@ enum PaperCardView {
         switch record {
         case .featured(let f): render(f, thumbnailPath: nil, snippet: snippet, viewer: viewer, showDay: true, into: &h)
         case .unfeatured(let p): card(p, thumbnailPath: nil, snippet: snippet, into: &h) { h in
+            if viewer != nil { SaveButtonView.render(p.id, viewer: viewer, into: &h) }
             h.element("span", class: "by", text: "Not on the feed" + (p.firstVersionAt.map { " · arXiv " + $0.iso8601.prefix(10) } ?? ""))
             if let viewer { submitButton(p.id, viewer: viewer, into: &h) }
         }
@@ -29,6 +30,7 @@ enum PaperCardView {
                        showDay: Bool = false, into h: inout HTML) {
         card(f.paper, thumbnailPath: thumbnailPath, snippet: snippet, into: &h) { h in
             VoteButtonView.render(f, viewer: viewer, into: &h)
+            if viewer != nil { SaveButtonView.render(f.paper.id, viewer: viewer, into: &h) }
             h.element("span", class: "comments", [("title", "comments")]) { h in
                 h.markup(Icons.comment)
                 h.text(" " + String(f.numComments))

@@ -16,6 +16,17 @@ enum PaperFormat: CaseIterable, Sendable {
         }
     }
 
+    /// How a link to this format reads.
+    var label: String {
+        switch self {
+        case .page: "Page"
+        case .markdown: "Markdown"
+        case .bibtex: "BibTeX"
+        case .ris: "RIS"
+        case .cslJSON: "CSL-JSON"
+        }
+    }
+
     var contentType: String {
         switch self {
         case .page: "text/html; charset=utf-8"

@@ -40,13 +40,25 @@ enum PaperPageView {
                             h.text("Not featured on the daily feed")
                         }
                     }
-                    if record.featured == nil, let viewer { PaperCardView.submitButton(p.id, viewer: viewer, into: &h) }
+                    if record.featured == nil, let viewer {
+                        h.element("div", class: "meta") { h in
+                            SaveButtonView.render(p.id, viewer: viewer, into: &h)
+                            h.link(Route.collect.path() + "?paper=" + SiteRoute.percentEncode(p.id.base), "Add to a collection")
+                            PaperCardView.submitButton(p.id, viewer: viewer, into: &h)
+                        }
+                    }
                     h.element("h1", text: p.title)
                     authors(p.authors, into: &h)
                 }
                 if let f = record.featured {
                     h.element("div", class: "meta") { h in
                         VoteButtonView.render(f, viewer: viewer, into: &h)
+                        if let viewer {
+                            h.text(" ")
+                            SaveButtonView.render(p.id, viewer: viewer, into: &h)
+                            h.text(" ")
+                            h.link(Route.collect.path() + "?paper=" + SiteRoute.percentEncode(p.id.base), "Add to a collection")
+                        }
                         h.text(" ")
                         h.element("span", class: "comments") { h in
                             h.markup(Icons.comment)

@@ -13,6 +13,8 @@ enum PersonalSlot: Sendable {
     /// The upvote form: the member's vote and the paper's count now (the shared page may show counts a
     /// few seconds old; a member must see their own vote counted at once).
     case vote(paper: ArxivID, upvotes: Int)
+    /// The save form: whether the member saved the paper.
+    case save(paper: ArxivID)
     /// Edit and delete, if the member wrote this comment.
     case ownComment(Comment)
 }
@@ -44,6 +46,9 @@ struct PersonalFill {
             return VoteButtonView.write(paper: paper.base, upvotes: state?.upvotes ?? upvotes, voted: state?.voted ?? false,
                                         csrfInput: csrfInput, into: &out)
         }
+        if case .save(let paper) = slot {
+            return SaveButtonView.write(paper: paper.base, saved: papers[paper.base]?.saved ?? false, csrfInput: csrfInput, into: &out)
+        }
         switch slot {
         case .csrf: out.writeString(csrfInput.html); return
         case .accountNav: return Layout.accountNav(viewer, csrfInput: csrfInput, into: &out)
@@ -66,6 +71,8 @@ struct PersonalFill {
             let state = papers[paper.base]
             VoteButtonView.render(paper: paper.base, upvotes: state?.upvotes ?? upvotes, voted: state?.voted ?? false,
                                   csrf: viewer.csrf, into: &h)
+        case .save(let paper):
+            SaveButtonView.render(paper: paper.base, saved: papers[paper.base]?.saved ?? false, csrf: viewer.csrf, into: &h)
         case .ownComment(let c):
             guard c.author.username == viewer.account.username else { return }
             CommentThreadView.ownActions(c, csrf: viewer.csrf, editWindow: editWindow, now: now, into: &h)

@@ -8,6 +8,8 @@ struct Viewer: Sendable {
     var account: Account
     var csrf: String
     var voted: Set<String> = []
+    /// The papers among the page's that the member saved.
+    var saved: Set<String> = []
     /// The shared rendering for every member: views leave slots instead of using the fields above.
     private(set) var isTemplate = false
 

@@ -9,16 +9,20 @@ struct UserPageModel {
     var submitted: [FeaturedPaper]
     var upvoted: [FeaturedPaper]
     var comments: [Comment]
+    /// Public collections, and every one of them for the member themself ("Saved" among them).
+    var collections: [CollectionStore.Collection] = []
 }
 
 enum UserPageQuery {
-    static func load(_ name: String, store: PaperStore, users: UserStore, community: Community) async throws -> UserPageModel? {
+    static func load(_ name: String, store: PaperStore, users: UserStore, community: Community, viewerID: Int?) async throws -> UserPageModel? {
         guard let user = try await users.user(username: name) else { return nil }
         async let account = community.accounts.account(username: user.username)
         async let submitted = store.featured(FeedQuery(sort: .newest, submitter: user.username, limit: 30))
         async let upvoted = store.featured(FeedQuery(sort: .newest, upvotedBy: user.username, limit: 30))
         async let comments = community.comments.comments(byUsername: user.username, limit: 30)
-        return try await UserPageModel(user: user, account: account, submitted: submitted, upvoted: upvoted, comments: comments)
+        async let collections = community.collections.collections(username: user.username, viewerID: viewerID)
+        return try await UserPageModel(user: user, account: account, submitted: submitted, upvoted: upvoted, comments: comments,
+                                       collections: collections)
     }
 }
 
@@ -35,6 +39,13 @@ enum UserPageView {
                     if let a = m.account {
                         if a.role != .member { h.text(" · " + a.role.rawValue) }
                         if a.isBanned { h.text(" · banned") }
+                    }
+                }
+                if !m.collections.isEmpty {
+                    h.section("collections", "Collections") { h in
+                        h.element("ul", class: "collection-list") { h in
+                            for c in m.collections { h.element("li") { h in CollectionPageView.summary(c, into: &h) } }
+                        }
                     }
                 }
                 list("Submitted papers", id: "submitted", m.submitted, empty: "No submissions yet.", viewer: viewer, into: &h)
@@ -78,13 +89,16 @@ struct UserRoutes: Sendable {
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.user.pattern) { _, ctx in
             let name = try ctx.parameters.require("name")
-            guard name.count <= 100, let model = try await UserPageQuery.load(name, store: store, users: users, community: community) else {
+            guard name.count <= 100, let model = try await UserPageQuery.load(name, store: store, users: users, community: community,
+                                                                              viewerID: Viewer(ctx)?.account.id) else {
                 throw WebError.notFound("There is no user '\(String(name.prefix(100)))' on this site.")
             }
             var viewer = Viewer(ctx)
             if let v = viewer {
                 viewer?.voted = try await community.votes.votedPapers(userID: v.account.id,
                                                                       among: (model.submitted + model.upvoted).map(\.paper.id))
+                viewer?.saved = try await community.collections.savedPapers(userID: v.account.id,
+                                                                            among: (model.submitted + model.upvoted).map(\.paper.id.base))
             }
             return PageResponses.html(UserPageView.render(model, site: community.site, viewer: viewer))
         }

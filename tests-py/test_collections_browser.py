@@ -1,0 +1,77 @@
+"""Saving a paper (with and without JavaScript), arranging a collection, sharing it and exporting it, in a real
+browser; the exports read by the reference managers' own parsers."""
+import json
+
+import bibtexparser
+import rispy
+from playwright.sync_api import expect
+
+from test_browser import browser  # noqa: F401  (the shared chromium fixture)
+from test_community_browser import sign_up
+
+
+def test_save_collect_arrange_share_and_export(browser, live):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_up(page, live.base, live.mail, "collector1")
+
+    # Saved with the script: in place, the same document.
+    page.goto(live.base + "/papers/2412.01981")
+    save = page.locator("main .meta form.save button")
+    expect(save).to_have_attribute("aria-pressed", "false")
+    page.evaluate("window.__stillHere = true")
+    save.click()
+    expect(page.locator("main .meta form.save button")).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("window.__stillHere === true")
+    page.reload()
+    expect(page.locator("main .meta form.save button")).to_have_attribute("aria-pressed", "true")
+
+    # Without the script: the form posts and the reader comes back to the page, saved.
+    plain = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    plain.add_cookies(context.cookies())
+    nojs = plain.new_page()
+    nojs.goto(live.base + "/papers/2412.02259")
+    nojs.locator("main .meta form.save button").click()
+    nojs.wait_for_url("**/papers/2412.02259")
+    expect(nojs.locator("main .meta form.save button")).to_have_attribute("aria-pressed", "true")
+    plain.close()
+
+    # A new collection holding a paper, from the paper's page.
+    page.goto(live.base + "/papers/2412.01981")
+    page.click("text=Add to a collection")
+    page.fill("#f-name", "Reading group")
+    page.fill("#f-note", "Read first")
+    page.click("section[aria-labelledby=new-collection] button[type=submit]")
+    page.wait_for_url("**/collections/*?msg=collection-made")
+    collection_url = page.url.split("?")[0]
+    # A second paper added from its own page, then moved first.
+    page.goto(live.base + "/collect?paper=2412.02259")
+    page.locator(".collection-list li", has_text="Reading group").locator("button", has_text="Add").click()
+    page.goto(collection_url)
+    titles = page.locator("ol.collection-papers article h3").all_inner_texts()
+    assert len(titles) == 2
+    page.locator("ol.collection-papers > li").nth(1).locator("button", has_text="Move up").click()
+    page.wait_for_load_state()
+    assert page.locator("ol.collection-papers article h3").all_inner_texts() == list(reversed(titles))
+    # Made public: anyone sees it (another browser, signed out), with the note, and its feed is linked.
+    page.check("input[name=public]")
+    page.click("section[aria-labelledby=collection-settings] form button[type=submit]")
+    page.wait_for_url("**?msg=collection-saved")
+    stranger = browser.new_context().new_page()
+    stranger.goto(collection_url)
+    assert stranger.locator("h1").inner_text() == "Reading group"
+    assert "Read first" in stranger.locator("main").inner_text()
+    assert stranger.locator("link[rel=alternate][type='application/atom+xml']").count() == 1
+
+    # The exports, read by the parsers reference managers use.
+    bib = stranger.request.get(collection_url + ".bib").text()
+    entries = bibtexparser.parse_string(bib).entries
+    assert [e.fields_dict["eprint"].value for e in entries] == ["2412.02259", "2412.01981"]
+    ris = rispy.loads(stranger.request.get(collection_url + ".ris").text())
+    assert len(ris) == 2 and all(r["type_of_reference"] == "UNPB" for r in ris)
+    csl = json.loads(stranger.request.get(collection_url + ".csl.json").text())
+    assert [c["number"] for c in csl] == ["arXiv:2412.02259", "arXiv:2412.01981"]
+    assert not errors, errors
+    context.close()
