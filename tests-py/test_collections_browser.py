@@ -63,7 +63,7 @@ def test_save_collect_arrange_share_and_export(browser, live):  # noqa: F811
     stranger.goto(collection_url)
     assert stranger.locator("h1").inner_text() == "Reading group"
     assert "Read first" in stranger.locator("main").inner_text()
-    assert stranger.locator("link[rel=alternate][type='application/atom+xml']").count() == 1
+    assert stranger.locator("link[rel=alternate][href$='.atom'][href*='/feeds/collection/']").count() == 1
 
     # The exports, read by the parsers reference managers use.
     bib = stranger.request.get(collection_url + ".bib").text()
