@@ -40,6 +40,7 @@ public enum DatabaseCopy {
         Table(name: "arrivals", key: ["category", "day", "paper_id"]),
         Table(name: "collections", key: ["id"]),
         Table(name: "collection_papers", key: ["collection_id", "paper_id"]),
+        Table(name: "not_interested", key: ["user_id", "paper_id"]),
     ]
 
     /// Tables whose `id` the target numbers by itself afterwards (PostgreSQL identity columns).

@@ -420,5 +420,14 @@ public enum Migrations {
                       added_at BIGINT NOT NULL,
                       PRIMARY KEY (collection_id, paper_id))
                     """, "CREATE INDEX collection_papers_paper ON collection_papers (paper_id)"]),
+        Migration(number: 39, name: "create_not_interested",
+                  why: "\"Not interested\" marks: a member turns a paper away from their \"For you\" feed, which then ranks its neighbours lower too.",
+                  statements: ["""
+                    CREATE TABLE not_interested (
+                      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                      paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      created_at BIGINT NOT NULL,
+                      PRIMARY KEY (user_id, paper_id))
+                    """]),
     ]
 }

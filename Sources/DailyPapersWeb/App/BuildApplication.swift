@@ -77,6 +77,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     // The trending window is a setting: lists without a period look that many days back from the newest paper.
     let trendingWindowDays = configuration.community.trending.windowDays
     APIRoutes(store: store, cache: cache, trendingWindowDays: trendingWindowDays, publicURL: site.publicURL).register(on: router)
+    ForYouRoutes(community: community, trendingWindowDays: trendingWindowDays).register(on: router)
     FeedRoutes(store: store, users: users, collections: community.collections, site: site, cache: cache, trendingWindowDays: trendingWindowDays).register(on: router)
     assets.register(on: router)
     let docs = DocsPageView.render(openAPI: assets.openAPI, site: site)

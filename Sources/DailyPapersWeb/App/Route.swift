@@ -59,6 +59,8 @@ enum Route: String, CaseIterable, Sendable {
     case collectionNote = "/collections/:slug/note"
     case collectionMove = "/collections/:slug/move"
     case collectionFeed = "/feeds/collection/:file"
+    case forYou = "/for-you"
+    case notInterested = "/not-interested"
     case apiCollections = "/api/collections"
     case apiCollection = "/api/collections/:slug"
     case apiCollectionPapers = "/api/collections/:slug/papers"

@@ -17,6 +17,7 @@ struct Community: Sendable {
     let accessTokens: AccessTokenStore
     let votes: VoteStore
     let collections: CollectionStore
+    let forYou: ForYouStore
     let comments: CommentStore
     let moderation: ModerationStore
     let claims: ClaimStore
@@ -41,6 +42,7 @@ struct Community: Sendable {
         accessTokens = AccessTokenStore(database: database)
         votes = VoteStore(database: database, trending: settings.trending)
         collections = CollectionStore(database: database)
+        forYou = ForYouStore(database: database)
         comments = CommentStore(database: database, trending: settings.trending)
         moderation = ModerationStore(database: database, trending: settings.trending)
         claims = ClaimStore(database: database)

@@ -117,6 +117,10 @@ enum Layout {
     private static func memberNav(moderator: Bool) -> Stencil {
         Stencil(holes: 3) { h, hole in
             h.element("nav", class: "account", [("aria-label", "Account")]) { h in
+                h.link(Route.forYou.path(), "For you")
+                h.text(" ")
+                h.link(Route.collections.path(), "Saved")
+                h.text(" ")
                 h.link(Route.submit.path(), "Submit")
                 h.text(" ")
                 if moderator {
