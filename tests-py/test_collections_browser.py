@@ -1,5 +1,5 @@
 """Saving a paper (with and without JavaScript), arranging a collection, sharing it and exporting it, in a real
-browser; the exports read by the reference managers' own parsers."""
+browser, the exports read by the reference managers' own parsers; then "For you" and "not interested"."""
 import json
 
 import bibtexparser
@@ -73,5 +73,15 @@ def test_save_collect_arrange_share_and_export(browser, live):  # noqa: F811
     assert len(ris) == 2 and all(r["type_of_reference"] == "UNPB" for r in ris)
     csl = json.loads(stranger.request.get(collection_url + ".csl.json").text())
     assert [c["number"] for c in csl] == ["arXiv:2412.02259", "arXiv:2412.01981"]
+
+    # "For you" learns from the saves; "not interested" takes a pick out at once.
+    page.goto(live.base + "/for-you")
+    picks = page.locator(".pick")
+    assert picks.count() >= 2
+    assert "which you saved" in picks.first.locator(".because").inner_text()
+    first = picks.first.locator("h3 a").get_attribute("href")
+    picks.first.locator("button", has_text="Not interested").click()
+    page.wait_for_url("**/for-you")
+    assert first not in [a.get_attribute("href") for a in page.locator(".pick h3 a").all()]
     assert not errors, errors
     context.close()

@@ -65,7 +65,7 @@ struct ForYouBench: AsyncParsableCommand {
                 let first = order.firstIndex(where: test.contains).map { 1.0 / Double($0 + 1) } ?? 0
                 return (Double(top) / Double(test.count), first)
             }
-            let profile = ReaderProfile(positives: train.compactMap { vectors[$0.id] })
+            let profile = ReaderProfile(positives: train.reversed().compactMap { vectors[$0.id] })
             let model = measure(profile.rank(candidates.map { vectors[$0.id] ?? [:] }).map { candidates[$0.index].id })
             let upvoted = measure(candidates.sorted { ($0.upvotes, $1.id) > ($1.upvotes, $0.id) }.map(\.id))
             var random = (recall: 0.0, mrr: 0.0)
@@ -88,7 +88,7 @@ struct ForYouBench: AsyncParsableCommand {
             let away = [top.index] + neighbours.prefix(2)
             let negatives = away.map { vectors[candidates[$0].id] ?? [:] }
             let remaining = candidates.indices.filter { !away.contains($0) }
-            let after = ReaderProfile(positives: train.compactMap { vectors[$0.id] }, negatives: negatives)
+            let after = ReaderProfile(positives: train.reversed().compactMap { vectors[$0.id] }, negatives: negatives)
                 .rank(remaining.map { vectors[candidates[$0].id] ?? [:] })
             let nearness = remaining.map { i in negatives.map { ReaderProfile.similarity(vectors[candidates[i].id] ?? [:], $0) }.max() ?? 0 }
             let median = nearness.sorted()[nearness.count / 2]

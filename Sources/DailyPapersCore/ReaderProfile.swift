@@ -14,10 +14,14 @@ public struct ReaderProfile: Sendable {
     /// How much the nearest positive counts against the centroid, and how hard a negative pushes.
     public static let nearestShare = 0.5
     public static let negativeWeight = 1.0
+    /// Positives (the first given: the latest) a candidate is compared with one by one, and negatives: each costs a
+    /// comparison per candidate, so a member with a long history costs a bounded ranking. The centroid holds them all.
+    public static let compared = 50
 
+    /// `positives` and `negatives` latest first.
     public init(positives: [Vector], negatives: [Vector] = []) {
-        self.positives = positives
-        self.negatives = negatives
+        self.positives = Array(positives.prefix(Self.compared))
+        self.negatives = Array(negatives.prefix(Self.compared))
         var sum: Vector = [:]
         for v in positives { for (term, w) in v { sum[term, default: 0] += w } }
         centroid = Self.normalized(sum)

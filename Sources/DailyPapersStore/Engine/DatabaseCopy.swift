@@ -41,6 +41,7 @@ public enum DatabaseCopy {
         Table(name: "collections", key: ["id"]),
         Table(name: "collection_papers", key: ["collection_id", "paper_id"]),
         Table(name: "not_interested", key: ["user_id", "paper_id"]),
+        Table(name: "follows", key: ["user_id", "kind", "target"]),
     ]
 
     /// Tables whose `id` the target numbers by itself afterwards (PostgreSQL identity columns).

@@ -231,12 +231,12 @@ public struct CollectionStore: Sendable {
         }
     }
 
-    /// A collection's papers in its order, with their notes.
-    public func items(of collection: Collection) async throws -> [Item] {
+    /// A collection's papers in its order, with their notes (`limit` of them from `offset`).
+    public func items(of collection: Collection, offset: Int = 0, limit: Int = papersPerCollection) async throws -> [Item] {
         try await database.read { db in
             let rows = try await db.raw("""
                 SELECT paper_id, note, added_at FROM collection_papers WHERE collection_id = \(bind: collection.id)
-                ORDER BY position, added_at, paper_id
+                ORDER BY position, added_at, paper_id LIMIT \(bind: max(0, min(limit, Self.papersPerCollection))) OFFSET \(bind: max(0, offset))
                 """).all()
             let listed = try rows.map { (try $0.decode(column: "paper_id", as: String.self), try $0.decode(column: "note", as: String.self),
                                          Timestamp(millisecondsSince1970: try $0.decode(column: "added_at", as: Int64.self))) }
@@ -345,10 +345,13 @@ extension CollectionStore {
     }
 
     /// 12 characters of [a-z0-9] from the system's generator: about 62 bits, not guessed.
-    static func newSlug() -> String {
+    static func newSlug() -> String { randomSlug(length: 12) }
+
+    /// `length` characters of [a-z0-9] from the system's generator (5.17 bits each).
+    static func randomSlug(length: Int) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
         var generator = SystemRandomNumberGenerator()
-        return String(decoding: (0..<12).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] }, as: UTF8.self)
+        return String(decoding: (0..<length).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] }, as: UTF8.self)
     }
 
     static func checkedName(_ name: String) throws -> String {

@@ -429,5 +429,16 @@ public enum Migrations {
                       created_at BIGINT NOT NULL,
                       PRIMARY KEY (user_id, paper_id))
                     """]),
+        Migration(number: 40, name: "create_follows",
+                  why: "Follows: a member follows authors, arXiv categories, keywords and members, and reads the newest papers they bring on their Following page and in a feed whose URL holds a random key of theirs (feed readers send no cookie).",
+                  statements: ["""
+                    CREATE TABLE follows (
+                      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                      kind TEXT NOT NULL,
+                      target TEXT NOT NULL,
+                      created_at BIGINT NOT NULL,
+                      PRIMARY KEY (user_id, kind, target))
+                    """, "ALTER TABLE users ADD COLUMN feed_key TEXT",
+                    "CREATE UNIQUE INDEX users_feed_key ON users (feed_key) WHERE feed_key IS NOT NULL"]),
     ]
 }

@@ -64,6 +64,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     CommunityRoutes(community: community).register(on: router)
     CollectionRoutes(community: community).register(on: router)
     CollectionAPIRoutes(community: community).register(on: router)
+    FollowRoutes(community: community).register(on: router)
     ModerationRoutes(community: community).register(on: router)
     UserRoutes(store: store, users: users, community: community).register(on: router)
     ArrivalsRoutes(store: store, community: community, cache: cache).register(on: router)

@@ -89,7 +89,9 @@ enum CollectionPageView {
 
     /// `/collections/{slug}`: the collection's papers in its order, each with its note; its member also gets the
     /// forms to rename it, make it public or private, note, move and take out papers, and delete it.
-    static func render(_ c: CollectionStore.Collection, items: [CollectionStore.Item], site: SiteInfo, viewer: Viewer?,
+    static let pageSize = 100
+
+    static func render(_ c: CollectionStore.Collection, items: [CollectionStore.Item], page: Int = 0, site: SiteInfo, viewer: Viewer?,
                        notice: String?) -> String {
         let own = viewer?.account.id == c.ownerID
         let path = Route.collection.path(c.slug)
@@ -120,13 +122,20 @@ enum CollectionPageView {
                     }
                 }
                 if items.isEmpty { h.element("p", class: "muted", text: "No papers in this collection yet.") }
-                h.element("ol", class: "collection-papers") { h in
-                    for (index, item) in items.enumerated() {
+                h.element("ol", class: "collection-papers", [("start", String(page * pageSize + 1))]) { h in
+                    for (place, item) in items.enumerated() {
                         h.element("li") { h in
                             PaperCardView.render(item.paper, snippet: nil, viewer: viewer, into: &h)
                             if !item.note.isEmpty, !own { h.element("p", class: "note", text: item.note) }
-                            if own, let viewer { itemForms(c, item, index: index, count: items.count, viewer: viewer, into: &h) }
+                            if own, let viewer { itemForms(c, item, index: page * pageSize + place, count: c.paperCount, viewer: viewer, into: &h) }
                         }
+                    }
+                }
+                if c.paperCount > pageSize {
+                    h.element("nav", class: "pager", [("aria-label", "Pages")]) { h in
+                        if page > 0 { h.link(path + (page == 1 ? "" : "?p=\(page - 1)"), "← Previous") }
+                        h.text(" ")
+                        if (page + 1) * pageSize < c.paperCount { h.link(path + "?p=\(page + 1)", "Next →") }
                     }
                 }
                 if own, let viewer { settings(c, viewer: viewer, into: &h) }

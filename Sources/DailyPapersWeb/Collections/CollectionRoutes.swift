@@ -132,19 +132,23 @@ struct CollectionRoutes: Sendable {
         guard let collection = try await collections.collection(slug: slug, viewerID: viewer?.account.id) else {
             throw WebError.notFound("There is no collection '\(String(slug.prefix(20)))' here, or it is private.")
         }
-        let items = try await collections.items(of: collection)
         if format != .page {
+            let items = try await collections.items(of: collection)
             var response = Responses.text(format.text(items.map(\.paper), site: site), contentType: format.contentType)
             // A private collection's file is its member's alone.
             response.headers[.cacheControl] = collection.isPublic ? "public, max-age=60" : "private, no-store"
             return response
         }
+        // A page holds a hundred papers (a collection up to a thousand): a public collection's page stays cheap.
+        let page = try DailyPapersParameters.integer(req.query, "p", default: 0,
+                                                     range: 0...(CollectionStore.papersPerCollection / CollectionPageView.pageSize))
+        let items = try await collections.items(of: collection, offset: page * CollectionPageView.pageSize, limit: CollectionPageView.pageSize)
         var personal = viewer
         if let v = viewer {
             personal?.saved = try await collections.savedPapers(userID: v.account.id, among: items.map(\.paper.paper.id.base))
             personal?.voted = try await community.votes.votedPapers(userID: v.account.id, among: items.map(\.paper.paper.id))
         }
-        return PageResponses.html(CollectionPageView.render(collection, items: items, site: site, viewer: personal,
+        return PageResponses.html(CollectionPageView.render(collection, items: items, page: page, site: site, viewer: personal,
                                                             notice: req.query["msg"].flatMap { Notices.text[$0] }))
     }
 

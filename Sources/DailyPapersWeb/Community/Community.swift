@@ -18,6 +18,7 @@ struct Community: Sendable {
     let votes: VoteStore
     let collections: CollectionStore
     let forYou: ForYouStore
+    let follows: FollowStore
     let comments: CommentStore
     let moderation: ModerationStore
     let claims: ClaimStore
@@ -43,6 +44,7 @@ struct Community: Sendable {
         votes = VoteStore(database: database, trending: settings.trending)
         collections = CollectionStore(database: database)
         forYou = ForYouStore(database: database)
+        follows = FollowStore(database: database)
         comments = CommentStore(database: database, trending: settings.trending)
         moderation = ModerationStore(database: database, trending: settings.trending)
         claims = ClaimStore(database: database)

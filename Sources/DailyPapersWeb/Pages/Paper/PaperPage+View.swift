@@ -49,6 +49,21 @@ enum PaperPageView {
                     }
                     h.element("h1", text: p.title)
                     authors(p.authors, into: &h)
+                    if let viewer {
+                        // Follow the first authors or the category in one click (the list of papers they bring is /following).
+                        h.element("p", class: "follow-line muted") { h in
+                            h.text("Follow: ")
+                            for author in p.authors.prefix(3) {
+                                FollowRoutes.button(.init(kind: .author, target: author.name), label: author.name, viewer: viewer,
+                                                    next: SiteRoute.paper(p.id).path, into: &h)
+                                h.text(" ")
+                            }
+                            if let category = p.primaryCategory {
+                                FollowRoutes.button(.init(kind: .category, target: category), label: category, viewer: viewer,
+                                                    next: SiteRoute.paper(p.id).path, into: &h)
+                            }
+                        }
+                    }
                 }
                 if let f = record.featured {
                     h.element("div", class: "meta") { h in

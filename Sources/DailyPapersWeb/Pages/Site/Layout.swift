@@ -119,6 +119,8 @@ enum Layout {
             h.element("nav", class: "account", [("aria-label", "Account")]) { h in
                 h.link(Route.forYou.path(), "For you")
                 h.text(" ")
+                h.link(Route.following.path(), "Following")
+                h.text(" ")
                 h.link(Route.collections.path(), "Saved")
                 h.text(" ")
                 h.link(Route.submit.path(), "Submit")

@@ -34,6 +34,10 @@ enum UserPageView {
                     viewer: viewer) { h in
             h.element("section", class: "profile") { h in
                 h.element("h1", text: m.user.fullname)
+                if let viewer, viewer.account.username != m.user.username {
+                    FollowRoutes.button(.init(kind: .member, target: m.user.username), label: "Follow @" + m.user.username, viewer: viewer,
+                                        next: SiteRoute.user(m.user.username).path, into: &h)
+                }
                 h.element("p", class: "muted") { h in
                     h.text("@" + m.user.username)
                     if let a = m.account {
