@@ -79,7 +79,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     let trendingWindowDays = configuration.community.trending.windowDays
     APIRoutes(store: store, cache: cache, trendingWindowDays: trendingWindowDays, publicURL: site.publicURL).register(on: router)
     ForYouRoutes(community: community, trendingWindowDays: trendingWindowDays).register(on: router)
-    FeedRoutes(store: store, users: users, collections: community.collections, site: site, cache: cache, trendingWindowDays: trendingWindowDays).register(on: router)
+    FeedRoutes(store: store, users: users, collections: community.collections, limiter: community.limiter, site: site, cache: cache, trendingWindowDays: trendingWindowDays).register(on: router)
     assets.register(on: router)
     let docs = DocsPageView.render(openAPI: assets.openAPI, site: site)
     router.get(Route.docs.pattern) { _, _ in Responses.text(docs, contentType: "text/html; charset=utf-8") }

@@ -133,6 +133,8 @@ struct CollectionRoutes: Sendable {
             throw WebError.notFound("There is no collection '\(String(slug.prefix(20)))' here, or it is private.")
         }
         if format != .page {
+            // Up to a thousand papers a file, for anyone when public.
+            try community.limiter.check(.ranking, account: viewer?.account.username, ip: ctx.clientIP)
             let items = try await collections.items(of: collection)
             var response = Responses.text(format.text(items.map(\.paper), site: site), contentType: format.contentType)
             // A private collection's file is its member's alone.

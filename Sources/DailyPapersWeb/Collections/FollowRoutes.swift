@@ -12,8 +12,8 @@ struct FollowRoutes: Sendable {
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.following.pattern) { req, ctx in
             guard var viewer = Viewer(ctx) else { throw WebError.signInRequired(returnTo: Route.following.path()) }
-            // A query per follow, per request: held to the pace of voting.
-            try community.limiter.check(.collect, account: viewer.account.username, ip: ctx.clientIP)
+            // A query per follow, per request.
+            try community.limiter.check(.ranking, account: viewer.account.username, ip: ctx.clientIP)
             let userID = viewer.account.id
             async let list = follows.follows(userID: userID)
             async let papers = follows.following(userID: userID)
@@ -49,7 +49,7 @@ struct FollowRoutes: Sendable {
         }
         router.get(Route.followingFeed.pattern) { _, ctx in
             let (key, format) = try FeedRoutes.split(try ctx.parameters.require("file"))
-            try community.limiter.check(.collect, account: nil, ip: ctx.clientIP)
+            try community.limiter.check(.ranking, account: nil, ip: ctx.clientIP)
             guard let member = try await follows.member(feedKey: key) else { throw WebError.notFound("There is no such feed here.") }
             let brought = try await follows.following(userID: member.id, limit: FeedRoutes.size)
             let site = community.site

@@ -11,8 +11,8 @@ struct ForYouRoutes: Sendable {
     func register(on router: Router<AppRequestContext>) {
         router.get(Route.forYou.pattern) { req, ctx in
             guard var viewer = Viewer(ctx) else { throw WebError.signInRequired(returnTo: Route.forYou.path()) }
-            // Ranked per request: a member reloading it in a loop is held to the pace of voting.
-            try community.limiter.check(.collect, account: viewer.account.username, ip: ctx.clientIP)
+            // Ranked per request.
+            try community.limiter.check(.ranking, account: viewer.account.username, ip: ctx.clientIP)
             let feed = try await community.forYou.feed(userID: viewer.account.id)
             var picks = feed.picks
             if !feed.personal {

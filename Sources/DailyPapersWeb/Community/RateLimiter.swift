@@ -21,7 +21,7 @@ final class RateLimiter: Sendable {
     }
 
     enum Action: String, Sendable, CaseIterable {
-        case login, signup, submit, comment, vote, collect, mail
+        case login, signup, submit, comment, vote, collect, ranking, mail
     }
 
     private struct Bucket { var tokens: Double; var updated: Double; var rule: Rule }
@@ -44,6 +44,9 @@ final class RateLimiter: Sendable {
             .vote: (s(.perMinute(120)), s(.perMinute(600))),
             // Saving and arranging collections: as brisk as voting.
             .collect: (s(.perMinute(120)), s(.perMinute(600))),
+            // Pages and files made per request from many reads (For you, Following, a collection's export): a reader
+            // reloads them now and then, a loop is refused.
+            .ranking: (s(.perMinute(30)), s(.perMinute(120))),
             .mail: (s(.perHour(3)), s(.perHour(10))),
         ]
     }

@@ -8,6 +8,7 @@ struct FeedRoutes: Sendable {
     let store: PaperStore
     let users: UserStore
     let collections: CollectionStore
+    let limiter: RateLimiter
     let site: SiteInfo
     let cache: ResponseCache
     let trendingWindowDays: Int
@@ -57,7 +58,11 @@ struct FeedRoutes: Sendable {
                                     records: page.items.map(\.record), site: site)
             }
         }
-        router.get(Route.collectionFeed.pattern) { _, ctx in try await collection(try ctx.parameters.require("file")) }
+        router.get(Route.collectionFeed.pattern) { _, ctx in
+            // Read whole (up to a thousand papers) on every request: counted like the collection's exports.
+            try limiter.check(.ranking, account: nil, ip: ctx.clientIP)
+            return try await collection(try ctx.parameters.require("file"))
+        }
         router.get(Route.userFeed.pattern) { req, ctx in
             let (username, format) = try Self.split(try ctx.parameters.require("file"))
             guard username.count <= 100 else { throw WebError.badRequest("The username is longer than 100 characters.") }
