@@ -41,7 +41,9 @@ public struct CommentStore: Sendable {
                 """).first() else { throw StoreError("comment insert returned no row") }
             _ = try await FeaturedCounts.recompute(paper.base, trending: trending, on: db)
             try await FeaturedCounts.discussionChanged(paper.base, on: db)
-            return try row.decode(column: "id", as: Int.self)
+            let id = try row.decode(column: "id", as: Int.self)
+            try await NotificationStore.commented(paper: paper.base, commentID: id, parentID: parentID, actorID: userID, now: now, on: db)
+            return id
         }
     }
 

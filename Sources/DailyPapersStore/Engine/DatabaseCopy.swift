@@ -42,10 +42,12 @@ public enum DatabaseCopy {
         Table(name: "collection_papers", key: ["collection_id", "paper_id"]),
         Table(name: "not_interested", key: ["user_id", "paper_id"]),
         Table(name: "follows", key: ["user_id", "kind", "target"]),
+        Table(name: "notifications", key: ["id"]),
+        Table(name: "notification_mail", key: ["user_id", "kind"]),
     ]
 
     /// Tables whose `id` the target numbers by itself afterwards (PostgreSQL identity columns).
-    static let identityTables = ["users", "comments", "moderation_log", "subscriptions", "search_documents", "access_tokens", "collections"]
+    static let identityTables = ["users", "comments", "moderation_log", "subscriptions", "search_documents", "access_tokens", "collections", "notifications"]
 
     public struct Report: Sendable, CustomStringConvertible {
         public var rows: [(table: String, count: Int)] = []

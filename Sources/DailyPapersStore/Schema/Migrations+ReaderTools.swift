@@ -1,6 +1,6 @@
 extension Migrations {
     /// A member's own tools (issue 28): access tokens for programs, saved papers and collections, "not interested"
-    /// marks, follows. Kept apart only so that no file of the history grows past reading; the order is `all`'s.
+    /// marks, follows, notifications. Kept apart only so that no file of the history grows past reading; the order is `all`'s.
     static let readerTools: [Migration] = [
         Migration(number: 37, name: "create_access_tokens",
                   why: "Personal access tokens, which a member creates and revokes in settings, for programs that act as the member through the API (Hugging Face's client sends one as a bearer token). Only each token's SHA-256 is kept, as for sessions; a token is read-only or may also write.",
@@ -59,5 +59,26 @@ extension Migrations {
                       PRIMARY KEY (user_id, kind, target))
                     """, "ALTER TABLE users ADD COLUMN feed_key TEXT",
                     "CREATE UNIQUE INDEX users_feed_key ON users (feed_key) WHERE feed_key IS NOT NULL"]),
+        Migration(number: 41, name: "create_notifications",
+                  why: "Notifications: replies, comments on papers a member submitted or is an author of, new papers by followed authors; made once (a comment's notification for a member is unique), read or not; which kinds a member gets by mail.",
+                  statements: ["""
+                    CREATE TABLE notifications (
+                      id INTEGER PRIMARY KEY,
+                      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                      kind TEXT NOT NULL,
+                      paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      comment_id BIGINT NOT NULL DEFAULT 0,
+                      actor_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                      created_at BIGINT NOT NULL,
+                      read_at BIGINT)
+                    """, "CREATE UNIQUE INDEX notifications_once ON notifications (user_id, kind, paper_id, comment_id)",
+                    "CREATE INDEX notifications_unread ON notifications (user_id, read_at)",
+                    """
+                    CREATE TABLE notification_mail (
+                      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                      kind TEXT NOT NULL,
+                      mail INTEGER NOT NULL,
+                      PRIMARY KEY (user_id, kind))
+                    """]),
     ]
 }

@@ -7,6 +7,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The live session when the request carries a valid session cookie.
     public var session: SessionStore.Session?
+    /// The member's unread notifications, for a page's header (0 elsewhere).
+    var unread = 0
     /// The peer's address; behind a trusted proxy, SessionMiddleware replaces it with X-Forwarded-For's last hop.
     public var remoteAddress: SocketAddress?
     var clientIP: String?

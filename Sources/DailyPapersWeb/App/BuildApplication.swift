@@ -54,7 +54,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     router.middlewares.add(SecurityHeadersMiddleware(https: configuration.publicURL.hasPrefix("https://")))
     router.middlewares.add(ErrorMiddleware(site: site))
     router.middlewares.add(NULRefusalMiddleware())
-    router.middlewares.add(SessionMiddleware(sessions: community.sessions, lifetimeSeconds: configuration.community.sessionLifetimeDays * 86_400,
+    router.middlewares.add(SessionMiddleware(sessions: community.sessions, notifications: community.notifications, lifetimeSeconds: configuration.community.sessionLifetimeDays * 86_400,
                                              trustProxy: configuration.community.trustProxy,
                                              cookies: Cookies(secure: community.secureCookies)))
     PageRoutes(store: store, stats: StatsStore(database: database), site: site, cache: cache,
@@ -65,6 +65,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     CollectionRoutes(community: community).register(on: router)
     CollectionAPIRoutes(community: community).register(on: router)
     FollowRoutes(community: community).register(on: router)
+    NotificationRoutes(community: community).register(on: router)
     ModerationRoutes(community: community).register(on: router)
     UserRoutes(store: store, users: users, community: community).register(on: router)
     ArrivalsRoutes(store: store, community: community, cache: cache).register(on: router)

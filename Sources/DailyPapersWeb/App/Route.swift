@@ -63,6 +63,8 @@ enum Route: String, CaseIterable, Sendable {
     case following = "/following"
     case follows = "/follows"
     case followingFeed = "/feeds/following/:file"
+    case notifications = "/notifications"
+    case notificationSettings = "/notifications/settings"
     case notInterested = "/not-interested"
     case apiCollections = "/api/collections"
     case apiCollection = "/api/collections/:slug"

@@ -226,6 +226,7 @@ enum Notices {
         "verified-login": "Your email is confirmed. Log in to start.",
         "verify-sent": "A new confirmation link is on its way.",
         "token-revoked": "The token is revoked: programs using it are refused from now on.",
+        "notifications-saved": "Your mail choices are saved.",
         "collection-made": "The collection is made. It is private until you make it public.",
         "collection-saved": "The collection is saved.",
         "collection-deleted": "The collection is deleted; its papers are still on the site.",

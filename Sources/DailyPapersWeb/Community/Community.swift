@@ -19,6 +19,7 @@ struct Community: Sendable {
     let collections: CollectionStore
     let forYou: ForYouStore
     let follows: FollowStore
+    let notifications: NotificationStore
     let comments: CommentStore
     let moderation: ModerationStore
     let claims: ClaimStore
@@ -45,6 +46,7 @@ struct Community: Sendable {
         collections = CollectionStore(database: database)
         forYou = ForYouStore(database: database)
         follows = FollowStore(database: database)
+        notifications = NotificationStore(database: database)
         comments = CommentStore(database: database, trending: settings.trending)
         moderation = ModerationStore(database: database, trending: settings.trending)
         claims = ClaimStore(database: database)

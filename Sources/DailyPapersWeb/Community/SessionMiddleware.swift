@@ -9,6 +9,7 @@ import Hummingbird
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let sessions: SessionStore
+    let notifications: NotificationStore
     let lifetimeSeconds: Double
     let trustProxy: Bool
     let cookies: Cookies
@@ -28,6 +29,10 @@ struct SessionMiddleware: RouterMiddleware {
             let hash = Secrets.hash(token)
             if let session = try await sessions.session(tokenHash: hash, now: now) {
                 context.session = session
+                // Pages show the unread count in their header (counted once every few seconds per member).
+                if request.method == .get, Self.isPage(request.uri.path) {
+                    context.unread = try await notifications.unreadCount(userID: session.account.id)
+                }
                 if now.secondsSince1970 - session.lastSeenAt.secondsSince1970 > touchInterval {
                     try await sessions.touch(tokenHash: hash, now: now, expiresAt: now.adding(seconds: lifetimeSeconds))
                 }
@@ -40,5 +45,11 @@ struct SessionMiddleware: RouterMiddleware {
             response.headers.append(HTTPField(name: .setCookie, value: cookies.set(cookies.wrote, String(now), maxAge: 120)))
         }
         return response
+    }
+
+    /// Whether a path is a page (its header shows the member's links), not the API, a feed or a file.
+    static func isPage(_ path: String) -> Bool {
+        !(path.hasPrefix("/api/") || path.hasPrefix("/feeds/") || path.hasPrefix("/static/") || path.hasSuffix(".bib")
+          || path.hasSuffix(".ris") || path.hasSuffix(".json") || path.hasSuffix(".md") || path == "/healthz" || path == "/readyz" || path == "/metrics")
     }
 }

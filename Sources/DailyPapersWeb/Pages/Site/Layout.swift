@@ -99,7 +99,8 @@ enum Layout {
     }
 
     private static func navFills(_ v: Viewer, csrfInput: Markup? = nil) -> [Markup] {
-        [Markup(escaping: SiteRoute.user(v.account.username).path), Markup(escaping: "@" + v.account.username),
+        [Markup(escaping: v.unread > 0 ? "Notifications (\(v.unread))" : "Notifications"),
+         Markup(escaping: SiteRoute.user(v.account.username).path), Markup(escaping: "@" + v.account.username),
          csrfInput ?? HTML.csrfInput(v.csrf)]
     }
 
@@ -113,10 +114,13 @@ enum Layout {
     private static let memberNav = memberNav(moderator: false)
     private static let moderatorNav = memberNav(moderator: true)
 
-    /// A member's links, with holes for their page, their name and the form token.
+    /// A member's links, with holes (in the order they stand) for the notifications link's text (with the unread
+    /// count), their page, their name and the form token.
     private static func memberNav(moderator: Bool) -> Stencil {
-        Stencil(holes: 3) { h, hole in
+        Stencil(holes: 4) { h, hole in
             h.element("nav", class: "account", [("aria-label", "Account")]) { h in
+                h.link(Route.notifications.path(), hole(0))
+                h.text(" ")
                 h.link(Route.forYou.path(), "For you")
                 h.text(" ")
                 h.link(Route.following.path(), "Following")
@@ -129,12 +133,12 @@ enum Layout {
                     h.link(Route.moderation.path(), "Moderation")
                     h.text(" ")
                 }
-                h.link(hole(0), hole(1))
+                h.link(hole(1), hole(2))
                 h.text(" ")
                 h.link(Route.settings.path(), "Settings")
                 h.text(" ")
                 h.element("form", class: "inline", [("method", "post"), ("action", Route.logout.path())]) { h in
-                    h.text(hole(2))
+                    h.text(hole(3))
                     h.submit("Log out", class: "link")
                 }
             }

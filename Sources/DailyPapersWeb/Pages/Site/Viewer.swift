@@ -10,6 +10,8 @@ struct Viewer: Sendable {
     var voted: Set<String> = []
     /// The papers among the page's that the member saved.
     var saved: Set<String> = []
+    /// Unread notifications, for the header (read by `SessionMiddleware` for pages).
+    var unread = 0
     /// The shared rendering for every member: views leave slots instead of using the fields above.
     private(set) var isTemplate = false
 
@@ -29,6 +31,7 @@ struct Viewer: Sendable {
     init?(_ context: AppRequestContext) {
         guard let s = context.session else { return nil }
         self.init(account: s.account, csrf: s.csrfToken)
+        unread = context.unread
     }
 }
 
