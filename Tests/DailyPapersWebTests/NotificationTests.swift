@@ -60,4 +60,29 @@ import Testing
             #expect(try await Crowd.post(client, "/notifications/settings", cookie: ada.cookie, "mail-reply=1").status == .forbidden)
         }
     }
+
+    @Test func aFollowedAuthorsNewPaperIsToldOnce() async throws {
+        try await withAppEnvironment { client, env in
+            let ada = try await Crowd.make(env, count: 1, prefix: "fan")[0]
+            let notifications = NotificationStore(database: env.database)
+            let store = PaperStore(database: env.database)
+            _ = try await Crowd.post(client, "/follows", cookie: ada.cookie, "csrf=\(ada.csrf)&kind=author&target=Grace+Hopper")
+            // The first run starts from now: the papers already here bring nothing.
+            #expect(try await notifications.notifyFollowers().made == 0)
+            let paper = Paper(id: ArxivID(parsing: "2611.70004")!, title: "Compilers for everyone", abstract: "Nanoseconds.",
+                              authors: [Author(name: "Grace Hopper")])
+            try await store.savePapers([paper, Paper(id: ArxivID(parsing: "2611.70005")!, title: "Other", abstract: "x",
+                                                     authors: [Author(name: "Someone Else")])])
+            #expect(try await notifications.notifyFollowers() == (rows: 2, made: 1))
+            #expect(try await notifications.notifyFollowers().made == 0)
+            // A new version is indexed again: nobody is told twice.
+            var v2 = paper
+            v2.title = "Compilers for everyone, revised"
+            try await store.savePapers([v2])
+            #expect(try await notifications.notifyFollowers().made == 0)
+            let page = String(buffer: try await client.execute(uri: "/notifications", method: .get,
+                                                                headers: [.cookie: "__Host-dp_session=\(ada.cookie)"]).body)
+            #expect(page.contains("A new paper by an author you follow: “Compilers for everyone, revised”"))
+        }
+    }
 }

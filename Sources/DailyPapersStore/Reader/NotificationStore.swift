@@ -95,6 +95,54 @@ public struct NotificationStore: Sendable {
         }
     }
 
+    /// Notifies the followers of the authors of papers indexed since the last call (`search_documents` rows past the
+    /// cursor kept in `site_state`), at most `batch` rows a call; returns how many rows it read and how many
+    /// notifications it made. The first
+    /// call on a database starts from its newest row: following an author brings their papers from then on, not a
+    /// flood from the whole history. A paper indexed again (a new version) notifies nobody twice.
+    public static let followBatch = 5000
+
+    public func notifyFollowers(batch: Int = followBatch, now: Timestamp = .now) async throws -> (rows: Int, made: Int) {
+        try await database.write { db in
+            let cursor = try await db.raw("SELECT value FROM site_state WHERE key = 'notify_cursor'").first()
+                .flatMap { try RowDecoding.optional($0, "value", Int64.self) }
+            let newest = try await db.raw("SELECT MAX(id) AS n FROM search_documents").first()
+                .flatMap { try RowDecoding.optional($0, "n", Int64.self) } ?? 0
+            guard let cursor else {
+                try await Self.setCursor(newest, on: db)
+                return (0, 0)
+            }
+            let rows = try await db.raw("""
+                SELECT id, paper_id FROM search_documents WHERE id > \(bind: cursor) ORDER BY id LIMIT \(bind: batch)
+                """).all()
+            guard let last = try rows.last?.decode(column: "id", as: Int64.self) else { return (0, 0) }
+            let papers: [any Encodable & Sendable] = Array(Set(try rows.map { try $0.decode(column: "paper_id", as: String.self) }))
+            let pairs = try await db.raw("""
+                SELECT DISTINCT f.user_id, a.paper_id FROM paper_authors a JOIN follows f ON f.kind = 'author' AND f.target = a.name
+                WHERE a.paper_id IN (\(binds: papers))
+                """).all()
+            var made = 0
+            for pair in pairs {
+                let inserted = try await db.raw("""
+                    INSERT INTO notifications (user_id, kind, paper_id, comment_id, created_at)
+                    VALUES (\(bind: try pair.decode(column: "user_id", as: Int.self)), \(bind: Kind.followedAuthorPaper.rawValue),
+                            \(bind: try pair.decode(column: "paper_id", as: String.self)), 0, \(bind: now.millisecondsSince1970))
+                    ON CONFLICT (user_id, kind, paper_id, comment_id) DO NOTHING RETURNING id
+                    """).all()
+                made += inserted.count
+            }
+            try await Self.setCursor(last, on: db)
+            return (rows.count, made)
+        }
+    }
+
+    static func setCursor(_ id: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO site_state (key, value) VALUES ('notify_cursor', \(bind: id))
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """).run()
+    }
+
     /// Unread notifications, counted at most every few seconds per member per process (the header shows it on
     /// every page).
     public func unreadCount(userID: Int) async throws -> Int {

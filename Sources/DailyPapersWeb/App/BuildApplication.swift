@@ -105,6 +105,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     if let schedule = configuration.digestSchedule { services.append(DigestScheduler(schedule: schedule, job: digest, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger)) }
     services.append(IndexBackfill(store: store, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
     if let path = configuration.searchIndexFile { services.append(SearchIndexFileWatcher(store: store, path: path, logger: logger)) }
+    services.append(FollowNotifier(notifications: community.notifications, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
     return Application(
         router: router,
         // A connection that sends no complete request part for this long is closed, whether idle between
@@ -200,5 +201,33 @@ struct IndexBackfill: Service {
             if Task.isCancelled { return logger.info("search: building the search index stopped at shutdown; it is built at the next start") }
             logger.error("search: building or loading the search index failed: \(error); searches load it themselves, a build is tried again at the next start")
         }
+    }
+}
+
+/// Tells members of new papers by the authors they follow: every minute, the papers indexed since the last run
+/// (`NotificationStore.notifyFollowers`); with several processes, the one holding the lease does it.
+struct FollowNotifier: Service {
+    let notifications: NotificationStore
+    let exclusive: ExclusiveJob
+    let logger: Logger
+    static let interval = Duration.seconds(60)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    // A backlog (a big import) is worked through a batch at a time, then the notifier waits again.
+                    while let run = try await exclusive.run("notify-follows", { [notifications] in try await notifications.notifyFollowers() }),
+                          !Task.isCancelled {
+                        if run.made > 0 { logger.info("notified followers: \(run.made) notifications of new papers") }
+                        if run.rows < NotificationStore.followBatch { break }
+                    }
+                } catch {
+                    logger.warning("notifying followers failed: \(error)")
+                }
+                try? await Task.sleep(for: Self.interval)
+            }
+        }
+        try? await gracefulShutdown()
     }
 }
