@@ -85,3 +85,37 @@ def test_save_collect_arrange_share_and_export(browser, live):  # noqa: F811
     assert first not in [a.get_attribute("href") for a in page.locator(".pick h3 a").all()]
     assert not errors, errors
     context.close()
+
+
+def test_follow_an_author_and_read_a_reply_notification(browser, live):  # noqa: F811
+    # Two readers: one comments, the other follows an author and replies.
+    first = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_up(first, live.base, live.mail, "noticed1")
+    second = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_up(second, live.base, live.mail, "replier1")
+
+    # Follow the paper's first author in one click; the Following page lists the paper.
+    second.goto(live.base + "/papers/2412.02611")
+    second.locator("form.follow button").first.click()
+    second.wait_for_url("**/papers/2412.02611")
+    second.goto(live.base + "/following")
+    assert second.locator(".pick h3 a[href='/papers/2412.02611']").count() == 1
+    assert "Following author" in second.locator(".pick .because").first.inner_text()
+
+    # A comment, a reply: the commenter's header counts it, the page shows it, and reading it clears the count.
+    first.goto(live.base + "/papers/2412.02611")
+    first.fill("#new-comment", "Does the benchmark cover speech?")
+    first.click(".comment-form button[type=submit]")
+    first.wait_for_url("**?msg=commented*")
+    second.goto(live.base + "/papers/2412.02611")
+    thread = second.locator("ol.comments li.comment", has_text="Does the benchmark cover speech?").first
+    thread.locator("summary", has_text="Reply").click()
+    thread.locator("textarea").fill("Yes, in part two.")
+    thread.locator("button", has_text="Reply").click()
+    second.wait_for_url("**?msg=commented*")
+    first.goto(live.base + "/")
+    expect(first.locator("nav.account a[href='/notifications']")).to_have_text("Notifications (1)")
+    first.click("nav.account a[href='/notifications']")
+    assert "@replier1 replied to your comment" in first.locator("ol.notification-list").inner_text()
+    first.goto(live.base + "/")
+    expect(first.locator("nav.account a[href='/notifications']")).to_have_text("Notifications")

@@ -143,6 +143,16 @@ public struct NotificationStore: Sendable {
             """).run()
     }
 
+    /// Forgets the kept unread counts of a new comment's recipients, so this process's next page shows theirs at
+    /// once (other processes within `UnreadCounts.lifetime`).
+    public func commentNotified(commentID: Int) async throws {
+        let users = try await database.read { db in
+            try await db.raw("SELECT user_id FROM notifications WHERE comment_id = \(bind: commentID)").all()
+                .map { try $0.decode(column: "user_id", as: Int.self) }
+        }
+        for user in users { counts.forget(user) }
+    }
+
     /// Unread notifications, counted at most every few seconds per member per process (the header shows it on
     /// every page).
     public func unreadCount(userID: Int) async throws -> Int {
@@ -215,7 +225,8 @@ public struct NotificationStore: Sendable {
         }
     }
 
-    /// Per member, the unread count and when it was read; forgotten after `lifetime` seconds or when read again.
+    /// Per member, the unread count and when it was read; forgotten after `lifetime` seconds, when read, or when a
+    /// comment in this process notifies them.
     final class UnreadCounts: Sendable {
         private let kept = Mutex<[Int: (n: Int, at: Double)]>([:])
         static let lifetime = 5.0

@@ -222,6 +222,8 @@ struct FollowNotifier: Service {
                         if run.made > 0 { logger.info("notified followers: \(run.made) notifications of new papers") }
                         if run.rows < NotificationStore.followBatch { break }
                     }
+                } catch is CancellationError {
+                    break
                 } catch {
                     logger.warning("notifying followers failed: \(error)")
                 }

@@ -31,7 +31,13 @@ struct NotificationRoutes: Sendable {
         }
     }
 
-    /// Mails a new comment's notifications to those who want them, after the response (`MailOutbox`).
+    /// A new comment's notifications: counted afresh in the recipients' headers, and mailed to those who want them
+    /// after the response (`MailOutbox`).
+    static func commented(commentID: Int, community: Community) async throws {
+        try await community.notifications.commentNotified(commentID: commentID)
+        mail(commentID: commentID, community: community)
+    }
+
     static func mail(commentID: Int, community: Community) {
         community.outbox.enqueue("notification mail") { [community] in
             for m in try await community.notifications.mailings(commentID: commentID) {

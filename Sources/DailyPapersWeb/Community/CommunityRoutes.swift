@@ -127,7 +127,7 @@ struct CommunityRoutes: Sendable {
         }
         do {
             let newID = try await community.comments.add(paper: id, parentID: parent, userID: viewer.account.id, body: body)
-            NotificationRoutes.mail(commentID: newID, community: community)
+            try await NotificationRoutes.commented(commentID: newID, community: community)
             return PageResponses.redirect(SiteRoute.paper(id).path + "?msg=commented#c\(newID)")
         } catch let error as CommentStore.CommentError {
             throw Self.refusal(error)
