@@ -215,6 +215,9 @@ struct FollowNotifier: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                // The wait first: a process that starts and stops at once (a test, a failed start) touches nothing.
+                try? await Task.sleep(for: Self.interval)
+                if Task.isCancelled { break }
                 do {
                     // A backlog (a big import) is worked through a batch at a time, then the notifier waits again.
                     while let run = try await exclusive.run("notify-follows", { [notifications] in try await notifications.notifyFollowers() }),
@@ -227,7 +230,6 @@ struct FollowNotifier: Service {
                 } catch {
                     logger.warning("notifying followers failed: \(error)")
                 }
-                try? await Task.sleep(for: Self.interval)
             }
         }
         try? await gracefulShutdown()
