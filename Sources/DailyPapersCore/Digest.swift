@@ -18,17 +18,21 @@ public struct DigestPreferences: Sendable, Equatable {
     public var authors: [String]
     /// Send a short "nothing matched" mail rather than nothing.
     public var sendWhenEmpty: Bool
+    /// A member's own sections after the trending papers: "For you" and "From what you follow" (a subscription made
+    /// while signed in; others have no member to rank for).
+    public var personalSections: Bool
 
     public static let sizes = 5...50
 
     public init(frequency: DigestFrequency = .daily, size: Int = 10, categories: [String] = [], keywords: [String] = [],
-                authors: [String] = [], sendWhenEmpty: Bool = false) {
+                authors: [String] = [], sendWhenEmpty: Bool = false, personalSections: Bool = false) {
         self.frequency = frequency
         self.size = size
         self.categories = categories
         self.keywords = keywords
         self.authors = authors
         self.sendWhenEmpty = sendWhenEmpty
+        self.personalSections = personalSections
     }
 
     public var hasTopics: Bool { !(categories.isEmpty && keywords.isEmpty && authors.isEmpty) }

@@ -224,3 +224,35 @@ func decodedSubject(_ mail: String) -> String? {
         return String(decoding: data, as: UTF8.self)
     }.joined().trimmingCharacters(in: .whitespaces)
 }
+
+/// A member's digest ends with their own sections when they ask: For you (from what they saved) and From what you
+/// follow, ranked among the period's papers, never repeating the trending ones; a second run sends nothing more.
+@Suite struct DigestPersonalSectionTests {
+    @Test func aMembersDigestEndsWithForYouAndWhatTheyFollow() async throws {
+        try await withAppEnvironment { _, env in
+            let member = try await Crowd.make(env, count: 1, prefix: "digester")[0]
+            _ = try await CollectionStore(database: env.database).setSaved(userID: member.account.id, paper: ArxivID(parsing: "2412.02259")!, saved: true)
+            try await FollowStore(database: env.database).set(userID: member.account.id, .init(kind: .keyword, target: "video"))
+            let store = SubscriptionStore(database: env.database)
+            let confirm = Secrets.token()
+            _ = try await store.subscribe(email: "digester0@example.org", preferences: DigestPreferences(size: 1, personalSections: true),
+                                          userID: member.account.id, manageToken: Secrets.token(), confirmTokenHash: Secrets.hash(confirm),
+                                          expiresAt: Timestamp.now.adding(seconds: 3600))
+            _ = try #require(try await store.confirm(tokenHash: Secrets.hash(confirm)))
+            // Someone without a member asks too: nothing personal to add.
+            _ = try await subscribe(env, "anonymous@example.org", DigestPreferences(size: 1, personalSections: true))
+            let job = try digestJob(env)
+            #expect(try await job.run(.init(period: dec4)).sent == 2)
+            let sent = try mails(in: env.folder + "/digests")
+            let mine = try #require(sent.first { $0.contains("To: digester0@example.org") })
+            let text = mine.replacingOccurrences(of: "=\r\n", with: "")
+            #expect(text.contains("For you") && text.contains("From what you follow"))
+            #expect(text.contains("7. "))
+            #expect(!(try #require(sent.first { $0.contains("To: anonymous@example.org") })).contains("From what you follow"))
+            // Seven different papers: the trending one, then three in each section, none repeated.
+            let ids = Set(text.matches(of: /papers\.example\.org\/papers\/(\d{4}\.\d{5})/).map { String($0.output.1) })
+            #expect(ids.count == 1 + 2 * 3, "\(ids)")
+            #expect(try await job.run(.init(period: dec4)).sent == 0)
+        }
+    }
+}

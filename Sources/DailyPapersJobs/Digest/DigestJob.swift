@@ -53,6 +53,8 @@ public struct DigestJob: Sendable {
     }
 
     let papers: PaperStore
+    let forYou: ForYouStore
+    let follows: FollowStore
     let subscriptions: SubscriptionStore
     let deliveries: DeliveryStore
     let site: DigestSite
@@ -61,6 +63,8 @@ public struct DigestJob: Sendable {
 
     public init(database: Database, site: DigestSite, logger: Logger, makeMailer: @escaping @Sendable () -> Mailer) {
         papers = PaperStore(database: database)
+        forYou = ForYouStore(database: database)
+        follows = FollowStore(database: database)
         subscriptions = SubscriptionStore(database: database)
         deliveries = DeliveryStore(database: database)
         self.site = site
@@ -189,11 +193,24 @@ public struct DigestJob: Sendable {
     private func plan(_ batch: [SubscriptionStore.Subscription], period: DigestPeriod, selector: Locked<Selector>) async throws -> [Work] {
         let sent = try await deliveries.alreadySent(subscriptionIDs: batch.map(\.id))
         let idPrefix = "<digest.\(period.key.replacingOccurrences(of: ":", with: "."))."
-        let plans = selector.withLock { selector in
+        var plans = selector.withLock { selector in
             batch.map { s in
                 DeliveryStore.Plan(subscriptionID: s.id, messageID: idPrefix + "\(s.id).\(RandomTag.hex(bytes: 4))@\(site.host)>",
                                    papers: selector.select(for: s, alreadySent: sent[s.id] ?? []).map(\.paper.id.base))
             }
+        }
+        // A member's own sections, for those who asked: ranked among the period's papers, after the trending ones,
+        // recorded in the plan (between markers) so a later run sends the same mail.
+        let candidates = selector.withLock { $0.papers }
+        for (i, s) in batch.enumerated() where s.preferences.personalSections {
+            guard let userID = s.userID else { continue }
+            var taken = Set(plans[i].papers).union(sent[s.id] ?? [])
+            let open = candidates.filter { !taken.contains($0.paper.id.base) }
+            let mine = try await forYou.rank(userID: userID, among: open.map(\.paper.id.base), limit: DigestSection.size)
+            taken.formUnion(mine)
+            let followed = try await follows.matching(userID: userID, among: open.filter { !taken.contains($0.paper.id.base) }, limit: DigestSection.size)
+            if !mine.isEmpty { plans[i].papers += [DigestSection.forYou.marker] + mine }
+            if !followed.isEmpty { plans[i].papers += [DigestSection.following.marker] + followed }
         }
         let rows = try await deliveries.plan(plans, period: period.key)
         let byID = Dictionary(batch.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -203,7 +220,9 @@ public struct DigestJob: Sendable {
     private func send(_ w: Work, blocks: [String: DigestMail.PaperBlock], period: DigestPeriod, mailer: Mailer, options: Options,
                       sentMarks: SentMarks, sendingCommits: SendingCommits, renderThreads: NIOThreadPool, report: Locked<Report>,
                       progress: @escaping @Sendable (Report) -> Void) async throws {
-        let outcome = try await deliver(w.row, to: w.subscriber, papers: w.row.papers.compactMap { blocks[$0] }, period: period,
+        let (main, sections) = DigestSection.split(w.row.papers)
+        let outcome = try await deliver(w.row, to: w.subscriber, papers: main.compactMap { blocks[$0] },
+                                        sections: sections.map { ($0.section.title, $0.papers.compactMap { blocks[$0] }) }, period: period,
                                         mailer: mailer, hardFailureLimit: options.hardFailureLimit, sentMarks: sentMarks,
                                         sendingCommits: sendingCommits, renderThreads: renderThreads)
         Self.counter(outcome).increment()
@@ -238,11 +257,12 @@ public struct DigestJob: Sendable {
     /// The row was not marked `sending`: unsubscribed mid-run (`inactive`), or another run got there first.
     struct NotMarked: Error { let inactive: Bool }
 
-    func deliver(_ row: DeliveryStore.Delivery, to s: SubscriptionStore.Subscription, papers: [DigestMail.PaperBlock], period: DigestPeriod,
+    func deliver(_ row: DeliveryStore.Delivery, to s: SubscriptionStore.Subscription, papers: [DigestMail.PaperBlock],
+                 sections: [(title: String, papers: [DigestMail.PaperBlock])] = [], period: DigestPeriod,
                  mailer: Mailer, hardFailureLimit: Int, sentMarks: SentMarks,
                  sendingCommits: SendingCommits, renderThreads: NIOThreadPool) async throws -> Outcome {
         let key = period.key
-        if papers.isEmpty && !s.preferences.sendWhenEmpty {
+        if papers.isEmpty && sections.allSatisfy(\.papers.isEmpty) && !s.preferences.sendWhenEmpty {
             try await deliveries.move(s.id, period: key, from: [.planned], to: .skipped, error: "nothing matched")
             return .skipped
         }
@@ -256,7 +276,7 @@ public struct DigestJob: Sendable {
             // Rendering and signing (the CPU-heavy part) run on threads of their own: on the shared task
             // threads they would queue every network and database continuation behind them.
             let prepared = try await renderThreads.runIfActive {
-                try mailer.prepare(DigestMail.render(blocks: papers, period: period, manageToken: s.manageToken, to: address, site: site),
+                try mailer.prepare(DigestMail.render(blocks: papers, sections: sections, period: period, manageToken: s.manageToken, to: address, site: site),
                                    messageID: row.messageID)
             }
             try await mailer.transport.deliver(prepared) { finalStep in

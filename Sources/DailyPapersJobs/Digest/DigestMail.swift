@@ -65,9 +65,11 @@ public enum DigestMail {
         render(blocks: papers.map { PaperBlock($0, site: site) }, period: period, manageToken: manageToken, to: to, site: site)
     }
 
-    public static func render(blocks: [PaperBlock], period: DigestPeriod, manageToken: String, to: MailAddress,
-                              site: DigestSite) -> MailMessage {
+    /// `sections`: a member's own sections after the trending papers, each titled, numbered on from them.
+    public static func render(blocks: [PaperBlock], sections: [(title: String, papers: [PaperBlock])] = [], period: DigestPeriod,
+                              manageToken: String, to: MailAddress, site: DigestSite) -> MailMessage {
         let papers = blocks
+        let sections = sections.filter { !$0.papers.isEmpty }
         let when = period.frequency == .daily ? period.feedPeriod.title : period.feedPeriod.title.replacingOccurrences(of: " · ", with: ", ")
         let subject = papers.isEmpty ? "\(site.name): no new papers for your topics (\(when))"
             : "\(site.name): \(papers.count) trending paper\(papers.count == 1 ? "" : "s") · \(when)"
@@ -79,6 +81,15 @@ public enum DigestMail {
         for (i, block) in papers.enumerated() {
             text.add("\(i + 1). " + block.title.text)
             text.add(block.rest)
+        }
+        var number = papers.count
+        for section in sections {
+            text.add(section.title + "\n\n")
+            for block in section.papers {
+                number += 1
+                text.add("\(number). " + block.title.text)
+                text.add(block.rest)
+            }
         }
         text.add("Change what you get: \(manage)\nUnsubscribe: \(unsubscribe)\n")
 
@@ -126,6 +137,16 @@ public enum DigestMail {
         var html = Pieces()
         html.add(frame.pieces[0])
         for block in papers { html.add(block.html) }
+        for section in sections {
+            html.add(Markup.fragment(capacity: 256) { h in
+                h.element("tr") { h in
+                    h.element("td", [("style", "padding:16px 24px 4px;font-size:18px;font-weight:700;border-bottom:1px solid #e5e7eb")],
+                              text: section.title)
+                }
+                h.text("\n")
+            }.html)
+            for block in section.papers { html.add(block.html) }
+        }
         html.add(frame.pieces[1])
         var message = MailMessage(from: site.from, to: to, subject: subject, text: text.text, html: html.text, headers: [
             ("List-Unsubscribe", "<\(unsubscribe)>, <mailto:\(site.from.address)?subject=unsubscribe%20\(manageToken)>"),

@@ -18,6 +18,8 @@ public struct SubscriptionStore: Sendable {
         public var preferences: DigestPreferences
         public var manageToken: String
         public var hardFailures: Int
+        /// The member who subscribed while signed in, if any (their personal sections are ranked for them).
+        public var userID: Int? = nil
     }
 
     public enum SubscribeOutcome: Sendable, Equatable {
@@ -29,7 +31,7 @@ public struct SubscriptionStore: Sendable {
         case alreadyActive(Subscription)
     }
 
-    static let columns = "id, email, status, frequency, size, categories, keywords, authors, send_when_empty, manage_token, hard_failures"
+    static let columns = "id, email, status, frequency, size, categories, keywords, authors, send_when_empty, manage_token, hard_failures, user_id, personal_sections"
 
     static func subscription(from row: any SQLRow) throws -> Subscription {
         func list(_ c: String) throws -> [String] {
@@ -43,9 +45,11 @@ public struct SubscriptionStore: Sendable {
                 frequency: DigestFrequency(rawValue: try row.decode(column: "frequency", as: String.self)) ?? .daily,
                 size: try row.decode(column: "size", as: Int.self),
                 categories: try list("categories"), keywords: try list("keywords"), authors: try list("authors"),
-                sendWhenEmpty: try row.decode(column: "send_when_empty", as: Int.self) != 0),
+                sendWhenEmpty: try row.decode(column: "send_when_empty", as: Int.self) != 0,
+                personalSections: try row.decode(column: "personal_sections", as: Int.self) != 0),
             manageToken: try row.decode(column: "manage_token", as: String.self),
-            hardFailures: try row.decode(column: "hard_failures", as: Int.self))
+            hardFailures: try row.decode(column: "hard_failures", as: Int.self),
+            userID: try row.decode(column: "user_id", as: Int?.self))
     }
 
     static func json(_ list: [String]) -> String {
@@ -70,6 +74,7 @@ public struct SubscriptionStore: Sendable {
                     UPDATE subscriptions SET status = 'pending', frequency = \(bind: preferences.frequency.rawValue), size = \(bind: preferences.size),
                       categories = \(bind: Self.json(preferences.categories)), keywords = \(bind: Self.json(preferences.keywords)),
                       authors = \(bind: Self.json(preferences.authors)), send_when_empty = \(bind: preferences.sendWhenEmpty ? 1 : 0),
+                      personal_sections = \(bind: preferences.personalSections ? 1 : 0),
                       confirm_token_hash = \(bind: confirmTokenHash), confirm_expires_at = \(bind: expiresAt.millisecondsSince1970),
                       confirm_sent_at = \(bind: ms), hard_failures = 0, user_id = COALESCE(\(bind: userID), user_id)
                     WHERE id = \(bind: existing.id)
@@ -81,10 +86,10 @@ public struct SubscriptionStore: Sendable {
             }
             guard let row = try await db.raw("""
                 INSERT INTO subscriptions (email, user_id, status, frequency, size, categories, keywords, authors, send_when_empty,
-                  manage_token, confirm_token_hash, confirm_expires_at, confirm_sent_at, created_at)
+                  personal_sections, manage_token, confirm_token_hash, confirm_expires_at, confirm_sent_at, created_at)
                 VALUES (\(bind: email), \(bind: userID), 'pending', \(bind: preferences.frequency.rawValue), \(bind: preferences.size),
                   \(bind: Self.json(preferences.categories)), \(bind: Self.json(preferences.keywords)), \(bind: Self.json(preferences.authors)),
-                  \(bind: preferences.sendWhenEmpty ? 1 : 0), \(bind: manageToken), \(bind: confirmTokenHash),
+                  \(bind: preferences.sendWhenEmpty ? 1 : 0), \(bind: preferences.personalSections ? 1 : 0), \(bind: manageToken), \(bind: confirmTokenHash),
                   \(bind: expiresAt.millisecondsSince1970), \(bind: ms), \(bind: ms))
                 RETURNING \(unsafeRaw: Self.columns)
                 """).first() else { throw StoreError("subscription insert returned no row") }
@@ -124,7 +129,8 @@ public struct SubscriptionStore: Sendable {
             try await db.raw("""
                 UPDATE subscriptions SET frequency = \(bind: preferences.frequency.rawValue), size = \(bind: preferences.size),
                   categories = \(bind: Self.json(preferences.categories)), keywords = \(bind: Self.json(preferences.keywords)),
-                  authors = \(bind: Self.json(preferences.authors)), send_when_empty = \(bind: preferences.sendWhenEmpty ? 1 : 0)
+                  authors = \(bind: Self.json(preferences.authors)), send_when_empty = \(bind: preferences.sendWhenEmpty ? 1 : 0),
+                  personal_sections = \(bind: preferences.personalSections ? 1 : 0)
                 WHERE manage_token = \(bind: manageToken) RETURNING id
                 """).first() != nil
         }

@@ -85,6 +85,29 @@ public struct FollowStore: Sendable {
         return newest.compactMap { id in records[id].map { ($0, brought[id] ?? []) } }
     }
 
+    /// Of `papers`, those any of the member's follows brings (in the order given), at most `limit`: a digest's
+    /// "From what you follow" section, among the period's papers. Authors and categories as on the Following page,
+    /// a keyword when all its words stand in the title or abstract, a member by what they submitted.
+    public func matching(userID: Int, among papers: [FeaturedPaper], limit: Int) async throws -> [String] {
+        let follows = try await follows(userID: userID)
+        guard !follows.isEmpty else { return [] }
+        let authors = Set(follows.filter { $0.kind == .author }.map { $0.target.lowercased() })
+        let categories = Set(follows.filter { $0.kind == .category }.map(\.target))
+        let members = Set(follows.filter { $0.kind == .member }.map { $0.target.lowercased() })
+        let keywords = follows.filter { $0.kind == .keyword }.map { $0.target.lowercased().split(separator: " ").map(String.init) }
+        var out: [String] = []
+        for f in papers where out.count < limit {
+            let p = f.paper
+            let text = (p.title + " " + p.abstract).lowercased()
+            if p.authors.contains(where: { authors.contains($0.name.lowercased()) }) || p.categories.contains(where: categories.contains)
+                || f.submittedBy.map({ members.contains($0.username.lowercased()) }) == true
+                || keywords.contains(where: { words in !words.isEmpty && words.allSatisfy(text.contains) }) {
+                out.append(p.id.base)
+            }
+        }
+        return out
+    }
+
     /// The newest papers one follow brings.
     func papers(for follow: Follow) async throws -> [String] {
         let limit = Self.perFollow

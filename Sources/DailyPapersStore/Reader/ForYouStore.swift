@@ -80,6 +80,21 @@ public struct ForYouStore: Sendable {
         return Feed(picks: picks, personal: true)
     }
 
+    /// Of `candidates` (ids), the `limit` the member would like best, best first (none without history): a digest's
+    /// "For you" section, ranked among the period's papers.
+    public func rank(userID: Int, among candidates: [String], limit: Int) async throws -> [String] {
+        let (history, negatives) = try await database.read { db in
+            (try await Self.history(userID: userID, on: db), try await Self.notInterested(userID: userID, on: db))
+        }
+        guard !history.isEmpty, !candidates.isEmpty else { return [] }
+        let excluded = Set(history.map(\.id)).union(negatives)
+        let open = candidates.filter { !excluded.contains($0) }
+        let vectors = try await self.vectors(history.map(\.id) + negatives + open)
+        let profile = ReaderProfile(positives: history.compactMap { vectors[$0.id] }, negatives: negatives.compactMap { vectors[$0] })
+        return profile.rank(open.map { vectors[$0] ?? [:] }).filter { $0.scored.because != nil && $0.scored.score > 0 }
+            .prefix(limit).map { open[$0.index] }
+    }
+
     struct Liked { let id: String; let signal: Signal }
 
     /// The member's latest upvotes, saves and submissions (a paper once, its strongest signal first: saved,

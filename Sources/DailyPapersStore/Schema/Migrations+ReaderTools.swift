@@ -80,5 +80,8 @@ extension Migrations {
                       mail INTEGER NOT NULL,
                       PRIMARY KEY (user_id, kind))
                     """]),
+        Migration(number: 42, name: "subscriptions_personal_sections",
+                  why: "A member's digest may end with their own sections, For you and From what you follow.",
+                  statements: ["ALTER TABLE subscriptions ADD COLUMN personal_sections INTEGER NOT NULL DEFAULT 0"]),
     ]
 }

@@ -141,6 +141,7 @@ struct SubscriptionRoutes: Sendable {
         p.keywords = try list("keywords", label: "Keywords", max: 20, each: 100)
         p.authors = try list("authors", label: "Authors", max: 50, each: 100)
         p.sendWhenEmpty = form.fields["send_when_empty"] == "1"
+        p.personalSections = form.fields["personal_sections"] == "1"
         return p
     }
 }

@@ -87,5 +87,11 @@ enum SubscriptionPagesView {
                 h.text(" Send a short mail when nothing matches")
             }
         }
+        h.element("p") { h in
+            h.element("label", class: "choice") { h in
+                h.void("input", [("type", "checkbox"), ("name", "personal_sections"), ("value", "1")] + (p.personalSections ? [("checked", "")] : []))
+                h.text(" Add my own sections: For you, and From what I follow (when subscribed while logged in)")
+            }
+        }
     }
 }
