@@ -27,6 +27,13 @@ import Testing
             // No history: trending papers and a prompt.
             let fresh = try await page(client, cookie: member.cookie)
             #expect(fresh.contains("Upvote or save a few papers") && !cards(fresh).isEmpty)
+            #expect(fresh.contains(#"name="target" value="cs.LG""#))
+            // Picking a category in one click: the newest papers of that category until there is history.
+            try await PaperStore(database: env.database).savePapers([Paper(id: ArxivID(parsing: "2611.70009")!, title: "A robot that folds towels",
+                                                                          abstract: "Towels.", categories: ["cs.RO"])])
+            _ = try await Crowd.post(client, "/follows", cookie: member.cookie, "csrf=\(member.csrf)&kind=category&target=cs.RO&next=/for-you")
+            let picked = try await page(client, cookie: member.cookie)
+            #expect(cards(picked) == ["2611.70009"] && !picked.contains(#"name="target" value="cs.RO""#))
             // One save: the feed is the member's, and says why.
             _ = try await Crowd.post(client, "/save", cookie: member.cookie, "csrf=\(member.csrf)&paper=2412.02259&save=1")
             let mine = try await page(client, cookie: member.cookie)

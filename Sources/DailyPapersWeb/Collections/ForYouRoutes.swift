@@ -15,15 +15,26 @@ struct ForYouRoutes: Sendable {
             try community.limiter.check(.ranking, account: viewer.account.username, ip: ctx.clientIP)
             let feed = try await community.forYou.feed(userID: viewer.account.id)
             var picks = feed.picks
+            var followed: Set<String> = []
             if !feed.personal {
-                // Nothing to learn from yet: what is trending, and how to make the feed one's own.
-                picks = try await community.papers.featured(FeedQuery(sort: .trending, trendingWindowDays: trendingWindowDays, limit: 30))
-                    .map { ForYouStore.Pick(paper: .featured($0), score: 0, because: nil) }
+                // Nothing to learn from yet: the newest papers of the categories they picked, else what is trending;
+                // and a prompt to pick categories in one click.
+                let follows = try await community.follows.follows(userID: viewer.account.id)
+                followed = Set(follows.filter { $0.kind == .category }.map(\.target))
+                if !follows.isEmpty {
+                    picks = try await community.follows.following(userID: viewer.account.id, limit: 30).map {
+                        ForYouStore.Pick(paper: $0.paper, score: 0, because: nil)
+                    }
+                }
+                if picks.isEmpty {
+                    picks = try await community.papers.featured(FeedQuery(sort: .trending, trendingWindowDays: trendingWindowDays, limit: 30))
+                        .map { ForYouStore.Pick(paper: .featured($0), score: 0, because: nil) }
+                }
             }
             let ids = picks.map(\.paper.paper.id)
             viewer.voted = try await community.votes.votedPapers(userID: viewer.account.id, among: ids)
             viewer.saved = try await community.collections.savedPapers(userID: viewer.account.id, among: ids.map(\.base))
-            return PageResponses.html(ForYouPageView.render(picks, personal: feed.personal, site: community.site, viewer: viewer,
+            return PageResponses.html(ForYouPageView.render(picks, personal: feed.personal, followed: followed, site: community.site, viewer: viewer,
                                                             notice: req.query["msg"].flatMap { Notices.text[$0] }))
         }
         router.post(Route.notInterested.pattern) { req, ctx in
@@ -42,7 +53,11 @@ struct ForYouRoutes: Sendable {
 }
 
 enum ForYouPageView {
-    static func render(_ picks: [ForYouStore.Pick], personal: Bool, site: SiteInfo, viewer: Viewer, notice: String?) -> String {
+    /// Categories offered to a new member, to pick in one click.
+    static let startingCategories = ["cs.LG", "cs.CV", "cs.CL", "cs.AI", "cs.RO", "stat.ML", "eess.AS", "q-bio.QM"]
+
+    static func render(_ picks: [ForYouStore.Pick], personal: Bool, followed: Set<String> = [], site: SiteInfo, viewer: Viewer,
+                       notice: String?) -> String {
         Layout.page(site: site, title: "For you", description: "Recent papers ranked for you.", canonical: Route.forYou.path(),
                     viewer: viewer) { h in
             h.element("section", class: "for-you") { h in
@@ -52,12 +67,16 @@ enum ForYouPageView {
                     h.element("p", class: "muted", text: "Recent papers, featured or not, ranked by what you upvoted, saved and submitted. "
                         + "“Not interested” takes a paper out and ranks papers like it lower.")
                 } else {
-                    h.element("p", class: "notice", [("role", "status")]) { h in
-                        h.text("Upvote or save a few papers and this page ranks new papers for you. Until then, what is trending; "
-                            + "or browse the newest papers of a category: ")
-                        for category in ["cs.LG", "cs.CV", "cs.CL", "cs.AI", "stat.ML"] {
-                            h.link(ArrivalsPageView.path(category: category, day: nil), category)
-                            h.text(" ")
+                    h.element("div", class: "notice", [("role", "status")]) { h in
+                        h.element("p", text: "Upvote or save a few papers and this page ranks new papers for you. Until then: "
+                            + (followed.isEmpty ? "what is trending. Pick the categories you read to see their newest papers here:"
+                                                : "the newest papers of the categories you picked. Pick more:"))
+                        h.element("p", class: "follow-line") { h in
+                            for category in startingCategories where !followed.contains(category) {
+                                FollowRoutes.button(.init(kind: .category, target: category), label: "+ " + category, viewer: viewer,
+                                                    next: Route.forYou.path(), into: &h)
+                                h.text(" ")
+                            }
                         }
                     }
                 }
