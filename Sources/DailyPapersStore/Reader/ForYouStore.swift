@@ -58,16 +58,10 @@ public struct ForYouStore: Sendable {
 
     /// The member's feed, best first. Without history: nothing personal (the caller shows trending papers).
     public func feed(userID: Int, limit: Int = 30) async throws -> Feed {
-        let (history, negatives) = try await database.read { db in
-            (try await Self.history(userID: userID, on: db), try await Self.notInterested(userID: userID, on: db))
-        }
-        guard !history.isEmpty else { return Feed(picks: [], personal: false) }
+        guard let member = try await profile(userID: userID) else { return Feed(picks: [], personal: false) }
+        let (profile, positives) = (member.profile, member.positives)
         let candidates = try await pool.current(database)
-        let vectors = try await self.vectors(history.map(\.id) + negatives)
-        let positives = history.compactMap { h in vectors[h.id].map { (h, $0) } }
-        let profile = ReaderProfile(positives: positives.map(\.1), negatives: negatives.compactMap { vectors[$0] })
-        let excluded = Set(history.map(\.id)).union(negatives)
-        let open = candidates.filter { !excluded.contains($0.id) }
+        let open = candidates.filter { !member.excluded.contains($0.id) }
         // A paper sharing nothing with the member's is no pick, however few are left.
         let ranked = profile.rank(open.map(\.vector)).filter { $0.scored.because != nil && $0.scored.score > 0 }.prefix(limit)
         let records = try await database.read { db in try await PaperStore.records(ranked.map { open[$0.index].id }, on: db) }
@@ -83,16 +77,24 @@ public struct ForYouStore: Sendable {
     /// Of `candidates` (ids), the `limit` the member would like best, best first (none without history): a digest's
     /// "For you" section, ranked among the period's papers.
     public func rank(userID: Int, among candidates: [String], limit: Int) async throws -> [String] {
+        guard !candidates.isEmpty, let member = try await profile(userID: userID) else { return [] }
+        let open = candidates.filter { !member.excluded.contains($0) }
+        let vectors = try await self.vectors(open)
+        return member.profile.rank(open.map { vectors[$0] ?? [:] }).filter { $0.scored.because != nil && $0.scored.score > 0 }
+            .prefix(limit).map { open[$0.index] }
+    }
+
+    /// The member's profile from their history and "not interested" marks (nil without history), with their papers
+    /// (each with its signal, in the profile's order) and every paper a feed leaves out.
+    func profile(userID: Int) async throws -> (profile: ReaderProfile, positives: [(Liked, ReaderProfile.Vector)], excluded: Set<String>)? {
         let (history, negatives) = try await database.read { db in
             (try await Self.history(userID: userID, on: db), try await Self.notInterested(userID: userID, on: db))
         }
-        guard !history.isEmpty, !candidates.isEmpty else { return [] }
-        let excluded = Set(history.map(\.id)).union(negatives)
-        let open = candidates.filter { !excluded.contains($0) }
-        let vectors = try await self.vectors(history.map(\.id) + negatives + open)
-        let profile = ReaderProfile(positives: history.compactMap { vectors[$0.id] }, negatives: negatives.compactMap { vectors[$0] })
-        return profile.rank(open.map { vectors[$0] ?? [:] }).filter { $0.scored.because != nil && $0.scored.score > 0 }
-            .prefix(limit).map { open[$0.index] }
+        guard !history.isEmpty else { return nil }
+        let vectors = try await self.vectors(history.map(\.id) + negatives)
+        let positives = history.compactMap { h in vectors[h.id].map { (h, $0) } }
+        return (ReaderProfile(positives: positives.map(\.1), negatives: negatives.compactMap { vectors[$0] }), positives,
+                Set(history.map(\.id)).union(negatives))
     }
 
     struct Liked { let id: String; let signal: Signal }

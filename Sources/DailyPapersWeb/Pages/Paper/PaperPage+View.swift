@@ -127,11 +127,10 @@ enum PaperPageView {
             h.element("pre", class: "bibtex", text: Citation.bibtex([p]))
             h.element("p", class: "links") { h in
                 h.text("Download: ")
-                h.link(SiteRoute.paperAs(p.id, .bibtex).path, "BibTeX")
-                h.text(" · ")
-                h.link(SiteRoute.paperAs(p.id, .ris).path, "RIS")
-                h.text(" · ")
-                h.link(SiteRoute.paperAs(p.id, .cslJSON).path, "CSL-JSON")
+                for (i, format) in [PaperFormat.bibtex, .ris, .cslJSON].enumerated() {
+                    if i > 0 { h.text(" · ") }
+                    h.link(SiteRoute.paperAs(p.id, format).path, format.label)
+                }
             }
         }
     }

@@ -128,11 +128,10 @@ enum SearchPageView {
                 }
                 h.element("p", class: "links export") { h in
                     h.text("This page's papers as ")
-                    h.link(s.link(page: s.page, format: .bibtex), "BibTeX")
-                    h.text(" · ")
-                    h.link(s.link(page: s.page, format: .ris), "RIS")
-                    h.text(" · ")
-                    h.link(s.link(page: s.page, format: .cslJSON), "CSL-JSON")
+                    for (i, format) in [PaperFormat.bibtex, .ris, .cslJSON].enumerated() {
+                        if i > 0 { h.text(" · ") }
+                        h.link(s.link(page: s.page, format: format), format.label)
+                    }
                 }
                 h.element("nav", class: "pages", [("aria-label", "Pages")]) { h in
                     if s.page > 0 { h.link(s.link(page: s.page - 1), "← Previous page", [("rel", "prev")]) }
