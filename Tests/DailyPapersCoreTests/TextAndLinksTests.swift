@@ -2,6 +2,17 @@ import DailyPapersCore
 import Testing
 
 @Suite struct TextAndLinksTests {
+    @Test func aPaperInOneLine() {
+        var p = Paper(id: ArxivID(base: "2507.19247", version: nil), title: "t",
+                      abstract: "We improve accuracy by 3.5 points on\nbenchmarks, e.g. GSM8K, as Smith et al. found. Then more follows.")
+        // The abstract's first sentence, unwrapped; abbreviations and decimals do not end it.
+        #expect(p.oneLine() == "We improve accuracy by 3.5 points on benchmarks, e.g. GSM8K, as Smith et al. found.")
+        p.aiSummary = "A summary first. And a second sentence."
+        #expect(p.oneLine() == "A summary first.")
+        p.aiSummary = String(repeating: "word ", count: 100)
+        #expect(p.oneLine(limit: 50).count <= 51 && p.oneLine(limit: 50).hasSuffix("…"))
+    }
+
     @Test func findsCodeAndProjectLinks() {
         let found = LinkFinder.links(in: [
             "Accepted at ICLR. Code: https://github.com/asiresearch/lm-theory/tree/main.",

@@ -79,6 +79,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     // The trending window is a setting: lists without a period look that many days back from the newest paper.
     let trendingWindowDays = configuration.community.trending.windowDays
     APIRoutes(store: store, cache: cache, trendingWindowDays: trendingWindowDays, publicURL: site.publicURL).register(on: router)
+    MCPEndpoint(store: store, community: community, site: site, logger: logger).register(on: router)
     ForYouRoutes(community: community, trendingWindowDays: trendingWindowDays).register(on: router)
     FeedRoutes(store: store, users: users, collections: community.collections, limiter: community.limiter, site: site, cache: cache, trendingWindowDays: trendingWindowDays).register(on: router)
     assets.register(on: router)

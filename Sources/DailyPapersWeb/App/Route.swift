@@ -18,6 +18,8 @@ enum Route: String, CaseIterable, Sendable {
     case stats = "/stats"
     case user = "/users/:name"
     case docs = "/docs"
+    // Programs: AI assistants (the Model Context Protocol)
+    case mcp = "/mcp"
     // The API and feeds
     case apiDailyPapers = "/api/daily_papers"
     case apiPapers = "/api/papers"
