@@ -57,7 +57,7 @@ def live():
     # Mail goes to a folder the tests read; no arXiv lookups; the cheapest bcrypt cost allowed.
     proc = subprocess.Popen([bin_path, "serve", "--database", db, "--port", str(port),
                              "--public-url", f"http://127.0.0.1:{port}", "--mail-folder", os.path.join(work, "mail"),
-                             "--arxiv-api", "off", "--bcrypt-cost", "10"], stdout=log, stderr=log)
+                             "--arxiv-api", "off", "--github-api", "off", "--bcrypt-cost", "10"], stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:

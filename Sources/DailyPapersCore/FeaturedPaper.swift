@@ -34,4 +34,6 @@ public enum FeedSort: String, Sendable, CaseIterable {
     case trending
     /// Most recently submitted first (the API's `publishedAt` order).
     case newest
+    /// Most GitHub stars first (papers without a known count last), then most upvoted.
+    case stars
 }

@@ -21,12 +21,15 @@ public struct Paper: Hashable, Sendable {
     public var aiKeywords: [String]
     /// HF's discussion id for the paper's comment thread, kept for API compatibility.
     public var discussionID: String?
+    /// Stars of its GitHub repository when last asked (the stars job); nil when unknown or not on GitHub.
+    public var githubStars: Int?
 
     public init(
         id: ArxivID, title: String, abstract: String, authors: [Author] = [], categories: [String] = [],
         firstVersionAt: Timestamp? = nil, latestVersionAt: Timestamp? = nil, comment: String? = nil,
         journalRef: String? = nil, doi: String? = nil, githubRepo: String? = nil, projectPage: String? = nil,
-        thumbnailURL: String? = nil, aiSummary: String? = nil, aiKeywords: [String] = [], discussionID: String? = nil
+        thumbnailURL: String? = nil, aiSummary: String? = nil, aiKeywords: [String] = [], discussionID: String? = nil,
+        githubStars: Int? = nil
     ) {
         self.id = id
         self.title = title
@@ -44,6 +47,7 @@ public struct Paper: Hashable, Sendable {
         self.aiSummary = aiSummary
         self.aiKeywords = aiKeywords
         self.discussionID = discussionID
+        self.githubStars = githubStars
     }
 
     public var primaryCategory: String? { categories.first }

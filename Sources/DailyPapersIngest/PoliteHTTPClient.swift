@@ -15,6 +15,8 @@ public final class PoliteHTTPClient: Sendable {
         public let status: Int
         public let body: Data
         public let url: String
+        /// Response headers by lowercased name (a repeated header's values joined with ", ").
+        public var headers: [String: String] = [:]
     }
 
     public struct Policy: Sendable {
@@ -40,14 +42,15 @@ public final class PoliteHTTPClient: Sendable {
         self.logger = logger
     }
 
-    public func get(_ url: String) async throws -> Response {
+    /// - Parameter headers: sent beside the User-Agent (conditional requests, credentials, media types).
+    public func get(_ url: String, headers: [(String, String)] = []) async throws -> Response {
         try await lock.withLock {
             var attempt = 1
             var backoff = policy.initialBackoff
             while true {
                 try await waitForTurn()
                 do {
-                    let response = try await sendMarkingEnd(url)
+                    let response = try await sendMarkingEnd(url, headers)
                     if (500...599).contains(response.status) || response.status == 429 {
                         guard attempt < policy.maxAttempts else {
                             throw FetchError(url: url, reason: "HTTP \(response.status) after \(attempt) attempts")
@@ -56,7 +59,7 @@ public final class PoliteHTTPClient: Sendable {
                         logger.warning("HTTP \(response.status) from \(url); retrying in \(wait)")
                         try await Task.sleep(for: wait)
                     } else {
-                        return Response(status: response.status, body: response.body, url: url)
+                        return Response(status: response.status, body: response.body, url: url, headers: response.headers)
                     }
                 } catch let error as FetchError {
                     throw error
@@ -83,24 +86,31 @@ public final class PoliteHTTPClient: Sendable {
         }
     }
 
-    private func sendMarkingEnd(_ url: String) async throws -> Raw {
+    private func sendMarkingEnd(_ url: String, _ headers: [(String, String)]) async throws -> Raw {
         defer { lastEnd.value = ContinuousClock.now }
-        return try await send(url)
+        return try await send(url, headers)
     }
 
     private struct Raw {
         let status: Int
         let body: Data
         let retryAfter: Duration?
+        let headers: [String: String]
     }
 
-    private func send(_ url: String) async throws -> Raw {
+    private func send(_ url: String, _ extra: [(String, String)]) async throws -> Raw {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "User-Agent", value: userAgent)
+        for (name, value) in extra { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .init(policy.timeout))
         let body = try await response.body.collect(upTo: policy.maxBodyBytes)
         let retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0) }.map { Duration.seconds($0) }
-        return Raw(status: Int(response.status.code), body: Data(body.readableBytesView), retryAfter: retryAfter)
+        var headers: [String: String] = [:]
+        for (name, value) in response.headers {
+            let key = name.lowercased()
+            headers[key] = headers[key].map { "\($0), \(value)" } ?? value
+        }
+        return Raw(status: Int(response.status.code), body: Data(body.readableBytesView), retryAfter: retryAfter, headers: headers)
     }
 }
 

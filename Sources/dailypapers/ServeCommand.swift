@@ -23,6 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var mail: MailOptions
 
+    @OptionGroup var outside: OutsideServicesOptions
+
     @Option(help: Setting.ingestCategories.help) var ingestCategories: String?
     @Option(help: Setting.ingestVia.help) var ingestVia: String?
     @Option(help: Setting.digestAt.help) var digestAt: String?
@@ -43,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
             .ingestCategories: ingestCategories, .ingestVia: ingestVia, .digestAt: digestAt, .digestTimezone: digestTimezone,
             .idleTimeout: idleTimeout, .maxConnections: maxConnections, .cacheMiB: cacheMib, .countsLag: countsLag, .searchIndexFile: searchIndexFile,
         ]
-        for group in [arxiv.flags, community.flags, mail.flags] { flags.merge(group) { $1 } }
+        for group in [arxiv.flags, community.flags, mail.flags, outside.flags] { flags.merge(group) { $1 } }
         return flags
     }
 
@@ -87,6 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let name = line(.siteName, default: "Daily Papers")
         let tagline = line(.siteTagline, default: "by the research community")
+        let stars = OutsideServicesOptions.githubStars(settings, &problems)
         try problems.throwIfAny()
         var configuration = AppConfiguration(host: host, port: port, database: database!, publicURL: publicURL, siteName: name, demo: demo, ingest: ingest,
                                              community: communitySettings, mail: mailSettings, digestSchedule: digestSchedule)
@@ -96,6 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.countsGrace = Double(lag)
         configuration.siteTagline = tagline
         configuration.searchIndexFile = settings.text(.searchIndexFile, &problems)
+        configuration.githubStars = stars
         logger.info("starting", metadata: ["database": "\(configuration.database)", "url": "\(configuration.publicURL)"])
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()

@@ -58,7 +58,7 @@ import Testing
         ("/search?q=x&from=yesterday", "from: &#39;yesterday&#39; is not a date as YYYY-MM-DD."),
         ("/search?q=x&from=2024-12-05&to=2024-12-01", "is after to"),
         ("/search?q=x&category=%3Cscript%3E", "is not an arXiv category"),
-        ("/search?q=x&sort=random", "sort: use relevance, newest or upvotes."),
+        ("/search?q=x&sort=random", "sort: use relevance, newest, upvotes or stars."),
     ])
     func malformedAddressesAnswer400WithReason(uri: String, reason: String) async throws {
         try await withApp { client in

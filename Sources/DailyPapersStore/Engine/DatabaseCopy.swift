@@ -44,6 +44,7 @@ public enum DatabaseCopy {
         Table(name: "follows", key: ["user_id", "kind", "target"]),
         Table(name: "notifications", key: ["id"]),
         Table(name: "notification_mail", key: ["user_id", "kind"]),
+        Table(name: "github_repos", key: ["repo"]),
     ]
 
     /// Tables whose `id` the target numbers by itself afterwards (PostgreSQL identity columns).

@@ -11,6 +11,8 @@ public struct FeedQuery: Sendable, Hashable {
     public var category: String?
     /// Only papers this user has upvoted.
     public var upvotedBy: String?
+    /// Only papers with a code repository (recorded, or a GitHub link in the abstract or comment), as search's filter.
+    public var hasCode = false
     /// With the trending sort and no period: only papers submitted within this many days of the newest one
     /// (the trending-window-days setting; such a query without it is refused, not given a default).
     public var trendingWindowDays: Int?
@@ -216,6 +218,11 @@ extension PaperStore {
             sql.appendInterpolation(bind: voter)
             sql.appendLiteral("))")
         }
+        if query.hasCode {
+            sql.appendLiteral(" AND EXISTS (SELECT 1 FROM papers cp WHERE cp.arxiv_id = f.paper_id AND ")
+            appendHasCode("cp", to: &sql)
+            sql.appendLiteral(")")
+        }
         if query.sort == .trending, query.period == nil {
             sql.appendLiteral(" AND f.submitted_at >= (SELECT MAX(submitted_at) FROM featured WHERE hidden = 0) - ")
             sql.appendInterpolation(bind: Int64(query.trendingWindowDays ?? 0) * 86_400_000)
@@ -227,6 +234,7 @@ extension PaperStore {
         case .upvotes: return "f.upvotes DESC, f.submitted_at DESC, f.paper_id"
         case .trending: return "f.trending_score DESC, f.paper_id"
         case .newest: return "f.submitted_at DESC, f.paper_id DESC"
+        case .stars: return "COALESCE(p.github_stars, -1) DESC, f.upvotes DESC, f.submitted_at DESC, f.paper_id"
         }
     }
 

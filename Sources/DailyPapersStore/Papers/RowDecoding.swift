@@ -54,7 +54,7 @@ enum RowDecoding {
         let aggregate = postgres ? "string_agg" : "group_concat"
         return """
             p.arxiv_id, p.version, p.title, p.abstract, p.first_version_at, p.latest_version_at, p.comment,
-            p.journal_ref, p.doi, p.github_repo, p.project_page, p.thumbnail_url, p.ai_summary, p.ai_keywords, p.discussion_id,
+            p.journal_ref, p.doi, p.github_repo, p.project_page, p.thumbnail_url, p.ai_summary, p.ai_keywords, p.discussion_id, p.github_stars,
             (SELECT \(aggregate)(c.category, ' ' ORDER BY c.position) FROM paper_categories c WHERE c.paper_id = p.arxiv_id) AS category_list,
             (SELECT k.keywords FROM paper_keywords k WHERE k.paper_id = p.arxiv_id) AS kept_keywords
             """
@@ -79,7 +79,8 @@ enum RowDecoding {
             thumbnailURL: try optional(row, "thumbnail_url", String.self),
             aiSummary: try optional(row, "ai_summary", String.self),
             aiKeywords: try keywords(row),
-            discussionID: try optional(row, "discussion_id", String.self))
+            discussionID: try optional(row, "discussion_id", String.self),
+            githubStars: try optional(row, "github_stars", Int.self))
     }
 
     /// Joins the submitter (`u`) of the featured row `f`. On PostgreSQL one index probe per row, forced by the

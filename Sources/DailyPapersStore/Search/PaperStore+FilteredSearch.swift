@@ -95,10 +95,12 @@ extension PaperStore {
         case .relevance: (inner, outer) = ("c.rank, \(at) DESC, p.arxiv_id\(byteOrder)", "k.rank, k.at DESC, k.id\(byteOrder)")
         case .newest: (inner, outer) = ("\(at) DESC, p.arxiv_id\(byteOrder)", "k.at DESC, k.id\(byteOrder)")
         case .upvotes: (inner, outer) = ("COALESCE(f.upvotes, 0) DESC, \(at) DESC, p.arxiv_id\(byteOrder)", "k.up DESC, k.at DESC, k.id\(byteOrder)")
+        case .stars: (inner, outer) = ("COALESCE(p.github_stars, -1) DESC, COALESCE(f.upvotes, 0) DESC, \(at) DESC, p.arxiv_id\(byteOrder)",
+                                       "k.stars DESC, k.up DESC, k.at DESC, k.id\(byteOrder)")
         }
         sql.appendLiteral("""
 
-            , k AS (SELECT p.arxiv_id AS id, c.rank AS rank, \(at) AS at, COALESCE(f.upvotes, 0) AS up
+            , k AS (SELECT p.arxiv_id AS id, c.rank AS rank, \(at) AS at, COALESCE(f.upvotes, 0) AS up, COALESCE(p.github_stars, -1) AS stars
               FROM c \(postgres ? "JOIN" : "CROSS JOIN") papers p ON p.arxiv_id = c.paper_id \(only ? "JOIN" : "LEFT JOIN") featured f ON f.paper_id = p.arxiv_id
               WHERE COALESCE(f.hidden, 0) = 0
             """)
@@ -130,10 +132,16 @@ extension PaperStore {
             sql.appendLiteral(")")
         }
         if filters.hasCode {
-            sql.appendLiteral(" AND (p.github_repo IS NOT NULL OR ")
-            appendMatch("%github.com/%", columns: ["p.abstract", "p.comment"], to: &sql)
-            sql.appendLiteral(")")
+            sql.appendLiteral(" AND ")
+            appendHasCode("p", to: &sql)
         }
+    }
+
+    /// The paper (by its alias) has a code repository: a recorded one, or a GitHub link in its abstract or comment.
+    static func appendHasCode(_ alias: String, to sql: inout SQLQueryString) {
+        sql.appendLiteral("(\(alias).github_repo IS NOT NULL OR ")
+        appendMatch("%github.com/%", columns: ["\(alias).abstract", "\(alias).comment"], to: &sql)
+        sql.appendLiteral(")")
     }
 
     /// Each candidate's rank: its place, shared by equal scores (so the database breaks their ties).

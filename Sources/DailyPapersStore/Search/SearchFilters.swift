@@ -2,7 +2,7 @@ import DailyPapersCore
 
 /// What narrows and orders a search.
 public struct SearchFilters: Sendable, Equatable {
-    public enum Sort: String, Sendable, CaseIterable { case relevance, newest, upvotes }
+    public enum Sort: String, Sendable, CaseIterable { case relevance, newest, upvotes, stars }
     /// Best first, nothing narrowed: the search most readers make.
     var isPlainRelevance: Bool { sort == .relevance && category == nil && from == nil && to == nil && author == nil && !hasCode }
     public var category: String?

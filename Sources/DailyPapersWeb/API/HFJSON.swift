@@ -42,6 +42,8 @@ struct HFPaper: Encodable {
     var submittedOnDailyBy: HFUser?
     var githubRepo: String?
     var projectPage: String?
+    /// Hugging Face's name: the repository's stars when last asked (the stars job).
+    var githubStars: Int?
     var ai_keywords: [String]?
     var ai_summary: String?
 
@@ -58,6 +60,7 @@ struct HFPaper: Encodable {
         let links = p.links  // computed: it scans the abstract
         githubRepo = links.code
         projectPage = links.projectPage
+        githubStars = p.githubStars
         ai_keywords = p.aiKeywords.isEmpty ? nil : p.aiKeywords
         ai_summary = p.aiSummary
     }

@@ -33,6 +33,8 @@ public struct AppConfiguration: Sendable {
     public var maximumConnections = 4096
     /// A search index file to rank from (`SearchSegment`), or nil: each process holds the whole index in memory.
     public var searchIndexFile: String?
+    /// The hourly GitHub stars job (nil: off, as in tests).
+    public var githubStars: GitHubStarsJob.Settings?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation = .sqliteFile(path: DatabaseLocation.defaultPath),
                 publicURL: String? = nil, siteName: String = "Daily Papers", demo: Bool = false, cacheCheckInterval: Double = 1,

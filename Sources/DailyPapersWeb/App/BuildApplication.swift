@@ -62,6 +62,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     AccountRoutes(community: community).register(on: router)
     AccessTokenRoutes(community: community).register(on: router)
     CommunityRoutes(community: community).register(on: router)
+    AuthorLinksRoutes(community: community).register(on: router)
     CollectionRoutes(community: community).register(on: router)
     CollectionAPIRoutes(community: community).register(on: router)
     FollowRoutes(community: community).register(on: router)
@@ -106,6 +107,10 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     if let schedule = configuration.digestSchedule { services.append(DigestScheduler(schedule: schedule, job: digest, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger)) }
     services.append(IndexBackfill(store: store, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
     if let path = configuration.searchIndexFile { services.append(SearchIndexFileWatcher(store: store, path: path, logger: logger)) }
+    if let stars = configuration.githubStars {
+        let job = GitHubStarsJob(database: database, settings: stars, userAgent: "DailyPapers/1.0 (+\(site.publicURL))", logger: logger)
+        services.append(GitHubStarsScheduler(job: job, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
+    }
     services.append(FollowNotifier(notifications: community.notifications, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
     return Application(
         router: router,

@@ -3,12 +3,15 @@ import DailyPapersCore
 /// The links the site prints that carry values, built on the paths `Route` declares.
 enum SiteRoute: Hashable {
     case home
-    case feed(FeedPeriod, sort: FeedSort)
-    case latest(sort: FeedSort)
+    /// A feed page; `code`: only papers with a code repository.
+    case feed(FeedPeriod, sort: FeedSort, code: Bool = false)
+    case latest(sort: FeedSort, code: Bool = false)
     case paper(ArxivID)
     case paperMarkdown(ArxivID)
     /// The paper in another format (`PaperFormat`: Markdown, BibTeX, RIS, CSL-JSON).
     case paperAs(ArxivID, PaperFormat)
+    /// Where its authors set its code and project links.
+    case paperLinks(ArxivID)
     case search(query: String)
     case stylesheet(version: String)
     case script(version: String)
@@ -19,18 +22,19 @@ enum SiteRoute: Hashable {
     var path: String {
         switch self {
         case .home: return Route.home.path()
-        case .latest(let sort): return Route.papers.path() + Self.sortQuery(sort)
-        case .feed(let period, let sort):
+        case .latest(let sort, let code): return Route.papers.path() + Self.sortQuery(sort, code: code)
+        case .feed(let period, let sort, let code):
             let route: Route
             switch period {
             case .day: route = .day
             case .week: route = .week
             case .month: route = .month
             }
-            return route.path(period.key) + Self.sortQuery(sort)
+            return route.path(period.key) + Self.sortQuery(sort, code: code)
         case .paper(let id): return Route.paper.path(id.base)
         case .paperMarkdown(let id): return Route.paper.path(id.base + ".md")
         case .paperAs(let id, let format): return Route.paper.path(id.base + format.suffix)
+        case .paperLinks(let id): return Route.paperLinks.path(id.base)
         case .search(let q): return Route.search.path() + "?q=" + Self.percentEncode(q)
         case .stylesheet(let v): return Route.asset.path("app.css") + "?v=\(v)"
         case .script(let v): return Route.asset.path("app.js") + "?v=\(v)"
@@ -40,8 +44,9 @@ enum SiteRoute: Hashable {
         }
     }
 
-    private static func sortQuery(_ sort: FeedSort) -> String {
-        sort == .upvotes ? "" : "?sort=\(sort.rawValue)"
+    private static func sortQuery(_ sort: FeedSort, code: Bool) -> String {
+        let parts = (sort == .upvotes ? [] : ["sort=\(sort.rawValue)"]) + (code ? ["code=1"] : [])
+        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
     }
 
     static func percentEncode(_ s: String) -> String {

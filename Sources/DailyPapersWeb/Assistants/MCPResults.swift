@@ -12,6 +12,8 @@ struct PaperLine: Encodable {
     /// The day it was on the daily feed, if it was.
     let featured: String?
     let upvotes: Int?
+    /// Its GitHub repository's stars, when known.
+    let stars: Int?
     let url: String
     var similarity: Double?
     var note: String?
@@ -22,6 +24,7 @@ struct PaperLine: Encodable {
         summary = paper.oneLine()
         self.featured = featured?.day.iso
         upvotes = featured?.upvotes
+        stars = paper.githubStars
         url = site.publicURL + SiteRoute.paper(paper.id).path
         self.similarity = similarity
         self.note = note.flatMap { $0.isEmpty ? nil : $0 }
@@ -42,9 +45,11 @@ struct PaperDetails: Encodable {
         let arxiv: String
         let pdf: String
         let code: String?
+        /// Stars of the code's GitHub repository, when known.
+        let stars: Int?
         let projectPage: String?
         let page: String
-        enum CodingKeys: String, CodingKey { case arxiv, pdf, code, projectPage = "project_page", page }
+        enum CodingKeys: String, CodingKey { case arxiv, pdf, code, stars, projectPage = "project_page", page }
     }
     struct Featuring: Encodable {
         let day: String
@@ -80,7 +85,7 @@ struct PaperDetails: Encodable {
         abstract = TextHelpers.unwrap(p.abstract)
         summary = p.aiSummary
         keywords = p.aiKeywords
-        self.links = Links(arxiv: links.abstract, pdf: links.pdf, code: links.code, projectPage: links.projectPage,
+        self.links = Links(arxiv: links.abstract, pdf: links.pdf, code: links.code, stars: p.githubStars, projectPage: links.projectPage,
                            page: site.publicURL + SiteRoute.paper(p.id).path)
         featured = record.featured.map {
             Featuring(day: $0.day.iso, upvotes: $0.upvotes, comments: $0.numComments, submittedBy: $0.submittedBy?.username)

@@ -47,7 +47,8 @@ struct MCPToolCalls: Sendable {
 
     private func listPapers(_ args: MCPArguments) async throws -> CallTool.Result {
         let kind = try args.choice("period", ["day", "week", "month"], default: "day")
-        let sort = FeedSort(rawValue: try args.choice("sort", ["upvotes", "trending", "newest"], default: "upvotes")) ?? .upvotes
+        let sort = FeedSort(rawValue: try args.choice("sort", FeedSort.allCases.map(\.rawValue), default: "upvotes")) ?? .upvotes
+        let hasCode = try args.bool("has_code", default: false)
         let (offset, limit) = try page(args)
         let period: FeedPeriod
         if let date = try args.string("date", maxLength: 20) {
@@ -71,7 +72,9 @@ struct MCPToolCalls: Sendable {
             }
         }
         // One more than asked tells whether there is a next page.
-        let papers = try await store.featured(FeedQuery(period: period, sort: sort, offset: offset, limit: limit + 1))
+        var query = FeedQuery(period: period, sort: sort, offset: offset, limit: limit + 1)
+        query.hasCode = hasCode
+        let papers = try await store.featured(query)
         let lines = papers.prefix(limit).map { PaperLine($0.paper, featured: $0, site: site) }
         return try Self.result(PaperList(period: period.key, papers: Array(lines), nextOffset: next(offset, limit, papers.count)))
     }
@@ -80,6 +83,7 @@ struct MCPToolCalls: Sendable {
         let query = try args.requiredString("query", maxLength: 500)
         var filters = SearchFilters()
         filters.featuredOnly = try args.bool("featured_only", default: false)
+        filters.hasCode = try args.bool("has_code", default: false)
         if let category = try args.string("category", maxLength: 40) {
             guard ArxivCategory.isPlausible(category) else { throw MCPError.invalidParams("category: an arXiv category such as cs.LG.") }
             filters.category = category

@@ -18,8 +18,8 @@ enum AssistantTool: String, CaseIterable, Sendable {
     /// The argument names the tool takes (anything else is refused as invalid params).
     var arguments: [String] {
         switch self {
-        case .listPapers: ["period", "date", "sort", "limit", "offset"]
-        case .searchPapers: ["query", "featured_only", "category", "author", "sort", "limit", "offset"]
+        case .listPapers: ["period", "date", "sort", "has_code", "limit", "offset"]
+        case .searchPapers: ["query", "featured_only", "category", "author", "sort", "has_code", "limit", "offset"]
         case .getPaper: ["id"]
         case .readPaper: ["id", "format"]
         case .similarPapers: ["id", "limit"]
@@ -47,7 +47,8 @@ enum AssistantTool: String, CaseIterable, Sendable {
                                     "description": "Which span of the feed."],
                          "date": ["type": "string",
                                   "description": "The day as YYYY-MM-DD, the week as YYYY-Www (2025-W09) or the month as YYYY-MM; omit for the latest."],
-                         "sort": ["type": "string", "enum": ["upvotes", "trending", "newest"], "default": "upvotes"],
+                         "sort": ["type": "string", "enum": ["upvotes", "trending", "newest", "stars"], "default": "upvotes"],
+                         "has_code": ["type": "boolean", "default": false, "description": "Only papers with a code repository."],
                          Self.limitProperty.key: Self.limitProperty.value,
                          "offset": Self.offsetProperty,
                      ]),
@@ -69,7 +70,9 @@ enum AssistantTool: String, CaseIterable, Sendable {
                          "featured_only": ["type": "boolean", "default": false, "description": "Only papers on the daily feed."],
                          "category": ["type": "string", "description": "An arXiv category such as cs.LG."],
                          "author": ["type": "string", "description": "Part of an author's name."],
-                         "sort": ["type": "string", "enum": ["relevance", "newest", "upvotes"], "default": "relevance"],
+                         "sort": ["type": "string", "enum": ["relevance", "newest", "upvotes", "stars"], "default": "relevance",
+                                  "description": "stars: most GitHub stars first."],
+                         "has_code": ["type": "boolean", "default": false, "description": "Only papers with a code repository."],
                          Self.limitProperty.key: Self.limitProperty.value,
                          "offset": Self.offsetProperty,
                      ]),

@@ -233,6 +233,7 @@ enum Notices {
         "password-changed": "Your password was changed; your other sessions were signed out.",
         "password-reset": "Your password was changed. Log in with the new one.",
         "submitted": "Thanks! The paper is on today's feed.",
+        "links-saved": "The paper's links are saved.",
         "already-featured": "That paper was on the feed already; your submission counted as an upvote.",
         "already-upvoted": "That paper was on the feed already, and you had upvoted it.",
         "commented": "Your comment is posted.",

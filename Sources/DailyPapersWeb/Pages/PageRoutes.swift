@@ -80,21 +80,28 @@ struct PageRoutes: Sendable {
         case nil, "", "upvotes": sort = .upvotes
         case "trending": sort = .trending
         case "newest", "publishedAt": sort = .newest
-        case let other?: throw WebError.badRequest("Unknown sort '\(other)': use upvotes, trending or newest.")
+        case "stars": sort = .stars
+        case let other?: throw WebError.badRequest("Unknown sort '\(other)': use upvotes, trending, newest or stars.")
+        }
+        let code: Bool
+        switch q["code"] {
+        case nil, "", "0": code = false
+        case "1": code = true
+        case let other?: throw WebError.badRequest("code: '\(String(other.prefix(20)))' is not 1 (with code only) or 0.")
         }
         let page = try DailyPapersParameters.integer(q, "p", default: 0, range: 0...10_000)
-        let canonical = period.map { SiteRoute.feed($0, sort: sort).path } ?? SiteRoute.latest(sort: sort).path
-        let key = "feed|\(period?.key ?? "latest")|\(sort.rawValue)|\(page)"
+        let canonical = period.map { SiteRoute.feed($0, sort: sort, code: code).path } ?? SiteRoute.latest(sort: sort, code: code).path
+        let key = "feed|\(period?.key ?? "latest")|\(sort.rawValue)|\(code ? "code" : "all")|\(page)"
         if let viewer = Viewer(ctx) {
             let template = try await cache.template("member|" + key) {
-                let model = try await FeedPageQuery.load(period, sort: sort, page: page, store: store)
+                let model = try await FeedPageQuery.load(period, sort: sort, codeOnly: code, page: page, store: store)
                 return (PageTemplate(FeedPageView.document(model, site: site, canonical: canonical, viewer: .anyMember)), 0,
                         .feed(model.period))
             }
             return try await memberPage(template, key: key, request, ctx, viewer: viewer)
         }
         let entry = try await cache.entry(key, contentType: "text/html; charset=utf-8") {
-            let model = try await FeedPageQuery.load(period, sort: sort, page: page, store: store)
+            let model = try await FeedPageQuery.load(period, sort: sort, codeOnly: code, page: page, store: store)
             return .init(text: FeedPageView.render(model, site: site, canonical: canonical), counts: .feed(model.period))
         }
         return Responses.cached(entry, request: request)

@@ -80,6 +80,17 @@ extension Setting {
     static let arxivListing = Setting("arxiv-listing", "arXiv listing feeds' base URL for ingests via listing",
                                       default: "https://rss.arxiv.org")
 
+    // Outside services: GitHub stars, generated summaries
+    static let githubAPI = Setting("github-api", "GitHub's REST API, asked hourly for the stars of feed papers' repositories, or 'off'",
+                                   default: "https://api.github.com")
+    static let githubToken = Setting("github-token", "A GitHub token for the stars job (5,000 requests an hour instead of 60; no scopes needed)")
+    static let summariesAPI = Setting("summaries-api",
+        "An OpenAI-compatible API base URL (e.g. https://api.openai.com/v1 or a local server's /v1) to summarise featured papers that have no summary; off when not set")
+    static let summariesModel = Setting("summaries-model", "The model --summaries-api summarises with")
+    static let summariesKey = Setting("summaries-key", "The API key --summaries-api takes, if any")
+    static let summariesPerHour = Setting("summaries-per-hour", .whole, "At most this many summaries asked for an hour (the cost bound)",
+                                          default: "30")
+
     // The community
     static let bcryptCost = Setting("bcrypt-cost", .whole, "bcrypt cost for passwords, 10-16", default: "12")
     static let submissionsPerDay = Setting("submissions-per-day", .whole, "Submissions per member per UTC day", default: "5")
@@ -116,6 +127,7 @@ extension Setting {
         database, logLevel, logFormat,
         host, port, publicURL, siteName, siteTagline, idleTimeout, maxConnections, cacheMiB, countsLag, searchIndexFile,
         ingestCategories, ingestVia, contact, autoFeatureCategories, autoFeatureKeywords, autoFeatureMax, arxivAPI, arxivOAI, arxivListing,
+        githubAPI, githubToken, summariesAPI, summariesModel, summariesKey, summariesPerHour,
         bcryptCost, submissionsPerDay, submissionMaxAgeDays, commentEditMinutes, sessionDays, rateLimitScale, trustProxy,
         trendingGravityHours, trendingWindowDays, trendingCommentWeight,
         mailFolder, mailFrom, smtpURL, dkimKey, dkimSelector, dkimDomain, digestAt, digestTimezone,

@@ -5,6 +5,8 @@ struct FeedPageModel: Sendable {
     /// nil when the database has no featured papers at all.
     var period: FeedPeriod?
     var sort: FeedSort
+    /// Only papers with a code repository.
+    var codeOnly = false
     var papers: [FeaturedPaper]
     var total: Int
     var page: Int

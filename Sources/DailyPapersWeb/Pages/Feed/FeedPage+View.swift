@@ -25,13 +25,13 @@ enum FeedPageView {
                 }
                 return
             }
-            periodTabs(period, sort: m.sort, into: &h)
+            periodTabs(period, sort: m.sort, code: m.codeOnly, into: &h)
             h.element("nav", class: "dates", [("aria-label", "Dates")]) { h in
-                neighbour(m.previous, label: "← Previous", rel: "prev", sort: m.sort, into: &h)
+                neighbour(m.previous, label: "← Previous", rel: "prev", sort: m.sort, code: m.codeOnly, into: &h)
                 h.element("h2", text: title)
-                neighbour(m.next, label: "Next →", rel: "next", sort: m.sort, into: &h)
+                neighbour(m.next, label: "Next →", rel: "next", sort: m.sort, code: m.codeOnly, into: &h)
             }
-            sortLinks(period, current: m.sort, into: &h)
+            sortLinks(period, current: m.sort, code: m.codeOnly, into: &h)
             if m.papers.isEmpty {
                 h.element("p", class: "empty", text: "No papers were featured in this period.")
             } else {
@@ -61,7 +61,7 @@ enum FeedPageView {
         }
     }
 
-    static func periodTabs(_ period: FeedPeriod, sort: FeedSort, into h: inout HTML) {
+    static func periodTabs(_ period: FeedPeriod, sort: FeedSort, code: Bool, into h: inout HTML) {
         let anchor = period.days.lowerBound
         let tabs: [(String, FeedPeriod, Bool)] = [
             ("Daily", .day(anchor), { if case .day = period { return true }; return false }()),
@@ -70,28 +70,31 @@ enum FeedPageView {
         ]
         h.element("nav", class: "tabs", [("aria-label", "Period")]) { h in
             for (label, target, current) in tabs {
-                h.link(SiteRoute.feed(target, sort: sort).path, label, current ? [("aria-current", "page")] : [])
+                h.link(SiteRoute.feed(target, sort: sort, code: code).path, label, current ? [("aria-current", "page")] : [])
             }
         }
     }
 
-    static func neighbour(_ period: FeedPeriod?, label: String, rel: String, sort: FeedSort, into h: inout HTML) {
+    static func neighbour(_ period: FeedPeriod?, label: String, rel: String, sort: FeedSort, code: Bool, into h: inout HTML) {
         guard let period else { return h.element("span", class: "nav-off", text: label) }
-        h.link(SiteRoute.feed(period, sort: sort).path, label, [("rel", rel)])
+        h.link(SiteRoute.feed(period, sort: sort, code: code).path, label, [("rel", rel)])
     }
 
-    static func sortLinks(_ period: FeedPeriod, current: FeedSort, into h: inout HTML) {
+    static func sortLinks(_ period: FeedPeriod, current: FeedSort, code: Bool, into h: inout HTML) {
         h.element("nav", class: "sort", [("aria-label", "Sort")]) { h in
             h.text("Sort: ")
-            for (sort, label) in [(FeedSort.upvotes, "Most upvoted"), (.trending, "Trending"), (.newest, "Newest")] {
-                h.link(SiteRoute.feed(period, sort: sort).path, label, sort == current ? [("aria-current", "true")] : [])
+            for (sort, label) in [(FeedSort.upvotes, "Most upvoted"), (.trending, "Trending"), (.newest, "Newest"), (.stars, "Most stars")] {
+                h.link(SiteRoute.feed(period, sort: sort, code: code).path, label, sort == current ? [("aria-current", "true")] : [])
             }
+            h.text(" · ")
+            // A toggle: the same list with or without the papers that have no code.
+            h.link(SiteRoute.feed(period, sort: current, code: !code).path, code ? "All papers" : "With code only")
         }
     }
 
     static func pagination(_ m: FeedPageModel, period: FeedPeriod, into h: inout HTML) {
         guard m.pageCount > 1 else { return }
-        let base = SiteRoute.feed(period, sort: m.sort).path
+        let base = SiteRoute.feed(period, sort: m.sort, code: m.codeOnly).path
         let join = base.contains("?") ? "&" : "?"
         h.element("nav", class: "pages", [("aria-label", "Pages")]) { h in
             if m.page > 0 { h.link("\(base)\(join)p=\(m.page - 1)", "← Previous page", [("rel", "prev")]) }

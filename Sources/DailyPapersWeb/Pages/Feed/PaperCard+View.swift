@@ -85,11 +85,28 @@ enum PaperCardView {
                     let links = p.links  // computed: it scans the abstract for code and project links
                     link("arXiv", links.abstract, into: &h)
                     link("PDF", links.pdf, into: &h)
-                    if let code = links.code { link("Code", code, into: &h) }
+                    if let code = links.code { link(codeLabel(p), code, into: &h) }
                     if let page = links.projectPage { link("Project page", page, into: &h) }
                 }
             }
         }
+    }
+
+    /// "Code", with its repository's stars when the stars job has them: "Code ★ 1,234".
+    static func codeLabel(_ p: Paper) -> String {
+        guard let stars = p.githubStars else { return "Code" }
+        return "Code ★ " + grouped(stars)
+    }
+
+    /// 1234567 as "1,234,567".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0, ch != "-" { out.append(",") }
+            out.append(ch)
+        }
+        return out
     }
 
     /// A search snippet with U+E000 before and U+E001 after each match: the text between marked up, all of

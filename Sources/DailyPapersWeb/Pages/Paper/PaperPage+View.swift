@@ -91,7 +91,7 @@ enum PaperPageView {
                     let links = p.links  // computed: it scans the abstract for code and project links
                     PaperCardView.link("arXiv page", links.abstract, into: &h)
                     PaperCardView.link("PDF", links.pdf, into: &h)
-                    if let code = links.code { PaperCardView.link("Code", code, into: &h) }
+                    if let code = links.code { PaperCardView.link(PaperCardView.codeLabel(p), code, into: &h) }
                     if let page = links.projectPage { PaperCardView.link("Project page", page, into: &h) }
                     h.link(SiteRoute.paperMarkdown(p.id).path, "Markdown")
                 }
@@ -170,6 +170,10 @@ enum PaperPageView {
                     h.element("p") { h in h.submit("Claim authorship") }
                 }
             }
+        }
+        if p.authors.contains(where: { $0.user != nil }) {
+            // Its confirmed authors set its links; the page says so to anyone else.
+            h.element("p", class: "author-tools") { h in h.link(SiteRoute.paperLinks(p.id).path, "Authors: set the code and project links") }
         }
         if featured, v.account.canModerate {
             CommentThreadView.details("Hide this paper from the feed", into: &h) { h in

@@ -28,7 +28,7 @@ struct SearchParameters {
         }
         let author = q["author"].flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
         guard let sort = SearchFilters.Sort(rawValue: q["sort"].flatMap { $0.isEmpty ? nil : $0 } ?? "relevance") else {
-            throw WebError.badRequest("sort: use relevance, newest or upvotes.")
+            throw WebError.badRequest("sort: use relevance, newest, upvotes or stars.")
         }
         let limit = try DailyPapersParameters.integer(q, "limit", default: pageSize, range: 1...100)
         let page = try DailyPapersParameters.integer(q, "p", default: 0, range: 0...10_000)
