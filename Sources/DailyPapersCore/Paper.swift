@@ -18,6 +18,8 @@ public struct Paper: Hashable, Sendable {
     public var projectPage: String?
     public var thumbnailURL: String?
     public var aiSummary: String?
+    /// The summary was made by this instance's summaries job (a model it configured), not given with the paper.
+    public var aiSummaryGenerated = false
     public var aiKeywords: [String]
     /// HF's discussion id for the paper's comment thread, kept for API compatibility.
     public var discussionID: String?

@@ -27,6 +27,21 @@ struct OutsideServicesOptions: ParsableArguments {
         return GitHubStarsJob.Settings(base: base, token: read.text(.githubToken, &problems))
     }
 
+    /// The summaries job's settings, or nil when no `--summaries-api` is given.
+    static func summaries(_ read: SettingsReader, _ problems: inout [String]) -> SummariesJob.Settings? {
+        let perHour = read.whole(.summariesPerHour, default: 30, range: 1...10_000, &problems)
+        guard let base = read.text(.summariesAPI, &problems), !base.isEmpty, base != "off" else { return nil }
+        guard webBase(base) else {
+            problems.append("--summaries-api '\(base)' is not an http(s) URL")
+            return nil
+        }
+        guard let model = read.text(.summariesModel, &problems), !model.isEmpty, model.count <= 200 else {
+            problems.append("--summaries-model is required with --summaries-api (the model to summarise with)")
+            return nil
+        }
+        return SummariesJob.Settings(base: base, model: model, key: read.text(.summariesKey, &problems), perHour: perHour)
+    }
+
     static func webBase(_ text: String) -> Bool {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else { return false }
         return true

@@ -29,6 +29,32 @@ import Testing
         }
     }
 
+    @Test func outsideServicesAreOnlyAskedWhenAndAsConfigured() async throws {
+        var problems: [String] = []
+        // GitHub's stars: on by default against GitHub, 60 an hour's share without a token, more with one, or off.
+        let plain = try #require(OutsideServicesOptions.githubStars(try await SettingsReader.load(flags: [:], config: nil, environment: [:]), &problems))
+        #expect(plain.base == "https://api.github.com" && plain.token == nil && plain.perRound == 50)
+        let token = try await SettingsReader.load(flags: [.githubAPI: "http://127.0.0.1:9/gh"], config: nil, environment: ["DAILYPAPERS_GITHUB_TOKEN": "ght"])
+        let tokened = try #require(OutsideServicesOptions.githubStars(token, &problems))
+        #expect(tokened.base == "http://127.0.0.1:9/gh" && tokened.token == "ght" && tokened.perRound == 1_000)
+        #expect(OutsideServicesOptions.githubStars(try await SettingsReader.load(flags: [.githubAPI: "off"], config: nil, environment: [:]), &problems) == nil)
+        // Summaries: off unless an endpoint is given; then the model is required, the key and budget read.
+        #expect(OutsideServicesOptions.summaries(try await SettingsReader.load(flags: [:], config: nil, environment: [:]), &problems) == nil)
+        let on = try await SettingsReader.load(flags: [.summariesAPI: "http://127.0.0.1:8000/v1", .summariesModel: "qwen"], config: nil,
+                                               environment: ["DAILYPAPERS_SUMMARIES_KEY": "sk-x", "DAILYPAPERS_SUMMARIES_PER_HOUR": "12"])
+        let summaries = try #require(OutsideServicesOptions.summaries(on, &problems))
+        #expect(summaries == SummariesJob.Settings(base: "http://127.0.0.1:8000/v1", model: "qwen", key: "sk-x", perHour: 12))
+        #expect(problems.isEmpty)
+        for (flags, named) in [([Setting.githubAPI: "ftp://x"], "--github-api"), ([.summariesAPI: "http://127.0.0.1/v1"], "--summaries-model"),
+                               ([.summariesAPI: "javascript:x", .summariesModel: "m"], "--summaries-api")] {
+            var found: [String] = []
+            let read = try await SettingsReader.load(flags: flags, config: nil, environment: [:])
+            _ = OutsideServicesOptions.githubStars(read, &found)
+            _ = OutsideServicesOptions.summaries(read, &found)
+            #expect(found.count == 1 && found[0].hasPrefix(named), "\(found)")
+        }
+    }
+
     @Test func autoFeatureRulesAndContactComeFromTheSettings() async throws {
         let path = NSTemporaryDirectory() + "dailypapers-ingest-\(UUID().uuidString).json"
         try #"{"auto-feature-categories": "cs.LG, cs.CL", "auto-feature-keywords": "diffusion, reward model", "contact": "ops@example.org"}"#

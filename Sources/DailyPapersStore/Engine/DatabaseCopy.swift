@@ -45,6 +45,7 @@ public enum DatabaseCopy {
         Table(name: "notifications", key: ["id"]),
         Table(name: "notification_mail", key: ["user_id", "kind"]),
         Table(name: "github_repos", key: ["repo"]),
+        Table(name: "summary_attempts", key: ["paper_id"]),
     ]
 
     /// Tables whose `id` the target numbers by itself afterwards (PostgreSQL identity columns).

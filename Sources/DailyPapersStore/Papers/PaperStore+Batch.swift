@@ -77,6 +77,7 @@ extension PaperStore {
               project_page = CASE WHEN papers.links_by_author = 1 THEN papers.project_page ELSE COALESCE(excluded.project_page, papers.project_page) END,
               thumbnail_url = COALESCE(excluded.thumbnail_url, papers.thumbnail_url),
               ai_summary = COALESCE(excluded.ai_summary, papers.ai_summary),
+              ai_summary_generated = CASE WHEN excluded.ai_summary IS NOT NULL THEN 0 ELSE papers.ai_summary_generated END,
               ai_keywords = CASE WHEN excluded.ai_keywords = '[]' THEN papers.ai_keywords ELSE excluded.ai_keywords END,
               discussion_id = COALESCE(excluded.discussion_id, papers.discussion_id)
             """)

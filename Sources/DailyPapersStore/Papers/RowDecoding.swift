@@ -54,7 +54,7 @@ enum RowDecoding {
         let aggregate = postgres ? "string_agg" : "group_concat"
         return """
             p.arxiv_id, p.version, p.title, p.abstract, p.first_version_at, p.latest_version_at, p.comment,
-            p.journal_ref, p.doi, p.github_repo, p.project_page, p.thumbnail_url, p.ai_summary, p.ai_keywords, p.discussion_id, p.github_stars,
+            p.journal_ref, p.doi, p.github_repo, p.project_page, p.thumbnail_url, p.ai_summary, p.ai_summary_generated, p.ai_keywords, p.discussion_id, p.github_stars,
             (SELECT \(aggregate)(c.category, ' ' ORDER BY c.position) FROM paper_categories c WHERE c.paper_id = p.arxiv_id) AS category_list,
             (SELECT k.keywords FROM paper_keywords k WHERE k.paper_id = p.arxiv_id) AS kept_keywords
             """
@@ -64,7 +64,7 @@ enum RowDecoding {
     /// else those kept from its terms.
     static func paper(from row: any SQLRow) throws -> Paper {
         let base = try row.decode(column: "arxiv_id", as: String.self)
-        return Paper(
+        var paper = Paper(
             id: ArxivID(base: base, version: try optional(row, "version", Int.self)),
             title: try row.decode(column: "title", as: String.self),
             abstract: try row.decode(column: "abstract", as: String.self),
@@ -81,6 +81,8 @@ enum RowDecoding {
             aiKeywords: try keywords(row),
             discussionID: try optional(row, "discussion_id", String.self),
             githubStars: try optional(row, "github_stars", Int.self))
+        paper.aiSummaryGenerated = try optional(row, "ai_summary_generated", Int.self) == 1
+        return paper
     }
 
     /// Joins the submitter (`u`) of the featured row `f`. On PostgreSQL one index probe per row, forced by the

@@ -15,5 +15,18 @@ extension Migrations {
                       checked_at BIGINT NOT NULL)
                     """,
                   ]),
+        Migration(number: 44, name: "generated_summaries",
+                  why: "An instance may have featured papers without a summary summarised by a model it configures: such summaries are marked as generated (a later import's own summary replaces one), and each paper's attempts are kept so a failing endpoint is not asked again and again, and the hourly budget holds across processes.",
+                  statements: [
+                    "ALTER TABLE papers ADD COLUMN ai_summary_generated INTEGER NOT NULL DEFAULT 0",
+                    """
+                    CREATE TABLE summary_attempts (
+                      paper_id TEXT PRIMARY KEY REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+                      attempts INTEGER NOT NULL,
+                      last_attempt_at BIGINT NOT NULL,
+                      outcome TEXT NOT NULL)
+                    """,
+                    "CREATE INDEX summary_attempts_at ON summary_attempts (last_attempt_at)",
+                  ]),
     ]
 }

@@ -35,6 +35,8 @@ public struct AppConfiguration: Sendable {
     public var searchIndexFile: String?
     /// The hourly GitHub stars job (nil: off, as in tests).
     public var githubStars: GitHubStarsJob.Settings?
+    /// Generated summaries for featured papers without one (nil: off, the default).
+    public var summaries: SummariesJob.Settings?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation = .sqliteFile(path: DatabaseLocation.defaultPath),
                 publicURL: String? = nil, siteName: String = "Daily Papers", demo: Bool = false, cacheCheckInterval: Double = 1,

@@ -109,7 +109,11 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     if let path = configuration.searchIndexFile { services.append(SearchIndexFileWatcher(store: store, path: path, logger: logger)) }
     if let stars = configuration.githubStars {
         let job = GitHubStarsJob(database: database, settings: stars, userAgent: "DailyPapers/1.0 (+\(site.publicURL))", logger: logger)
-        services.append(GitHubStarsScheduler(job: job, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
+        services.append(job.recurring(exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
+    }
+    if let summaries = configuration.summaries {
+        let job = SummariesJob(database: database, settings: summaries, logger: logger)
+        services.append(job.recurring(exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
     }
     services.append(FollowNotifier(notifications: community.notifications, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
     return Application(

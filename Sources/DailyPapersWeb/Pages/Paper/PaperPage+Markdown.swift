@@ -19,7 +19,10 @@ enum PaperMarkdown {
         if let page = links.projectPage { out += "- Project page: <\(page)>\n" }
         out += "- On \(escape(site.name)): <\(site.publicURL)\(SiteRoute.paper(p.id).path)>\n\n"
         out += "## Abstract\n\n\(escape(p.abstract))\n"
-        if let s = p.aiSummary { out += "\n## Summary\n\n\(escape(s))\n" }
+        if let s = p.aiSummary {
+            out += "\n## Summary\n\n\(escape(s))\n"
+            if p.aiSummaryGenerated { out += "\n_Generated from the abstract by a language model; not written by the authors._\n" }
+        }
         out += "\n## Details\n\n- arXiv id: \(p.id.versioned)\n"
         if !p.categories.isEmpty { out += "- Categories: \(p.categories.joined(separator: ", "))\n" }
         if let d = p.firstVersionAt { out += "- First version: \(d.iso8601.prefix(10))\n" }

@@ -97,7 +97,12 @@ enum PaperPageView {
                 }
                 h.section("abstract", "Abstract") { h in h.element("p", class: "abstract", text: p.abstract) }
                 if let summary = p.aiSummary {
-                    h.section("summary", "Summary") { h in h.element("p", text: summary) }
+                    h.section("summary", "Summary") { h in
+                        h.element("p", text: summary)
+                        if p.aiSummaryGenerated {
+                            h.element("p", class: "note generated", text: "Generated from the abstract by a language model this site runs; not written or checked by the authors.")
+                        }
+                    }
                 }
                 h.section("details", "Details") { h in
                     h.element("dl", class: "details") { h in
