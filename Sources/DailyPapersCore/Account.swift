@@ -42,6 +42,8 @@ public enum AccountRules {
     public static let reservedUsernames: Set<String> = [
         "admin", "administrator", "moderator", "root", "system", "support", "api", "papers", "settings",
         "login", "logout", "signup", "dailypapers", "dailypapers-auto",
+        // The fediverse's feed accounts (acct:daily@host, acct:trending@host).
+        "daily", "trending",
     ]
 
     /// 2-32 characters: letters, digits, `-` and `_`, starting with a letter or digit (URL-safe, as on Hugging Face).

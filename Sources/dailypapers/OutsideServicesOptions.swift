@@ -1,5 +1,6 @@
 import ArgumentParser
 import DailyPapersJobs
+import DailyPapersWeb
 import Foundation
 
 /// The outside services `serve` may call on: GitHub for stars, an OpenAI-compatible API for summaries.
@@ -10,10 +11,13 @@ struct OutsideServicesOptions: ParsableArguments {
     @Option(help: Setting.summariesModel.help) var summariesModel: String?
     @Option(help: Setting.summariesKey.help) var summariesKey: String?
     @Option(help: Setting.summariesPerHour.help) var summariesPerHour: String?
+    @Option(help: Setting.fediverseEvery.help) var fediverseEvery: String?
+    @Option(help: Setting.fediversePrivatePeers.help) var fediversePrivatePeers: String?
 
     var flags: [Setting: String?] {
         [.githubAPI: githubAPI, .githubToken: githubToken, .summariesAPI: summariesAPI, .summariesModel: summariesModel,
-         .summariesKey: summariesKey, .summariesPerHour: summariesPerHour]
+         .summariesKey: summariesKey, .summariesPerHour: summariesPerHour, .fediverseEvery: fediverseEvery,
+         .fediversePrivatePeers: fediversePrivatePeers]
     }
 
     /// The stars job's settings, or nil for `--github-api off`.
@@ -40,6 +44,11 @@ struct OutsideServicesOptions: ParsableArguments {
             return nil
         }
         return SummariesJob.Settings(base: base, model: model, key: read.text(.summariesKey, &problems), perHour: perHour)
+    }
+
+    static func fediverse(_ read: SettingsReader, _ problems: inout [String]) -> FediverseSettings {
+        FediverseSettings(every: .seconds(read.whole(.fediverseEvery, default: 30, range: 1...3600, &problems)),
+                          allowPrivatePeers: read.boolean(.fediversePrivatePeers, &problems))
     }
 
     static func webBase(_ text: String) -> Bool {

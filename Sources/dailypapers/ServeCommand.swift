@@ -91,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         let tagline = line(.siteTagline, default: "by the research community")
         let stars = OutsideServicesOptions.githubStars(settings, &problems)
         let summaries = OutsideServicesOptions.summaries(settings, &problems)
+        let fediverse = OutsideServicesOptions.fediverse(settings, &problems)
         try problems.throwIfAny()
         var configuration = AppConfiguration(host: host, port: port, database: database!, publicURL: publicURL, siteName: name, demo: demo, ingest: ingest,
                                              community: communitySettings, mail: mailSettings, digestSchedule: digestSchedule)
@@ -102,6 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.searchIndexFile = settings.text(.searchIndexFile, &problems)
         configuration.githubStars = stars
         configuration.summaries = summaries
+        configuration.fediverse = fediverse
         logger.info("starting", metadata: ["database": "\(configuration.database)", "url": "\(configuration.publicURL)"])
         let app = try await buildApplication(configuration: configuration, logger: logger)
         try await app.runService()

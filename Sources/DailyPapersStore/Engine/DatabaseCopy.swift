@@ -46,10 +46,15 @@ public enum DatabaseCopy {
         Table(name: "notification_mail", key: ["user_id", "kind"]),
         Table(name: "github_repos", key: ["repo"]),
         Table(name: "summary_attempts", key: ["paper_id"]),
+        Table(name: "ap_keys", key: ["name"]),
+        Table(name: "ap_followers", key: ["actor", "follower"]),
+        Table(name: "ap_remote_actors", key: ["id"]),
+        Table(name: "ap_published", key: ["actor", "paper_id"]),
+        Table(name: "ap_deliveries", key: ["id"]),
     ]
 
     /// Tables whose `id` the target numbers by itself afterwards (PostgreSQL identity columns).
-    static let identityTables = ["users", "comments", "moderation_log", "subscriptions", "search_documents", "access_tokens", "collections", "notifications"]
+    static let identityTables = ["users", "comments", "moderation_log", "subscriptions", "search_documents", "access_tokens", "collections", "notifications", "ap_deliveries"]
 
     public struct Report: Sendable, CustomStringConvertible {
         public var rows: [(table: String, count: Int)] = []

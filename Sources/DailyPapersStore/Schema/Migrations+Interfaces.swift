@@ -28,5 +28,55 @@ extension Migrations {
                     """,
                     "CREATE INDEX summary_attempts_at ON summary_attempts (last_attempt_at)",
                   ]),
+        Migration(number: 45, name: "create_fediverse",
+                  why: "The fediverse: the instance's signing key, remote accounts following its actors (and their inboxes), remote actors' public keys, which papers each actor has published (so each is announced once), and a durable queue of signed deliveries, one row per inbox and activity, retried with backoff across restarts.",
+                  statements: [
+                    """
+                    CREATE TABLE ap_keys (
+                      name TEXT PRIMARY KEY,
+                      private_pem TEXT NOT NULL,
+                      public_pem TEXT NOT NULL,
+                      created_at BIGINT NOT NULL)
+                    """,
+                    """
+                    CREATE TABLE ap_followers (
+                      actor TEXT NOT NULL,
+                      follower TEXT NOT NULL,
+                      inbox TEXT NOT NULL,
+                      follow_id TEXT NOT NULL,
+                      created_at BIGINT NOT NULL,
+                      PRIMARY KEY (actor, follower))
+                    """,
+                    "CREATE INDEX ap_followers_inbox ON ap_followers (inbox)",
+                    """
+                    CREATE TABLE ap_remote_actors (
+                      id TEXT PRIMARY KEY,
+                      inbox TEXT NOT NULL,
+                      shared_inbox TEXT,
+                      key_id TEXT NOT NULL,
+                      public_pem TEXT NOT NULL,
+                      fetched_at BIGINT NOT NULL)
+                    """,
+                    """
+                    CREATE TABLE ap_published (
+                      actor TEXT NOT NULL,
+                      paper_id TEXT NOT NULL,
+                      published_at BIGINT NOT NULL,
+                      PRIMARY KEY (actor, paper_id))
+                    """,
+                    """
+                    CREATE TABLE ap_deliveries (
+                      id INTEGER PRIMARY KEY,
+                      inbox TEXT NOT NULL,
+                      activity_id TEXT NOT NULL,
+                      activity TEXT NOT NULL,
+                      attempts INTEGER NOT NULL DEFAULT 0,
+                      next_attempt_at BIGINT NOT NULL,
+                      created_at BIGINT NOT NULL,
+                      last_error TEXT,
+                      UNIQUE (inbox, activity_id))
+                    """,
+                    "CREATE INDEX ap_deliveries_due ON ap_deliveries (next_attempt_at)",
+                  ]),
     ]
 }

@@ -37,6 +37,8 @@ public struct AppConfiguration: Sendable {
     public var githubStars: GitHubStarsJob.Settings?
     /// Generated summaries for featured papers without one (nil: off, the default).
     public var summaries: SummariesJob.Settings?
+    /// How often followers are sent new papers, and whether peers may be private addresses.
+    public var fediverse = FediverseSettings()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation = .sqliteFile(path: DatabaseLocation.defaultPath),
                 publicURL: String? = nil, siteName: String = "Daily Papers", demo: Bool = false, cacheCheckInterval: Double = 1,
@@ -69,3 +71,13 @@ public struct AppConfiguration: Sendable {
 }
 
 import Foundation
+
+/// The fediverse's settings (`--fediverse-every`, `--fediverse-private-peers`).
+public struct FediverseSettings: Sendable, Equatable {
+    public var every: Duration
+    public var allowPrivatePeers: Bool
+    public init(every: Duration = .seconds(30), allowPrivatePeers: Bool = false) {
+        self.every = every
+        self.allowPrivatePeers = allowPrivatePeers
+    }
+}

@@ -82,6 +82,11 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     APIRoutes(store: store, cache: cache, trendingWindowDays: trendingWindowDays, publicURL: site.publicURL).register(on: router)
     MCPEndpoint(store: store, community: community, site: site, logger: logger).register(on: router)
     ForYouRoutes(community: community, trendingWindowDays: trendingWindowDays).register(on: router)
+    let fediverseSite = FediverseSite(publicURL: site.publicURL, siteName: site.name)
+    let fediverse = FediverseStore(database: database)
+    let fediverseClient = FediverseClient(site: fediverseSite, store: fediverse, allowPrivatePeers: configuration.fediverse.allowPrivatePeers)
+    FediverseRoutes(store: store, users: users, database: database, fediverse: fediverse, client: fediverseClient,
+                    limiter: community.limiter, trendingWindowDays: trendingWindowDays).register(on: router)
     FeedRoutes(store: store, users: users, collections: community.collections, limiter: community.limiter, site: site, cache: cache, trendingWindowDays: trendingWindowDays).register(on: router)
     assets.register(on: router)
     let docs = DocsPageView.render(openAPI: assets.openAPI, site: site)
@@ -115,6 +120,10 @@ public func buildApplication(configuration: AppConfiguration, database: Database
         let job = SummariesJob(database: database, settings: summaries, logger: logger)
         services.append(job.recurring(exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
     }
+    let fediverseJob = FediverseJob(store: store, fediverse: fediverse, client: fediverseClient, trendingWindowDays: trendingWindowDays, logger: logger)
+    // A short lease: a process killed mid-round holds up deliveries for 15 s, not a minute.
+    services.append(fediverseJob.recurring(every: configuration.fediverse.every,
+                                           exclusive: ExclusiveJob(database: database, leaseDuration: .seconds(15), logger: logger), logger: logger))
     services.append(FollowNotifier(notifications: community.notifications, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
     return Application(
         router: router,

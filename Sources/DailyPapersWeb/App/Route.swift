@@ -22,6 +22,15 @@ enum Route: String, CaseIterable, Sendable {
     case docs = "/docs"
     // Programs: AI assistants (the Model Context Protocol)
     case mcp = "/mcp"
+    // The fediverse (ActivityPub, WebFinger)
+    case webFinger = "/.well-known/webfinger"
+    case apActor = "/ap/actors/:name"
+    case apInbox = "/ap/actors/:name/inbox"
+    case apOutbox = "/ap/actors/:name/outbox"
+    case apFollowers = "/ap/actors/:name/followers"
+    case apNote = "/ap/actors/:name/papers/:id"
+    case apOldStyleNote = "/ap/actors/:name/papers/:id/:number"
+    case apSharedInbox = "/ap/inbox"
     // The API and feeds
     case apiDailyPapers = "/api/daily_papers"
     case apiPapers = "/api/papers"

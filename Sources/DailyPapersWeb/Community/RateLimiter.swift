@@ -21,7 +21,7 @@ final class RateLimiter: Sendable {
     }
 
     enum Action: String, Sendable, CaseIterable {
-        case login, signup, submit, comment, vote, collect, ranking, mail
+        case login, signup, submit, comment, vote, collect, ranking, mail, federation
     }
 
     private struct Bucket { var tokens: Double; var updated: Double; var rule: Rule }
@@ -48,6 +48,8 @@ final class RateLimiter: Sendable {
             // reloads them now and then, a loop is refused.
             .ranking: (s(.perMinute(30)), s(.perMinute(120))),
             .mail: (s(.perHour(3)), s(.perHour(10))),
+            // Other servers' deliveries to the inboxes: each needs a signature check (and may need a key fetched).
+            .federation: (s(.perMinute(300)), s(.perMinute(300))),
         ]
     }
 

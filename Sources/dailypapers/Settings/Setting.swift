@@ -91,6 +91,11 @@ extension Setting {
     static let summariesPerHour = Setting("summaries-per-hour", .whole, "At most this many summaries asked for an hour (the cost bound)",
                                           default: "30")
 
+    static let fediverseEvery = Setting("fediverse-every", .whole,
+        "Seconds between rounds of announcing new papers to fediverse followers and delivering what is queued", default: "30")
+    static let fediversePrivatePeers = Setting("fediverse-private-peers", .boolean,
+        "Let fediverse peers be plain http or private addresses (tests and closed networks only)", default: "off")
+
     // The community
     static let bcryptCost = Setting("bcrypt-cost", .whole, "bcrypt cost for passwords, 10-16", default: "12")
     static let submissionsPerDay = Setting("submissions-per-day", .whole, "Submissions per member per UTC day", default: "5")
@@ -127,7 +132,7 @@ extension Setting {
         database, logLevel, logFormat,
         host, port, publicURL, siteName, siteTagline, idleTimeout, maxConnections, cacheMiB, countsLag, searchIndexFile,
         ingestCategories, ingestVia, contact, autoFeatureCategories, autoFeatureKeywords, autoFeatureMax, arxivAPI, arxivOAI, arxivListing,
-        githubAPI, githubToken, summariesAPI, summariesModel, summariesKey, summariesPerHour,
+        githubAPI, githubToken, summariesAPI, summariesModel, summariesKey, summariesPerHour, fediverseEvery, fediversePrivatePeers,
         bcryptCost, submissionsPerDay, submissionMaxAgeDays, commentEditMinutes, sessionDays, rateLimitScale, trustProxy,
         trendingGravityHours, trendingWindowDays, trendingCommentWeight,
         mailFolder, mailFrom, smtpURL, dkimKey, dkimSelector, dkimDomain, digestAt, digestTimezone,

@@ -22,7 +22,7 @@ struct ErrorMiddleware: RouterMiddleware {
                     response.headers[.wwwAuthenticate] = "Bearer"
                     return response
                 }
-                if wantsJSON(request) {
+                if wantsJSON(request) || Self.isForPrograms(request.uri.path) {
                     return Responses.json(APIError(error: error.message), status: .unauthorized)
                 }
                 let next = PageResponses.localPath(error.returnTo).map { "?next=" + SiteRoute.percentEncode($0) } ?? ""
@@ -51,8 +51,13 @@ struct ErrorMiddleware: RouterMiddleware {
         request.headers[.accept]?.hasPrefix("application/json") == true
     }
 
+    /// Paths only programs read: the API, the fediverse's (ActivityPub, WebFinger) and the assistants'.
+    static func isForPrograms(_ path: String) -> Bool {
+        path.hasPrefix("/api/") || path == "/api" || path.hasPrefix("/ap/") || path.hasPrefix("/.well-known/") || path == "/mcp"
+    }
+
     func respond(_ status: HTTPResponse.Status, _ message: String, _ request: Request) -> Response {
-        if request.uri.path.hasPrefix("/api/") || request.uri.path == "/api" || wantsJSON(request) {
+        if Self.isForPrograms(request.uri.path) || wantsJSON(request) {
             return Responses.json(APIError(error: message), status: status)
         }
         if request.uri.path.hasSuffix(".md") {
