@@ -35,6 +35,9 @@ class Peer:
         self.base = f"http://127.0.0.1:{self.port}"
         self.actor = self.base + "/users/reader"
         self.public, self.private = generate_rsa_public_private_key()
+        # Another account on the same server, with a key of its own.
+        self.mallory = self.base + "/users/mallory"
+        self.mallory_public, self.mallory_private = generate_rsa_public_private_key()
         self.received = []  # (activity, signer or None)
         self.delay = delay
         self.loop = asyncio.new_event_loop()
@@ -51,6 +54,7 @@ class Peer:
     async def start(self):
         app = web.Application()
         app.router.add_get("/users/reader", self.actor_document)
+        app.router.add_get("/users/mallory", self.mallory_document)
         app.router.add_post("/users/reader/inbox", self.inbox)
         app.router.add_post("/inbox", self.inbox)
         runner = web.AppRunner(app)
@@ -63,6 +67,13 @@ class Peer:
             "id": self.actor, "type": "Person", "preferredUsername": "reader",
             "inbox": self.actor + "/inbox", "endpoints": {"sharedInbox": self.base + "/inbox"},
             "publicKey": {"id": self.actor + "#main-key", "owner": self.actor, "publicKeyPem": self.public},
+        }, content_type="application/activity+json")
+
+    async def mallory_document(self, request):
+        return web.json_response({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": self.mallory, "type": "Person", "preferredUsername": "mallory", "inbox": self.mallory + "/inbox",
+            "publicKey": {"id": self.mallory + "#main-key", "owner": self.mallory, "publicKeyPem": self.mallory_public},
         }, content_type="application/activity+json")
 
     async def inbox(self, request):
@@ -84,11 +95,12 @@ class Peer:
                     "type": kind, "actor": self.actor, "object": object_id}
         return self.send(target_inbox, activity, signed), activity
 
-    def send(self, inbox, activity, signed=True):
+    def send(self, inbox, activity, signed=True, as_mallory=False):
         async def go():
             async with aiohttp.ClientSession() as session:
                 if signed:
-                    secret = CryptographicSecret.from_pem(self.actor + "#main-key", self.private)
+                    secret = (CryptographicSecret.from_pem(self.mallory + "#main-key", self.mallory_private) if as_mallory
+                              else CryptographicSecret.from_pem(self.actor + "#main-key", self.private))
                     r = await signed_post(session, secret, inbox, json.dumps(activity), digest_method=legacy_digest_method)
                 else:
                     r = await session.post(inbox, data=json.dumps(activity), headers={"content-type": "application/activity+json"})
@@ -189,6 +201,9 @@ def test_follow_deliveries_signed_once_across_a_kill(site):
     # Unsigned, or signed by a key that is not the actor's: refused, nothing recorded.
     status, _ = peer.follow(inbox, daily, signed=False)
     assert status == 401
+    forged = {"@context": "https://www.w3.org/ns/activitystreams", "id": peer.actor + "#forged", "type": "Follow",
+              "actor": peer.actor, "object": daily}
+    assert peer.send(inbox, forged, as_mallory=True) == 401  # a valid signature, but another account's key
     assert site.get_json("/ap/actors/daily/followers")["totalItems"] == 0
 
     status, follow = peer.follow(inbox, daily)

@@ -102,7 +102,6 @@ public struct FediverseStore: Sendable {
         }
     }
 
-    public func remoteActor(keyID: String) async throws -> RemoteActor? { try await remoteActor("key_id", keyID) }
     public func remoteActor(id: String) async throws -> RemoteActor? { try await remoteActor("id", id) }
 
     private func remoteActor(_ column: String, _ value: String) async throws -> RemoteActor? {

@@ -109,8 +109,9 @@ final class FediverseClient: Sendable {
             throw Refused(reason: "\(id.prefix(100)) is not an actor with a public key")
         }
         // The document must be the one asked for (no actor speaks for another), its inbox an address we may post to.
-        guard actorID == id.split(separator: "#")[0].description, allowed(inbox) != nil else {
-            throw Refused(reason: "\(id.prefix(100)) describes another actor or an inbox this server does not post to")
+        guard actorID == id.split(separator: "#")[0].description, allowed(inbox) != nil,
+              URL(string: keyID)?.host?.lowercased() == url.host?.lowercased() else {
+            throw Refused(reason: "\(id.prefix(100)) describes another actor, a key on another host, or an inbox this server does not post to")
         }
         let shared = (object["endpoints"] as? [String: Any])?["sharedInbox"] as? String
         return .init(id: actorID, inbox: inbox, sharedInbox: shared.flatMap { allowed($0) != nil ? $0 : nil }, keyID: keyID,
