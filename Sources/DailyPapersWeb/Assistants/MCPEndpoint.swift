@@ -9,11 +9,13 @@ import NIOCore
 
 /// `/mcp`: the Model Context Protocol over Streamable HTTP, for AI assistants (tools in `AssistantTool`).
 ///
-/// Stateless: every POST is answered on its own by a fresh `Server` on a fresh `StatelessHTTPServerTransport`
-/// (the SDK's types, handlers and validation), so there is no session to keep, lose, expire or share between
-/// processes behind a load balancer, and no request can see another's (the SDK's stateless transport matches
-/// answers to waiters by JSON-RPC id, which two clients may both send). GET (a server-to-client stream) and
-/// DELETE (ending a session) are answered 405, as the protocol allows a server without them.
+/// Stateless: every POST is answered on its own, as JSON, so there is no session to keep, lose, expire or share
+/// between processes behind a load balancer. GET (a server-to-client stream) and DELETE (ending a session) are
+/// answered 405, as the protocol allows a server without them. The SDK gives the protocol's types, versions and
+/// request checks; its `Server` and stateless transport were the first design and are not used: the transport
+/// matches answers to waiting requests by JSON-RPC id (which two clients may both send, so each request needed its
+/// own server), a request whose id it could not read back hung, and the server re-decoded every result through
+/// `Value`, whose decoder builds a regular expression for each string (a tool list took 30 ms, a search 38 ms).
 ///
 /// A member connects with a personal access token (`Authorization: Bearer dp_...`), never the session cookie, so a
 /// page on another site cannot act for a reader; that is also why no Origin check is made here (the check guards
@@ -26,9 +28,9 @@ struct MCPEndpoint: Sendable {
 
     /// A JSON-RPC message is small; the largest a tool takes is a 1,000-character note.
     static let maximumBody = 64 * 1024
-    /// A backstop: a message the SDK could not answer would otherwise hold its connection forever.
-    static let answerTimeout = Duration.seconds(30)
     static let serverName = "dailypapers"
+    /// The SDK's checks but its Origin one (see above): Accept, Content-Type and a known protocol version.
+    static let checks = StandardValidationPipeline(validators: [JSONAcceptValidator(), ContentTypeValidator(), ProtocolVersionValidator()])
 
     func register(on router: Router<AppRequestContext>) {
         router.post(Route.mcp.pattern) { req, ctx in try await answer(req, ctx) }
@@ -51,27 +53,50 @@ struct MCPEndpoint: Sendable {
         do { body = Data(buffer: try await req.body.collect(upTo: Self.maximumBody)) } catch {
             return Self.error(.contentTooLarge, .invalidRequest("A message is at most \(Self.maximumBody / 1024) KiB."))
         }
-        if let refusal = MCPEnvelope.refusal(body) { return MCPEnvelope.response(refusal) }
-
-        let calls = MCPToolCalls(store: store, community: community, site: site, member: member, clientIP: ctx.clientIP)
-        let server = Server(name: Self.serverName, version: "1", title: site.name, instructions: instructions,
-                            capabilities: .init(tools: .init(listChanged: false)))
-        await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: calls.tools) }
-        await server.withMethodHandler(CallToolAsSent.self) { params in try await calls.call(try CallToolAsSent.read(params)) }
-        // The SDK's checks but its Origin one (see above): Accept, Content-Type and a known protocol version.
-        let transport = StatelessHTTPServerTransport(validationPipeline: StandardValidationPipeline(validators: [
-            JSONAcceptValidator(), ContentTypeValidator(), ProtocolVersionValidator(),
-        ]), logger: logger)
-        try await server.start(transport: transport)
-        let watchdog = Task {
-            try await Task.sleep(for: Self.answerTimeout)
-            await transport.disconnect()
+        let message: MCPEnvelope.Checked
+        switch MCPEnvelope.read(body) {
+        case .failure(let refusal): return MCPEnvelope.response(refusal)
+        case .success(let checked): message = checked
         }
-        let answer = await transport.handleRequest(MCP.HTTPRequest(method: "POST", headers: Self.headers(req.headers), body: body,
-                                                                   path: Route.mcp.rawValue))
-        watchdog.cancel()
-        await server.stop()
-        return Self.response(answer)
+        let request = MCP.HTTPRequest(method: "POST", headers: Self.headers(req.headers), body: body, path: Route.mcp.rawValue)
+        if let refused = Self.checks.validate(request, context: HTTPValidationContext(httpMethod: "POST", isInitializationRequest: message.method == "initialize")) {
+            return Self.response(refused)
+        }
+        // A notification, or a client's answer to a request: nothing to answer (this server asks clients nothing).
+        guard let method = message.method, let id = message.id else { return Response(status: .accepted, headers: [.cacheControl: "no-store"]) }
+        let calls = MCPToolCalls(store: store, community: community, site: site, member: member, clientIP: ctx.clientIP)
+        do {
+            return MCPEnvelope.result(id: id, try await result(of: method, params: message.params, calls: calls))
+        } catch let error as MCPError {
+            return MCPEnvelope.response(.init(status: .ok, error: error, id: id))
+        }
+    }
+
+    /// The result object of a request, as JSON.
+    private func result(of method: String, params: [String: JSONValue], calls: MCPToolCalls) async throws -> Data {
+        switch method {
+        case "initialize":
+            // The client's version when this side speaks it, else the newest this side speaks (the client then decides).
+            let asked = params["protocolVersion"]?.string ?? ""
+            let version = Version.supported.contains(asked) ? asked : Version.latest
+            return try JSONEncoder.plain.encode(Initialize.Result(
+                protocolVersion: version, capabilities: Server.Capabilities(tools: .init(listChanged: false)),
+                serverInfo: Server.Info(name: Self.serverName, version: "1", title: site.name), instructions: instructions))
+        case "ping":
+            return Data("{}".utf8)
+        case "tools/list":
+            return try JSONEncoder.plain.encode(ListTools.Result(tools: calls.tools))
+        case "tools/call":
+            guard let name = params["name"]?.string else { throw MCPError.invalidParams("name: give the tool's name (tools/list names them).") }
+            var arguments: [String: Value]?
+            if let given = params["arguments"], !given.isNull {
+                guard let object = given.object else { throw MCPError.invalidParams("arguments must be an object of the tool's arguments.") }
+                arguments = object.mapValues(\.value)
+            }
+            return try await calls.call(name: name, arguments: arguments).json()
+        default:
+            throw MCPError.methodNotFound("Unknown method: \(String(method.prefix(60))); this server has tools only.")
+        }
     }
 
     private var instructions: String {
@@ -115,58 +140,71 @@ struct MCPEndpoint: Sendable {
     }
 }
 
-/// The checks a message passes before it reaches the SDK, so that every message that reaches it is answered, and
-/// answered with the right error: the SDK waits for the answer to a request by its id, and one whose id it cannot
-/// read back (a boolean, a fraction, an object) would be answered under a made-up id and never reach the waiting
-/// request; parameters it cannot decode it answers as its own internal error rather than the caller's mistake.
+/// A message read and checked before anything acts on it: one JSON-RPC 2.0 object, an id that is a string (at most
+/// 200 bytes) or a whole number, a method that is a string, params that are an object.
 enum MCPEnvelope {
     struct Refusal: Error {
         let status: HTTPTypes.HTTPResponse.Status
         let error: MCPError
         /// The request's id when it could be read, so the client can match the answer.
-        var id: Value = .null
+        var id: JSONValue = .null
     }
 
-    private struct Message: Decodable {
-        let jsonrpc: String?
-        let id: Value?
-        let method: Value?
-        let params: Value?
+    struct Checked {
+        let id: JSONValue?
+        let method: String?
+        let params: [String: JSONValue]
     }
 
-    static func refusal(_ body: Data) -> Refusal? {
+    static func read(_ body: Data) -> Result<Checked, Refusal> {
         guard body.first(where: { !$0.isASCIIWhitespace }) == UInt8(ascii: "{") else {
-            return Refusal(status: .badRequest, error: .invalidRequest("Send one JSON-RPC 2.0 message, a JSON object, per request (batches are not taken)."))
+            return .failure(Refusal(status: .badRequest, error: .invalidRequest("Send one JSON-RPC 2.0 message, a JSON object, per request (batches are not taken).")))
         }
-        guard let message = try? JSONDecoder().decode(Message.self, from: body) else {
-            return Refusal(status: .badRequest, error: .parseError("The body is not a JSON object."))
+        guard let message = try? JSONDecoder().decode(RPCMessage.self, from: body) else {
+            return .failure(Refusal(status: .badRequest, error: .parseError("The body is not a JSON object.")))
         }
-        guard message.jsonrpc == "2.0" else { return Refusal(status: .badRequest, error: .invalidRequest("jsonrpc must be \"2.0\".")) }
-        if let method = message.method, method.stringValue == nil {
-            return Refusal(status: .badRequest, error: .invalidRequest("method must be a string."))
+        guard message.jsonrpc?.string == "2.0" else { return .failure(Refusal(status: .badRequest, error: .invalidRequest("jsonrpc must be \"2.0\"."))) }
+        if let method = message.method, method.string == nil {
+            return .failure(Refusal(status: .badRequest, error: .invalidRequest("method must be a string.")))
         }
-        var id = Value.null
-        if let given = message.id {
+        var id: JSONValue?
+        if let given = message.id, !given.isNull {
             switch given {
             case .int: id = given
             case .string(let s) where s.utf8.count <= 200: id = given
-            default: return Refusal(status: .badRequest, error: .invalidRequest("id must be a string (at most 200 bytes) or a whole number."))
+            default: return .failure(Refusal(status: .badRequest, error: .invalidRequest("id must be a string (at most 200 bytes) or a whole number.")))
             }
         }
-        if let params = message.params, !params.isNull, params.objectValue == nil {
-            // Answered as the request's error, to the request, as the SDK answers its own.
-            return Refusal(status: .ok, error: .invalidParams("params must be an object."), id: id)
+        var params: [String: JSONValue] = [:]
+        if let given = message.params, !given.isNull {
+            // Answered as the request's error, to the request.
+            guard let object = given.object else { return .failure(Refusal(status: .ok, error: .invalidParams("params must be an object."), id: id ?? .null)) }
+            params = object
         }
-        return nil
+        return .success(Checked(id: id, method: message.method?.string, params: params))
+    }
+
+    /// `{"jsonrpc":"2.0","id":ID,"result":RESULT}`.
+    static func result(id: JSONValue, _ result: Data) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: Data(#"{"jsonrpc":"2.0","id":"#.utf8) + encoded(id) + Data(#","result":"#.utf8) + result + Data("}".utf8))))
     }
 
     /// A JSON-RPC error response for a refusal.
     static func response(_ refusal: Refusal) -> Response {
-        let body: Value = ["jsonrpc": "2.0", "id": refusal.id,
-                           "error": ["code": .int(refusal.error.code), "message": .string(refusal.error.errorDescription ?? "Invalid request")]]
-        let data = (try? JSONEncoder().encode(body)) ?? Data()
+        var error = Data(#"{"code":"#.utf8) + Data(String(refusal.error.code).utf8) + Data(#","message":"#.utf8)
+        error += (try? JSONEncoder.plain.encode(refusal.error.errorDescription ?? "Invalid request")) ?? Data("\"\"".utf8)
+        let body = Data(#"{"jsonrpc":"2.0","id":"#.utf8) + encoded(refusal.id) + Data(#","error":"#.utf8) + error + Data("}}".utf8)
         return Response(status: refusal.status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    private static func encoded(_ id: JSONValue) -> Data {
+        switch id {
+        case .int(let i): Data(String(i).utf8)
+        case .string(let s): (try? JSONEncoder.plain.encode(s)) ?? Data("null".utf8)
+        default: Data("null".utf8)
+        }
     }
 }
 
@@ -183,24 +221,4 @@ struct JSONAcceptValidator: HTTPRequestValidator {
 
 private extension UInt8 {
     var isASCIIWhitespace: Bool { self == 0x20 || self == 0x0A || self == 0x0D || self == 0x09 }
-}
-
-/// `tools/call` with its parameters taken as sent, so that a call without a tool name or with arguments that are
-/// not an object is answered as invalid params (the SDK's own decoding would answer an internal error).
-enum CallToolAsSent: MCP.Method {
-    static let name = CallTool.name
-    typealias Parameters = Value
-    typealias Result = CallTool.Result
-
-    static func read(_ params: Value) throws(MCPError) -> CallTool.Parameters {
-        guard let object = params.objectValue, let name = object["name"]?.stringValue else {
-            throw .invalidParams("name: give the tool's name (tools/list names them).")
-        }
-        var arguments: [String: Value]?
-        if let given = object["arguments"], !given.isNull {
-            guard let a = given.objectValue else { throw .invalidParams("arguments must be an object of the tool's arguments.") }
-            arguments = a
-        }
-        return CallTool.Parameters(name: name, arguments: arguments)
-    }
 }

@@ -21,11 +21,11 @@ struct MCPToolCalls: Sendable {
         AssistantTool.allCases.filter { member != nil || !$0.isMemberTool }.map(\.definition)
     }
 
-    func call(_ params: CallTool.Parameters) async throws -> CallTool.Result {
-        guard let tool = AssistantTool(rawValue: params.name) else {
-            throw MCPError.invalidParams("There is no tool '\(String(params.name.prefix(60)))'; tools/list names them.")
+    func call(name: String, arguments: [String: Value]?) async throws -> ToolAnswer {
+        guard let tool = AssistantTool(rawValue: name) else {
+            throw MCPError.invalidParams("There is no tool '\(String(name.prefix(60)))'; tools/list names them.")
         }
-        let args = try MCPArguments(params.arguments, accepted: tool.arguments)
+        let args = try MCPArguments(arguments, accepted: tool.arguments)
         do {
             switch tool {
             case .listPapers: return try await listPapers(args)
@@ -45,7 +45,7 @@ struct MCPToolCalls: Sendable {
 
     // MARK: Papers
 
-    private func listPapers(_ args: MCPArguments) async throws -> CallTool.Result {
+    private func listPapers(_ args: MCPArguments) async throws -> ToolAnswer {
         let kind = try args.choice("period", ["day", "week", "month"], default: "day")
         let sort = FeedSort(rawValue: try args.choice("sort", FeedSort.allCases.map(\.rawValue), default: "upvotes")) ?? .upvotes
         let hasCode = try args.bool("has_code", default: false)
@@ -79,7 +79,7 @@ struct MCPToolCalls: Sendable {
         return try Self.result(PaperList(period: period.key, papers: Array(lines), nextOffset: next(offset, limit, papers.count)))
     }
 
-    private func searchPapers(_ args: MCPArguments) async throws -> CallTool.Result {
+    private func searchPapers(_ args: MCPArguments) async throws -> ToolAnswer {
         let query = try args.requiredString("query", maxLength: 500)
         var filters = SearchFilters()
         filters.featuredOnly = try args.bool("featured_only", default: false)
@@ -98,12 +98,12 @@ struct MCPToolCalls: Sendable {
         return try Self.result(PaperList(period: nil, papers: Array(lines), nextOffset: next(offset, limit, hits.count)))
     }
 
-    private func getPaper(_ args: MCPArguments) async throws -> CallTool.Result {
+    private func getPaper(_ args: MCPArguments) async throws -> ToolAnswer {
         let record = try await paper(args)
         return try Self.result(PaperDetails(record, site: site))
     }
 
-    private func readPaper(_ args: MCPArguments) async throws -> CallTool.Result {
+    private func readPaper(_ args: MCPArguments) async throws -> ToolAnswer {
         let format: PaperFormat = switch try args.choice("format", ["markdown", "bibtex", "ris", "csl-json"], default: "markdown") {
         case "bibtex": .bibtex
         case "ris": .ris
@@ -111,10 +111,10 @@ struct MCPToolCalls: Sendable {
         default: .markdown
         }
         let record = try await paper(args)
-        return CallTool.Result(content: [.text(text: format.text([record], site: site), annotations: nil, _meta: nil)])
+        return .text(format.text([record], site: site))
     }
 
-    private func similarPapers(_ args: MCPArguments) async throws -> CallTool.Result {
+    private func similarPapers(_ args: MCPArguments) async throws -> ToolAnswer {
         let limit = try args.integer("limit", default: 5, range: 1...20)
         let record = try await paper(args)
         let similar = try await store.similar(to: record.paper.id, limit: limit)
@@ -125,7 +125,7 @@ struct MCPToolCalls: Sendable {
 
     // MARK: A member's papers
 
-    private func listCollections(_ args: MCPArguments) async throws -> CallTool.Result {
+    private func listCollections(_ args: MCPArguments) async throws -> ToolAnswer {
         let account = try signedIn()
         let (offset, limit) = try page(args)
         let collections = community.collections
@@ -144,7 +144,7 @@ struct MCPToolCalls: Sendable {
                                                 nextOffset: next(offset, limit, items.count)))
     }
 
-    private func savePaper(_ args: MCPArguments) async throws -> CallTool.Result {
+    private func savePaper(_ args: MCPArguments) async throws -> ToolAnswer {
         let account = try signedIn()
         let slug = try args.string("collection", maxLength: 40) ?? CollectionAPIRoutes.savedSlug
         let note = try args.string("note", maxLength: CollectionStore.noteLength)
@@ -191,16 +191,11 @@ struct MCPToolCalls: Sendable {
     }
 
     /// A result as structured content and, for clients that read only text, the same JSON as text.
-    static func result<T: Encodable>(_ value: T) throws -> CallTool.Result {
+    static func result<T: Encodable>(_ value: T) throws -> ToolAnswer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        let structured = try JSONDecoder().decode(Value.self, from: data)
-        return CallTool.Result(content: [.text(text: String(decoding: data, as: UTF8.self), annotations: nil, _meta: nil)],
-                               structuredContent: Optional.some(structured))
+        return .structured(try encoder.encode(value))
     }
 
-    static func refusal(_ message: String) -> CallTool.Result {
-        CallTool.Result(content: [.text(text: message, annotations: nil, _meta: nil)], isError: true)
-    }
+    static func refusal(_ message: String) -> ToolAnswer { .refusal(message) }
 }
