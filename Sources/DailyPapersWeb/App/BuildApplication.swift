@@ -124,7 +124,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     // A short lease: a process killed mid-round holds up deliveries for 15 s, not a minute.
     services.append(fediverseJob.recurring(every: configuration.fediverse.every,
                                            exclusive: ExclusiveJob(database: database, leaseDuration: .seconds(15), logger: logger), logger: logger))
-    services.append(FollowNotifier(notifications: community.notifications, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
+    services.append(community.notifications.followNotifier(exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
     return Application(
         router: router,
         // A connection that sends no complete request part for this long is closed, whether idle between
@@ -223,34 +223,19 @@ struct IndexBackfill: Service {
     }
 }
 
-/// Tells members of new papers by the authors they follow: every minute, the papers indexed since the last run
-/// (`NotificationStore.notifyFollowers`); with several processes, the one holding the lease does it.
-struct FollowNotifier: Service {
-    let notifications: NotificationStore
-    let exclusive: ExclusiveJob
-    let logger: Logger
-    static let interval = Duration.seconds(60)
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
+extension NotificationStore {
+    /// Tells members of new papers by the authors they follow: every minute, the papers indexed since the last run
+    /// (`notifyFollowers`), a backlog (a big import) worked through a batch at a time; with several processes, the
+    /// one holding the lease does it.
+    func followNotifier(exclusive: ExclusiveJob, logger: Logger) -> RecurringJob {
+        RecurringJob(name: "notify-follows", every: .seconds(60), exclusive: exclusive, logger: logger) { [self] in
+            var made = 0
             while !Task.isCancelled {
-                // The wait first: a process that starts and stops at once (a test, a failed start) touches nothing.
-                try? await Task.sleep(for: Self.interval)
-                if Task.isCancelled { break }
-                do {
-                    // A backlog (a big import) is worked through a batch at a time, then the notifier waits again.
-                    while let run = try await exclusive.run("notify-follows", { [notifications] in try await notifications.notifyFollowers() }),
-                          !Task.isCancelled {
-                        if run.made > 0 { logger.info("notified followers: \(run.made) notifications of new papers") }
-                        if run.rows < NotificationStore.followBatch { break }
-                    }
-                } catch is CancellationError {
-                    break
-                } catch {
-                    logger.warning("notifying followers failed: \(error)")
-                }
+                let run = try await notifyFollowers()
+                made += run.made
+                if run.rows < NotificationStore.followBatch { break }
             }
+            return made == 0 ? nil : .init("\(made) notifications of new papers")
         }
-        try? await gracefulShutdown()
     }
 }

@@ -21,7 +21,7 @@ final class FediverseClient: Sendable {
     let store: FediverseStore
     /// Plain http and private addresses too: for tests and closed networks (`--fediverse-private-peers`).
     let allowPrivatePeers: Bool
-    private let key = LockedBox<_RSA.Signing.PrivateKey?>(nil)
+    private let key = LockedValue<_RSA.Signing.PrivateKey?>(nil)
     static let timeout = TimeAmount.seconds(10)
     static let maximumBody = 256 * 1024
 
@@ -129,16 +129,5 @@ final class FediverseClient: Sendable {
         let response = try await Self.http.execute(request, timeout: Self.timeout)
         _ = try? await response.body.collect(upTo: Self.maximumBody)
         return Int(response.status.code)
-    }
-}
-
-/// A value behind a lock.
-final class LockedBox<T: Sendable>: @unchecked Sendable {
-    private var stored: T
-    private let lock = NSLock()
-    init(_ value: T) { stored = value }
-    var value: T {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
     }
 }
