@@ -46,6 +46,8 @@ func withAppEnvironment(importing paths: [String] = [Fixtures.path("hf-daily")],
         var configuration = AppConfiguration(database: .sqliteFile(path: t.path), publicURL: "https://papers.example.org",
                                              community: settings, mail: MailSettings(folder: t.folder + "/mail"),
                                              countsGrace: countsGrace)
+        // The fediverse's rounds wait an hour here: a test that runs its own rounds (FediverseTests) must not race them.
+        configuration.fediverse.every = .seconds(3600)
         site(&configuration)
         let app = try buildApplication(configuration: configuration, database: t.database, logger: logger, mailOutbox: outbox)
         let environment = AppEnvironment(database: t.database, folder: t.folder, outbox: outbox)
