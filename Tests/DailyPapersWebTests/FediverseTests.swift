@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func actorsAreFoundByWebFingerAndPublishTheirPapers() async throws {
-        try await withApp { client in
+        try await withAppEnvironment { client, env in
             let finger = try await client.execute(uri: "/.well-known/webfinger?resource=acct:daily@papers.example.org", method: .get)
             #expect(finger.status == .ok && finger.headers[.contentType]?.hasPrefix("application/jrd+json") == true)
             let link = try #require((json(finger)["links"] as? [[String: Any]])?.first { $0["rel"] as? String == "self" })
@@ -53,9 +53,16 @@ import Testing
             let noteURL = try #require(note["id"] as? String)
             #expect(try await client.execute(uri: String(noteURL.dropFirst("https://papers.example.org".count)), method: .get).status == .ok)
             #expect(try await client.execute(uri: "/ap/actors/daily/outbox?page=51", method: .get).status == .badRequest)
-            // A member's submissions; an unknown name is a JSON 404.
+            // A member's submissions; an unknown name is a JSON 404, and so is a banned member's.
             let missing = try await client.execute(uri: "/ap/actors/no-such-account", method: .get)
             #expect(missing.status == .notFound && json(missing)["error"] != nil)
+            let paper = json(try await client.execute(uri: "/api/papers/2412.01981", method: .get))
+            let submitter = try #require(((paper["submittedOnDailyBy"] as? [String: Any])?["user"]) as? String)
+            let member = json(try await client.execute(uri: "/ap/actors/\(submitter)", method: .get))
+            #expect(member["type"] as? String == "Person" && member["preferredUsername"] as? String == submitter)
+            let moderator = try await Crowd.make(env, count: 1, prefix: "mod")[0]
+            try await ModerationStore(database: env.database, trending: .standard).ban(username: submitter, reason: "spam", moderatorID: moderator.account.id)
+            #expect(try await client.execute(uri: "/ap/actors/\(submitter)", method: .get).status == .notFound)
         }
     }
 

@@ -83,6 +83,13 @@ public struct FediverseStore: Sendable {
         }
     }
 
+    /// A banned member's actor publishes nothing more.
+    public func isBanned(username: String) async throws -> Bool {
+        try await database.read { db in
+            try await db.raw("SELECT 1 AS one FROM users WHERE lower(username) = lower(\(bind: username)) AND banned_at IS NOT NULL").first() != nil
+        }
+    }
+
     // MARK: Remote actors
 
     public struct RemoteActor: Sendable, Equatable {

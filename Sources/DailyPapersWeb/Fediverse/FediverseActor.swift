@@ -76,6 +76,8 @@ enum FediverseActor: Hashable, Sendable {
                 .decode(column: "category", as: String.self)
         }
         if let category { return .category(category) }
+        // A banned member's account is gone from the fediverse.
+        guard try await !FediverseStore(database: database).isBanned(username: name) else { return nil }
         return try await users.user(username: name).map(FediverseActor.member)
     }
 }

@@ -47,6 +47,10 @@ struct FediverseJob: Sendable {
             for category in f.paper.categories { byActor[.category(category), default: []].append(f) }
             if let by = f.submittedBy { byActor[.member(by), default: []].append(f) }
         }
+        // A banned member's actor publishes nothing more (asked once per submitter a round).
+        for actor in byActor.keys {
+            if case .member(let user) = actor, try await fediverse.isBanned(username: user.username) { byActor[actor] = nil }
+        }
         let trending = try await store.featured(FeedQuery(sort: .trending, trendingWindowDays: trendingWindowDays, limit: Self.trendingTop))
         byActor[.trending] = trending
         var queued = 0
