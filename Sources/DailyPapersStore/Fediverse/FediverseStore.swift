@@ -140,9 +140,17 @@ public struct FediverseStore: Sendable {
     /// Marks the papers as published by the actor; returns those that were not yet (each is announced once).
     public func markPublished(actor: String, papers: [String], now: Timestamp = .now) async throws -> [String] {
         guard !papers.isEmpty else { return [] }
+        // A round sees mostly papers published before: those are read, not written again (no write, no writer lock).
+        let binds: [any Encodable & Sendable] = papers
+        let known = try await database.read { db in
+            Set(try await db.raw("SELECT paper_id FROM ap_published WHERE actor = \(bind: actor) AND paper_id IN (\(binds: binds))").all()
+                .map { try $0.decode(column: "paper_id", as: String.self) })
+        }
+        let unknown = papers.filter { !known.contains($0) }
+        guard !unknown.isEmpty else { return [] }
         return try await database.write { db in
             var fresh: [String] = []
-            for paper in papers {
+            for paper in unknown {
                 if try await db.raw("""
                     INSERT INTO ap_published (actor, paper_id, published_at) VALUES (\(bind: actor), \(bind: paper), \(bind: now.millisecondsSince1970))
                     ON CONFLICT (actor, paper_id) DO NOTHING RETURNING paper_id

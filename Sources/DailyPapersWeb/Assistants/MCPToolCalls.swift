@@ -134,7 +134,7 @@ struct MCPToolCalls: Sendable {
             let page = all.dropFirst(offset).prefix(limit).map(CollectionLine.init)
             return try Self.result(CollectionList(collections: Array(page), nextOffset: offset + limit < all.count ? offset + limit : nil))
         }
-        let real = slug == CollectionAPIRoutes.savedSlug ? try await collections.savedSlug(userID: account.id) : slug
+        let real = try await collections.slug(slug, userID: account.id)
         guard let c = try await collections.collection(slug: real, viewerID: account.id), c.ownerID == account.id else {
             return Self.refusal("You have no collection '\(slug)': list_collections without arguments names them.")
         }
@@ -154,7 +154,7 @@ struct MCPToolCalls: Sendable {
         }
         try community.limiter.check(.collect, account: account.username, ip: clientIP)
         let collections = community.collections
-        let real = slug == CollectionAPIRoutes.savedSlug ? try await collections.savedSlug(userID: account.id) : slug
+        let real = try await collections.slug(slug, userID: account.id)
         let added = try await collections.add(userID: account.id, slug: real, paper: record.paper.id, note: note ?? "")
         return try Self.result(SaveAnswer(paper: record.paper.id.base, collection: slug, added: added))
     }

@@ -89,13 +89,7 @@ struct CollectionAPIRoutes: Sendable {
 
     /// The token's member, refused (401) without a live token and (403) when writing with a read-only one.
     func authorized(_ req: Request, write: Bool) async throws -> (Account, AccessTokenStore.Token) {
-        guard let (account, token) = try await AccessTokenRoutes.bearer(req, tokens: community.accessTokens) else {
-            throw WebError(status: .unauthorized, message: "Send a personal access token (made in Settings) as Authorization: Bearer <token>.")
-        }
-        if write, token.scope != .write {
-            throw WebError.forbidden("This token may only read: make a read-and-write token in Settings to change collections.")
-        }
-        return (account, token)
+        try await AccessTokenRoutes.authorized(req, tokens: community.accessTokens, write: write, toChange: "collections")
     }
 
     /// The member of a bearer token if one is sent (a bad one is refused rather than ignored).
@@ -104,27 +98,12 @@ struct CollectionAPIRoutes: Sendable {
         return try await authorized(req, write: false).0
     }
 
-    /// `saved` as the member's "Saved" collection's slug; any other slug as given.
     func resolve(_ slug: String, _ account: Account) async throws -> String {
-        slug == Self.savedSlug ? try await collections.savedSlug(userID: account.id) : slug
+        try await collections.slug(slug, userID: account.id)
     }
 
-    /// A JSON body of at most 16 KiB decoded as `T`, or a 400 that says what is wrong.
     static func body<T: Decodable>(_ type: T.Type, _ req: Request) async throws -> T {
-        guard req.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
-            throw WebError.badRequest("Send the body as application/json.")
-        }
-        let buffer: ByteBuffer
-        do { buffer = try await req.body.collect(upTo: maximumBody) } catch {
-            throw WebError.payloadTooLarge("The body is larger than \(maximumBody / 1024) KiB.")
-        }
-        do { return try JSONDecoder().decode(T.self, from: Data(buffer: buffer)) } catch let DecodingError.keyNotFound(key, _) {
-            throw WebError.badRequest("The body lacks '\(key.stringValue)'.")
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw WebError.badRequest("'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type.")
-        } catch {
-            throw WebError.badRequest("The body is not the JSON object this endpoint takes.")
-        }
+        try await JSONBody.read(type, req, maximum: maximumBody)
     }
 
     struct NewCollection: Decodable {
@@ -148,6 +127,13 @@ struct CollectionAPIRoutes: Sendable {
     }
 
     struct PaperAnswer: Encodable { let paper: String; let collection: String; let added: Bool }
+}
+
+extension CollectionStore {
+    /// `saved` (the API's and the assistants' name for the member's "Saved" collection) as its slug; any other as given.
+    func slug(_ given: String, userID: Int) async throws -> String {
+        given == CollectionAPIRoutes.savedSlug ? try await savedSlug(userID: userID) : given
+    }
 }
 
 /// A collection as the API writes it: Hugging Face's paper objects for its papers, each with the member's note.

@@ -69,6 +69,18 @@ struct AccessTokenRoutes: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: try Responses.jsonString(who))))
     }
 
+    /// The token's member, refused (401) without a live token and (403) when writing with a read-only one;
+    /// `toChange` names what a read-and-write token changes, for the 403's message.
+    static func authorized(_ req: Request, tokens: AccessTokenStore, write: Bool, toChange: String) async throws -> (Account, AccessTokenStore.Token) {
+        guard let (account, token) = try await bearer(req, tokens: tokens) else {
+            throw WebError(status: .unauthorized, message: "Send a personal access token (made in Settings) as Authorization: Bearer <token>.")
+        }
+        if write, token.scope != .write {
+            throw WebError.forbidden("This token may only read: make a read-and-write token in Settings to change \(toChange).")
+        }
+        return (account, token)
+    }
+
     /// The member and token of an `Authorization: Bearer` header, if it names a live token.
     static func bearer(_ req: Request, tokens: AccessTokenStore) async throws -> (Account, AccessTokenStore.Token)? {
         guard let header = req.headers[.authorization], header.utf8.count <= 200 else { return nil }

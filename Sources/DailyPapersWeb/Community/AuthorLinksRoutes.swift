@@ -55,9 +55,9 @@ struct AuthorLinksRoutes: Sendable {
     }
 
     func api(_ id: ArxivID, _ req: Request) async throws -> Response {
-        let (account, _) = try await CollectionAPIRoutes(community: community).authorized(req, write: true)
+        let (account, _) = try await AccessTokenRoutes.authorized(req, tokens: community.accessTokens, write: true, toChange: "a paper's links")
         try community.limiter.check(.collect, account: account.username, ip: nil)
-        let body = try await CollectionAPIRoutes.body(LinksBody.self, req)
+        let body = try await JSONBody.read(LinksBody.self, req, maximum: CollectionAPIRoutes.maximumBody)
         try await set(id, code: try Self.link(body.githubRepo, field: "githubRepo"),
                       projectPage: try Self.link(body.projectPage, field: "projectPage"), userID: account.id)
         guard let record = try await papers.paper(id) else { throw WebError.notFound("Paper \(id.base) not found") }
