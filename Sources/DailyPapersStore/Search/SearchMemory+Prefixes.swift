@@ -14,13 +14,14 @@ extension SearchMemory {
     /// The lists of a prefix's terms merged into one in paper order, each paper once with its highest impact (a
     /// paper holding "diffuse" and "diffusion" matches `diffus*` by the better of the two), and that list's highest
     /// impact. Lists beyond `limit` postings are left out, the longest kept (the longest alone, if it is beyond).
-    static func union<Postings: Collection<Posting>>(_ lists: [(postings: Postings, maxImpact: Float)], documents: Int,
-                                                     limit: Int = prefixPostingsLimit) -> (list: [Posting], maxImpact: Float) {
-        var total = 0, kept: [(postings: Postings, maxImpact: Float)] = []
-        for entry in lists.sorted(by: { $0.postings.count > $1.postings.count }) {
-            if !kept.isEmpty, total + entry.postings.count > limit { break }
-            kept.append((entry.postings, entry.maxImpact))
-            total += entry.postings.count
+    static func union(_ lists: [(count: Int, maxImpact: Float, postings: () -> [Posting])], documents: Int,
+                      limit: Int = prefixPostingsLimit) -> (list: [Posting], maxImpact: Float) {
+        var total = 0, kept: [(postings: [Posting], maxImpact: Float)] = []
+        // Chosen by their counts; only the kept are read (a file's are decoded then).
+        for entry in lists.sorted(by: { $0.count > $1.count }) {
+            if !kept.isEmpty, total + entry.count > limit { break }
+            kept.append((entry.postings(), entry.maxImpact))
+            total += entry.count
         }
         let maxImpact = kept.map(\.maxImpact).max() ?? 0
         if kept.count == 1 { return (Array(kept[0].postings), maxImpact) }

@@ -20,10 +20,10 @@ extension SearchMemory {
             let documents = s.aliveCount + base - s.segmentDead.count
             guard documents > 1, limit > 0 else { return [] }
             // Each word's weight in the query: its idf times its impact in the document.
-            var words: [(term: String, tail: [Posting]?, file: UnsafeBufferPointer<Posting>?, idf: Double, weight: Double)] = []
+            var words: [(term: String, tail: [Posting]?, file: SearchSegment.List?, idf: Double, weight: Double)] = []
             for (term, count) in counts {
                 let tail = s.postings[term]
-                let file = segment?.list(term)?.postings
+                let file = segment?.list(term)
                 let containing = (tail?.count ?? 0) + (file?.count ?? 0)
                 // A word no other paper holds says nothing about its neighbours.
                 guard containing > 1 else { continue }
@@ -33,7 +33,7 @@ extension SearchMemory {
             // Equal weights by term, so the same paper always gets the same words (a dictionary's order is not).
             words.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }
             var walked = 0
-            var chosen: [(term: String, tail: [Posting]?, file: UnsafeBufferPointer<Posting>?, idf: Double, weight: Double)] = []
+            var chosen: [(term: String, tail: [Posting]?, file: SearchSegment.List?, idf: Double, weight: Double)] = []
             for word in words where chosen.count < Self.relatedTerms {
                 let size = (word.tail?.count ?? 0) + (word.file?.count ?? 0)
                 if walked + size > Self.relatedPostings { continue }
@@ -51,7 +51,14 @@ extension SearchMemory {
                 if flat.isEmpty { scores[doc, default: 0] += value } else { flat[doc] += value }
             }
             for word in chosen {
-                if let file = word.file { for p in file { add(Int(p.doc), word.weight * word.idf * Double(p.impact)) } }
+                if let file = word.file {
+                    SearchSegment.prefetch(file.postings)
+                    let cursor = file.cursor()
+                    while !cursor.isDone {
+                        add(Int(cursor.doc), word.weight * word.idf * Double(cursor.impact))
+                        cursor.next()
+                    }
+                }
                 if let tail = word.tail { for p in tail { add(base + Int(p.doc), word.weight * word.idf * Double(p.impact)) } }
             }
             let skip = Set([segment?.doc(of: paper).map(Int.init), s.docOf[paper].map { base + Int($0) }].compactMap { $0 })

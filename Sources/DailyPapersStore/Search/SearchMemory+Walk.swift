@@ -12,45 +12,45 @@ extension SearchMemory {
     /// impact of every word not yet looked up (`ceilings`: idf x the word's highest impact), is passed over
     /// without looking further. So the common words of a query ("for", "the", "model"), whose lists hold
     /// most papers and add little to a score, are looked up only for papers that would make the page.
-    static func intersect(_ lists: [UnsafeBufferPointer<Posting>], idf: [Double], ceilings: [Double], considering: [Bool]?,
-                          into heap: inout TopHeap, accept: (Int32, UnsafeBufferPointer<Int>) -> Bool) -> Bool {
-        let order = lists.indices.sorted { lists[$0].count < lists[$1].count }
+    static func intersect<Cursor: PostingCursor>(_ cursors: inout [Cursor], idf: [Double], ceilings: [Double], considering: [Bool]?,
+                                                into heap: inout TopHeap, accept: (Int32, inout [Cursor]) -> Bool) -> Bool {
+        let order = cursors.indices.sorted { cursors[$0].count < cursors[$1].count }
         // What the words from the k-th in `order` on can add at most.
         var rest = [Double](repeating: 0, count: order.count + 1)
         for k in order.indices.reversed() { rest[k] = rest[k + 1] + ceilings[order[k]] }
-        var cursor = [Int](repeating: 0, count: lists.count)
-        var impacts = [Float](repeating: 0, count: lists.count)
+        var impacts = [Float](repeating: 0, count: cursors.count)
         var complete = true
         // Below this a paper cannot enter the heap: once it is full, its lowest score less a hair, as a bound
         // sums in another order than a score and may round the other way.
         var cut = -Double.infinity
-        cursor.withUnsafeMutableBufferPointer { cursor in
-            impacts.withUnsafeMutableBufferPointer { impacts in
-                let driver = order[0]
-                outer: for (at, posting) in lists[driver].enumerated() {
-                    if let considering, !considering[Int(posting.doc)] { continue }
-                    cursor[driver] = at
-                    var known = idf[driver] * Double(posting.impact)
-                    if known + rest[1] < cut { complete = false; continue }
-                    impacts[driver] = posting.impact
-                    for k in 1..<order.count {
-                        let i = order[k], list = lists[i]
-                        cursor[i] = seek(list, from: cursor[i], to: posting.doc)
-                        guard cursor[i] < list.count else { break outer }
-                        guard list[cursor[i]].doc == posting.doc else { continue outer }
-                        impacts[i] = list[cursor[i]].impact
-                        known += idf[i] * Double(impacts[i])
-                        if known + rest[k + 1] < cut { complete = false; continue outer }
-                    }
-                    var score = 0.0
-                    for i in 0..<impacts.count { score += idf[i] * Double(impacts[i]) }
-                    guard heap.wouldTake(score, Int(posting.doc)) else { complete = false; continue }
-                    guard accept(posting.doc, UnsafeBufferPointer(cursor)) else { continue }
-                    if heap.isFull { complete = false }
-                    heap.offer(score, Int(posting.doc))
-                    if heap.isFull { cut = heap.lowestScore - 1e-9 * max(1, abs(heap.lowestScore)) }
-                }
+        let driver = order[0]
+        var started = false
+        outer: while true {
+            if started { cursors[driver].next() }
+            started = true
+            if cursors[driver].isDone { break }
+            let doc = cursors[driver].doc
+            if let considering, !considering[Int(doc)] { continue }
+            let impact = cursors[driver].impact
+            var known = idf[driver] * Double(impact)
+            if known + rest[1] < cut { complete = false; continue }
+            impacts[driver] = impact
+            for k in 1..<order.count {
+                let i = order[k]
+                cursors[i].seek(to: doc)
+                guard !cursors[i].isDone else { break outer }
+                guard cursors[i].doc == doc else { continue outer }
+                impacts[i] = cursors[i].impact
+                known += idf[i] * Double(impacts[i])
+                if known + rest[k + 1] < cut { complete = false; continue outer }
             }
+            var score = 0.0
+            for i in 0..<impacts.count { score += idf[i] * Double(impacts[i]) }
+            guard heap.wouldTake(score, Int(doc)) else { complete = false; continue }
+            guard accept(doc, &cursors) else { continue }
+            if heap.isFull { complete = false }
+            heap.offer(score, Int(doc))
+            if heap.isFull { cut = heap.lowestScore - 1e-9 * max(1, abs(heap.lowestScore)) }
         }
         return complete
     }
@@ -62,24 +62,5 @@ extension SearchMemory {
             if sequence[start..<(start + phrase.count)].elementsEqual(phrase) { return true }
         }
         return false
-    }
-
-    /// The first position at or after `from` whose paper is not before `doc`: a look at the next few (the
-    /// usual case, walking a shorter list against a longer one), then galloping and halving.
-    static func seek(_ list: UnsafeBufferPointer<Posting>, from: Int, to doc: Int32) -> Int {
-        var low = from
-        let near = min(from + 4, list.count)
-        while low < near {
-            if list[low].doc >= doc { return low }
-            low += 1
-        }
-        var step = 1
-        while low + step < list.count, list[low + step].doc < doc { low += step; step *= 2 }
-        var high = min(low + step, list.count)
-        while low < high {
-            let mid = (low + high) / 2
-            if list[mid].doc < doc { low = mid + 1 } else { high = mid }
-        }
-        return low
     }
 }

@@ -190,7 +190,8 @@ final class SearchMemory: Sendable {
             }
             for n in distinct {
                 let term = s.termNames[Int(n)]
-                let impact = Float(SearchRanking.impact(weightedCount: s.weightScratch[Int(n)], length: row.length))
+                let impact = SearchRanking.impact(stored: SearchRanking.storedImpact(
+                    SearchRanking.impact(weightedCount: s.weightScratch[Int(n)], length: row.length)))
                 s.weightScratch[Int(n)] = 0
                 s.postings[term, default: []].append(Posting(doc: doc, impact: impact))
                 if impact > s.maxImpact[term] ?? 0 { s.maxImpact[term] = impact }
@@ -220,13 +221,12 @@ final class SearchMemory: Sendable {
             let segment = s.segment
             let base = segment?.docCount ?? 0
             // Each term's lists, words first then prefixes: the tail's as arrays (a prefix's merged), the file's
-            // as mapped buffers (a prefix's merged into arrays of their own).
+            // as its lists (a prefix's merged into arrays of their own).
             var tailLists: [[Posting]] = [], tailCeilings: [Double] = []
-            var segmentLists: [UnsafeBufferPointer<Posting>] = [], segmentMerged: [[Posting]] = [], segmentCeilings: [Double] = []
-            var segmentMasks: [UnsafeBufferPointer<UInt32>] = []
+            var segmentLists: [SearchSegment.List] = [], segmentMerged: [[Posting]] = [], segmentCeilings: [Double] = []
             var inTail = true, inSegment = segment != nil
             var containing: [Int] = []
-            func add(tail: [Posting]?, tailCeiling: Float, file: UnsafeBufferPointer<Posting>?, merged: [Posting]?, fileCeiling: Float) {
+            func add(tail: [Posting]?, tailCeiling: Float, file: SearchSegment.List?, merged: [Posting]?, fileCeiling: Float) {
                 let tailCount = tail?.count ?? 0, fileCount = file?.count ?? merged?.count ?? 0
                 if let tail, tailCount > 0 { tailLists.append(tail); tailCeilings.append(Double(tailCeiling)) } else { inTail = false }
                 if fileCount > 0 {
@@ -237,12 +237,10 @@ final class SearchMemory: Sendable {
             }
             for word in words {
                 let file = segment?.list(word)
-                if let file { segmentMasks.append(file.masks) }
-                add(tail: s.postings[word], tailCeiling: s.maxImpact[word] ?? .infinity,
-                    file: file?.postings, merged: nil, fileCeiling: file?.maxImpact ?? 0)
+                add(tail: s.postings[word], tailCeiling: s.maxImpact[word] ?? .infinity, file: file, merged: nil, fileCeiling: file?.maxImpact ?? 0)
             }
             for starts in prefixes {
-                var lists: [(postings: [Posting], maxImpact: Float)] = []
+                var lists: [(count: Int, maxImpact: Float, postings: () -> [Posting])] = []
                 for start in starts {
                     // A one-byte start looks in every bucket of its byte.
                     let heads = start.utf8.count >= 2 ? [Self.head(start.utf8)] : (0...255).map { UInt16(start.utf8.first ?? 0) << 8 | UInt16($0) }
@@ -250,15 +248,17 @@ final class SearchMemory: Sendable {
                         for n in s.termsByHead[head] ?? [] {
                             let term = s.termNames[Int(n)]
                             guard term.utf8.starts(with: start.utf8), let list = s.postings[term] else { continue }
-                            lists.append((list, s.maxImpact[term] ?? .infinity))
+                            lists.append((list.count, s.maxImpact[term] ?? .infinity, { list }))
                         }
                     }
                 }
                 // One budget for the whole query: sixteen prefixes of two letters must not merge sixteen times as much.
                 let budget = Self.prefixPostingsLimit / prefixes.count
                 let tail = Self.union(lists, documents: s.papers.count, limit: budget)
-                let file = segment.map { segment in Self.union(starts.flatMap { segment.lists(startingWith: $0) }.map { ($0.postings, $0.maxImpact) },
-                                                               documents: base, limit: budget) }
+                let file = segment.map { segment in
+                    Self.union(starts.flatMap { segment.lists(startingWith: $0) }.map { list in (list.count, list.maxImpact, { list.decoded() }) },
+                               documents: base, limit: budget)
+                }
                 add(tail: tail.list, tailCeiling: tail.maxImpact, file: nil, merged: file?.list, fileCeiling: file?.maxImpact ?? 0)
             }
             if containing.contains(0) { return (true, []) }
@@ -279,7 +279,8 @@ final class SearchMemory: Sendable {
                     return keep
                 } ?? alive
                 complete = Self.withBuffers(tailLists[...], []) { buffers in
-                    Self.intersect(buffers, idf: idf, ceilings: zip(idf, tailCeilings).map(*), considering: considered, into: &heap) { doc, _ in
+                    var cursors = buffers.map(ArrayCursor.init)
+                    return Self.intersect(&cursors, idf: idf, ceilings: zip(idf, tailCeilings).map(*), considering: considered, into: &heap) { doc, _ in
                         // Phrases are looked at only for a paper that would enter the page.
                         phraseNumbers.allSatisfy { Self.contains(sequences[Int(doc)], $0) }
                     }
@@ -296,12 +297,13 @@ final class SearchMemory: Sendable {
                     for doc in s.segmentDead { keep[Int(doc)] = false }
                     considered = keep
                 }
-                // Words' mapped lists, then prefixes' merged ones: the order of `idf`.
-                let done = Self.withBuffers(segmentMerged[...], segmentLists) { buffers in
-                    Self.intersect(buffers, idf: idf, ceilings: zip(idf, segmentCeilings).map(*),
-                                   considering: considered, into: &heap) { doc, cursors in
-                        phrases.held(by: doc, cursors: cursors, masks: segmentMasks, in: segment)
-                    }
+                // Words' lists, then prefixes' merged ones: the order of `idf`.
+                SearchSegment.prefetch(segmentLists, shortest: containing.min() ?? 0, phrases: phrases)
+                var cursors = segmentLists.map { SearchSegment.FileCursor.list($0.cursor()) }
+                    + segmentMerged.map { SearchSegment.FileCursor.merged(SearchSegment.MergedCursor($0)) }
+                let done = Self.intersect(&cursors, idf: idf, ceilings: zip(idf, segmentCeilings).map(*),
+                                          considering: considered, into: &heap) { _, cursors in
+                    phrases.held(cursors)
                 }
                 complete = complete && done
                 results += heap.sorted().map { ($0.score, $0.doc) }

@@ -1,47 +1,56 @@
 import DailyPapersCore
 
+/// A cursor that can tell where its term stands in the paper it is at (the file's lists can).
+protocol PositionedCursor: PostingCursor {
+    /// The term's positions in the paper at the cursor, in order (positions count from the paper's first word, one
+    /// position between fields, so no phrase spans two).
+    func positions(into out: inout [Int32])
+}
+
+extension SearchSegment.BlockCursor: PositionedCursor {}
+
 extension SearchSegment {
-    /// The bit a term's position sets in its posting's mask (positions count from a paper's first word, field
-    /// separators included, as in its sequence).
-    static func positionBit(_ position: Int) -> UInt32 { 1 &<< UInt32(position & 31) }
-
-    /// A query's phrases in the file's term numbers, with the place of each phrase word's list among the lists a
-    /// walk goes through, so the walk's cursors find the word's posting (and its mask) for the paper at hand.
+    /// A query's phrases as places among the lists a walk goes through: each phrase word's cursor tells its
+    /// positions in the paper at hand, and a phrase stands where the first word's position p has the k-th word's
+    /// at p + k.
     struct Phrases {
-        struct Phrase {
-            let numbers: [Int32]
-            /// Index of each word's list in the walk's lists; nil if a word has none there (then the sequence tells).
-            let lists: [Int]?
-        }
-
-        let all: [Phrase]
+        /// For each phrase, the index of each of its words' lists among the walk's (every phrase word is one of the
+        /// walk's words); nil when a word has no list, and then no paper holds the phrase.
+        let all: [[Int]?]
 
         /// `words`: the words whose lists the walk takes, in its order.
         init(_ phrases: [[String]], words: [String], in segment: SearchSegment) {
             all = phrases.map { phrase in
                 let lists = phrase.map { words.firstIndex(of: $0) }
-                return Phrase(numbers: phrase.map { segment.list($0)?.number ?? -2 },
-                              lists: lists.contains(nil) ? nil : lists.map { $0! })
+                return lists.contains(nil) ? nil : lists.map { $0! }
             }
         }
 
         var isEmpty: Bool { all.isEmpty }
 
-        /// Whether paper `doc` holds every phrase: the masks of its postings (at the walk's `cursors`) first, and
-        /// its sequence only when they line up.
-        func held(by doc: Int32, cursors: UnsafeBufferPointer<Int>, masks: [UnsafeBufferPointer<UInt32>], in segment: SearchSegment) -> Bool {
+        /// Whether the walk reads list `i`'s positions.
+        func reads(list i: Int) -> Bool { all.contains { $0?.contains(i) ?? false } }
+
+        /// Whether the paper the cursors stand at holds every phrase.
+        func held<Cursor: PositionedCursor>(_ cursors: [Cursor]) -> Bool {
+            guard !all.isEmpty else { return true }
+            var starts: [Int32] = [], other: [Int32] = []
             for phrase in all {
-                if let lists = phrase.lists {
-                    var fit = UInt32.max
-                    for (place, list) in lists.enumerated() {
-                        // Word k of the phrase at position p + k: rotated right by k, its bit lands on p's.
-                        let shift = UInt32(place & 31)
-                        let mask = masks[list][cursors[list]]
-                        fit &= (mask &>> shift) | (mask &<< (32 - shift))
+                guard let lists = phrase, lists.count > 1 else { return false }
+                // The first word's positions still standing after each further word is looked at.
+                cursors[lists[0]].positions(into: &starts)
+                for (place, list) in lists.enumerated().dropFirst() {
+                    cursors[list].positions(into: &other)
+                    // Both in order: one merge keeps the starts whose word `place` stands `place` after them.
+                    var kept = 0, j = 0
+                    for start in starts {
+                        let wanted = start &+ Int32(place)
+                        while j < other.count, other[j] < wanted { j += 1 }
+                        if j < other.count, other[j] == wanted { starts[kept] = start; kept += 1 }
                     }
-                    if fit == 0 { return false }
+                    starts.removeLast(starts.count - kept)
+                    if starts.isEmpty { return false }
                 }
-                if !SearchMemory.contains(segment.sequence(doc), phrase.numbers) { return false }
             }
             return true
         }

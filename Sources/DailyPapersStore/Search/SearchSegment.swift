@@ -4,28 +4,36 @@ import Foundation
 import Glibc
 #endif
 
-/// The search index as one file that every process maps (issue 26's shared index, first part): the papers'
-/// postings (the same 8-byte `Posting` the in-memory index walks), each term's list found by binary search in a
-/// sorted term table, and each paper's term sequence for phrases. Pages are the OS's page cache, shared by every
-/// process on the machine; a process holds only what it touches, and the kernel may drop it again.
+/// The search index as one file that every process maps (issue 26's shared index): each term's postings,
+/// compressed, found by binary search in a sorted term table, with the term's positions in each paper beside them.
+/// Pages are the OS's page cache, shared by every process on the machine; a process holds only what it touches, and
+/// the kernel may drop it again.
 ///
 /// Layout, little-endian, sections 8-byte aligned: a 104-byte header (magic, counts, the last `search_documents` id
 /// the file holds, section offsets); paper ids (16 bytes each, zero-padded); doc numbers in paper-id order; the term
-/// table (24 bytes a term: name offset and length in the name blob, first posting, posting count, highest impact); the
-/// name blob; the postings; each posting's position mask (4 bytes, in the postings' order); each paper's first
-/// sequence position (docCount + 1 of them); the sequences (term numbers, -1 between fields). Every offset and count
-/// is checked against the file's size when it is opened.
+/// table (40 bytes a term: name offset and length, where its postings, positions and block table start, posting
+/// count, highest impact); the name blob; the postings; the block tables; the positions. Every offset and count is
+/// checked against the file's size when it is opened, and every read of a list against its section.
 ///
-/// Why position masks: a phrase of common words ("multi-adapter representation": its words in 30-40% of papers, the
-/// phrase in a handful) has tens of thousands of papers holding every word, and reading each one's sequence to look
-/// for the phrase is a random read into gigabytes, slow from a cold disk. A posting's mask has bit p mod 32 set for
-/// each position p of its term in the paper, so words side by side show as the masks lined up after rotating each by
-/// its place in the phrase; only a paper whose masks line up has its sequence read. The masks sit beside the postings
-/// the walk already reads, and a search without a phrase never touches them.
+/// A list is blocks of 128 postings, each posting the distance from the paper before (a varint: one byte in the
+/// lists of common words, which are the long ones) and the stored impact (two bytes), about 3 bytes a posting
+/// against 8 uncompressed. Each block has an entry in the term's block table (16 bytes: its last paper, where its
+/// postings and positions start, its highest impact), so a cursor finds the block holding a paper without reading
+/// the ones before. Positions, for phrases: each posting's count and its positions (each the distance from the one
+/// before, varints) in the list's order, so a phrase is checked by reading forward where the walk already is
+/// instead of in each paper's term sequence, a random read into gigabytes.
+///
+/// Why compressed and read as runs: a search over a cold page cache at 2.5 M papers was bounded by bytes read from
+/// disk (BENCHMARKS.md), most of them the long lists of common words. The mapping is advised random (a fault reads
+/// its page, not the megabytes around it that a device's read-ahead may ask for), and a search asks the kernel
+/// ahead for the exact runs it will read (`prefetch`): the lists it walks whole, in one sequential read each.
 public final class SearchSegment: @unchecked Sendable {
-    static let magic: [UInt8] = Array("DPSEG002".utf8)
+    static let magic: [UInt8] = Array("DPSEG003".utf8)
     static let headerSize = 104
     static let idWidth = 16
+    static let termWidth = 40
+    static let blockWidth = 16
+    static let blockSize = 128
 
     public let docCount: Int
     public let termCount: Int
@@ -33,8 +41,8 @@ public final class SearchSegment: @unchecked Sendable {
     let lastRowID: Int64
     private let base: UnsafeRawPointer
     private let size: Int
-    private let papers: Int, order: Int, terms: Int, names: Int, postings: Int, masks: Int, sequenceIndex: Int, sequences: Int
-    private let postingCount: Int, positionCount: Int
+    private let papers: Int, order: Int, terms: Int, names: Int, postings: Int, blocks: Int, positions: Int
+    private let postingBytes: Int, blockCount: Int, positionBytes: Int
 
     /// Maps the file read-only; a file cut short or not written by `write` is refused.
     public init(path: String) throws {
@@ -57,20 +65,27 @@ public final class SearchSegment: @unchecked Sendable {
             munmap(mapped, length)
             throw StoreError("\(path) is not a search index file of this version: write it again with `dailypapers reindex --search-file \(path)`")
         }
-        let docs = u32(8), termTotal = u32(12), postingTotal = u64(24), positionTotal = u64(32)
-        let sections = (40...96).filter { $0 % 8 == 0 }.map(u64)
+        let docs = u32(8), termTotal = u32(12), postingTotal = u64(24), blockTotal = u64(32), positionTotal = u64(40)
+        let sections = (48...96).filter { $0 % 8 == 0 }.map(u64)
         // Each section must lie inside the file, with room for what the counts say (counts bounded first, so
-        // no product overflows).
-        let sizes = [docs * Self.idWidth, docs * 4, termTotal * 24, 0, postingTotal * 8, postingTotal * 4, (docs + 1) * 8, positionTotal * 4]
-        guard postingTotal >= 0, postingTotal <= length, positionTotal >= 0, positionTotal <= length,
-              zip(sections, sizes).allSatisfy({ $0 >= Self.headerSize && $0 % 4 == 0 && $0 <= length && $1 <= length - $0 }) else {
+        // no product overflows), and the last must end the file.
+        guard postingTotal >= 0, postingTotal <= length, blockTotal >= 0, blockTotal <= length, positionTotal >= 0, positionTotal <= length
+        else {
             munmap(mapped, length)
             throw StoreError("\(path) is cut short or damaged")
         }
-        docCount = docs; termCount = termTotal; postingCount = postingTotal; positionCount = positionTotal
+        let sizes = [docs * Self.idWidth, docs * 4, termTotal * Self.termWidth, 0, postingTotal, blockTotal * Self.blockWidth, positionTotal]
+        guard zip(sections, sizes).allSatisfy({ $0 >= Self.headerSize && $0 <= length && $1 <= length - $0 }),
+              sections[6] + positionTotal == length else {
+            munmap(mapped, length)
+            throw StoreError("\(path) is cut short or damaged")
+        }
+        docCount = docs; termCount = termTotal; postingBytes = postingTotal; blockCount = blockTotal; positionBytes = positionTotal
         lastRowID = Int64(truncatingIfNeeded: u64(16))
         papers = sections[0]; order = sections[1]; terms = sections[2]; names = sections[3]; postings = sections[4]
-        masks = sections[5]; sequenceIndex = sections[6]; sequences = sections[7]
+        blocks = sections[5]; positions = sections[6]
+        // Faults read their own page: runs worth reading ahead are asked for by `prefetch`.
+        madvise(mapped, length, MADV_RANDOM)
     }
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), size) }
@@ -104,8 +119,7 @@ public final class SearchSegment: @unchecked Sendable {
         return UnsafeBufferPointer(rebasing: all[..<(all.firstIndex(of: 0) ?? Self.idWidth)])
     }
 
-    /// A term's number and list (papers in doc order with the term's impact), the list's position masks, and its
-    /// highest impact.
+    /// A term's list, if the file holds the term.
     func list(_ term: String) -> List? {
         let key = Array(term.utf8)
         var low = 0, high = termCount
@@ -118,8 +132,8 @@ public final class SearchSegment: @unchecked Sendable {
         return nil
     }
 
-    /// The lists of every term starting with `start` (a prefix search), with their highest impacts.
-    func lists(startingWith start: String) -> [(postings: UnsafeBufferPointer<SearchMemory.Posting>, maxImpact: Float)] {
+    /// The lists of every term starting with `start` (a prefix search).
+    func lists(startingWith start: String) -> [List] {
         let key = Array(start.utf8)
         // The first term not before `start`, then every term on from it that starts with it (they sort together).
         var low = 0, high = termCount
@@ -127,50 +141,80 @@ public final class SearchSegment: @unchecked Sendable {
             let mid = (low + high) / 2
             if compare(name(mid), key) < 0 { low = mid + 1 } else { high = mid }
         }
-        var out: [(postings: UnsafeBufferPointer<SearchMemory.Posting>, maxImpact: Float)] = []
+        var out: [List] = []
         var i = low
         while i < termCount, name(i).starts(with: key) {
-            if let entry = entry(i), entry.postings.count > 0 { out.append((entry.postings, entry.maxImpact)) }
+            if let entry = entry(i), entry.count > 0 { out.append(entry) }
             i += 1
         }
         return out
     }
 
     private func name(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        let at = terms + i * 24
+        let at = terms + i * Self.termWidth
         let offset = Int(base.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
         let length = Int(base.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self).littleEndian)
         guard names + offset + length <= size else { return UnsafeBufferPointer(start: nil, count: 0) }
         return UnsafeBufferPointer(start: base.advanced(by: names + offset).assumingMemoryBound(to: UInt8.self), count: length)
     }
 
+    /// One term's list: where its postings, block table and positions lie in the mapping.
     struct List {
         let number: Int32
-        let postings: UnsafeBufferPointer<SearchMemory.Posting>
-        let masks: UnsafeBufferPointer<UInt32>
+        let count: Int
         let maxImpact: Float
+        /// Papers in the file: every paper number in the list is below it.
+        let documents: Int
+        let postings: UnsafeRawBufferPointer
+        let blocks: UnsafeRawBufferPointer
+        let positions: UnsafeRawBufferPointer
+
+        /// A cursor at the list's first posting.
+        func cursor() -> BlockCursor { BlockCursor(self) }
+
+        /// Every posting, in order (what a prefix merges and "more like this" sums).
+        func decoded() -> [SearchMemory.Posting] {
+            var out: [SearchMemory.Posting] = []
+            out.reserveCapacity(count)
+            let cursor = cursor()
+            while !cursor.isDone {
+                out.append(SearchMemory.Posting(doc: cursor.doc, impact: cursor.impact))
+                cursor.next()
+            }
+            return out
+        }
     }
 
     private func entry(_ i: Int) -> List? {
-        let at = terms + i * 24
-        let first = Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self).littleEndian)
-        let count = Int(base.loadUnaligned(fromByteOffset: at + 16, as: UInt32.self).littleEndian)
-        let maxImpact = Float(bitPattern: base.loadUnaligned(fromByteOffset: at + 20, as: UInt32.self).littleEndian)
-        guard first >= 0, count >= 0, first + count <= postingCount else { return nil }
-        let start = base.advanced(by: postings + first * 8).assumingMemoryBound(to: SearchMemory.Posting.self)
-        let maskStart = base.advanced(by: masks + first * 4).assumingMemoryBound(to: UInt32.self)
-        return List(number: Int32(i), postings: UnsafeBufferPointer(start: start, count: count),
-                    masks: UnsafeBufferPointer(start: maskStart, count: count), maxImpact: maxImpact)
+        let at = terms + i * Self.termWidth
+        func u64(_ offset: Int) -> Int { Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: at + offset, as: UInt64.self).littleEndian) }
+        let postingsAt = u64(8), positionsAt = u64(16), blocksAt = u64(24)
+        let count = Int(base.loadUnaligned(fromByteOffset: at + 32, as: UInt32.self).littleEndian)
+        let maxImpact = Float(bitPattern: base.loadUnaligned(fromByteOffset: at + 36, as: UInt32.self).littleEndian)
+        // A list's runs end where the next term's begin (the last term's at its section's end).
+        let next = i + 1 < termCount ? at + Self.termWidth : nil
+        func following(_ offset: Int, _ total: Int) -> Int {
+            next.map { Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: $0 + offset, as: UInt64.self).littleEndian) } ?? total
+        }
+        let postingsEnd = following(8, postingBytes), positionsEnd = following(16, positionBytes), blocksEnd = following(24, blockCount)
+        let blockTotal = (count + Self.blockSize - 1) / Self.blockSize
+        guard count >= 0, postingsAt >= 0, postingsAt <= postingsEnd, postingsEnd <= postingBytes,
+              positionsAt >= 0, positionsAt <= positionsEnd, positionsEnd <= positionBytes,
+              blocksAt >= 0, blocksAt + blockTotal == blocksEnd, blocksEnd <= blockCount else { return nil }
+        func run(_ section: Int, _ from: Int, _ to: Int) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: base.advanced(by: section + from), count: to - from)
+        }
+        return List(number: Int32(i), count: count, maxImpact: maxImpact, documents: docCount, postings: run(postings, postingsAt, postingsEnd),
+                    blocks: run(blocks, blocksAt * Self.blockWidth, blocksEnd * Self.blockWidth),
+                    positions: run(positions, positionsAt, positionsEnd))
     }
 
-    /// The paper's terms in order as term numbers, -1 between fields.
-    func sequence(_ doc: Int32) -> UnsafeBufferPointer<Int32> {
-        guard doc >= 0, Int(doc) < docCount else { return UnsafeBufferPointer(start: nil, count: 0) }
-        let at = sequenceIndex + Int(doc) * 8
-        let start = Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: at, as: UInt64.self).littleEndian)
-        let end = Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self).littleEndian)
-        guard start >= 0, start <= end, end <= positionCount else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: base.advanced(by: sequences + start * 4).assumingMemoryBound(to: Int32.self), count: end - start)
+    /// Asks the kernel to read these runs now, as few long reads, before a walk touches them page by page.
+    static func prefetch(_ run: UnsafeRawBufferPointer) {
+        guard let start = run.baseAddress, run.count > 0 else { return }
+        let page = 4096
+        let from = Int(bitPattern: start) & ~(page - 1)
+        madvise(UnsafeMutableRawPointer(bitPattern: from), Int(bitPattern: start) + run.count - from, MADV_WILLNEED)
     }
 
     private func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Int {
@@ -204,23 +248,36 @@ extension SearchSegment {
 
 extension SearchSegment {
     /// The `limit` best papers holding every word (and each phrase's words side by side), best first: the same
-    /// walk and scores as `SearchMemory.top`, over the mapped lists.
+    /// walk and scores as `SearchMemory.top`, over the file's lists.
     func top(_ words: [String], phrases: [[String]] = [], limit: Int) -> [SearchMemory.Match] {
-        var lists: [UnsafeBufferPointer<SearchMemory.Posting>] = [], masks: [UnsafeBufferPointer<UInt32>] = []
-        var ceilings: [Double] = []
+        var found: [List] = []
         for word in words {
-            guard let list = list(word), list.postings.count > 0 else { return [] }
-            lists.append(list.postings)
-            masks.append(list.masks)
-            ceilings.append(Double(list.maxImpact))
+            guard let list = list(word), list.count > 0 else { return [] }
+            found.append(list)
         }
-        let idf = lists.map { SearchRanking.idf(documents: docCount, containing: $0.count) }
+        let idf = found.map { SearchRanking.idf(documents: docCount, containing: $0.count) }
         let phrases = Phrases(phrases, words: words, in: self)
+        Self.prefetch(found, shortest: found.map(\.count).min() ?? 0, phrases: phrases)
+        var cursors = found.map { $0.cursor() }
         var heap = TopHeap(capacity: limit)
-        _ = SearchMemory.intersect(lists, idf: idf, ceilings: zip(idf, ceilings).map(*), considering: nil, into: &heap) { doc, cursors in
-            phrases.held(by: doc, cursors: cursors, masks: masks, in: self)
+        _ = SearchMemory.intersect(&cursors, idf: idf, ceilings: zip(idf, found.map { Double($0.maxImpact) }).map(*),
+                                   considering: nil, into: &heap) { _, cursors in
+            phrases.held(cursors)
         }
         return heap.sorted().map { SearchMemory.Match(paper: paper(Int32($0.doc)), score: $0.score) }
+    }
+
+    /// Asks ahead for what a walk over `lists` (and lists in memory, the shortest of all `shortest` long) will
+    /// read: block tables whole; the shortest list's postings whole
+    /// (the walk reads every one); another's whole when the walk will land in most of its pages anyway (its list
+    /// no more than about 64 postings a paper of the shortest), else page by page as the walk seeks; and the
+    /// positions of a phrase's words, which the walk reads forward.
+    static func prefetch(_ lists: [List], shortest: Int, phrases: Phrases) {
+        for (i, list) in lists.enumerated() {
+            prefetch(list.blocks)
+            if list.count <= shortest * 64 { prefetch(list.postings) }
+            if phrases.reads(list: i) { prefetch(list.positions) }
+        }
     }
 }
 

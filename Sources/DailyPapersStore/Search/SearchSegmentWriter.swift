@@ -5,14 +5,15 @@ import Glibc
 #endif
 
 /// Writes a search index file (`SearchSegment`'s layout) from `search_documents` in bounded memory: what it holds
-/// grows with the vocabulary and by 28 bytes a paper, not with the postings (2.7 GB at 2.5 M papers) or the text.
+/// grows with the vocabulary and by 20 bytes a paper, not with the postings or the text.
 ///
 /// One pass reads the rows a page at a time, numbering terms as they first appear and writing each paper's
-/// (term, impact, position mask) triples and term sequence to two scratch files beside the target; once the terms are sorted, every
-/// section's place is known, the file is sized and mapped, and the postings are placed from the scratch file in
-/// one sequential read (each list filled in paper order, as the rows came). Rows written after the pass began
-/// (ids past the last it read) are left to the in-memory tail; the pass reads each row once, so a row deleted
-/// meanwhile (a paper indexed again) cannot leave a hole.
+/// (term, impact, positions) records to a scratch file beside the target, while counting each list's postings and
+/// the bytes its compressed postings and positions will take (a posting's size depends only on the paper before it
+/// in the same list, which the pass knows). Once the terms are sorted, every list's place is known, the file is
+/// sized and mapped, and the lists are filled from the scratch file in one sequential read (each in paper order, as
+/// the rows came). Rows written after the pass began (ids past the last it read) are left to the in-memory tail; the
+/// pass reads each row once, so a row deleted meanwhile (a paper indexed again) cannot leave a hole.
 enum SearchSegmentWriter {
     static let page = 5000
     /// Bytes gathered before a scratch file is written to.
@@ -21,30 +22,26 @@ enum SearchSegmentWriter {
     /// Writes the file at `path` (to `path.writing`, then renamed over it) from the rows `page` returns (those
     /// after the given id, in id order); returns how many papers it holds.
     static func write(to path: String, rows page: (Int64) async throws -> [SearchMemory.Row]) async throws -> Int {
-        precondition(MemoryLayout<SearchMemory.Posting>.stride == 8 && MemoryLayout<SearchMemory.Posting>.offset(of: \.impact) == 4)
-        let forwardPath = path + ".postings.scratch", sequencesPath = path + ".sequences.scratch", temporary = path + ".writing"
-        defer { unlink(forwardPath); unlink(sequencesPath) }
-        let forward = try Scratch(path: forwardPath), sequences = try Scratch(path: sequencesPath)
+        let forwardPath = path + ".postings.scratch", temporary = path + ".writing"
+        defer { unlink(forwardPath) }
+        let forward = try Scratch(path: forwardPath)
 
-        // The pass: terms numbered as they first appear.
+        // The pass: terms numbered as they first appear, each list's size counted.
         var number: [String: Int32] = [:]
         var names: [String] = []
-        var counts: [Int] = []
-        var maxImpact: [Float] = []
+        var counts: [Int] = [], maxImpact: [UInt16] = [], postingBytes: [Int] = [], positionBytes: [Int] = [], lastDoc: [Int32] = []
         func numbered(_ term: String) -> Int32 {
             if let n = number[term] { return n }
             let n = Int32(names.count)
             number[term] = n
             names.append(term)
-            counts.append(0)
-            maxImpact.append(0)
+            counts.append(0); maxImpact.append(0); postingBytes.append(0); positionBytes.append(0); lastDoc.append(-1)
             return n
         }
         var ids: [UInt8] = []
-        var pairsPerDoc: [UInt32] = []
-        var sequenceStarts: [UInt64] = [0]
         var lastRowID: Int64 = 0
         var after: Int64 = 0
+        var docCount = 0
         while true {
             let rows = try await page(after)
             guard let last = rows.last else { break }
@@ -52,67 +49,75 @@ enum SearchSegmentWriter {
                 var id = Array(row.paper.utf8.prefix(SearchSegment.idWidth))
                 id += [UInt8](repeating: 0, count: SearchSegment.idWidth - id.count)
                 ids += id
-                // The sequence by number, then each term's weighted count from the fields it stands in.
-                var length: UInt64 = 0, field = 0
-                var weighted: [Int32: Double] = [:], masks: [Int32: UInt32] = [:], distinct: [Int32] = []
+                let doc = Int32(docCount)
+                docCount += 1
+                // Each term's weighted count from the fields it stands in, and its positions (a position between
+                // fields, so no phrase spans two).
+                var position: Int32 = 0, field = 0
+                var weighted: [Int32: Double] = [:], places: [Int32: [Int32]] = [:], distinct: [Int32] = []
                 SearchIndex.forEachWord(in: row.sequence) { word in
-                    let position = length
-                    length += 1
-                    guard word != "|" else { sequences.append(UInt32(bitPattern: -1)); field += 1; return }
+                    defer { position += 1 }
+                    guard word != "|" else { field += 1; return }
                     let n = numbered(word)
-                    sequences.append(UInt32(bitPattern: n))
                     if weighted[n] == nil { distinct.append(n) }
                     weighted[n, default: 0] += SearchIndex.fieldWeight(field)
-                    masks[n, default: 0] |= SearchSegment.positionBit(Int(position))
+                    places[n, default: []].append(position)
                 }
-                sequenceStarts.append(sequenceStarts[sequenceStarts.count - 1] + length)
                 for n in distinct {
-                    let impact = Float(SearchRanking.impact(weightedCount: weighted[n]!, length: row.length))
-                    counts[Int(n)] += 1
-                    if impact > maxImpact[Int(n)] { maxImpact[Int(n)] = impact }
+                    let t = Int(n)
+                    let impact = SearchRanking.storedImpact(SearchRanking.impact(weightedCount: weighted[n]!, length: row.length))
+                    let at = places[n]!
+                    counts[t] += 1
+                    maxImpact[t] = max(maxImpact[t], impact)
+                    postingBytes[t] += Varint.size(UInt64(doc - lastDoc[t])) + 2
+                    lastDoc[t] = doc
+                    positionBytes[t] += Varint.size(UInt64(at.count))
+                    var before: Int32 = 0
+                    for (k, p) in at.enumerated() { positionBytes[t] += Varint.size(UInt64(k == 0 ? p : p - before)); before = p }
                     forward.append(UInt32(bitPattern: n))
-                    forward.append(impact.bitPattern)
-                    forward.append(masks[n]!)
+                    forward.append(UInt32(impact))
+                    forward.append(UInt32(at.count))
+                    for p in at { forward.append(UInt32(bitPattern: p)) }
                 }
-                pairsPerDoc.append(UInt32(distinct.count))
+                forward.append(UInt32.max)  // the paper's end
                 lastRowID = max(lastRowID, row.id)
             }
             try forward.flushIfFull()
-            try sequences.flushIfFull()
             after = last.id
         }
         try forward.close()
-        try sequences.close()
 
-        // Sorted terms, and every section's place.
-        let docCount = pairsPerDoc.count
+        // Sorted terms, and every list's place.
         let order = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
-        var sortedPosition = [Int32](repeating: 0, count: names.count)
-        for (position, term) in order.enumerated() { sortedPosition[term] = Int32(position) }
-        var firstPosting = [Int](repeating: 0, count: names.count)
-        var postingTotal = 0
-        for term in order { firstPosting[term] = postingTotal; postingTotal += counts[term] }
+        var postingsOf = [Int](repeating: 0, count: names.count), positionsOf = postingsOf, blocksOf = postingsOf
+        var postingTotal = 0, positionTotal = 0, blockTotal = 0
+        for term in order {
+            postingsOf[term] = postingTotal; positionsOf[term] = positionTotal; blocksOf[term] = blockTotal
+            guard postingBytes[term] < Int(UInt32.max), positionBytes[term] < Int(UInt32.max) else {
+                throw StoreError("the term \(names[term]) holds more than 4 GB of postings or positions, more than an index file takes")
+            }
+            postingTotal += postingBytes[term]; positionTotal += positionBytes[term]
+            blockTotal += (counts[term] + SearchSegment.blockSize - 1) / SearchSegment.blockSize
+        }
         let nameBytes = names.reduce(0) { $0 + $1.utf8.count }
-        let positionTotal = Int(sequenceStarts[sequenceStarts.count - 1])
         func aligned(_ n: Int) -> Int { (n + 7) / 8 * 8 }
         let papersAt = SearchSegment.headerSize
         let orderAt = aligned(papersAt + docCount * SearchSegment.idWidth)
         let termsAt = aligned(orderAt + docCount * 4)
-        let namesAt = termsAt + names.count * 24
+        let namesAt = termsAt + names.count * SearchSegment.termWidth
         let postingsAt = aligned(namesAt + nameBytes)
-        let masksAt = postingsAt + postingTotal * 8
-        let sequenceIndexAt = aligned(masksAt + postingTotal * 4)
-        let sequencesAt = sequenceIndexAt + (docCount + 1) * 8
-        let size = sequencesAt + positionTotal * 4
+        let blocksAt = aligned(postingsAt + postingTotal)
+        let positionsAt = aligned(blocksAt + blockTotal * SearchSegment.blockWidth)
+        let size = positionsAt + positionTotal
 
         let out = try MappedOutput(path: temporary, size: size)
         defer { out.unmap() }
         out.bytes(at: 0, SearchSegment.magic)
         out.u32(at: 8, UInt32(docCount)); out.u32(at: 12, UInt32(names.count))
         out.u64(at: 16, UInt64(bitPattern: lastRowID))
-        out.u64(at: 24, UInt64(postingTotal)); out.u64(at: 32, UInt64(positionTotal))
-        for (i, offset) in [papersAt, orderAt, termsAt, namesAt, postingsAt, masksAt, sequenceIndexAt, sequencesAt].enumerated() {
-            out.u64(at: 40 + i * 8, UInt64(offset))
+        out.u64(at: 24, UInt64(postingTotal)); out.u64(at: 32, UInt64(blockTotal)); out.u64(at: 40, UInt64(positionTotal))
+        for (i, offset) in [papersAt, orderAt, termsAt, namesAt, postingsAt, blocksAt, positionsAt].enumerated() {
+            out.u64(at: 48 + i * 8, UInt64(offset))
         }
         out.bytes(at: papersAt, ids)
         let byID = (0..<docCount).sorted { a, b in
@@ -122,39 +127,54 @@ enum SearchSegmentWriter {
         for (i, doc) in byID.enumerated() { out.u32(at: orderAt + i * 4, UInt32(doc)) }
         var nameOffset = 0
         for (i, term) in order.enumerated() {
-            let at = termsAt + i * 24
+            let at = termsAt + i * SearchSegment.termWidth
             let utf8 = Array(names[term].utf8)
             out.u32(at: at, UInt32(nameOffset)); out.u32(at: at + 4, UInt32(utf8.count))
-            out.u64(at: at + 8, UInt64(firstPosting[term])); out.u32(at: at + 16, UInt32(counts[term]))
-            out.u32(at: at + 20, maxImpact[term].bitPattern)
+            out.u64(at: at + 8, UInt64(postingsOf[term])); out.u64(at: at + 16, UInt64(positionsOf[term]))
+            out.u64(at: at + 24, UInt64(blocksOf[term])); out.u32(at: at + 32, UInt32(counts[term]))
+            out.u32(at: at + 36, SearchRanking.impact(stored: maxImpact[term]).bitPattern)
             out.bytes(at: namesAt + nameOffset, utf8)
             nameOffset += utf8.count
         }
-        for (i, start) in sequenceStarts.enumerated() { out.u64(at: sequenceIndexAt + i * 8, start) }
-        // Sequences, renumbered to the sorted terms.
-        var position = 0
-        try Scratch.read(sequencesPath) { word in
-            let n = Int32(bitPattern: word)
-            out.u32(at: sequencesAt + position * 4, UInt32(bitPattern: n < 0 ? -1 : sortedPosition[Int(n)]))
-            position += 1
-        }
-        // Postings and their position masks, each list filled in paper order from the papers' (term, impact, mask)s.
+        // The lists, each filled in paper order from the papers' records: a block's table entry is begun at its
+        // first posting and its last paper and highest impact kept as it fills.
+        var postingAt = postingsOf.map { postingsAt + $0 }, positionAt = positionsOf.map { positionsAt + $0 }
         var filled = [Int](repeating: 0, count: names.count)
-        var doc = 0, left = pairsPerDoc.first ?? 0, term: UInt32 = 0, impact: UInt32 = 0, held = 0
-        while doc < docCount, left == 0 { doc += 1; left = doc < docCount ? pairsPerDoc[doc] : 0 }
+        var previous = [Int32](repeating: -1, count: names.count)
+        var doc: Int32 = 0, term = 0, impact: UInt16 = 0, left = 0, state = 0, position: Int32 = 0
         try Scratch.read(forwardPath) { word in
-            switch held {
-            case 0: term = word; held = 1; return
-            case 1: impact = word; held = 2; return
-            default: held = 0
+            switch state {
+            case 0:
+                if word == UInt32.max { doc += 1; return }
+                term = Int(word); state = 1
+            case 1:
+                impact = UInt16(truncatingIfNeeded: word); state = 2
+            case 2:
+                left = Int(word)
+                let k = filled[term]
+                let entry = blocksAt + (blocksOf[term] + k / SearchSegment.blockSize) * SearchSegment.blockWidth
+                if k % SearchSegment.blockSize == 0 {
+                    out.u32(at: entry + 4, UInt32(postingAt[term] - postingsAt - postingsOf[term]))
+                    out.u32(at: entry + 8, UInt32(positionAt[term] - positionsAt - positionsOf[term]))
+                    out.u32(at: entry + 12, 0)
+                }
+                out.u32(at: entry, UInt32(bitPattern: doc))
+                if SearchRanking.impact(stored: impact) > out.f32(at: entry + 12) { out.u32(at: entry + 12, SearchRanking.impact(stored: impact).bitPattern) }
+                filled[term] = k + 1
+                out.varint(UInt64(doc - previous[term]), at: &postingAt[term])
+                previous[term] = doc
+                out.u16(at: postingAt[term], impact)
+                postingAt[term] += 2
+                out.varint(UInt64(left), at: &positionAt[term])
+                position = 0
+                state = left > 0 ? 3 : 0
+            default:
+                let p = Int32(bitPattern: word)
+                out.varint(UInt64(p - position), at: &positionAt[term])
+                position = p
+                left -= 1
+                if left == 0 { state = 0 }
             }
-            let t = Int(Int32(bitPattern: term))
-            let index = firstPosting[t] + filled[t]
-            filled[t] += 1
-            out.u32(at: postingsAt + index * 8, UInt32(doc)); out.u32(at: postingsAt + index * 8 + 4, impact)
-            out.u32(at: masksAt + index * 4, word)
-            left -= 1
-            while doc < docCount, left == 0 { doc += 1; left = doc < docCount ? pairsPerDoc[doc] : 0 }
         }
         try out.finish()
         guard rename(temporary, path) == 0 else { throw StoreError("cannot put the search index file in place at \(path)") }
@@ -223,6 +243,14 @@ private final class MappedOutput {
     func u32(at offset: Int, _ value: UInt32) { base.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt32.self) }
     func u64(at offset: Int, _ value: UInt64) {
         withUnsafeBytes(of: value.littleEndian) { base.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: 8) }
+    }
+    func u16(at offset: Int, _ value: UInt16) { base.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt16.self) }
+    func f32(at offset: Int) -> Float { Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
+    func varint(_ value: UInt64, at offset: inout Int) {
+        var v = value
+        while v >= 0x80 { base.storeBytes(of: UInt8(v & 0x7f) | 0x80, toByteOffset: offset, as: UInt8.self); v >>= 7; offset += 1 }
+        base.storeBytes(of: UInt8(v), toByteOffset: offset, as: UInt8.self)
+        offset += 1
     }
     func bytes(at offset: Int, _ bytes: [UInt8]) {
         bytes.withUnsafeBytes { if let from = $0.baseAddress { base.advanced(by: offset).copyMemory(from: from, byteCount: $0.count) } }
