@@ -69,6 +69,8 @@ struct SearchBench: AsyncParsableCommand {
         let loadStart = ContinuousClock.now
         if let searchIndexFile { try store.useSearchIndexFile(searchIndexFile) }
         try await store.loadSearchIndex()
+        // As `serve` does once its index is loaded.
+        db.readAtRandom()
         let loadSeconds = (ContinuousClock.now - loadStart).milliseconds / 1000
         let rssLoaded = Self.maxResidentMiB()
         let firstStart = ContinuousClock.now

@@ -94,6 +94,31 @@ import Testing
         }
     }
 
+    /// A page reads whole rows for the candidates ranked through its last place first; papers a moderator hid among
+    /// them leave it short, and then the page is made from every candidate, still whole and in order.
+    @Test func hiddenPapersAmongThePageLeaveItWhole() async throws {
+        try await TestDatabase.with { t in
+            let store = PaperStore(database: t.database)
+            let papers = try Self.corpus()
+            try await store.saveFeatured(papers, trending: .standard)
+            let bruteForce = BruteForce(papers)
+            for text in ["models", "language models", "learning"] {
+                let query = try #require(SearchQuery(text))
+                let top = try bruteForce.top(text, wanted: 6)
+                try #require(top.count == 6, "\(text)")
+                let hidden = Set([top[0], top[2], top[3]])
+                let binds: [any Encodable & Sendable] = Array(hidden)
+                try await t.database.write { db in try await db.raw("UPDATE featured SET hidden = 1 WHERE paper_id IN (\(binds: binds))").run() }
+                for (offset, limit) in [(0, 3), (1, 2), (0, 1)] {
+                    let hits = try await store.hitsFromSearchIndex(query, filters: SearchFilters(offset: offset, limit: limit))
+                    let expected = Array(try bruteForce.top(text, wanted: offset + limit, keep: { !hidden.contains($0.paper.id.base) }).dropFirst(offset))
+                    #expect(hits.map(\.paper.id.base) == expected, "\(text) (\(offset), \(limit))")
+                }
+                try await t.database.write { db in try await db.raw("UPDATE featured SET hidden = 0").run() }
+            }
+        }
+    }
+
     /// Prefixes, filters and sorts are answered by the same index: the pages are those of ranking every paper the
     /// filters keep (a prefix scoring a paper by its best term), or of sorting all of them.
     @Test func prefixesFiltersAndSortsRankAsEveryPaperWould() async throws {

@@ -37,10 +37,20 @@ public final class Database: Sendable {
         case postgres(PostgresClient, run: Task<Void, Never>)
     }
 
-    private init(location: DatabaseLocation, logger: Logger, backend: Backend) {
+    /// The descriptors SQLite's reader connections hold on the file (`readAtRandom`).
+    let readerFiles: Set<Int32>
+
+    private init(location: DatabaseLocation, logger: Logger, backend: Backend, readerFiles: Set<Int32> = []) {
         self.location = location
         self.logger = logger
         self.backend = backend
+        self.readerFiles = readerFiles
+    }
+
+    /// From now on the reader connections of a SQLite file read it without read-ahead (`RandomReads`), as a serving
+    /// process should once it has read what it reads in order at start (the in-memory search index).
+    public func readAtRandom() {
+        RandomReads.advise(readerFiles)
     }
 
     public var isPostgres: Bool {
@@ -67,13 +77,16 @@ public final class Database: Sendable {
         let writer = try await SQLiteConnection.open(storage: storage, logger: logger)
         do {
             try await configure(writer, isWriter: true, location: location)
+            let filePath: String? = if case .sqliteFile(let path) = location { path } else { nil }
+            let writerFiles = filePath.map(RandomReads.descriptors(of:)) ?? []
             var readers: [SQLiteConnection] = []
             for _ in 0..<max(1, readerCount) {
                 let r = try await SQLiteConnection.open(storage: storage, logger: logger)
                 try await configure(r, isWriter: false, location: location)
                 readers.append(r)
             }
-            return Database(location: location, logger: logger, backend: .sqlite(writer: writer, readers: readers))
+            let readerFiles = filePath.map { RandomReads.descriptors(of: $0).subtracting(writerFiles) } ?? []
+            return Database(location: location, logger: logger, backend: .sqlite(writer: writer, readers: readers), readerFiles: readerFiles)
         } catch {
             try? await writer.close()
             throw error

@@ -61,7 +61,14 @@ extension PaperStore {
                 while true {
                     let (complete, ranked) = memory.top(words, prefixes: prefixes, phrases: phrased, limit: limit)
                     let best = first(ranked)
-                    let rows = try await Self.pageRows(best, offset: filters.offset, limit: filters.limit, everyPaper: true, on: db)
+                    // First the candidates ranked no lower than the page's last (equal scores share a rank, which the
+                    // database orders): each is a row read whole, from disk when the cache is cold. All of them
+                    // only when a hidden paper left the page short.
+                    let page = Self.throughRank(of: wanted, in: best)
+                    var rows = try await Self.pageRows(page, offset: filters.offset, limit: filters.limit, everyPaper: true, on: db)
+                    if rows.count < filters.limit, page.count < best.count {
+                        rows = try await Self.pageRows(best, offset: filters.offset, limit: filters.limit, everyPaper: true, on: db)
+                    }
                     if rows.count == filters.limit || complete { return try await Self.recordHits(rows, query, on: db) }
                     limit *= 4
                 }
@@ -95,6 +102,15 @@ extension PaperStore {
                 }
             }
         }
+    }
+
+    /// The first `count` of `best` (best first), and any after them sharing the last one's score.
+    static func throughRank(of count: Int, in best: [SearchMemory.Match]) -> [SearchMemory.Match] {
+        guard count > 0, count < best.count else { return best }
+        let last = best[count - 1].score
+        var end = count
+        while end < best.count, best[end].score == last { end += 1 }
+        return Array(best.prefix(end))
     }
 
     /// The one paper titled exactly `typed` (letter case and runs of spaces aside), if exactly one is.

@@ -110,7 +110,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     var services: [any Service] = [DatabaseCloser(database: database), outbox]
     if let plan = configuration.ingest { services.append(IngestScheduler(plan: plan, database: database, logger: logger)) }
     if let schedule = configuration.digestSchedule { services.append(DigestScheduler(schedule: schedule, job: digest, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger)) }
-    services.append(IndexBackfill(store: store, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
+    services.append(IndexBackfill(store: store, database: database, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
     if let path = configuration.searchIndexFile { services.append(SearchIndexFileWatcher(store: store, path: path, logger: logger)) }
     if let stars = configuration.githubStars {
         let job = GitHubStarsJob(database: database, settings: stars, userAgent: "DailyPapers/1.0 (+\(site.publicURL))", logger: logger)
@@ -186,6 +186,7 @@ struct DatabaseCloser: Service {
 /// Then each process loads its in-memory search index, so its first search does not wait for that.
 struct IndexBackfill: Service {
     let store: PaperStore
+    let database: Database
     let exclusive: ExclusiveJob
     let logger: Logger
     func run() async throws {
@@ -216,6 +217,8 @@ struct IndexBackfill: Service {
                 logger.info("search: indexed \(indexed) papers stored before the search index existed")
             }
             try await store.loadSearchIndex()
+            // Read in order until here; what a server reads from now on is lookups.
+            database.readAtRandom()
         } catch {
             if Task.isCancelled { return logger.info("search: building the search index stopped at shutdown; it is built at the next start") }
             logger.error("search: building or loading the search index failed: \(error); searches load it themselves, a build is tried again at the next start")
