@@ -14,6 +14,11 @@ protocol PostingCursor {
     mutating func next()
     /// To the first posting whose paper is not before `doc` (the cursor stays if it is there already).
     mutating func seek(to doc: Int32)
+    /// The highest impact of the postings from the cursor to the end of its block (a bound: the walk passes over a
+    /// block whose best cannot make the page).
+    var blockCeiling: Float { get }
+    /// To the first posting of the next block.
+    mutating func nextBlock()
 }
 
 /// A cursor over postings in memory: the in-memory index's lists and prefixes' merged ones.
@@ -28,6 +33,9 @@ struct ArrayCursor: PostingCursor {
     var doc: Int32 { list[at].doc }
     var impact: Float { list[at].impact }
     mutating func next() { at += 1 }
+    /// No blocks in memory: no bound but the walk's own.
+    var blockCeiling: Float { .infinity }
+    mutating func nextBlock() { at += 1 }
 
     /// A look at the next few (the usual case, walking a shorter list against a longer one), then galloping and
     /// halving.

@@ -53,7 +53,8 @@ extension SearchMemory {
             for word in chosen {
                 if let file = word.file {
                     SearchSegment.prefetch(file.postings)
-                    let cursor = file.cursor()
+                    var cursor = file.cursor()
+                    defer { cursor.release() }
                     while !cursor.isDone {
                         add(Int(cursor.doc), word.weight * word.idf * Double(cursor.impact))
                         cursor.next()

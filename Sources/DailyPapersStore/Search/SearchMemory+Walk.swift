@@ -13,7 +13,7 @@ extension SearchMemory {
     /// without looking further. So the common words of a query ("for", "the", "model"), whose lists hold
     /// most papers and add little to a score, are looked up only for papers that would make the page.
     static func intersect<Cursor: PostingCursor>(_ cursors: inout [Cursor], idf: [Double], ceilings: [Double], considering: [Bool]?,
-                                                into heap: inout TopHeap, accept: (Int32, inout [Cursor]) -> Bool) -> Bool {
+                                                into heap: inout TopHeap, accept: (Int32, UnsafeMutableBufferPointer<Cursor>) -> Bool) -> Bool {
         let order = cursors.indices.sorted { cursors[$0].count < cursors[$1].count }
         // What the words from the k-th in `order` on can add at most.
         var rest = [Double](repeating: 0, count: order.count + 1)
@@ -23,34 +23,43 @@ extension SearchMemory {
         // Below this a paper cannot enter the heap: once it is full, its lowest score less a hair, as a bound
         // sums in another order than a score and may round the other way.
         var cut = -Double.infinity
-        let driver = order[0]
-        var started = false
-        outer: while true {
-            if started { cursors[driver].next() }
-            started = true
-            if cursors[driver].isDone { break }
-            let doc = cursors[driver].doc
-            if let considering, !considering[Int(doc)] { continue }
-            let impact = cursors[driver].impact
-            var known = idf[driver] * Double(impact)
-            if known + rest[1] < cut { complete = false; continue }
-            impacts[driver] = impact
-            for k in 1..<order.count {
-                let i = order[k]
-                cursors[i].seek(to: doc)
-                guard !cursors[i].isDone else { break outer }
-                guard cursors[i].doc == doc else { continue outer }
-                impacts[i] = cursors[i].impact
-                known += idf[i] * Double(impacts[i])
-                if known + rest[k + 1] < cut { complete = false; continue outer }
+        // The cursors in place, read and moved without the array's checks at every posting.
+        cursors.withUnsafeMutableBufferPointer { cursors in
+            let driver = order[0]
+            outer: while !cursors[driver].isDone {
+                // A block of the driver whose best cannot make the page, whatever the other words add, is passed over
+                // without reading a posting of it.
+                if cut > -Double.infinity, idf[driver] * Double(cursors[driver].blockCeiling) + rest[1] < cut {
+                    complete = false
+                    cursors[driver].nextBlock()
+                    continue
+                }
+                paper: do {
+                    let doc = cursors[driver].doc
+                    if let considering, !considering[Int(doc)] { break paper }
+                    let impact = cursors[driver].impact
+                    var known = idf[driver] * Double(impact)
+                    if known + rest[1] < cut { complete = false; break paper }
+                    impacts[driver] = impact
+                    for k in 1..<order.count {
+                        let i = order[k]
+                        cursors[i].seek(to: doc)
+                        guard !cursors[i].isDone else { break outer }
+                        guard cursors[i].doc == doc else { break paper }
+                        impacts[i] = cursors[i].impact
+                        known += idf[i] * Double(impacts[i])
+                        if known + rest[k + 1] < cut { complete = false; break paper }
+                    }
+                    var score = 0.0
+                    for i in 0..<impacts.count { score += idf[i] * Double(impacts[i]) }
+                    guard heap.wouldTake(score, Int(doc)) else { complete = false; break paper }
+                    guard accept(doc, cursors) else { break paper }
+                    if heap.isFull { complete = false }
+                    heap.offer(score, Int(doc))
+                    if heap.isFull { cut = heap.lowestScore - 1e-9 * max(1, abs(heap.lowestScore)) }
+                }
+                cursors[driver].next()
             }
-            var score = 0.0
-            for i in 0..<impacts.count { score += idf[i] * Double(impacts[i]) }
-            guard heap.wouldTake(score, Int(doc)) else { complete = false; continue }
-            guard accept(doc, &cursors) else { continue }
-            if heap.isFull { complete = false }
-            heap.offer(score, Int(doc))
-            if heap.isFull { cut = heap.lowestScore - 1e-9 * max(1, abs(heap.lowestScore)) }
         }
         return complete
     }

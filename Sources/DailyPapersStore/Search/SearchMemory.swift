@@ -299,11 +299,14 @@ final class SearchMemory: Sendable {
                 }
                 // Words' lists, then prefixes' merged ones: the order of `idf`.
                 SearchSegment.prefetch(segmentLists, shortest: containing.min() ?? 0, phrases: phrases)
-                var cursors = segmentLists.map { SearchSegment.FileCursor.list($0.cursor()) }
-                    + segmentMerged.map { SearchSegment.FileCursor.merged(SearchSegment.MergedCursor($0)) }
-                let done = Self.intersect(&cursors, idf: idf, ceilings: zip(idf, segmentCeilings).map(*),
+                let done = Self.withBuffers(segmentMerged[...], []) { merged in
+                    var cursors = segmentLists.map { $0.cursor() }
+                        + zip(merged, segmentCeilings.suffix(merged.count)).map { SearchSegment.BlockCursor(merged: $0, maxImpact: Float($1)) }
+                    defer { for cursor in cursors { cursor.release() } }
+                    return Self.intersect(&cursors, idf: idf, ceilings: zip(idf, segmentCeilings).map(*),
                                           considering: considered, into: &heap) { _, cursors in
-                    phrases.held(cursors)
+                        phrases.held(cursors)
+                    }
                 }
                 complete = complete && done
                 results += heap.sorted().map { ($0.score, $0.doc) }

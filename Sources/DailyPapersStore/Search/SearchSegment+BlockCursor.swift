@@ -4,16 +4,22 @@ extension SearchSegment {
     /// A cursor over one list of the file: decodes a block of 128 postings at a time into its own buffers, finds
     /// the block holding a paper in the list's block table (galloping from the current one), and reads the
     /// positions of the posting it stands on for phrases. Every read stays inside the list's runs, so a damaged
-    /// list ends early or answers wrongly, never reads outside the mapping.
-    final class BlockCursor: PostingCursor {
+    /// list ends early or answers wrongly, never reads outside the mapping. A prefix's lists merged in memory are
+    /// read through the same cursor, a block of 128 at a time from the merged array (`merged`).
+    ///
+    /// A struct of pointers and numbers, so a walk's array of cursors is read and moved in place without reference
+    /// counting (a class here cost a third of a common word's walk); its buffers are freed by `release`.
+    struct BlockCursor: PositionedCursor {
         let count: Int
         private let documents: Int
         private let postings: UnsafeRawBufferPointer
         private let table: UnsafeRawBufferPointer
         private let positionRun: UnsafeRawBufferPointer
+        private let merged: UnsafeBufferPointer<SearchMemory.Posting>?
+        private let mergedCeiling: Float
         private let blockTotal: Int
-        private let docs: UnsafeMutablePointer<Int32>
-        private let impacts: UnsafeMutablePointer<Float>
+        /// 128 paper numbers, then 128 impacts.
+        private let buffer: UnsafeMutableRawPointer
         private var block = -1
         /// Postings decoded in the current block, and the cursor's place among them.
         private var filled = 0
@@ -30,27 +36,53 @@ extension SearchSegment {
             postings = list.postings
             table = list.blocks
             positionRun = list.positions
+            merged = nil
+            mergedCeiling = 0
             blockTotal = list.blocks.count / SearchSegment.blockWidth
-            docs = .allocate(capacity: SearchSegment.blockSize)
-            impacts = .allocate(capacity: SearchSegment.blockSize)
+            buffer = .allocate(byteCount: SearchSegment.blockSize * 8, alignment: 8)
             if count == 0 || !load(0) { isDone = true }
         }
 
-        deinit {
-            docs.deallocate()
-            impacts.deallocate()
+        /// A cursor over postings in memory (a prefix's merged lists), which must outlive it.
+        init(merged list: UnsafeBufferPointer<SearchMemory.Posting>, maxImpact: Float) {
+            count = list.count
+            documents = Int(Int32.max)
+            postings = UnsafeRawBufferPointer(start: nil, count: 0)
+            table = postings
+            positionRun = postings
+            merged = list
+            mergedCeiling = maxImpact
+            blockTotal = (list.count + SearchSegment.blockSize - 1) / SearchSegment.blockSize
+            buffer = .allocate(byteCount: SearchSegment.blockSize * 8, alignment: 8)
+            if count == 0 || !load(0) { isDone = true }
         }
+
+        /// Frees the buffers; the cursor is not used again.
+        func release() { buffer.deallocate() }
+
+        private var docs: UnsafeMutablePointer<Int32> { buffer.assumingMemoryBound(to: Int32.self) }
+        private var impacts: UnsafeMutablePointer<Float> { (buffer + SearchSegment.blockSize * 4).assumingMemoryBound(to: Float.self) }
 
         var doc: Int32 { docs[at] }
         var impact: Float { impacts[at] }
 
-        func next() {
+        /// The highest impact in the current block (the list's, for merged postings).
+        var blockCeiling: Float {
+            merged != nil ? mergedCeiling
+                : Float(bitPattern: table.loadUnaligned(fromByteOffset: block * SearchSegment.blockWidth + 12, as: UInt32.self).littleEndian)
+        }
+
+        mutating func next() {
             at += 1
             if at < filled { return }
             if !load(block + 1) { isDone = true }
         }
 
-        func seek(to target: Int32) {
+        mutating func nextBlock() {
+            if !load(block + 1) { isDone = true }
+        }
+
+        mutating func seek(to target: Int32) {
             if isDone || docs[at] >= target { return }
             if docs[filled - 1] < target {
                 // Not in this block: the first later block whose last paper is not before `target`.
@@ -66,8 +98,12 @@ extension SearchSegment {
                 guard low < blockTotal, load(low) else { isDone = true; return }
                 if docs[filled - 1] < target { isDone = true; return }
             }
-            // In this block: halving over what is left of it.
-            var low = at, high = filled - 1
+            // In this block: the next few (a walk against a list about as long), then halving over the rest.
+            var low = at
+            let near = min(at + 8, filled - 1)
+            while low < near, docs[low] < target { low += 1 }
+            if docs[low] >= target { at = low; return }
+            var high = filled - 1
             while low < high {
                 let mid = (low + high) / 2
                 if docs[mid] < target { low = mid + 1 } else { high = mid }
@@ -76,7 +112,8 @@ extension SearchSegment {
         }
 
         private func lastDoc(_ block: Int) -> Int32 {
-            Int32(bitPattern: table.loadUnaligned(fromByteOffset: block * SearchSegment.blockWidth, as: UInt32.self).littleEndian)
+            if let merged { return merged[min((block + 1) * SearchSegment.blockSize, merged.count) - 1].doc }
+            return Int32(bitPattern: table.loadUnaligned(fromByteOffset: block * SearchSegment.blockWidth, as: UInt32.self).littleEndian)
         }
 
         private func tableWord(_ block: Int, _ offset: Int) -> Int {
@@ -84,22 +121,40 @@ extension SearchSegment {
         }
 
         /// Decodes block `b`; false past the last block or when its bytes are not what the table says.
-        private func load(_ b: Int) -> Bool {
+        private mutating func load(_ b: Int) -> Bool {
             guard b < blockTotal else { return false }
             let n = min(SearchSegment.blockSize, count - b * SearchSegment.blockSize)
+            guard n > 0 else { return false }
+            if let merged {
+                for i in 0..<n {
+                    docs[i] = merged[b * SearchSegment.blockSize + i].doc
+                    impacts[i] = merged[b * SearchSegment.blockSize + i].impact
+                }
+                block = b; filled = n; at = 0
+                return true
+            }
             var p = tableWord(b, 4)
             let end = b + 1 < blockTotal ? tableWord(b + 1, 4) : postings.count
-            guard n > 0, p <= end, end <= postings.count else { return false }
+            guard p <= end, end <= postings.count, let bytes = postings.baseAddress else { return false }
             var previous = b == 0 ? Int32(-1) : lastDoc(b - 1)
             guard previous >= -1, Int(previous) < documents else { return false }
+            let limit = Int32(truncatingIfNeeded: min(documents, Int(Int32.max)))
             var i = 0
             while i < n {
+                // A gap is one byte in the long lists; longer ones go the general way.
+                var delta: UInt64
+                if p < end, bytes.load(fromByteOffset: p, as: UInt8.self) < 0x80 {
+                    delta = UInt64(bytes.load(fromByteOffset: p, as: UInt8.self))
+                    p += 1
+                } else {
+                    guard let read = Varint.read(postings, at: &p, end: end) else { break }
+                    delta = read
+                }
                 // Papers rise and stay below the file's count; a list that says otherwise is damaged and ends here.
-                guard let delta = Varint.read(postings, at: &p, end: end), p + 2 <= end, delta > 0,
-                      delta < UInt64(documents), Int(previous) + Int(delta) < documents else { break }
+                guard p + 2 <= end, delta > 0, delta < UInt64(limit), previous < limit &- Int32(delta) else { break }
                 previous += Int32(delta)
                 docs[i] = previous
-                impacts[i] = Float(UInt16(littleEndian: postings.loadUnaligned(fromByteOffset: p, as: UInt16.self))) * step
+                impacts[i] = Float(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: p, as: UInt16.self))) * step
                 p += 2
                 i += 1
             }
@@ -110,26 +165,30 @@ extension SearchSegment {
             return true
         }
 
-        /// The positions of the term in the paper at the cursor, in order, into `out` (emptied first).
-        func positions(into out: inout [Int32]) {
+        /// The positions of the term in the paper at the cursor, in order, into `out` (emptied first; none for
+        /// merged postings).
+        mutating func positions(into out: inout [Int32]) {
             out.removeAll(keepingCapacity: true)
+            guard merged == nil else { return }
             let ordinal = block * SearchSegment.blockSize + at
             if positionOrdinal < block * SearchSegment.blockSize || positionOrdinal > ordinal {
                 positionOrdinal = block * SearchSegment.blockSize
                 positionByte = tableWord(block, 8)
             }
+            // Each posting's positions follow their length in bytes: the ones before are stepped over, not read.
             let end = positionRun.count
             while positionOrdinal < ordinal {
-                guard let n = Varint.read(positionRun, at: &positionByte, end: end) else { return }
-                for _ in 0..<min(n, UInt64(end)) { guard Varint.read(positionRun, at: &positionByte, end: end) != nil else { return } }
+                guard let length = Varint.read(positionRun, at: &positionByte, end: end), length <= UInt64(end - positionByte) else { return }
+                positionByte += Int(length)
                 positionOrdinal += 1
             }
             var p = positionByte
-            guard let n = Varint.read(positionRun, at: &p, end: end) else { return }
+            guard let length = Varint.read(positionRun, at: &p, end: end), length <= UInt64(end - p) else { return }
+            let stop = p + Int(length)
             var position: Int64 = -1
-            for k in 0..<min(n, UInt64(end)) {
-                guard let delta = Varint.read(positionRun, at: &p, end: end) else { return }
-                position = k == 0 ? Int64(delta) : position + Int64(delta)
+            while p < stop {
+                guard let delta = Varint.read(positionRun, at: &p, end: stop) else { return }
+                position = position < 0 ? Int64(delta) : position + Int64(delta)
                 out.append(Int32(truncatingIfNeeded: position))
             }
         }
@@ -165,41 +224,3 @@ enum Varint {
     }
 }
 
-extension SearchSegment {
-    /// A cursor over one of the lists a search walks in the file: a word's own list, or a prefix's terms' lists
-    /// merged in memory.
-    enum FileCursor: PositionedCursor {
-        case list(BlockCursor)
-        case merged(MergedCursor)
-
-        var count: Int { switch self { case .list(let c): c.count; case .merged(let c): c.cursor.count } }
-        var isDone: Bool { switch self { case .list(let c): c.isDone; case .merged(let c): c.cursor.isDone } }
-        var doc: Int32 { switch self { case .list(let c): c.doc; case .merged(let c): c.cursor.doc } }
-        var impact: Float { switch self { case .list(let c): c.impact; case .merged(let c): c.cursor.impact } }
-        func next() { switch self { case .list(let c): c.next(); case .merged(let c): c.cursor.next() } }
-        func seek(to doc: Int32) { switch self { case .list(let c): c.seek(to: doc); case .merged(let c): c.cursor.seek(to: doc) } }
-
-        /// A merged list holds no positions (no phrase word is a prefix).
-        func positions(into out: inout [Int32]) {
-            switch self {
-            case .list(let c): c.positions(into: &out)
-            case .merged: out.removeAll()
-            }
-        }
-    }
-
-    /// A prefix's merged postings, copied into a buffer this object owns for the walk (a cursor may not keep an
-    /// array's buffer past the closure that lent it).
-    final class MergedCursor {
-        private let storage: UnsafeMutableBufferPointer<SearchMemory.Posting>
-        var cursor: ArrayCursor
-
-        init(_ postings: [SearchMemory.Posting]) {
-            storage = .allocate(capacity: postings.count)
-            _ = storage.initialize(from: postings)
-            cursor = ArrayCursor(UnsafeBufferPointer(storage))
-        }
-
-        deinit { storage.deallocate() }
-    }
-}

@@ -4,10 +4,8 @@ import DailyPapersCore
 protocol PositionedCursor: PostingCursor {
     /// The term's positions in the paper at the cursor, in order (positions count from the paper's first word, one
     /// position between fields, so no phrase spans two).
-    func positions(into out: inout [Int32])
+    mutating func positions(into out: inout [Int32])
 }
-
-extension SearchSegment.BlockCursor: PositionedCursor {}
 
 extension SearchSegment {
     /// A query's phrases as places among the lists a walk goes through: each phrase word's cursor tells its
@@ -32,7 +30,7 @@ extension SearchSegment {
         func reads(list i: Int) -> Bool { all.contains { $0?.contains(i) ?? false } }
 
         /// Whether the paper the cursors stand at holds every phrase.
-        func held<Cursor: PositionedCursor>(_ cursors: [Cursor]) -> Bool {
+        func held<Cursor: PositionedCursor>(_ cursors: UnsafeMutableBufferPointer<Cursor>) -> Bool {
             guard !all.isEmpty else { return true }
             var starts: [Int32] = [], other: [Int32] = []
             for phrase in all {

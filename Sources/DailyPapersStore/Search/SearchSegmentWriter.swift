@@ -71,12 +71,14 @@ enum SearchSegmentWriter {
                     maxImpact[t] = max(maxImpact[t], impact)
                     postingBytes[t] += Varint.size(UInt64(doc - lastDoc[t])) + 2
                     lastDoc[t] = doc
-                    positionBytes[t] += Varint.size(UInt64(at.count))
-                    var before: Int32 = 0
-                    for (k, p) in at.enumerated() { positionBytes[t] += Varint.size(UInt64(k == 0 ? p : p - before)); before = p }
+                    // The positions' bytes (a varint of each from the one before), after their length.
+                    var bytes = 0, before: Int32 = 0
+                    for (k, p) in at.enumerated() { bytes += Varint.size(UInt64(k == 0 ? p : p - before)); before = p }
+                    positionBytes[t] += Varint.size(UInt64(bytes)) + bytes
                     forward.append(UInt32(bitPattern: n))
                     forward.append(UInt32(impact))
                     forward.append(UInt32(at.count))
+                    forward.append(UInt32(bytes))
                     for p in at { forward.append(UInt32(bitPattern: p)) }
                 }
                 forward.append(UInt32.max)  // the paper's end
@@ -151,6 +153,8 @@ enum SearchSegmentWriter {
                 impact = UInt16(truncatingIfNeeded: word); state = 2
             case 2:
                 left = Int(word)
+                state = 3
+            case 3:
                 let k = filled[term]
                 let entry = blocksAt + (blocksOf[term] + k / SearchSegment.blockSize) * SearchSegment.blockWidth
                 if k % SearchSegment.blockSize == 0 {
@@ -165,9 +169,9 @@ enum SearchSegmentWriter {
                 previous[term] = doc
                 out.u16(at: postingAt[term], impact)
                 postingAt[term] += 2
-                out.varint(UInt64(left), at: &positionAt[term])
+                out.varint(UInt64(word), at: &positionAt[term])
                 position = 0
-                state = left > 0 ? 3 : 0
+                state = left > 0 ? 4 : 0
             default:
                 let p = Int32(bitPattern: word)
                 out.varint(UInt64(p - position), at: &positionAt[term])
