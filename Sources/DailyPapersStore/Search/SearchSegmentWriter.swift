@@ -30,12 +30,16 @@ enum SearchSegmentWriter {
         var number: [String: Int32] = [:]
         var names: [String] = []
         var counts: [Int] = [], maxImpact: [UInt16] = [], postingBytes: [Int] = [], positionBytes: [Int] = [], lastDoc: [Int32] = []
+        // A paper's weighted count of each term by number while it is read (zero otherwise), and its (term, position)
+        // pairs as term << 32 | position.
+        var weighted: [Double] = [], pairs: [UInt64] = []
         func numbered(_ term: String) -> Int32 {
             if let n = number[term] { return n }
             let n = Int32(names.count)
             number[term] = n
             names.append(term)
             counts.append(0); maxImpact.append(0); postingBytes.append(0); positionBytes.append(0); lastDoc.append(-1)
+            weighted.append(0)
             return n
         }
         var ids: [UInt8] = []
@@ -52,34 +56,42 @@ enum SearchSegmentWriter {
                 let doc = Int32(docCount)
                 docCount += 1
                 // Each term's weighted count from the fields it stands in, and its positions (a position between
-                // fields, so no phrase spans two).
+                // fields, so no phrase spans two): (term, position) pairs sorted by term, counts in a table by term.
                 var position: Int32 = 0, field = 0
-                var weighted: [Int32: Double] = [:], places: [Int32: [Int32]] = [:], distinct: [Int32] = []
+                pairs.removeAll(keepingCapacity: true)
                 SearchIndex.forEachWord(in: row.sequence) { word in
                     defer { position += 1 }
                     guard word != "|" else { field += 1; return }
                     let n = numbered(word)
-                    if weighted[n] == nil { distinct.append(n) }
-                    weighted[n, default: 0] += SearchIndex.fieldWeight(field)
-                    places[n, default: []].append(position)
+                    weighted[Int(n)] += SearchIndex.fieldWeight(field)
+                    pairs.append(UInt64(UInt32(bitPattern: n)) << 32 | UInt64(UInt32(bitPattern: position)))
                 }
-                for n in distinct {
-                    let t = Int(n)
-                    let impact = SearchRanking.storedImpact(SearchRanking.impact(weightedCount: weighted[n]!, length: row.length))
-                    let at = places[n]!
+                pairs.sort()
+                var i = 0
+                while i < pairs.count {
+                    let t = Int(pairs[i] >> 32)
+                    var end = i + 1
+                    while end < pairs.count, Int(pairs[end] >> 32) == t { end += 1 }
+                    let impact = SearchRanking.storedImpact(SearchRanking.impact(weightedCount: weighted[t], length: row.length))
+                    weighted[t] = 0
                     counts[t] += 1
                     maxImpact[t] = max(maxImpact[t], impact)
                     postingBytes[t] += Varint.size(UInt64(doc - lastDoc[t])) + 2
                     lastDoc[t] = doc
                     // The positions' bytes (a varint of each from the one before), after their length.
                     var bytes = 0, before: Int32 = 0
-                    for (k, p) in at.enumerated() { bytes += Varint.size(UInt64(k == 0 ? p : p - before)); before = p }
+                    for k in i..<end {
+                        let p = Int32(truncatingIfNeeded: pairs[k])
+                        bytes += Varint.size(UInt64(k == i ? p : p - before))
+                        before = p
+                    }
                     positionBytes[t] += Varint.size(UInt64(bytes)) + bytes
-                    forward.append(UInt32(bitPattern: n))
+                    forward.append(UInt32(t))
                     forward.append(UInt32(impact))
-                    forward.append(UInt32(at.count))
+                    forward.append(UInt32(end - i))
                     forward.append(UInt32(bytes))
-                    for p in at { forward.append(UInt32(bitPattern: p)) }
+                    for k in i..<end { forward.append(UInt32(truncatingIfNeeded: pairs[k])) }
+                    i = end
                 }
                 forward.append(UInt32.max)  // the paper's end
                 lastRowID = max(lastRowID, row.id)
