@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (issue 26, item 3): several web processes searching one database from one index file at once, as
 # behind a load balancer. Release build; the index file from `dailypapers reindex --search-file`.
-#   Benchmarks/search-processes.sh DATABASE INDEX_FILE       # PROCESSES=2 by default
+#   Benchmarks/search-processes.sh DATABASE INDEX_FILE       # PROCESSES=2 by default; QUERIES=FILE: these queries
+#                                                             (one a line) instead of drawing them
 # 1. one process, warm, draws 1,000 queries from the titles (written to a file, so every run answers the same);
 # 2. PROCESSES processes at once, warm (100 warm-up queries each);
 # 3. the same cold: the OS page cache dropped (and the loopback PostgreSQL of scripts/postgres-for-tests.sh
@@ -18,8 +19,12 @@ if [ -z "${BENCH:-}" ]; then
 fi
 queries=$(mktemp)
 trap 'rm -f "$queries"' EXIT
-echo "== one process, warm (drawing the queries)"
-"$BENCH" search --database "$database" --search-index-file "$file" --write-queries "$queries" | head -2
+if [ -n "${QUERIES:-}" ]; then
+  cp "$QUERIES" "$queries"
+else
+  echo "== one process, warm (drawing the queries)"
+  "$BENCH" search --database "$database" --search-index-file "$file" --write-queries "$queries" | head -2
+fi
 
 together() {
   local pids=() outs=()
