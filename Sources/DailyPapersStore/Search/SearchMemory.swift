@@ -288,7 +288,6 @@ final class SearchMemory: Sendable {
                 results += heap.sorted().map { ($0.score, base + $0.doc) }
             }
             if inSegment, let segment {
-                let phrases = SearchSegment.Phrases(phrases, words: words, in: segment)
                 var heap = TopHeap(capacity: limit)
                 var considered: [Bool]?
                 if only != nil || !s.segmentDead.isEmpty {
@@ -298,15 +297,10 @@ final class SearchMemory: Sendable {
                     considered = keep
                 }
                 // Words' lists, then prefixes' merged ones: the order of `idf`.
-                SearchSegment.prefetch(segmentLists, shortest: containing.min() ?? 0, phrases: phrases)
                 let done = Self.withBuffers(segmentMerged[...], []) { merged in
-                    var cursors = segmentLists.map { $0.cursor() }
-                        + zip(merged, segmentCeilings.suffix(merged.count)).map { SearchSegment.BlockCursor(merged: $0, maxImpact: Float($1)) }
-                    defer { for cursor in cursors { cursor.release() } }
-                    return Self.intersect(&cursors, idf: idf, ceilings: zip(idf, segmentCeilings).map(*),
-                                          considering: considered, into: &heap) { _, cursors in
-                        phrases.held(cursors)
-                    }
+                    SearchSegment.walk(segmentLists, merged: merged, mergedCeilings: segmentCeilings.suffix(merged.count).map(Float.init),
+                                       idf: idf, ceilings: zip(idf, segmentCeilings).map(*), considering: considered,
+                                       phrases: SearchSegment.Phrases(phrases, words: words), shortest: containing.min() ?? 0, into: &heap)
                 }
                 complete = complete && done
                 results += heap.sorted().map { ($0.score, $0.doc) }

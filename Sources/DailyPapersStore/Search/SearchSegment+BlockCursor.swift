@@ -216,11 +216,5 @@ enum Varint {
         while v >= 0x80 { v >>= 7; n += 1 }
         return n
     }
-
-    static func append(_ value: UInt64, to out: inout [UInt8]) {
-        var v = value
-        while v >= 0x80 { out.append(UInt8(v & 0x7f) | 0x80); v >>= 7 }
-        out.append(UInt8(v))
-    }
 }
 

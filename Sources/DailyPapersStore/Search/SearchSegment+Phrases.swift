@@ -17,14 +17,12 @@ extension SearchSegment {
         let all: [[Int]?]
 
         /// `words`: the words whose lists the walk takes, in its order.
-        init(_ phrases: [[String]], words: [String], in segment: SearchSegment) {
+        init(_ phrases: [[String]], words: [String]) {
             all = phrases.map { phrase in
                 let lists = phrase.map { words.firstIndex(of: $0) }
                 return lists.contains(nil) ? nil : lists.map { $0! }
             }
         }
-
-        var isEmpty: Bool { all.isEmpty }
 
         /// Whether the walk reads list `i`'s positions.
         func reads(list i: Int) -> Bool { all.contains { $0?.contains(i) ?? false } }

@@ -160,7 +160,6 @@ public final class SearchSegment: @unchecked Sendable {
 
     /// One term's list: where its postings, block table and positions lie in the mapping.
     struct List {
-        let number: Int32
         let count: Int
         let maxImpact: Float
         /// Papers in the file: every paper number in the list is below it.
@@ -205,7 +204,7 @@ public final class SearchSegment: @unchecked Sendable {
         func run(_ section: Int, _ from: Int, _ to: Int) -> UnsafeRawBufferPointer {
             UnsafeRawBufferPointer(start: base.advanced(by: section + from), count: to - from)
         }
-        return List(number: Int32(i), count: count, maxImpact: maxImpact, documents: docCount, postings: run(postings, postingsAt, postingsEnd),
+        return List(count: count, maxImpact: maxImpact, documents: docCount, postings: run(postings, postingsAt, postingsEnd),
                     blocks: run(blocks, blocksAt * Self.blockWidth, blocksEnd * Self.blockWidth),
                     positions: run(positions, positionsAt, positionsEnd))
     }
@@ -257,16 +256,23 @@ extension SearchSegment {
             found.append(list)
         }
         let idf = found.map { SearchRanking.idf(documents: docCount, containing: $0.count) }
-        let phrases = Phrases(phrases, words: words, in: self)
-        Self.prefetch(found, shortest: found.map(\.count).min() ?? 0, phrases: phrases)
-        var cursors = found.map { $0.cursor() }
-        defer { for cursor in cursors { cursor.release() } }
         var heap = TopHeap(capacity: limit)
-        _ = SearchMemory.intersect(&cursors, idf: idf, ceilings: zip(idf, found.map { Double($0.maxImpact) }).map(*),
-                                   considering: nil, into: &heap) { _, cursors in
+        _ = Self.walk(found, idf: idf, ceilings: zip(idf, found.map { Double($0.maxImpact) }).map(*), considering: nil,
+                      phrases: Phrases(phrases, words: words), shortest: found.map(\.count).min() ?? 0, into: &heap)
+        return heap.sorted().map { SearchMemory.Match(paper: paper(Int32($0.doc)), score: $0.score) }
+    }
+
+    /// `SearchMemory.intersect` over the file's `lists` and, after them, prefixes' postings merged in memory
+    /// (`merged`, with their highest impacts): what the walk reads asked for ahead, its cursors freed after.
+    static func walk(_ lists: [List], merged: [UnsafeBufferPointer<SearchMemory.Posting>] = [], mergedCeilings: [Float] = [],
+                     idf: [Double], ceilings: [Double], considering: [Bool]?, phrases: Phrases, shortest: Int,
+                     into heap: inout TopHeap) -> Bool {
+        prefetch(lists, shortest: shortest, phrases: phrases)
+        var cursors = lists.map { $0.cursor() } + zip(merged, mergedCeilings).map { BlockCursor(merged: $0, maxImpact: $1) }
+        defer { for cursor in cursors { cursor.release() } }
+        return SearchMemory.intersect(&cursors, idf: idf, ceilings: ceilings, considering: considering, into: &heap) { _, cursors in
             phrases.held(cursors)
         }
-        return heap.sorted().map { SearchMemory.Match(paper: paper(Int32($0.doc)), score: $0.score) }
     }
 
     /// Asks ahead for what a walk over `lists` (and lists in memory, the shortest of all `shortest` long) will
