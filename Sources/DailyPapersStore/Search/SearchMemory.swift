@@ -217,7 +217,10 @@ final class SearchMemory: Sendable {
     /// (the file's papers numbered first, as they were indexed first).
     func top(_ words: [String], prefixes: [[String]] = [], phrases: [[String]] = [], limit: Int,
              only: Set<String>? = nil) -> (complete: Bool, best: [Match]) {
-        state.withLock { s in
+        // Under the lock: the lists, and the walk of the rows written since the file (few); the file's own walk
+        // after it, outside, so a process's searches over the file run side by side (the file is never written, and
+        // the segment held here stays mapped until its walk ends).
+        let prepared: Prepared? = state.withLock { s in
             let segment = s.segment
             let base = segment?.docCount ?? 0
             // Each term's lists, words first then prefixes: the tail's as arrays (a prefix's merged), the file's
@@ -261,10 +264,10 @@ final class SearchMemory: Sendable {
                 }
                 add(tail: tail.list, tailCeiling: tail.maxImpact, file: nil, merged: file?.list, fileCeiling: file?.maxImpact ?? 0)
             }
-            if containing.contains(0) { return (true, []) }
+            if containing.contains(0) { return nil }
             let documents = s.aliveCount + base - s.segmentDead.count
             let idf = containing.map { SearchRanking.idf(documents: documents, containing: $0) }
-            var results: [(score: Double, doc: Int)] = []
+            var results: [(score: Double, doc: Int, paper: String)] = []
             var complete = true
             if inTail {
                 let phraseNumbers = phrases.map { $0.map { s.termNumbers[$0] ?? -2 } }
@@ -285,10 +288,10 @@ final class SearchMemory: Sendable {
                         phraseNumbers.allSatisfy { Self.contains(sequences[Int(doc)], $0) }
                     }
                 }
-                results += heap.sorted().map { ($0.score, base + $0.doc) }
+                results += heap.sorted().map { ($0.score, base + $0.doc, s.papers[$0.doc]) }
             }
+            var file: FileWalk?
             if inSegment, let segment {
-                var heap = TopHeap(capacity: limit)
                 var considered: [Bool]?
                 if only != nil || !s.segmentDead.isEmpty {
                     var keep = [Bool](repeating: only == nil, count: base)
@@ -296,22 +299,45 @@ final class SearchMemory: Sendable {
                     for doc in s.segmentDead { keep[Int(doc)] = false }
                     considered = keep
                 }
-                // Words' lists, then prefixes' merged ones: the order of `idf`.
-                let done = Self.withBuffers(segmentMerged[...], []) { merged in
-                    SearchSegment.walk(segmentLists, merged: merged, mergedCeilings: segmentCeilings.suffix(merged.count).map(Float.init),
-                                       idf: idf, ceilings: zip(idf, segmentCeilings).map(*), considering: considered,
-                                       phrases: SearchSegment.Phrases(phrases, words: words), shortest: containing.min() ?? 0, into: &heap)
-                }
-                complete = complete && done
-                results += heap.sorted().map { ($0.score, $0.doc) }
+                file = FileWalk(segment: segment, lists: segmentLists, merged: segmentMerged, ceilings: segmentCeilings,
+                                considered: considered, shortest: containing.min() ?? 0)
             }
-            // The two lists' best, as one heap would keep them: higher score first, then the paper indexed first.
-            results.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
-            if results.count > limit { complete = false }
-            return (complete, results.prefix(limit).map { item in
-                Match(paper: item.doc < base ? segment!.paper(Int32(item.doc)) : s.papers[item.doc - base], score: item.score)
-            })
+            return Prepared(idf: idf, complete: complete, results: results, file: file)
         }
+        guard var prepared else { return (true, []) }
+        if let file = prepared.file {
+            var heap = TopHeap(capacity: limit)
+            // Words' lists, then prefixes' merged ones: the order of `idf`.
+            let done = Self.withBuffers(file.merged[...], []) { merged in
+                SearchSegment.walk(file.lists, merged: merged, mergedCeilings: file.ceilings.suffix(merged.count).map(Float.init),
+                                   idf: prepared.idf, ceilings: zip(prepared.idf, file.ceilings).map(*), considering: file.considered,
+                                   phrases: SearchSegment.Phrases(phrases, words: words), shortest: file.shortest, into: &heap)
+            }
+            prepared.complete = prepared.complete && done
+            prepared.results += heap.sorted().map { ($0.score, $0.doc, file.segment.paper(Int32($0.doc))) }
+        }
+        // The two walks' best, as one heap would keep them: higher score first, then the paper indexed first.
+        prepared.results.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
+        if prepared.results.count > limit { prepared.complete = false }
+        return (prepared.complete, prepared.results.prefix(limit).map { Match(paper: $0.paper, score: $0.score) })
+    }
+
+    /// What `top` found under the lock: each word's idf, the tail's best (score, number, paper), and the file's walk to make.
+    private struct Prepared {
+        let idf: [Double]
+        var complete: Bool
+        var results: [(score: Double, doc: Int, paper: String)]
+        let file: FileWalk?
+    }
+
+    /// The file's lists for a walk outside the lock, with the segment that maps them.
+    private struct FileWalk {
+        let segment: SearchSegment
+        let lists: [SearchSegment.List]
+        let merged: [[Posting]]
+        let ceilings: [Double]
+        let considered: [Bool]?
+        let shortest: Int
     }
 
     /// The lists as buffers, for a loop that touches millions of postings without reference counting.
