@@ -302,20 +302,14 @@ final class SearchMemory: Sendable {
                 file = FileWalk(segment: segment, lists: segmentLists, merged: segmentMerged, ceilings: segmentCeilings,
                                 considered: considered, shortest: containing.min() ?? 0)
             }
-            return Prepared(idf: idf, complete: complete, results: results, file: file)
+            var prepared = Prepared(idf: idf, complete: complete, results: results, file: file)
+            // A prefix's merged postings (up to 32 MB) are walked here, one search at a time, so many prefix searches
+            // at once cannot each hold theirs.
+            if file?.merged.isEmpty == false { prepared.walkFile(phrases: phrases, words: words, limit: limit) }
+            return prepared
         }
         guard var prepared else { return (true, []) }
-        if let file = prepared.file {
-            var heap = TopHeap(capacity: limit)
-            // Words' lists, then prefixes' merged ones: the order of `idf`.
-            let done = Self.withBuffers(file.merged[...], []) { merged in
-                SearchSegment.walk(file.lists, merged: merged, mergedCeilings: file.ceilings.suffix(merged.count).map(Float.init),
-                                   idf: prepared.idf, ceilings: zip(prepared.idf, file.ceilings).map(*), considering: file.considered,
-                                   phrases: SearchSegment.Phrases(phrases, words: words), shortest: file.shortest, into: &heap)
-            }
-            prepared.complete = prepared.complete && done
-            prepared.results += heap.sorted().map { ($0.score, $0.doc, file.segment.paper(Int32($0.doc))) }
-        }
+        prepared.walkFile(phrases: phrases, words: words, limit: limit)
         // The two walks' best, as one heap would keep them: higher score first, then the paper indexed first.
         prepared.results.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
         if prepared.results.count > limit { prepared.complete = false }
@@ -327,7 +321,23 @@ final class SearchMemory: Sendable {
         let idf: [Double]
         var complete: Bool
         var results: [(score: Double, doc: Int, paper: String)]
-        let file: FileWalk?
+        var file: FileWalk?
+
+        /// Walks the file's lists (if not done yet), adding its best to the results.
+        mutating func walkFile(phrases: [[String]], words: [String], limit: Int) {
+            guard let file else { return }
+            self.file = nil
+            var heap = TopHeap(capacity: limit)
+            let idf = idf
+            // Words' lists, then prefixes' merged ones: the order of `idf`.
+            let done = SearchMemory.withBuffers(file.merged[...], []) { merged in
+                SearchSegment.walk(file.lists, merged: merged, mergedCeilings: file.ceilings.suffix(merged.count).map(Float.init),
+                                   idf: idf, ceilings: zip(idf, file.ceilings).map(*), considering: file.considered,
+                                   phrases: SearchSegment.Phrases(phrases, words: words), shortest: file.shortest, into: &heap)
+            }
+            complete = complete && done
+            results += heap.sorted().map { ($0.score, $0.doc, file.segment.paper(Int32($0.doc))) }
+        }
     }
 
     /// The file's lists for a walk outside the lock, with the segment that maps them.
@@ -341,7 +351,7 @@ final class SearchMemory: Sendable {
     }
 
     /// The lists as buffers, for a loop that touches millions of postings without reference counting.
-    private static func withBuffers<R>(_ lists: ArraySlice<[Posting]>, _ buffers: [UnsafeBufferPointer<Posting>],
+    fileprivate static func withBuffers<R>(_ lists: ArraySlice<[Posting]>, _ buffers: [UnsafeBufferPointer<Posting>],
                                        _ body: ([UnsafeBufferPointer<Posting>]) -> R) -> R {
         guard let first = lists.first else { return body(buffers) }
         return first.withUnsafeBufferPointer { withBuffers(lists.dropFirst(), buffers + [$0], body) }
