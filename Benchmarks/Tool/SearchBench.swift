@@ -80,14 +80,14 @@ struct SearchBench: AsyncParsableCommand {
         if !noWarmup { for q in drawn.prefix(queries / 10) { _ = try await search(store, q) } }
 
         var latencies: [Double] = []
-        var timed: [(query: String, ms: Double)] = []
+        var timed: [(query: String, ms: Double, at: Int)] = []
         var results = 0
         let started = ContinuousClock.now
         for q in drawn {
             let t0 = ContinuousClock.now
             results += try await search(store, q)
             latencies.append((ContinuousClock.now - t0).milliseconds)
-            timed.append((q, latencies[latencies.count - 1]))
+            timed.append((q, latencies[latencies.count - 1], timed.count))
         }
         let sequential = (ContinuousClock.now - started).milliseconds
         latencies.sort()
@@ -120,7 +120,17 @@ struct SearchBench: AsyncParsableCommand {
         say(String(format: "index %@ %.1f s, then the first ranked search %.1f ms; peak resident memory %d MiB before, %d MiB loaded, %d MiB after the runs (now %d MiB, of it %d MiB private)%@",
                      searchIndexFile == nil ? "loaded into memory in" : "file mapped in", loadSeconds, firstSearch, rssBefore, rssLoaded,
                      Self.maxResidentMiB(), Self.residentMiB().total, Self.residentMiB().anonymous, noWarmup ? "; no warm-up" : ""))
-        for (q, ms) in timed.sorted(by: { $0.ms > $1.ms }).prefix(slowest) { say(String(format: "  %7.2f ms  %@", ms, q)) }
+        for (q, ms, at) in timed.sorted(by: { $0.ms > $1.ms }).prefix(slowest) { say(String(format: "  %7.2f ms  #%-4d %@", ms, at + 1, q)) }
+        // Cold, the first queries also read what every later one shares (the top of each B-tree, the index's term
+        // table): the run in tenths shows how much of the tail that is.
+        if slowest > 0 {
+            let tenth = max(1, timed.count / 10)
+            let parts = stride(from: 0, to: timed.count, by: tenth).map { start -> String in
+                let part = timed[start..<min(start + tenth, timed.count)].map(\.ms).sorted()
+                return String(format: "%.1f/%.1f", part[part.count / 2], part[min(part.count - 1, part.count * 99 / 100)])
+            }
+            say("p50/p99 ms by tenth of the run: " + parts.joined(separator: "  "))
+        }
         say("examples: " + drawn.prefix(5).map { "\"\($0)\"" }.joined(separator: ", "))
         await db.close()
     }

@@ -1,3 +1,4 @@
+import Foundation
 import DailyPapersCore
 import DailyPapersStore
 import DailyPapersTestSupport
@@ -175,8 +176,47 @@ import Testing
         try await TestDatabase.with { t in
             let again = try await Migrator.migrate(t.database, logger: .init(label: "test"))
             #expect(again.isEmpty)
-            #expect(try await Migrator.appliedNumbers(t.database) == Array(1...45))
+            #expect(try await Migrator.appliedNumbers(t.database) == Array(1...46))
         }
+    }
+
+    /// Migration 46 rebuilds the authors' and categories' tables (SQLite) or their key (PostgreSQL): papers stored
+    /// before it keep every author and category, in order, and are still found by author and category.
+    @Test func papersStoredBeforeTheirRowsWereKeptTogetherKeepThem() async throws {
+        if TestDatabase.isPostgres { return }  // Each PostgreSQL test schema is migrated whole; the rewrite is SQLite's.
+        let folder = NSTemporaryDirectory() + "dailypapers-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let location: DatabaseLocation = .sqliteFile(path: folder + "/before.sqlite")
+        let db = try await Database.open(location, logger: .init(label: "test"))
+        do {
+            try await Migrator.migrate(db, logger: .init(label: "test"), migrations: Migrations.all.filter { $0.number < 46 })
+            let store = PaperStore(database: db)
+            var papers: [FeaturedPaper] = []
+            for i in 1...3 {
+                var f = try featured("2412.0000\(i)", day: "2024-12-0\(i)", title: "Paper number \(i)")
+                f.paper.authors = (1...(i * 3)).map { Author(name: "Author \(i)-\($0)") }
+                f.paper.categories = ["cs.LG", "cs.CL", "stat.ML"].shuffled()
+                papers.append(f)
+            }
+            try await store.saveFeatured(papers, trending: .standard)
+            #expect(try await Migrator.migrate(db, logger: .init(label: "test")) == [46])
+            for f in papers {
+                let stored = try #require(try await store.paper(f.paper.id)?.paper)
+                #expect(stored.authors.map(\.name) == f.paper.authors.map(\.name))
+                #expect(stored.categories == f.paper.categories)
+            }
+            #expect(try await store.searchHits("author", filters: SearchFilters(category: "stat.ML", limit: 10)).count == 3)
+            let tables = try await db.read { sql in
+                try await sql.raw("SELECT sql FROM sqlite_master WHERE name IN ('paper_authors', 'paper_categories')").all()
+                    .map { try $0.decode(column: "sql", as: String.self) }
+            }
+            #expect(tables.count == 2 && tables.allSatisfy { $0.hasSuffix("WITHOUT ROWID") })
+        } catch {
+            await db.close()
+            throw error
+        }
+        await db.close()
     }
 
     /// A migration may outlast the statement timeout (an index built over millions of papers would), and

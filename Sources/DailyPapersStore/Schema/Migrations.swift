@@ -383,5 +383,5 @@ public enum Migrations {
         Migration(number: 36, name: "search_documents_without_terms",
                   why: "A paper's weighted term counts follow from its term sequence (each term weighs as the field it stands in: title, abstract or authors), so the index computes them as it reads the sequence. The forward entry that repeated them was 45% of search_documents, itself over half the database a bulk import writes. SQLite rewrites the table once for this (about a minute at 2.5 M papers).",
                   statements: ["ALTER TABLE search_documents DROP COLUMN terms"]),
-    ] + readerTools + interfaces
+    ] + readerTools + interfaces + corpusReads
 }
