@@ -18,6 +18,8 @@ struct SearchBench: AsyncParsableCommand {
     @Option(help: "Write the drawn queries here, one a line (for --queries-file in a later run).") var writeQueries: String?
     @Option(help: "Rank from this search index file (`reindex --search-file`), as `serve --search-index-file` does, instead of loading the index into memory.")
     var searchIndexFile: String?
+    @Option(help: "MiB of the index file read into the page cache once mapped, as serve's --search-index-preload-mib (its default).")
+    var preloadMib = 256
     @Flag(help: "No warm-up queries: with the OS page cache dropped before, every query starts cold (the first reads of each list and row come from disk).")
     var noWarmup = false
     @Flag(help: "Drop the OS page cache (root only) after drawing the queries (which reads every title) and before opening the index: with --no-warmup, a cold start.")
@@ -67,7 +69,13 @@ struct SearchBench: AsyncParsableCommand {
         // takes; then the first ranked search.
         let rssBefore = Self.maxResidentMiB()
         let loadStart = ContinuousClock.now
-        if let searchIndexFile { try store.useSearchIndexFile(searchIndexFile) }
+        var preloaded = 0
+        if let searchIndexFile {
+            try store.useSearchIndexFile(searchIndexFile)
+            // As `serve` does (in the background there: searches are answered meanwhile); waited for here, and timed
+            // with the load.
+            preloaded = store.preloadSearchIndexFile(budget: preloadMib << 20)
+        }
         try await store.loadSearchIndex()
         // As `serve` does once its index is loaded.
         db.readAtRandom()
@@ -117,6 +125,7 @@ struct SearchBench: AsyncParsableCommand {
                      form, papers, db.isPostgres ? "postgresql" : "sqlite", queries, pct(0.5), pct(0.9), pct(0.99), latencies.last!,
                      sequential / Double(queries), Double(results) / Double(queries), Double(queries) / sequential * 1000,
                      concurrency, Double(queries) / parallel * 1000))
+        if searchIndexFile != nil { say("index file: \(preloaded >> 20) MiB read into the page cache at start (--preload-mib \(preloadMib))") }
         say(String(format: "index %@ %.1f s, then the first ranked search %.1f ms; peak resident memory %d MiB before, %d MiB loaded, %d MiB after the runs (now %d MiB, of it %d MiB private)%@",
                      searchIndexFile == nil ? "loaded into memory in" : "file mapped in", loadSeconds, firstSearch, rssBefore, rssLoaded,
                      Self.maxResidentMiB(), Self.residentMiB().total, Self.residentMiB().anonymous, noWarmup ? "; no warm-up" : ""))

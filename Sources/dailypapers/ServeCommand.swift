@@ -38,12 +38,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: Setting.cacheMiB.help) var cacheMib: String?
     @Option(help: Setting.countsLag.help) var countsLag: String?
     @Option(help: Setting.searchIndexFile.help) var searchIndexFile: String?
+    @Option(help: Setting.searchIndexPreloadMiB.help) var searchIndexPreloadMib: String?
 
     var flags: [Setting: String?] {
         var flags: [Setting: String?] = [
             .host: host, .port: port, .publicURL: publicURL, .siteName: siteName, .siteTagline: siteTagline,
             .ingestCategories: ingestCategories, .ingestVia: ingestVia, .digestAt: digestAt, .digestTimezone: digestTimezone,
-            .idleTimeout: idleTimeout, .maxConnections: maxConnections, .cacheMiB: cacheMib, .countsLag: countsLag, .searchIndexFile: searchIndexFile,
+            .idleTimeout: idleTimeout, .maxConnections: maxConnections, .cacheMiB: cacheMib, .countsLag: countsLag, .searchIndexFile: searchIndexFile, .searchIndexPreloadMiB: searchIndexPreloadMib,
         ]
         for group in [arxiv.flags, community.flags, mail.flags, outside.flags] { flags.merge(group) { $1 } }
         return flags
@@ -78,6 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
         let idle = settings.whole(.idleTimeout, default: 30, range: 1...3600, &problems)
         let connections = settings.whole(.maxConnections, default: 4096, range: 1...1_000_000, &problems)
         let cacheMiB = settings.whole(.cacheMiB, default: 64, range: 0...65_536, &problems)
+        let preloadMiB = settings.whole(.searchIndexPreloadMiB, default: 256, range: 0...1_048_576, &problems)
         let lag = settings.whole(.countsLag, default: 5, range: 0...3600, &problems)
         func line(_ setting: Setting, default fallback: String) -> String {
             let text = settings.text(setting, default: fallback, &problems).trimmingCharacters(in: .whitespaces)
@@ -101,6 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.countsGrace = Double(lag)
         configuration.siteTagline = tagline
         configuration.searchIndexFile = settings.text(.searchIndexFile, &problems)
+        configuration.searchIndexPreloadBytes = preloadMiB << 20
         configuration.githubStars = stars
         configuration.summaries = summaries
         configuration.fediverse = fediverse

@@ -70,7 +70,31 @@ import Testing
             _ = segment.top(["alpha"], limit: 3)
             _ = segment.top(["alpha", "beta"], phrases: [["alpha", "beta"]], limit: 3)
             _ = segment.top(["beta", "t7"], limit: 3)
+            _ = segment.preload(budget: 1 << 30)
         }
+    }
+
+    /// What a process reads ahead of its first searches: the paper ids first, then the rest of what every search
+    /// goes through, then the longest lists, never past its budget; the answers are the same after.
+    @Test func preloadReadsWhatEverySearchNeedsFirstWithinItsBudget() async throws {
+        let folder = NSTemporaryDirectory() + "dailypapers-segment-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let rows = (0..<50).map { i in
+            SearchMemory.Row(id: Int64(i + 1), paper: String(format: "2501.%05d", i), length: 4, sequence: "alpha beta | alpha t\(i)")
+        }
+        let path = folder + "/s.segment"
+        try await SearchSegment.write(rows, to: path)
+        let segment = try SearchSegment(path: path)
+        let before = segment.top(["alpha", "beta"], phrases: [["alpha", "beta"]], limit: 5)
+        #expect(segment.preload(budget: 0) == 0)
+        // The ids (16 bytes a paper) come first: a budget of exactly them reads them, one byte less reads nothing.
+        #expect(segment.preload(budget: 50 * 16) == 50 * 16)
+        #expect(segment.preload(budget: 50 * 16 - 1) == 0)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let all = segment.preload(budget: 1 << 30)
+        #expect(all > 50 * 16 + 50 * 4 && all <= size)
+        #expect(segment.top(["alpha", "beta"], phrases: [["alpha", "beta"]], limit: 5).map(\.paper) == before.map(\.paper))
     }
 
     /// Phrases from the file are told by the positions stored beside the postings: never losing a paper that holds

@@ -135,6 +135,9 @@ final class SearchMemory: Sendable {
         }
     }
 
+    /// The index file ranked from, if any.
+    var segmentInUse: SearchSegment? { state.withLock { $0.segment } }
+
     /// Ranks from `segment` and the rows written after it from now on (read at the next catch-up).
     func use(_ segment: SearchSegment) {
         state.withLock { s in

@@ -33,6 +33,8 @@ public struct AppConfiguration: Sendable {
     public var maximumConnections = 4096
     /// A search index file to rank from (`SearchSegment`), or nil: each process holds the whole index in memory.
     public var searchIndexFile: String?
+    /// How much of the index file each mapping of it reads into the OS page cache (`SearchSegment.preload`).
+    public var searchIndexPreloadBytes = 256 << 20
     /// The hourly GitHub stars job (nil: off, as in tests).
     public var githubStars: GitHubStarsJob.Settings?
     /// Generated summaries for featured papers without one (nil: off, the default).

@@ -111,7 +111,7 @@ public func buildApplication(configuration: AppConfiguration, database: Database
     if let plan = configuration.ingest { services.append(IngestScheduler(plan: plan, database: database, logger: logger)) }
     if let schedule = configuration.digestSchedule { services.append(DigestScheduler(schedule: schedule, job: digest, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger)) }
     services.append(IndexBackfill(store: store, database: database, exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
-    if let path = configuration.searchIndexFile { services.append(SearchIndexFileWatcher(store: store, path: path, logger: logger)) }
+    if let path = configuration.searchIndexFile { services.append(SearchIndexFileWatcher(store: store, path: path, preloadBytes: configuration.searchIndexPreloadBytes, logger: logger)) }
     if let stars = configuration.githubStars {
         let job = GitHubStarsJob(database: database, settings: stars, userAgent: "DailyPapers/1.0 (+\(site.publicURL))", logger: logger)
         services.append(job.recurring(exclusive: ExclusiveJob(database: database, logger: logger), logger: logger))
@@ -145,10 +145,12 @@ private func loadDemo(_ store: PaperStore, trending: Trending, logger: Logger) a
 
 /// A new search index file put in place of the one mapped (`reindex --search-file` renames it over the old) is
 /// mapped by every process on the machine within a few seconds, without a restart; the rows written after it are
-/// read into memory again. A damaged file is logged and the one in use kept.
+/// read into memory again. A damaged file is logged and the one in use kept. Each file mapped (at start too) has its
+/// first `preloadBytes` read into the page cache (`SearchSegment.preload`) while searches are already served.
 struct SearchIndexFileWatcher: Service {
     let store: PaperStore
     let path: String
+    let preloadBytes: Int
     let logger: Logger
     static let interval = Duration.seconds(5)
 
@@ -156,6 +158,7 @@ struct SearchIndexFileWatcher: Service {
         await cancelWhenGracefulShutdown {
             // The file mapped at start; each file is tried once (one found stale or damaged is not mapped again).
             var known = PaperStore.searchIndexFileVersion(path)
+            await preload()
             while !Task.isCancelled {
                 try? await Task.sleep(for: Self.interval)
                 guard let now = PaperStore.searchIndexFileVersion(path), now != known else { continue }
@@ -163,12 +166,27 @@ struct SearchIndexFileWatcher: Service {
                 do {
                     let papers = try store.reloadSearchIndexFile(path)
                     logger.info("search: mapped the new index file \(path) (\(papers) papers)")
+                    await preload()
                 } catch {
                     logger.error("search: the new index file \(path) was not mapped: \(error); the one in use is kept")
                 }
             }
         }
         try? await gracefulShutdown()
+    }
+}
+
+extension SearchIndexFileWatcher {
+    /// Reads the file's first `preloadBytes` on a thread of its own: the reads block, and the concurrency pool's few
+    /// threads serve requests meanwhile.
+    func preload() async {
+        guard preloadBytes > 0 else { return }
+        let start = ContinuousClock.now
+        let (store, budget) = (store, preloadBytes)
+        let bytes = await withCheckedContinuation { (done: CheckedContinuation<Int, Never>) in
+            Thread { done.resume(returning: store.preloadSearchIndexFile(budget: budget)) }.start()
+        }
+        logger.info("search: read \(bytes >> 20) MiB of the index file into the page cache in \(ContinuousClock.now - start)")
     }
 }
 

@@ -58,6 +58,9 @@ extension Setting {
                                         default: "4096")
     static let searchIndexFile = Setting("search-index-file",
         "A search index file to rank from (written by reindex --search-file), mapped and shared by every process on the machine; rows written after it are followed in memory. Without it each process holds the whole index in memory")
+    static let searchIndexPreloadMiB = Setting("search-index-preload-mib", .whole,
+        "MiB of the search index file read into the OS page cache when it is mapped (paper ids and term table first, then the longest lists), so the first searches after a start on a cold machine do not read them a page at a time; the cache is shared by every process; 0 reads nothing ahead",
+        default: "256")
     static let cacheMiB = Setting("cache-mib", .whole, "MiB of memory for cached pages and API answers (0 keeps none, every request renders)",
                                   default: "64")
     static let countsLag = Setting("counts-lag", .whole,
@@ -130,7 +133,7 @@ extension Setting {
 
     static let all: [Setting] = [
         database, logLevel, logFormat,
-        host, port, publicURL, siteName, siteTagline, idleTimeout, maxConnections, cacheMiB, countsLag, searchIndexFile,
+        host, port, publicURL, siteName, siteTagline, idleTimeout, maxConnections, cacheMiB, countsLag, searchIndexFile, searchIndexPreloadMiB,
         ingestCategories, ingestVia, contact, autoFeatureCategories, autoFeatureKeywords, autoFeatureMax, arxivAPI, arxivOAI, arxivListing,
         githubAPI, githubToken, summariesAPI, summariesModel, summariesKey, summariesPerHour, fediverseEvery, fediversePrivatePeers,
         bcryptCost, submissionsPerDay, submissionMaxAgeDays, commentEditMinutes, sessionDays, rateLimitScale, trustProxy,
