@@ -95,6 +95,16 @@ import Testing
         let all = segment.preload(budget: 1 << 30)
         #expect(all > 50 * 16 + 50 * 4 && all <= size)
         #expect(segment.top(["alpha", "beta"], phrases: [["alpha", "beta"]], limit: 5).map(\.paper) == before.map(\.paper))
+        // A damaged header whose term names start after the postings (each offset still inside the file) is mapped;
+        // reading it ahead reads no names and crashes nothing.
+        var header = try Data(contentsOf: URL(fileURLWithPath: path))
+        let postingsAt = header[80..<88].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        withUnsafeBytes(of: (postingsAt + 8).littleEndian) { header.replaceSubrange(72..<80, with: $0) }
+        try header.write(to: URL(fileURLWithPath: path))
+        if let damaged = try? SearchSegment(path: path) {
+            #expect(damaged.preload(budget: 1 << 30) <= size)
+            _ = damaged.top(["alpha"], limit: 3)
+        }
     }
 
     /// Phrases from the file are told by the positions stored beside the postings: never losing a paper that holds

@@ -308,9 +308,11 @@ extension SearchSegment {
     /// every process that maps the file, and the kernel may drop the pages again. Blocks until read: call it off the
     /// request path.
     public func preload(budget: Int) -> Int {
+        // Sections were checked against the file's size when it was mapped (the names' end is the postings' start,
+        // which a damaged header might put first: then none).
         func run(_ at: Int, _ count: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base.advanced(by: at), count: count) }
         var wanted = [run(papers, docCount * Self.idWidth), run(order, docCount * 4), run(terms, termCount * Self.termWidth),
-                      run(names, postings - names)]
+                      run(names, max(0, postings - names))]
         let longest = (0..<termCount).compactMap(entry).map { (bytes: $0.postings.count + $0.blocks.count + $0.positions.count, list: $0) }
             .sorted { $0.bytes > $1.bytes }
         wanted += longest.flatMap { [$0.list.blocks, $0.list.postings, $0.list.positions] }
