@@ -145,6 +145,45 @@ import Testing
         #expect(segment.top(["pad"], phrases: [["pad", "pad"]], limit: 20).count == 5)
         #expect(segment.top(["alpha", "zeta"], phrases: [["alpha", "zeta"]], limit: 20).isEmpty)
     }
+
+    /// A phrase of two common words is answered by its pair term's list, one with a word in fewer than a tenth of the papers
+    /// by positions, one of two common words that never stand side by side by nothing; each as the memory index answers.
+    @Test func phrasesOfCommonWordsComeFromPairTermsTheRestFromPositions() async throws {
+        let folder = NSTemporaryDirectory() + "dailypapers-pairs-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // 400 papers: "alpha", "beta" and "gamma" in all, "pad" in most, "rare" in 2 (not common).
+        let sequences = (0..<400).map { i -> String in
+            switch i % 4 {
+            case 0: return "alpha beta gamma | pad alpha"
+            case 1: return "beta gamma alpha pad | alpha"
+            case 2: return i % 200 == 2 ? "rare alpha beta gamma" : "gamma | alpha beta"
+            default: return "alpha pad beta gamma"
+            }
+        }
+        let rows = sequences.enumerated().map { i, text in
+            SearchMemory.Row(id: Int64(i + 1), paper: String(format: "2501.%05d", i), length: text.split(separator: " ").count, sequence: text)
+        }
+        let path = folder + "/s.segment"
+        try await SearchSegment.write(rows, to: path)
+        let segment = try SearchSegment(path: path)
+        let memory = SearchMemory()
+        memory.load(rows)
+        let paired = segment.plan([["alpha", "beta"]])
+        #expect(paired.filters.count == 1 && paired.positional.isEmpty && !paired.none)
+        let positional = segment.plan([["rare", "alpha"]])
+        #expect(positional.filters.isEmpty && positional.positional == [["rare", "alpha"]])
+        #expect(segment.plan([["beta", "alpha"]]).none)
+        #expect(segment.plan([["alpha", "beta", "gamma"]]).positional == [["alpha", "beta", "gamma"]])
+        for phrase in [["alpha", "beta"], ["rare", "alpha"], ["beta", "alpha"], ["alpha", "beta", "gamma"], ["gamma", "alpha"]] {
+            let words = Array(Set(phrase)).sorted()
+            let fromFile = segment.top(words, phrases: [phrase], limit: 500).map(\.paper)
+            let fromMemory = memory.top(words, phrases: [phrase], limit: 500).best.map(\.paper)
+            #expect(fromFile == fromMemory, "\(phrase)")
+            let holding = sequences.indices.filter { sequences[$0].contains(phrase.joined(separator: " ")) }
+            #expect(Set(fromFile) == Set(holding.map { String(format: "2501.%05d", $0) }), "\(phrase)")
+        }
+    }
 }
 
 /// An index file and the rows written after it rank as one index: the same papers, scores and order as the

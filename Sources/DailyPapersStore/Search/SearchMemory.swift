@@ -294,7 +294,10 @@ final class SearchMemory: Sendable {
                 results += heap.sorted().map { ($0.score, base + $0.doc, s.papers[$0.doc]) }
             }
             var file: FileWalk?
-            if inSegment, let segment {
+            // The file's phrases of common words filtered by their pair terms' lists, the rest told by positions.
+            let plan = inSegment ? segment?.plan(phrases) : nil
+            if plan?.none == true { inSegment = false }
+            if inSegment, let segment, let plan {
                 var considered: [Bool]?
                 if only != nil || !s.segmentDead.isEmpty {
                     var keep = [Bool](repeating: only == nil, count: base)
@@ -303,16 +306,16 @@ final class SearchMemory: Sendable {
                     considered = keep
                 }
                 file = FileWalk(segment: segment, lists: segmentLists, merged: segmentMerged, ceilings: segmentCeilings,
-                                considered: considered, shortest: containing.min() ?? 0)
+                                considered: considered, shortest: containing.min() ?? 0, filters: plan.filters, phrases: plan.positional)
             }
             var prepared = Prepared(idf: idf, complete: complete, results: results, file: file)
             // A prefix's merged postings (up to 32 MB) are walked here, one search at a time, so many prefix searches
             // at once cannot each hold theirs.
-            if file?.merged.isEmpty == false { prepared.walkFile(phrases: phrases, words: words, limit: limit) }
+            if file?.merged.isEmpty == false { prepared.walkFile(words: words, limit: limit) }
             return prepared
         }
         guard var prepared else { return (true, []) }
-        prepared.walkFile(phrases: phrases, words: words, limit: limit)
+        prepared.walkFile(words: words, limit: limit)
         // The two walks' best, as one heap would keep them: higher score first, then the paper indexed first.
         prepared.results.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
         if prepared.results.count > limit { prepared.complete = false }
@@ -327,7 +330,7 @@ final class SearchMemory: Sendable {
         var file: FileWalk?
 
         /// Walks the file's lists (if not done yet), adding its best to the results.
-        mutating func walkFile(phrases: [[String]], words: [String], limit: Int) {
+        mutating func walkFile(words: [String], limit: Int) {
             guard let file else { return }
             self.file = nil
             var heap = TopHeap(capacity: limit)
@@ -335,8 +338,8 @@ final class SearchMemory: Sendable {
             // Words' lists, then prefixes' merged ones: the order of `idf`.
             let done = SearchMemory.withBuffers(file.merged[...], []) { merged in
                 SearchSegment.walk(file.lists, merged: merged, mergedCeilings: file.ceilings.suffix(merged.count).map(Float.init),
-                                   idf: idf, ceilings: zip(idf, file.ceilings).map(*), considering: file.considered,
-                                   phrases: SearchSegment.Phrases(phrases, words: words), shortest: file.shortest, into: &heap)
+                                   filters: file.filters, idf: idf, ceilings: zip(idf, file.ceilings).map(*), considering: file.considered,
+                                   phrases: SearchSegment.Phrases(file.phrases, words: words), shortest: file.shortest, into: &heap)
             }
             complete = complete && done
             results += heap.sorted().map { ($0.score, $0.doc, file.segment.paper(Int32($0.doc))) }
@@ -351,6 +354,9 @@ final class SearchMemory: Sendable {
         let ceilings: [Double]
         let considered: [Bool]?
         let shortest: Int
+        /// Pair terms' lists every paper holding the phrases is in, and the phrases still told by positions.
+        let filters: [SearchSegment.List]
+        let phrases: [[String]]
     }
 
     /// The lists as buffers, for a loop that touches millions of postings without reference counting.

@@ -18,6 +18,8 @@ extension SearchSegment {
         private let merged: UnsafeBufferPointer<SearchMemory.Posting>?
         private let mergedCeiling: Float
         private let blockTotal: Int
+        /// A pair term's list: papers alone, no impacts or positions (its highest impact is zero).
+        private let papersOnly: Bool
         /// 128 paper numbers, then 128 impacts.
         private let buffer: UnsafeMutableRawPointer
         private var block = -1
@@ -39,6 +41,7 @@ extension SearchSegment {
             merged = nil
             mergedCeiling = 0
             blockTotal = list.blocks.count / SearchSegment.blockWidth
+            papersOnly = list.maxImpact == 0
             buffer = .allocate(byteCount: SearchSegment.blockSize * 8, alignment: 8)
             if count == 0 || !load(0) { isDone = true }
         }
@@ -53,6 +56,7 @@ extension SearchSegment {
             merged = list
             mergedCeiling = maxImpact
             blockTotal = (list.count + SearchSegment.blockSize - 1) / SearchSegment.blockSize
+            papersOnly = false
             buffer = .allocate(byteCount: SearchSegment.blockSize * 8, alignment: 8)
             if count == 0 || !load(0) { isDone = true }
         }
@@ -151,11 +155,15 @@ extension SearchSegment {
                     delta = read
                 }
                 // Papers rise and stay below the file's count; a list that says otherwise is damaged and ends here.
-                guard p + 2 <= end, delta > 0, delta < UInt64(limit), previous < limit &- Int32(delta) else { break }
+                guard p + (papersOnly ? 0 : 2) <= end, delta > 0, delta < UInt64(limit), previous < limit &- Int32(delta) else { break }
                 previous += Int32(delta)
                 docs[i] = previous
-                impacts[i] = Float(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: p, as: UInt16.self))) * step
-                p += 2
+                if papersOnly {
+                    impacts[i] = 0
+                } else {
+                    impacts[i] = Float(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: p, as: UInt16.self))) * step
+                    p += 2
+                }
                 i += 1
             }
             guard i > 0 else { return false }
@@ -169,7 +177,7 @@ extension SearchSegment {
         /// merged postings).
         mutating func positions(into out: inout [Int32]) {
             out.removeAll(keepingCapacity: true)
-            guard merged == nil else { return }
+            guard merged == nil, !papersOnly else { return }
             let ordinal = block * SearchSegment.blockSize + at
             if positionOrdinal < block * SearchSegment.blockSize || positionOrdinal > ordinal {
                 positionOrdinal = block * SearchSegment.blockSize

@@ -256,21 +256,27 @@ extension SearchSegment {
             found.append(list)
         }
         let idf = found.map { SearchRanking.idf(documents: docCount, containing: $0.count) }
+        let plan = plan(phrases)
+        guard !plan.none else { return [] }
         var heap = TopHeap(capacity: limit)
-        _ = Self.walk(found, idf: idf, ceilings: zip(idf, found.map { Double($0.maxImpact) }).map(*), considering: nil,
-                      phrases: Phrases(phrases, words: words), shortest: found.map(\.count).min() ?? 0, into: &heap)
+        _ = Self.walk(found, filters: plan.filters, idf: idf, ceilings: zip(idf, found.map { Double($0.maxImpact) }).map(*), considering: nil,
+                      phrases: Phrases(plan.positional, words: words), shortest: found.map(\.count).min() ?? 0, into: &heap)
         return heap.sorted().map { SearchMemory.Match(paper: paper(Int32($0.doc)), score: $0.score) }
     }
 
     /// `SearchMemory.intersect` over the file's `lists` and, after them, prefixes' postings merged in memory
-    /// (`merged`, with their highest impacts): what the walk reads asked for ahead, its cursors freed after.
+    /// (`merged`, with their highest impacts) and the lists that only filter (`filters`: pair terms, which add
+    /// nothing to a score): what the walk reads asked for ahead, its cursors freed after.
     static func walk(_ lists: [List], merged: [UnsafeBufferPointer<SearchMemory.Posting>] = [], mergedCeilings: [Float] = [],
-                     idf: [Double], ceilings: [Double], considering: [Bool]?, phrases: Phrases, shortest: Int,
+                     filters: [List] = [], idf: [Double], ceilings: [Double], considering: [Bool]?, phrases: Phrases, shortest: Int,
                      into heap: inout TopHeap) -> Bool {
-        prefetch(lists, shortest: shortest, phrases: phrases)
+        let shortest = ([shortest] + filters.map(\.count)).min() ?? shortest
+        prefetch(lists + filters, shortest: shortest, phrases: phrases)
         var cursors = lists.map { $0.cursor() } + zip(merged, mergedCeilings).map { BlockCursor(merged: $0, maxImpact: $1) }
+            + filters.map { $0.cursor() }
         defer { for cursor in cursors { cursor.release() } }
-        return SearchMemory.intersect(&cursors, idf: idf, ceilings: ceilings, considering: considering, into: &heap) { _, cursors in
+        let nothing = [Double](repeating: 0, count: filters.count)
+        return SearchMemory.intersect(&cursors, idf: idf + nothing, ceilings: ceilings + nothing, considering: considering, into: &heap) { _, cursors in
             phrases.held(cursors)
         }
     }

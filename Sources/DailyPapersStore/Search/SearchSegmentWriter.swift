@@ -24,6 +24,7 @@ enum SearchSegmentWriter {
     static func write(to path: String, rows page: (Int64) async throws -> [SearchMemory.Row]) async throws -> Int {
         let forwardPath = path + ".postings.scratch", temporary = path + ".writing"
         defer { unlink(forwardPath) }
+        let common = try await commonTerms(rows: page)
         let forward = try Scratch(path: forwardPath)
 
         // The pass: terms numbered as they first appear, each list's size counted.
@@ -33,13 +34,20 @@ enum SearchSegmentWriter {
         // A paper's weighted count of each term by number while it is read (zero otherwise), and its (term, position)
         // pairs as term << 32 | position.
         var weighted: [Double] = [], pairs: [UInt64] = []
+        // Whether each term is common; the pair terms by their words' numbers (first << 32 | second); a paper's terms
+        // by position (-1 between fields) and its pair terms.
+        var isCommon: [Bool] = [], pairNumber: [UInt64: Int32] = [:], termAt: [Int32] = [], paperPairs: [Int32] = []
+        func added(_ name: String, common: Bool) -> Int32 {
+            let n = Int32(names.count)
+            names.append(name)
+            counts.append(0); maxImpact.append(0); postingBytes.append(0); positionBytes.append(0); lastDoc.append(-1)
+            weighted.append(0); isCommon.append(common)
+            return n
+        }
         func numbered(_ term: String) -> Int32 {
             if let n = number[term] { return n }
-            let n = Int32(names.count)
+            let n = added(term, common: common.contains(term))
             number[term] = n
-            names.append(term)
-            counts.append(0); maxImpact.append(0); postingBytes.append(0); positionBytes.append(0); lastDoc.append(-1)
-            weighted.append(0)
             return n
         }
         var ids: [UInt8] = []
@@ -59,12 +67,37 @@ enum SearchSegmentWriter {
                 // fields, so no phrase spans two): (term, position) pairs sorted by term, counts in a table by term.
                 var position: Int32 = 0, field = 0
                 pairs.removeAll(keepingCapacity: true)
+                termAt.removeAll(keepingCapacity: true)
                 SearchIndex.forEachWord(in: row.sequence) { word in
                     defer { position += 1 }
-                    guard word != "|" else { field += 1; return }
+                    guard word != "|" else { field += 1; termAt.append(-1); return }
                     let n = numbered(word)
+                    termAt.append(n)
                     weighted[Int(n)] += SearchIndex.fieldWeight(field)
                     pairs.append(UInt64(UInt32(bitPattern: n)) << 32 | UInt64(UInt32(bitPattern: position)))
+                }
+                // Two common words side by side (in one field) make a pair term: a posting for the paper alone (no impact,
+                // no positions).
+                paperPairs.removeAll(keepingCapacity: true)
+                if termAt.count > 1 {
+                    for p in 1..<termAt.count {
+                        let a = termAt[p - 1], b = termAt[p]
+                        guard a >= 0, b >= 0, isCommon[Int(a)], isCommon[Int(b)] else { continue }
+                        let key = UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
+                        if let n = pairNumber[key] { paperPairs.append(n); continue }
+                        let n = added(SearchSegment.pairTerm(names[Int(a)], names[Int(b)]), common: false)
+                        pairNumber[key] = n
+                        paperPairs.append(n)
+                    }
+                }
+                paperPairs.sort()
+                var previousPair: Int32 = -1
+                for t in paperPairs where t != previousPair {
+                    previousPair = t
+                    counts[Int(t)] += 1
+                    postingBytes[Int(t)] += Varint.size(UInt64(doc - lastDoc[Int(t)]))
+                    lastDoc[Int(t)] = doc
+                    forward.append(UInt32(t)); forward.append(0); forward.append(0); forward.append(0)
                 }
                 pairs.sort()
                 var i = 0
@@ -100,6 +133,9 @@ enum SearchSegmentWriter {
             after = last.id
         }
         try forward.close()
+        // The common words that stand in the file, each marked by an empty list: a search knows from the marks that a
+        // pair of them missing from the file stands side by side in none of its papers.
+        for term in names.indices where isCommon[term] && counts[term] > 0 { _ = added(SearchSegment.commonMark(names[term]), common: false) }
 
         // Sorted terms, and every list's place.
         let order = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
@@ -179,6 +215,8 @@ enum SearchSegmentWriter {
                 filled[term] = k + 1
                 out.varint(UInt64(doc - previous[term]), at: &postingAt[term])
                 previous[term] = doc
+                // A list whose highest impact is zero (a pair term's) is papers alone: a reader knows it by that zero.
+                guard maxImpact[term] > 0 else { state = left > 0 ? 4 : 0; return }
                 out.u16(at: postingAt[term], impact)
                 postingAt[term] += 2
                 out.varint(UInt64(word), at: &positionAt[term])
@@ -186,7 +224,7 @@ enum SearchSegmentWriter {
                 state = left > 0 ? 4 : 0
             default:
                 let p = Int32(bitPattern: word)
-                out.varint(UInt64(p - position), at: &positionAt[term])
+                if maxImpact[term] > 0 { out.varint(UInt64(p - position), at: &positionAt[term]) }
                 position = p
                 left -= 1
                 if left == 0 { state = 0 }
@@ -195,6 +233,32 @@ enum SearchSegmentWriter {
         try out.finish()
         guard rename(temporary, path) == 0 else { throw StoreError("cannot put the search index file in place at \(path)") }
         return docCount
+    }
+
+    /// Papers read to tell the common words, and the share of them a word must be in to be one. At 1% the pairs made
+    /// the file 2.4 times as large at 75 k papers (179 MB against 76 MB), at 5% 1.3 times, at 10% 1.15 times: a phrase
+    /// with a word in fewer than a tenth of the papers intersects a short list and reads few positions anyway.
+    static let commonSample = 20_000
+    static let commonShare = 0.1
+
+    /// The words in at least `commonShare` of the first `commonSample` papers (all of them for fewer, in at least one):
+    /// the words whose lists are long, and whose phrases the file answers from pair terms instead of positions.
+    static func commonTerms(rows page: (Int64) async throws -> [SearchMemory.Row]) async throws -> Set<String> {
+        var containing: [String: Int] = [:], seen = Set<String>(), papers = 0, after: Int64 = 0
+        while papers < commonSample {
+            let rows = try await page(after)
+            guard let last = rows.last else { break }
+            for row in rows where papers < commonSample {
+                papers += 1
+                seen.removeAll(keepingCapacity: true)
+                SearchIndex.forEachWord(in: row.sequence) { word in
+                    if word != "|", seen.insert(word).inserted { containing[word, default: 0] += 1 }
+                }
+            }
+            after = last.id
+        }
+        let least = max(1, Int(Double(papers) * commonShare))
+        return Set(containing.filter { $0.value >= least }.keys)
     }
 }
 
