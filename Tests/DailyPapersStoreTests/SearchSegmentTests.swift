@@ -40,15 +40,21 @@ import Testing
         }
     }
 
-    @Test func aDamagedFileIsRefused() async throws {
-        let folder = NSTemporaryDirectory() + "dailypapers-segment-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+    /// A file of 50 papers ("alpha beta" in each title, a word of its own in each abstract) in `folder`; its path.
+    static func fiftyPapers(in folder: String) async throws -> String {
         let rows = (0..<50).map { i in
             SearchMemory.Row(id: Int64(i + 1), paper: String(format: "2501.%05d", i), length: 4, sequence: "alpha beta | alpha t\(i)")
         }
         let path = folder + "/s.segment"
         try await SearchSegment.write(rows, to: path)
+        return path
+    }
+
+    @Test func aDamagedFileIsRefused() async throws {
+        let folder = NSTemporaryDirectory() + "dailypapers-segment-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = try await Self.fiftyPapers(in: folder)
         let whole = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(try SearchSegment(path: path).top(["alpha"], limit: 3).count == 3)
         for cut in [0, 10, 95, whole.count / 2, whole.count - 1] {
@@ -80,11 +86,7 @@ import Testing
         let folder = NSTemporaryDirectory() + "dailypapers-segment-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let rows = (0..<50).map { i in
-            SearchMemory.Row(id: Int64(i + 1), paper: String(format: "2501.%05d", i), length: 4, sequence: "alpha beta | alpha t\(i)")
-        }
-        let path = folder + "/s.segment"
-        try await SearchSegment.write(rows, to: path)
+        let path = try await Self.fiftyPapers(in: folder)
         let segment = try SearchSegment(path: path)
         let before = segment.top(["alpha", "beta"], phrases: [["alpha", "beta"]], limit: 5)
         #expect(segment.preload(budget: 0) == 0)
